@@ -1,0 +1,88 @@
+"""RFC 9457 problem details with a Chinese ``detail`` and the JSON pointer of the bad field."""
+from flask import request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_TYPE = "application/problem+json"
+
+# Chinese titles for the statuses the API answers with.
+STATUS_TITLES = {
+    400: "请求无效",
+    401: "需要登录",
+    403: "没有权限",
+    404: "未找到",
+    405: "不支持该请求方法",
+    409: "数据冲突",
+    413: "请求内容过大",
+    415: "不支持的内容类型",
+    422: "数据校验失败",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+
+
+class ApiError(Exception):
+    """An error the API reports as problem+json. ``pointer`` names the field at fault."""
+
+    def __init__(self, status, detail, pointer=None, errors=None, headers=None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.pointer = pointer
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+def not_found(detail=None):
+    return ApiError(404, detail or _("请求的资源不存在，或不在您的管理范围内。"))
+
+
+def problem_response(status, detail, pointer=None, errors=None, headers=None):
+    from flask import current_app
+
+    body = {
+        "type": "about:blank",
+        "title": STATUS_TITLES.get(status, "错误"),
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if pointer is not None:
+        body["pointer"] = pointer
+    if errors:
+        body["errors"] = errors
+    response = current_app.response_class(
+        current_app.json.dumps(body), status=status, mimetype=PROBLEM_TYPE
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+def wants_problem_json():
+    """API paths and clients asking for JSON get problem+json; browsers get pages."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def register_error_handlers(app):
+    @app.errorhandler(ApiError)
+    def _api_error(error):
+        return problem_response(error.status, error.detail, error.pointer, error.errors, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        if not wants_problem_json():
+            return _html_error(error)
+        detail = STATUS_TITLES.get(error.code, error.name)
+        if error.code == 400 and getattr(error, "description", None):
+            detail = error.description
+        return problem_response(error.code or 500, detail)
+
+
+def _html_error(error):
+    from flask import render_template
+
+    title = STATUS_TITLES.get(error.code, error.name)
+    return render_template("core/error.html", status=error.code, title=title), error.code

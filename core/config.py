@@ -1,0 +1,91 @@
+"""Configuration: defaults → instance TOML → GRIDWORK_* environment → test config.
+
+Each later layer overrides the earlier ones. Keys are upper-case Flask-style names;
+``GRIDWORK_DATABASE_URL`` becomes ``DATABASE_URL`` and so on.
+"""
+import json
+import os
+import secrets
+import tomllib
+from pathlib import Path
+
+ENV_PREFIX = "GRIDWORK_"
+SECRET_FILE = "secret_key"
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None = SQLite file in the instance folder
+    "REDIS_URL": None,  # None = embedded single-node mode
+    "SECRET_KEY": None,  # None = generated into the instance folder
+    "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+    "LANGUAGES": ["zh_Hans_CN", "en"],
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "WTF_CSRF_CHECK_DEFAULT": False,  # core.auth.csrf decides which requests need it
+    "WTF_CSRF_TIME_LIMIT": None,
+    "LOGIN_THROTTLE_MAX_FAILURES": 5,  # per account within the window
+    "LOGIN_THROTTLE_MAX_IP_FAILURES": 20,  # per address within the window
+    "LOGIN_THROTTLE_WINDOW_SECONDS": 900,
+    "SESSION_IDLE_SECONDS": 8 * 3600,
+    "POLICY_CHECK_INTERVAL": 0.25,  # seconds between policy-version checks per process
+    "PASSWORD_MIN_LENGTH": 12,
+    "JSON_AS_ASCII": False,
+}
+
+
+def instance_path_from_env(explicit=None):
+    raw = explicit or os.environ.get(ENV_PREFIX + "INSTANCE_PATH") or "instance"
+    return Path(raw).resolve()
+
+
+def load_config(instance_path, test_config=None):
+    """Return the merged configuration mapping for one app."""
+    config = dict(DEFAULTS)
+    config.update(_read_instance_toml(instance_path))
+    config.update(_read_environment(os.environ))
+    config.update(test_config or {})
+    config["INSTANCE_PATH"] = str(instance_path)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'gridwork.sqlite'}"
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    return config
+
+
+def _read_instance_toml(instance_path):
+    path = Path(instance_path) / "gridwork.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        return {key.upper(): value for key, value in tomllib.load(handle).items()}
+
+
+def _read_environment(environ):
+    values = {}
+    for name, raw in environ.items():
+        if name.startswith(ENV_PREFIX) and name != ENV_PREFIX + "INSTANCE_PATH":
+            values[name[len(ENV_PREFIX):]] = _parse_env_value(raw)
+    return values
+
+
+def _parse_env_value(raw):
+    # JSON first so numbers and booleans keep their type; plain strings stay strings.
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _instance_secret(instance_path):
+    """Read the instance's secret key, creating it (mode 600) on first run."""
+    path = Path(instance_path) / SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,80 @@
+"""Database engine and sessions.
+
+One engine per app (kept in ``app.extensions``); one SQLModel session per request,
+closed at teardown. SQLite connections get WAL, a busy timeout, foreign keys and
+``synchronous=FULL`` — a government register must not lose a committed record.
+"""
+from contextlib import contextmanager
+
+from flask import current_app, g
+from sqlalchemy import event
+from sqlmodel import Session, create_engine
+
+EXTENSION = "gridwork.db"
+
+
+def make_engine(url):
+    kwargs = {}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+    else:
+        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # before WAL, so switching waits too
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def init_app(app):
+    app.extensions[EXTENSION] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close_request_session)
+
+
+def engine_of(app=None):
+    return (app or current_app).extensions[EXTENSION]
+
+
+def get_session():
+    """The request's session (created on first use, closed at teardown)."""
+    if "db_session" not in g:
+        g.db_session = Session(engine_of(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_request_session(_exc):
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def session_scope(app=None):
+    """A session outside a request (CLI, workers): commit on success, roll back on error."""
+    with Session(engine_of(app), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def database_status():
+    """``"ok"`` when a trivial query succeeds, else the error's class name."""
+    from sqlalchemy import text
+
+    try:
+        with engine_of().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as exc:  # health checks report, never raise
+        return type(exc).__name__

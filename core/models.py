@@ -1,0 +1,8 @@
+"""Import every core table model so SQLModel.metadata knows them (Alembic, tests)."""
+from core.audit.models import AuditEntry, AuditHead
+from core.auth.models import ApiToken, LoginAttempt, User, UserSession
+from core.orgs.models import OrgNode
+from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
+
+__all__ = ["AuditEntry", "AuditHead", "ApiToken", "LoginAttempt", "User", "UserSession",
+           "OrgNode", "CasbinRule", "PolicyVersion", "RolePackage"]

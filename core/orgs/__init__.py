@@ -1,0 +1,1 @@
+"""The county › street › community › grid tree (组织/区划节点)."""

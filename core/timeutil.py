@@ -1,0 +1,15 @@
+"""Time helpers: always timezone-aware UTC (sqlmodel rejects naive datetimes)."""
+from datetime import datetime, timezone
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def isoformat(value):
+    """ISO 8601 with time zone; SQLite hands back naive UTC values."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat()
