@@ -11,6 +11,52 @@ from sqlalchemy import event
 from sqlmodel import Session, create_engine
 
 EXTENSION = "gridwork.db"
+AFTER_COMMIT = "gridwork.after_commit"
+SCOPED = "gridwork_scoped"
+UNSCOPED = "gridwork_unscoped"
+
+
+class UnscopedQueryError(RuntimeError):
+    """A tenant-scoped table was queried without a data scope: fail closed."""
+
+
+class GridworkSession(Session):
+    """A SQLModel session that refuses unscoped reads of tenant tables and runs
+    after-commit callbacks (``on_commit``)."""
+
+
+def on_commit(session, callback):
+    """Run ``callback()`` once the session's current transaction commits (dropped on rollback)."""
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(GridworkSession, "after_commit")
+def _run_commit_callbacks(session):
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        callback()
+
+
+@event.listens_for(GridworkSession, "after_rollback")
+def _drop_commit_callbacks(session):
+    session.info.pop(AFTER_COMMIT, None)
+
+
+@event.listens_for(GridworkSession, "do_orm_execute")
+def _fail_closed_without_scope(state):
+    """Tables whose models declare ``__tenant_path_column__`` may only be read through
+    ``core.permissions.scope.scoped`` (or explicitly as system code with ``system_query``)."""
+    if not state.is_select or state.execution_options.get(SCOPED) or state.execution_options.get(UNSCOPED):
+        return
+    for mapper in state.all_mappers:
+        if getattr(mapper.class_, "__tenant_path_column__", None):
+            raise UnscopedQueryError(
+                f"查询 {mapper.class_.__tablename__} 必须限定数据范围（data scope）。")
+
+
+def system_query(statement, reason):
+    """Mark a statement as system code that legitimately reads across tenants
+    (login, session loading, CLI). ``reason`` documents why at the call site."""
+    return statement.execution_options(**{UNSCOPED: reason})
 
 
 def make_engine(url):
@@ -46,7 +92,7 @@ def engine_of(app=None):
 def get_session():
     """The request's session (created on first use, closed at teardown)."""
     if "db_session" not in g:
-        g.db_session = Session(engine_of(), expire_on_commit=False)
+        g.db_session = GridworkSession(engine_of(), expire_on_commit=False)
     return g.db_session
 
 
@@ -59,7 +105,7 @@ def _close_request_session(_exc):
 @contextmanager
 def session_scope(app=None):
     """A session outside a request (CLI, workers): commit on success, roll back on error."""
-    with Session(engine_of(app), expire_on_commit=False) as session:
+    with GridworkSession(engine_of(app), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -130,3 +130,158 @@ def test_config(database_url, tmp_path):
         "REMEMBER_COOKIE_SECURE": False,
         "INSTANCE_PATH": str(tmp_path / "instance"),
     }
+
+
+# ---------------------------------------------------------------- app-level fixtures
+
+# A tree with prefix traps: m1/m12 and g1/g10 share leading characters; s1 and s2 are
+# siblings, so m2 is a "cousin" of m1.
+STANDARD_TREE = (
+    ("c1", None, "county", "示范县"),
+    ("s1", "c1", "street", "东湖街道"),
+    ("s2", "c1", "street", "西山镇"),
+    ("m1", "s1", "community", "幸福社区"),
+    ("m12", "s1", "community", "和平社区"),
+    ("m2", "s2", "community", "青山村"),
+    ("g1", "m1", "grid", "幸福一网格"),
+    ("g10", "m12", "grid", "和平十网格"),
+    ("g2", "m2", "grid", "青山二网格"),
+)
+TEST_PASSWORD = "correct-horse-battery"
+
+
+def build_tree(db, rows=STANDARD_TREE):
+    """Insert org nodes given as (id, parent id, kind, name); returns {id: path}."""
+    from core.orgs.models import OrgNode
+
+    paths = {}
+    for node_id, parent_id, kind, name in rows:
+        path = node_id if parent_id is None else f"{paths[parent_id]}/{node_id}"
+        paths[node_id] = path
+        db.add(OrgNode(id=node_id, parent_id=parent_id, kind=kind, name=name, path=path, depth=path.count("/")))
+    db.flush()
+    return paths
+
+
+class GridworkClient:
+    """Wraps Flask's test client: sends the CSRF token the way pages do (``X-CSRFToken``),
+    unless a test passes ``csrf=False`` to see the refusal."""
+
+    def __init__(self, flask_client):
+        self.raw = flask_client
+        self._token = None
+
+    def csrf_token(self, refresh=False):
+        import re
+
+        if self._token is None or refresh:
+            html = self.raw.get("/login").get_data(as_text=True)
+            self._token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+        return self._token
+
+    def open(self, path, method="GET", csrf=True, headers=None, **kwargs):
+        headers = dict(headers or {})
+        if csrf and method in ("POST", "PUT", "PATCH", "DELETE") and "Authorization" not in headers:
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+        return self.raw.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.open(path, "GET", **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.open(path, "POST", **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.open(path, "PUT", **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.open(path, "PATCH", **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.open(path, "DELETE", **kwargs)
+
+    def login(self, username, password=TEST_PASSWORD):
+        self._token = None
+        response = self.post("/login", data={"username": username, "password": password})
+        self._token = None  # the session (and so the CSRF token) was replaced
+        return response
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def app(test_config):
+    from core.app import create_app
+    from core.bootstrap import ensure_default_packages
+    from core.db import session_scope
+
+    app = create_app(test_config)
+    with app.app_context():
+        with session_scope(app) as db:
+            ensure_default_packages(db)
+    yield app
+    from core.db import engine_of
+
+    engine_of(app).dispose()
+
+
+@pytest.fixture
+def client(app):
+    return GridworkClient(app.test_client())
+
+
+@pytest.fixture
+def db_session(app):
+    """A session on the app's database, inside an app context (commits are real)."""
+    from core.db import GridworkSession, engine_of
+
+    with app.app_context():
+        with GridworkSession(engine_of(app), expire_on_commit=False) as session:
+            yield session
+
+
+@pytest.fixture
+def org_tree(app):
+    """The standard prefix-trap tree; returns {node id: path}."""
+    from core.db import session_scope
+
+    with app.app_context(), session_scope(app) as db:
+        return build_tree(db)
+
+
+@pytest.fixture
+def make_user(app):
+    """``make_user(package, org_path, username=None)`` → a user granted ``package`` at ``org_path``."""
+    from core.auth.models import User
+    from core.auth.passwords import hash_password
+    from core.db import session_scope
+    from core.permissions.store import grant_package
+
+    counter = iter(range(1, 10_000))
+    password_hash = hash_password(TEST_PASSWORD)
+
+    def make(package=None, org_path="c1", username=None):
+        with app.app_context(), session_scope(app) as db:
+            user = User(username=username or f"{package or 'user'}_{next(counter)}", display_name="测试用户",
+                        org_path=org_path, password_hash=password_hash)
+            db.add(user)
+            db.flush()
+            if package:
+                grant_package(db, user.id, package, org_path)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """``login_as(role_package, org_path)``: a new user with that grant, signed in on ``client``."""
+
+    def login(package, org_path="c1", username=None):
+        user = make_user(package, org_path, username)
+        response = client.login(user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login

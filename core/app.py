@@ -1,0 +1,88 @@
+"""The application factory: a straight list of named steps (flaskr style).
+
+Nothing here lives at module level: every call builds an independent app with its own
+engine, policy engine and configuration, so tests can build as many as they like.
+"""
+from flask import Flask
+
+from core import config as config_module
+from core import db
+
+
+def create_app(test_config=None, instance_path=None):
+    instance = config_module.instance_path_from_env((test_config or {}).get("INSTANCE_PATH") or instance_path)
+    app = Flask("core", instance_path=str(instance), instance_relative_config=True)
+    app.config.from_mapping(config_module.load_config(instance, test_config))
+    register_json(app)
+    register_database(app)
+    register_i18n(app)
+    register_auth(app)
+    register_permissions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_json(app):
+    app.json.ensure_ascii = False  # UTF-8 Chinese, not \\uXXXX
+    app.json.sort_keys = False
+
+
+def register_database(app):
+    db.init_app(app)
+
+
+def register_i18n(app):
+    from core.ui.i18n import init_app
+
+    init_app(app)
+
+
+def register_auth(app):
+    from core.auth.setup import init_app
+
+    init_app(app)
+
+
+def register_permissions(app):
+    from core.permissions.access import EXTENSION
+    from core.permissions.catalogue import CORE_PERMISSIONS, PermissionCatalogue
+    from core.permissions.policy import PolicyEngine
+
+    app.extensions["gridwork.permission_catalogue"] = PermissionCatalogue(CORE_PERMISSIONS)
+    app.extensions[EXTENSION] = _LazyPolicyEngine(app, PolicyEngine)
+
+
+def register_blueprints(app):
+    from core.blueprints import core_blueprints
+
+    for blueprint in core_blueprints():
+        app.register_blueprint(blueprint)
+
+
+def register_errors(app):
+    from core.api.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app):
+    from core.cli import register_commands
+
+    register_commands(app)
+
+
+class _LazyPolicyEngine:
+    """Builds the policy engine on first use: the CLI must run ``db upgrade`` on an empty
+    database before anything can read the policy tables."""
+
+    def __init__(self, app, factory):
+        self._app = app
+        self._factory = factory
+        self._engine = None
+
+    def __getattr__(self, name):
+        if self._engine is None:
+            self._engine = self._factory(db.engine_of(self._app), self._app.config["POLICY_CHECK_INTERVAL"])
+        return getattr(self._engine, name)

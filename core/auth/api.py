@@ -1,0 +1,105 @@
+"""Auth API: issue a token from name + password, the caller's own profile, its tokens."""
+from flask import request
+from flask_login import current_user
+from sqlmodel import select
+
+from core.api import ApiError, api_blueprint, api_route, json_body, not_found
+from core.audit.chain import record
+from core.auth.login import LoginRefused, LoginThrottled, authenticate
+from core.auth.models import ApiToken
+from core.auth.throttle import retry_after_seconds
+from core.auth.tokens import create_token as store_token
+from core.db import get_session, system_query
+from core.permissions.access import login_required, policy_engine
+from core.timeutil import isoformat, utcnow
+
+bp = api_blueprint("core_auth_api", __name__)
+
+TOKEN_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["username", "password"],
+    "properties": {"username": {"type": "string", "minLength": 1, "maxLength": 64},
+                   "password": {"type": "string", "minLength": 1, "maxLength": 128},
+                   "name": {"type": "string", "minLength": 1, "maxLength": 100}},
+}
+NEW_TOKEN = {
+    "type": "object", "additionalProperties": False, "required": ["name"],
+    "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100},
+                   "scopes": {"type": "array", "items": {"type": "string", "maxLength": 100}, "minItems": 1}},
+}
+
+
+@api_route(bp, "/auth/token", methods=["POST"], summary="用用户名和密码换取访问令牌", body=TOKEN_REQUEST,
+           tags=["auth"], public=True)
+def issue_token():
+    data = json_body(TOKEN_REQUEST)
+    db = get_session()
+    try:
+        user = authenticate(db, data["username"], data["password"])
+    except LoginThrottled as refusal:
+        raise ApiError(429, refusal.message, headers={"Retry-After": str(retry_after_seconds())})
+    except LoginRefused as refusal:
+        raise ApiError(401, refusal.message)
+    row, plaintext = store_token(db, user, data.get("name") or "API")
+    record(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
+           ip=request.remote_addr or "", detail={"name": row.name, "via": "password"})
+    db.commit()
+    return {"token": plaintext, "token_type": "Bearer", **token_json(row)}, 201
+
+
+@api_route(bp, "/me", summary="当前用户与其授权", tags=["auth"])
+@login_required
+def me():
+    return {
+        "id": current_user.id, "username": current_user.username, "display_name": current_user.display_name,
+        "org_path": current_user.org_path,
+        "grants": [{"package": package, "org_path": path} for package, path in policy_engine().grants_of(current_user.id)],
+        "via": "token" if current_user.token_id else "session",
+    }
+
+
+@api_route(bp, "/tokens", summary="我的访问令牌", tags=["auth"])
+@login_required
+def list_tokens():
+    rows = get_session().exec(system_query(select(ApiToken).where(ApiToken.user_id == current_user.id)
+                                           .order_by(ApiToken.created_at.desc()), "the actor's own tokens")).all()
+    return {"items": [token_json(row) for row in rows], "total": len(rows)}
+
+
+@api_route(bp, "/tokens", methods=["POST"], summary="新建访问令牌", body=NEW_TOKEN, tags=["auth"])
+@login_required
+def create_token():
+    data = json_body(NEW_TOKEN)
+    db = get_session()
+    user = _own_user(db)
+    row, plaintext = store_token(db, user, data["name"], data.get("scopes") or ["*"])
+    record(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
+           ip=request.remote_addr or "", detail={"name": row.name, "scopes": row.scopes})
+    db.commit()
+    return {"token": plaintext, "token_type": "Bearer", **token_json(row)}, 201
+
+
+@api_route(bp, "/tokens/<token_id>", methods=["DELETE"], summary="收回访问令牌", tags=["auth"])
+@login_required
+def revoke_token(token_id):
+    db = get_session()
+    row = db.get(ApiToken, token_id)
+    if row is None or row.user_id != current_user.id:
+        raise not_found()
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        db.add(row)
+        record(db, "core.token_revoked", actor=current_user.username, target=f"token:{row.id}",
+               org_path=current_user.org_path, ip=request.remote_addr or "")
+        db.commit()
+    return "", 204
+
+
+def _own_user(db):
+    from core.auth.models import User
+
+    return db.get(User, current_user.id, execution_options={"gridwork_unscoped": "the actor's own account"})
+
+
+def token_json(row):
+    return {"id": row.id, "name": row.name, "scopes": row.scopes, "created_at": isoformat(row.created_at),
+            "last_used_at": isoformat(row.last_used_at), "revoked_at": isoformat(row.revoked_at)}

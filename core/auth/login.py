@@ -1,0 +1,44 @@
+"""Checking credentials: shared by the login page and ``POST /api/v1/auth/token``."""
+from flask import request
+from sqlmodel import select
+
+from core.audit.chain import record
+from core.auth import throttle
+from core.auth.models import User
+from core.auth.passwords import verify_password
+from core.db import system_query
+
+
+class LoginRefused(Exception):
+    """Wrong name or password (one message for both: no user enumeration)."""
+
+    message = "用户名或密码不正确。"
+
+
+class LoginThrottled(Exception):
+    message = "登录失败次数过多，请稍后再试。"
+
+
+def authenticate(db, username, password):
+    """Return the active user for these credentials, auditing the outcome; raise otherwise.
+
+    Commits the failure records and audit entries itself: they must survive the refusal.
+    """
+    ip = request.remote_addr or ""
+    username = (username or "").strip()[:64]
+    if throttle.is_throttled(db, username, ip):
+        record(db, "core.login_throttled", actor=username, ip=ip, detail={"path": request.path})
+        db.commit()
+        raise LoginThrottled()
+    user = db.exec(system_query(select(User).where(User.username == username), "look up the login name")).first()
+    password_ok = verify_password(user.password_hash if user else None, password or "")
+    if user is None or not password_ok or not user.is_active:
+        throttle.record_failure(db, username, ip)
+        reason = "unknown_user" if user is None else ("disabled" if password_ok else "bad_password")
+        record(db, "core.login_failed", actor=username, ip=ip, detail={"reason": reason})
+        db.commit()
+        raise LoginRefused()
+    throttle.clear_failures(db, username)
+    record(db, "core.login_succeeded", actor=user.username, org_path=user.org_path, ip=ip,
+           detail={"via": "token" if request.path.startswith("/api/") else "page"})
+    return user

@@ -1,0 +1,66 @@
+"""Browser sessions: a server-side record per login, so they can be ended from the server."""
+import secrets
+from datetime import timedelta
+
+from flask import current_app, request, session as cookie_session
+from flask_login import login_user, logout_user
+from sqlalchemy import update
+from sqlmodel import select
+
+from core.auth.actor import Actor
+from core.auth.models import User, UserSession
+from core.db import get_session, system_query
+from core.timeutil import utcnow
+
+_TOUCH_EVERY = timedelta(minutes=1)
+
+
+def load_actor_for_session(session_id):
+    """Flask-Login's user loader: the live session's actor, or None when it was ended."""
+    db = get_session()
+    row = db.exec(system_query(select(UserSession, User).join(User, User.id == UserSession.user_id)
+                               .where(UserSession.id == session_id), "load the session's own user")).first()
+    if row is None:
+        return None
+    user_session, user = row
+    now = utcnow()
+    idle = timedelta(seconds=current_app.config["SESSION_IDLE_SECONDS"])
+    if user_session.revoked_at is not None or not user.is_active or _aware(user_session.last_seen_at) + idle < now:
+        return None
+    if _aware(user_session.last_seen_at) + _TOUCH_EVERY < now:
+        user_session.last_seen_at = now
+        db.add(user_session)
+        db.commit()
+    return Actor.from_user(user, session_id=user_session.id)
+
+
+def start_session(db, user):
+    """Log ``user`` in with a brand-new session: the old cookie's contents are dropped
+    (session fixation), and a new server-side record is created."""
+    cookie_session.clear()
+    record = UserSession(id=secrets.token_urlsafe(32), user_id=user.id, ip=request.remote_addr or "")
+    db.add(record)
+    db.flush()
+    login_user(Actor.from_user(user, session_id=record.id))
+    return record
+
+
+def end_current_session(db, actor):
+    if actor.session_id:
+        db.exec(update(UserSession).where(UserSession.id == actor.session_id).values(revoked_at=utcnow()))
+    logout_user()
+    cookie_session.clear()
+
+
+def revoke_user_sessions(db, user_id, keep_session_id=None):
+    """End every live session of the user (disabled account, changed password)."""
+    statement = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    if keep_session_id:
+        statement = statement.where(UserSession.id != keep_session_id)
+    db.exec(statement.values(revoked_at=utcnow()))
+
+
+def _aware(value):
+    from datetime import timezone
+
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

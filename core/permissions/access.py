@@ -1,0 +1,91 @@
+"""``can``, ``scope_for`` and the ``@require`` view decorator: the permission checks views use."""
+from functools import wraps
+
+from flask import current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from core.api.errors import ApiError, wants_problem_json
+from core.permissions.ids import is_valid_path
+from core.permissions.scope import DataScope
+
+EXTENSION = "gridwork.policy"
+
+
+def policy_engine():
+    return current_app.extensions[EXTENSION]
+
+
+def _token_allows(actor, permission):
+    scopes = getattr(actor, "token_scopes", None)
+    return scopes is None or "*" in scopes or permission in scopes
+
+
+def can(actor, permission, org_path):
+    """May ``actor`` use ``permission`` at ``org_path``? Grants cover their whole subtree."""
+    if not getattr(actor, "is_authenticated", False) or not is_valid_path(org_path):
+        return False
+    if not _token_allows(actor, permission):
+        return False
+    return policy_engine().allows(actor.id, permission, org_path)
+
+
+def scope_for(actor, permission):
+    """The subtrees where ``actor`` holds ``permission``; empty when nowhere."""
+    if not getattr(actor, "is_authenticated", False) or not _token_allows(actor, permission):
+        return DataScope(())
+    return DataScope(policy_engine().scope_paths(actor.id, permission))
+
+
+def require(permission):
+    """Let the view run only for a signed-in actor who holds ``permission`` somewhere.
+
+    Which node the request touches is decided by the view, through ``scope_for``/``can``
+    on the resolved record: a record outside the scope answers 404, not 403.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return _unauthenticated()
+            if not scope_for(current_user, permission):
+                _deny(permission)
+            return view(*args, **kwargs)
+
+        checked.required_permission = permission
+        return checked
+
+    return decorator
+
+
+def login_required(view):
+    """For views any signed-in actor may use (their own profile, password, tokens)."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return _unauthenticated()
+        return view(*args, **kwargs)
+
+    checked.required_permission = None
+    return checked
+
+
+def _unauthenticated():
+    if wants_problem_json():
+        raise ApiError(401, "请先登录，或在 Authorization 头中提供有效的访问令牌。")
+    return redirect(url_for("core_auth.login", next=request.full_path))
+
+
+def _deny(permission):
+    from core.audit.chain import record
+    from core.db import get_session
+
+    session = get_session()
+    session.rollback()
+    record(session, "core.permission_denied", actor=current_user.username, target=request.path,
+           org_path=current_user.org_path, detail={"permission": permission, "method": request.method},
+           ip=request.remote_addr or "")
+    session.commit()
+    g.permission_denied = permission
+    raise ApiError(403, f"您没有“{permission}”权限。")

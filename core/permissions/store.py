@@ -1,0 +1,121 @@
+"""Every write to the policy: packages, their permissions, grants.
+
+We write ``core_casbin_rule`` rows ourselves, in the caller's transaction, instead of
+through the enforcer's mutation API. That keeps a grant, its audit entry and the policy
+version bump atomic, and sidesteps pycasbin's known write bugs by construction
+(library-notes §2.8): a duplicate grant is a no-op, a revocation deletes exactly one row
+by id, and every process reloads from the table when the version moves.
+"""
+from sqlalchemy import func, update
+from sqlmodel import select
+
+from core.db import on_commit
+from core.permissions.ids import is_valid_path, package_subject, user_subject
+from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
+from core.timeutil import utcnow
+
+POLICY_CHANGED = "gridwork.policy_changed"
+
+
+class PolicyError(ValueError):
+    """A policy write that cannot be done; ``pointer`` names the field at fault."""
+
+    def __init__(self, message, pointer=None):
+        super().__init__(message)
+        self.pointer = pointer
+
+
+def bump_policy_version(session):
+    session.exec(update(PolicyVersion).where(PolicyVersion.id == 1)
+                 .values(version=PolicyVersion.version + 1, changed_at=utcnow()))
+    if not session.info.get(POLICY_CHANGED):
+        session.info[POLICY_CHANGED] = True
+        on_commit(session, _refresh_this_process)
+
+
+def _refresh_this_process():
+    """This process sees its own change at once; the others see the version bump."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        current_app.extensions["gridwork.policy"].force_refresh()
+
+
+def find_grant(session, user_id, package_name, path):
+    return session.exec(select(CasbinRule).where(
+        CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user_id),
+        CasbinRule.v1 == package_subject(package_name), CasbinRule.v2 == path)).first()
+
+
+def grant_package(session, user_id, package_name, path):
+    """Bind ``package_name`` to the user at ``path`` (and its subtree). Idempotent."""
+    if not is_valid_path(path):
+        raise PolicyError(f"组织路径格式不正确：{path!r}", "/org_path")
+    if session.get(RolePackage, package_name) is None:
+        raise PolicyError(f"角色包不存在：{package_name}", "/package")
+    existing = find_grant(session, user_id, package_name, path)
+    if existing is not None:
+        return existing
+    rule = CasbinRule(ptype="g", v0=user_subject(user_id), v1=package_subject(package_name), v2=path)
+    session.add(rule)
+    session.flush()
+    bump_policy_version(session)
+    return rule
+
+
+def revoke_grant(session, rule):
+    """Delete exactly this grant row (never a pattern: the adapter's batch delete over-deletes)."""
+    session.delete(rule)
+    session.flush()
+    bump_policy_version(session)
+
+
+def set_package_permissions(session, package_name, permissions):
+    """Make the package's ``p`` rules exactly ``permissions``; returns (added, removed)."""
+    subject = package_subject(package_name)
+    wanted = set(permissions)
+    rows = session.exec(select(CasbinRule).where(CasbinRule.ptype == "p", CasbinRule.v0 == subject)).all()
+    current = {row.v2: row for row in rows}
+    removed = sorted(set(current) - wanted)
+    added = sorted(wanted - set(current))
+    for name in removed:
+        session.delete(current[name])
+    for name in added:
+        session.add(CasbinRule(ptype="p", v0=subject, v1="*", v2=name))
+    if added or removed:
+        session.flush()
+        bump_policy_version(session)
+    return added, removed
+
+
+def delete_package(session, package):
+    if count_grants_of_package(session, package.name):
+        raise PolicyError("该角色包仍授予给账号，请先收回授权。", "/name")
+    set_package_permissions(session, package.name, ())
+    session.delete(package)
+    session.flush()
+
+
+def count_grants_of_package(session, package_name):
+    return session.exec(select(func.count()).select_from(CasbinRule).where(
+        CasbinRule.ptype == "g", CasbinRule.v1 == package_subject(package_name))).one()
+
+
+def rewrite_grant_paths(session, old_prefix, new_prefix):
+    """After a move or merge: grants at or under ``old_prefix`` follow the node to ``new_prefix``.
+    A grant that would duplicate an existing one is dropped."""
+    rows = session.exec(select(CasbinRule).where(CasbinRule.ptype == "g", (CasbinRule.v2 == old_prefix)
+                                                 | CasbinRule.v2.startswith(old_prefix + "/", autoescape=True))).all()
+    for row in rows:
+        new_path = new_prefix + row.v2[len(old_prefix):]
+        duplicate = session.exec(select(CasbinRule.id).where(
+            CasbinRule.ptype == "g", CasbinRule.v0 == row.v0, CasbinRule.v1 == row.v1, CasbinRule.v2 == new_path)).first()
+        if duplicate is None:
+            row.v2 = new_path
+            session.add(row)
+        else:
+            session.delete(row)
+    if rows:
+        session.flush()
+        bump_policy_version(session)
+    return len(rows)

@@ -1,0 +1,29 @@
+"""Home (工作台), the token page and the shell's context (navigation, CSRF meta tag)."""
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+
+from core.permissions.access import login_required
+from core.ui.nav import visible_entries
+
+bp = Blueprint("core_ui", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/core")
+
+
+@bp.app_context_processor
+def shell_context():
+    return {"nav_entries": lambda: visible_entries(current_app, current_user)}
+
+
+@bp.route("/")
+@login_required
+def home():
+    from core.permissions.access import policy_engine
+
+    grants = policy_engine().grants_of(current_user.id)
+    return render_template("core/home.html", grants=grants)
+
+
+@bp.route("/account/tokens")
+@login_required
+def tokens():
+    return render_template("core/tokens.html")
