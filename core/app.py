@@ -3,6 +3,8 @@
 Nothing here lives at module level: every call builds an independent app with its own
 engine, policy engine and configuration, so tests can build as many as they like.
 """
+from pathlib import Path
+
 from flask import Flask
 
 from core import config as config_module
@@ -11,7 +13,9 @@ from core import db
 
 def create_app(test_config=None, instance_path=None):
     instance = config_module.instance_path_from_env((test_config or {}).get("INSTANCE_PATH") or instance_path)
-    app = Flask("core", instance_path=str(instance), instance_relative_config=True)
+    # root_path explicit: under setuptools' editable-install finder Flask cannot infer it.
+    app = Flask("core", root_path=str(Path(__file__).parent), instance_path=str(instance),
+                instance_relative_config=True)
     app.config.from_mapping(config_module.load_config(instance, test_config))
     register_json(app)
     register_database(app)

@@ -11,6 +11,20 @@ KIND_TITLES = {"county": "县/区", "street": "街道/乡镇", "community": "社
 # Node ids are opaque, lower-case and short: safe in Casbin rules and URLs.
 NODE_ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"
 PATH_PATTERN = r"^[a-z][a-z0-9_]{0,31}(/[a-z][a-z0-9_]{0,31}){0,7}$"
+# First letter of generated ids, so an id hints at its level (m7k2q9 is a community).
+KIND_LETTERS = {"county": "c", "street": "s", "community": "m", "grid": "g"}
+
+
+def parent_kind(kind):
+    """The kind a node of ``kind`` must hang under; None for a county (a root)."""
+    index = KINDS.index(kind)
+    return KINDS[index - 1] if index else None
+
+
+def child_kind(kind):
+    """The kind of a node's children; None for a grid (a leaf)."""
+    index = KINDS.index(kind)
+    return KINDS[index + 1] if index + 1 < len(KINDS) else None
 
 
 class OrgNode(SQLModel, table=True):

@@ -194,4 +194,7 @@ def test_session_cookie_flags(app, make_user):
                            data={"username": user.username, "password": TEST_PASSWORD, "csrf_token": token},
                            headers={"Referer": "https://localhost/login"})
     cookie = response.headers["Set-Cookie"]
+    from core.db import engine_of
+
+    engine_of(secure_app).dispose()
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -1,0 +1,194 @@
+"""HTTP read throughput: one org node through the whole Gridwork stack, against a bare floor.
+
+Ours: ``GET /api/v1/orgs/g01`` on ``create_app`` — bearer-token authentication, the
+permission check and data-scope check, one SQLModel session — under gunicorn with 2 sync
+workers. Floor: a bare Flask + SQLModel app (no auth, one session per request) reading
+the same row of the same SQLite file, served the same way. The figure that survives a
+noisy machine is the ratio ours/floor (goal ≥ 0.5, DESIGN §8).
+
+    .venv/bin/python bench/http_read.py --seconds 10
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+from datetime import datetime
+from typing import Optional
+
+from flask import Flask, abort
+from sqlalchemy.orm import registry
+from sqlmodel import Field, Session, SQLModel, create_engine
+
+from _common import (TARGET_NODE, TARGET_PATH, BenchFailure, Gunicorn, app_config, emit_json, fetch, machine_line,
+                     median, prepare_demo_database, run_python_client, run_wrk, wrk_available)
+
+GOAL_RATIO = 0.5
+ORGS_RULE = "/api/v1/orgs/<node_id>"
+FLOOR_URL = f"/floor/orgs/{TARGET_NODE}"
+
+
+# --- the floor: bare Flask + SQLModel ------------------------------------------------------
+
+class FloorBase(SQLModel, registry=registry()):
+    """Its own registry: the floor's table must not clash with core's OrgNode in one process."""
+
+
+class FloorNode(FloorBase, table=True):
+    __tablename__ = "core_org_node"
+
+    id: str = Field(primary_key=True)
+    parent_id: Optional[str] = None
+    kind: str
+    name: str
+    path: str
+    depth: int
+    created_at: datetime
+
+
+def floor_app():
+    """gunicorn factory (``'http_read:floor_app()'``): the database URL comes from the environment."""
+    engine = create_engine(os.environ["BENCH_DATABASE_URL"])
+    app = Flask("floor")
+    app.json.ensure_ascii = False
+
+    @app.get("/floor/orgs/<node_id>")
+    def read_node(node_id):
+        with Session(engine) as session:
+            node = session.get(FloorNode, node_id)
+            if node is None:
+                abort(404)
+            return {"id": node.id, "parent_id": node.parent_id, "kind": node.kind, "name": node.name,
+                    "path": node.path, "depth": node.depth, "created_at": node.created_at.isoformat()}
+
+    return app
+
+
+# --- ours: the real app ------------------------------------------------------------------
+
+def ours_app():
+    """gunicorn factory (``'http_read:ours_app()'``). gunicorn's ``module:factory()`` form
+    builds the app in each worker, so no module-level app is needed even here."""
+    from core.app import create_app
+
+    return create_app(json.loads(os.environ["BENCH_APP_CONFIG"]))
+
+
+def choose_route(app):
+    """The orgs route when core/orgs/api.py is there; /api/v1/me (also authenticated) otherwise."""
+    if any(rule.rule == ORGS_RULE for rule in app.url_map.iter_rules()):
+        return f"/api/v1/orgs/{TARGET_NODE}", True
+    print(f"WARNING: {ORGS_RULE} is not registered (core/orgs/api.py missing?); "
+          "measuring GET /api/v1/me instead")
+    return "/api/v1/me", False
+
+
+def verify(ours, route, is_orgs, headers, floor):
+    status, body = fetch(ours.base_url + route, headers)
+    if status != 200:
+        raise BenchFailure(f"ours: GET {route} answered {status}: {body[:500]!r}")
+    data = json.loads(body)
+    if is_orgs and TARGET_PATH not in json.dumps(data):
+        raise BenchFailure(f"ours: GET {route} did not return node {TARGET_PATH}: {data}")
+    if not is_orgs and data.get("username") != "community_admin":
+        raise BenchFailure(f"ours: GET {route} returned someone else: {data}")
+    status, body = fetch(floor.base_url + FLOOR_URL)
+    if status != 200 or json.loads(body).get("path") != TARGET_PATH:
+        raise BenchFailure(f"floor: GET {FLOOR_URL} answered {status}: {body[:500]!r}")
+    print(f"verified: ours {route} → 200 {body_preview(data)}; floor {FLOOR_URL} → 200")
+
+
+def body_preview(data):
+    text = json.dumps(data, ensure_ascii=False)
+    return text if len(text) < 160 else text[:157] + "..."
+
+
+def measure(tool, url, seconds, headers, args):
+    if tool == "wrk":
+        result = run_wrk(url, seconds, headers, args.connections, args.threads)
+    else:
+        result = run_python_client(url, seconds, headers, args.connections)
+    if result["errors"]:
+        raise BenchFailure(f"{result['errors']} failed requests on {url}: the figure would be meaningless")
+    return result
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10, help="duration of each measured run")
+    parser.add_argument("--rounds", type=int, default=3, help="floor/ours alternations (medians reported)")
+    parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds per server")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (it shares the 2 cores)")
+    parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    tool = "wrk" if args.tool == "wrk" or (args.tool == "auto" and wrk_available()) else "python"
+    seconds = int(args.seconds) if tool == "wrk" else args.seconds  # wrk takes whole seconds
+    print(machine_line())
+    with tempfile.TemporaryDirectory(prefix="gridwork-bench-") as directory:
+        app, _user_id, token = prepare_demo_database(directory, with_token=True)
+        route, is_orgs = choose_route(app)
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        config = app_config(directory)
+        env = {"BENCH_APP_CONFIG": json.dumps(config), "BENCH_DATABASE_URL": config["DATABASE_URL"]}
+        servers = []
+        try:
+            ours = Gunicorn("http_read:ours_app()", env, log_dir=directory)
+            servers.append(ours)
+            floor = Gunicorn("http_read:floor_app()", env, log_dir=directory)
+            servers.append(floor)
+            ours.start(), floor.start()
+            verify(ours, route, is_orgs, headers, floor)
+            targets = {"floor": (floor.base_url + FLOOR_URL, {}), "ours": (ours.base_url + route, headers)}
+            for url, target_headers in targets.values():
+                measure(tool, url, max(1, int(args.warmup)), target_headers, args)
+            print(f"load: {tool}, {args.connections} connections, {seconds} s per run, "
+                  f"{args.rounds} rounds, gunicorn 2 sync workers on 127.0.0.1")
+            results = {"floor": [], "ours": []}
+            for round_number in range(1, args.rounds + 1):
+                for name, (url, target_headers) in targets.items():
+                    result = measure(tool, url, seconds, target_headers, args)
+                    results[name].append(result)
+                    print(f"  round {round_number} {name:<5} {result['rps']:8.0f} req/s  "
+                          f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms")
+        except BenchFailure:
+            for server in servers:
+                print(f"--- {server.app_spec} log ---\n{server.log()}", file=sys.stderr)
+            raise
+        finally:
+            for server in servers:
+                server.stop()
+            from core.db import engine_of
+
+            engine_of(app).dispose()
+    report(results, route, tool, seconds, args)
+
+
+def report(results, route, tool, seconds, args):
+    figures = {}
+    for name, runs in results.items():
+        figures[name] = {"rps": round(median([r["rps"] for r in runs])),
+                         "p50_ms": round(median([r["p50_ms"] for r in runs]), 2),
+                         "p99_ms": round(median([r["p99_ms"] for r in runs]), 2)}
+    ratio = figures["ours"]["rps"] / figures["floor"]["rps"]
+    print(f"floor  bare Flask + SQLModel, GET {FLOOR_URL}: {figures['floor']['rps']:,} req/s "
+          f"(p50 {figures['floor']['p50_ms']} ms, p99 {figures['floor']['p99_ms']} ms)")
+    print(f"ours   Gridwork, bearer token + permission check, GET {route}: {figures['ours']['rps']:,} req/s "
+          f"(p50 {figures['ours']['p50_ms']} ms, p99 {figures['ours']['p99_ms']} ms)")
+    verdict = "meets" if ratio >= GOAL_RATIO else "BELOW"
+    print(f"ratio ours/floor: {ratio:.2f}  (goal ≥ {GOAL_RATIO}: {verdict})")
+    emit_json("http_read", route=route, tool=tool, seconds=seconds, rounds=args.rounds,
+              connections=args.connections, floor=figures["floor"], ours=figures["ours"],
+              ratio=round(ratio, 3), goal_ratio=GOAL_RATIO)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BenchFailure as failure:
+        print(f"BENCH FAILED: {failure}", file=sys.stderr)
+        sys.exit(1)

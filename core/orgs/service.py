@@ -1,0 +1,223 @@
+"""Org tree services (组织架构): read within a data scope, create, rename, delete.
+
+Moving and merging live in ``core.orgs.restructure``, CSV import in ``core.orgs.csv_import``.
+Functions take a session and plain values and flush; the caller commits (or rolls back).
+A node outside the caller's scope is reported exactly like a missing one (404).
+"""
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from core.audit.chain import record
+from core.auth.models import User
+from core.db import system_query
+from core.orgs.models import KIND_LETTERS, KIND_TITLES, KINDS, NODE_ID_PATTERN, OrgNode, child_kind
+from core.permissions.models import CasbinRule
+from core.permissions.scope import DataScope, scope_of_model, scoped
+
+MAX_PAGE = 500
+NAME_MAX_LENGTH = 100
+NOT_FOUND = "组织节点不存在，或不在您的管理范围内。"
+ROOT_REFUSED = ("不能通过接口新建县/区（根节点），请指定上级编号 parent_id。"
+                "县/区节点由管理员用 gridwork create-admin 命令或演示数据创建。")
+ID_RULE = "编号须以小写字母开头，只能包含小写字母、数字和下划线，最长 32 位。"
+_NODE_ID = re.compile(NODE_ID_PATTERN)
+# Crockford's base32 alphabet: no i, l, o, u, so a read-aloud id is not misheard.
+_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+# Control, format (bidi overrides, zero-width) and line/paragraph separators.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+class OrgError(Exception):
+    """A refused org read or change: HTTP-like ``status``, Chinese ``message``, ``pointer``."""
+
+    def __init__(self, status, message, pointer=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.pointer = pointer
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who changes the tree: their ``core.org_write`` scope, and what the audit trail records."""
+
+    username: str
+    scope: DataScope
+    ip: str = ""
+
+
+def kind_title(kind):
+    return KIND_TITLES.get(kind, kind)
+
+
+def is_node_id(value):
+    return isinstance(value, str) and bool(_NODE_ID.match(value))
+
+
+# ---------------------------------------------------------------- reads
+
+
+def find_node(db, scope, node_id, pointer=None):
+    """The node when ``scope`` covers it; otherwise OrgError 404, whether it exists or not."""
+    if not is_node_id(node_id):
+        raise OrgError(404, NOT_FOUND, pointer)
+    node = db.exec(scope_of_model(select(OrgNode).where(OrgNode.id == node_id), scope, OrgNode)).first()
+    if node is None:
+        raise OrgError(404, NOT_FOUND, pointer)
+    return node
+
+
+def list_nodes(db, scope, *, kind=None, parent_id=None, q=None, limit=100, offset=0):
+    """(nodes, total): nodes inside ``scope`` ordered by path, filtered and paged."""
+    rows = _filtered(select(OrgNode), scope, kind, parent_id, q)
+    total = db.exec(_filtered(select(func.count()).select_from(OrgNode), scope, kind, parent_id, q)).one()
+    page = rows.order_by(OrgNode.path).limit(max(1, min(limit, MAX_PAGE))).offset(max(0, offset))
+    return db.exec(page).all(), total
+
+
+def _filtered(statement, scope, kind, parent_id, q):
+    statement = scope_of_model(statement, scope, OrgNode)
+    if kind:
+        statement = statement.where(OrgNode.kind == kind)
+    if parent_id:
+        statement = statement.where(OrgNode.parent_id == parent_id)
+    if q:
+        statement = statement.where(OrgNode.name.contains(q, autoescape=True))
+    return statement
+
+
+def tree_nodes(db, scope):
+    """Every node inside ``scope``, parents before children (path order)."""
+    return db.exec(scope_of_model(select(OrgNode), scope, OrgNode).order_by(OrgNode.path)).all()
+
+
+def whole_tree_scope(db):
+    """A scope over every county, for system callers (CLI) that act on the whole tree."""
+    roots = db.exec(system_query(select(OrgNode.path).where(OrgNode.parent_id.is_(None)),
+                                 "system callers act on every county")).all()
+    return DataScope(tuple(sorted(roots)))
+
+
+# ---------------------------------------------------------------- validation
+
+
+def clean_name(name, pointer="/name"):
+    """The trimmed name, or OrgError 422 saying what is wrong with it."""
+    if not isinstance(name, str):
+        raise OrgError(422, "名称必须是文字。", pointer)
+    name = name.strip()
+    if not name:
+        raise OrgError(422, "名称不能为空。", pointer)
+    if len(name) > NAME_MAX_LENGTH:
+        raise OrgError(422, f"名称不能超过 {NAME_MAX_LENGTH} 个字符（现为 {len(name)} 个）。", pointer)
+    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in name):
+        raise OrgError(422, "名称不能包含换行、控制字符或不可见的格式字符。", pointer)
+    return name
+
+
+def id_taken(db, node_id):
+    statement = select(OrgNode.id).where(OrgNode.id == node_id)
+    return db.exec(system_query(statement, "node ids are global: uniqueness spans every county")).first() is not None
+
+
+def check_new_id(db, node_id, pointer="/id"):
+    if not is_node_id(node_id):
+        raise OrgError(422, f"编号“{node_id}”格式不正确：{ID_RULE}", pointer)
+    if id_taken(db, node_id):
+        raise OrgError(409, f"编号“{node_id}”已被占用，请换一个。", pointer)
+    return node_id
+
+
+def new_node_id(db, kind, reserved=frozenset()):
+    """A fresh id such as ``m7k2q9``: the kind's letter and five random base32 characters."""
+    for _attempt in range(20):
+        candidate = KIND_LETTERS[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(5))
+        if candidate not in reserved and not id_taken(db, candidate):
+            return candidate
+    raise OrgError(409, "暂时无法生成不重复的编号，请稍后重试或自行指定编号。", "/id")
+
+
+def expected_child_kind(parent, kind, pointer="/kind"):
+    """The kind a child of ``parent`` has; OrgError 422 when ``kind`` (if given) disagrees."""
+    expected = child_kind(parent.kind)
+    if expected is None:
+        raise OrgError(422, "网格是最末一级，不能再添加下级节点。", "/parent_id")
+    if kind is not None and kind not in KINDS:
+        raise OrgError(422, "类型不正确，应为 county（县/区）、street（街道/乡镇）、"
+                            "community（社区/村）或 grid（网格）。", pointer)
+    if kind is not None and kind != expected:
+        raise OrgError(422, f"“{kind_title(parent.kind)}”下只能添加“{kind_title(expected)}”，"
+                            f"不能添加“{kind_title(kind)}”。", pointer)
+    return expected
+
+
+# ---------------------------------------------------------------- writes
+
+
+def add_node(db, node_id, kind, name, parent=None):
+    """Insert one node under ``parent`` (None: a root), with its path and depth. No checks."""
+    path = node_id if parent is None else f"{parent.path}/{node_id}"
+    node = OrgNode(id=node_id, parent_id=parent.id if parent else None, kind=kind, name=name,
+                   path=path, depth=0 if parent is None else parent.depth + 1)
+    db.add(node)
+    return node
+
+
+def create_node(db, editor, *, parent_id, name, kind=None, node_id=None):
+    """A new child of ``parent_id`` (which must be in the editor's scope); audited."""
+    if not parent_id:
+        raise OrgError(403, ROOT_REFUSED, "/parent_id")
+    name = clean_name(name)
+    if node_id is not None:
+        check_new_id(db, node_id)
+    parent = find_node(db, editor.scope, parent_id, "/parent_id")
+    kind = expected_child_kind(parent, kind)
+    node = add_node(db, node_id or new_node_id(db, kind), kind, name, parent)
+    db.flush()
+    audit_change(db, editor, "core.org_created", node,
+           {"id": node.id, "kind": kind, "name": name, "parent_id": parent.id})
+    return node
+
+
+def rename_node(db, editor, node_id, name):
+    node = find_node(db, editor.scope, node_id)
+    name = clean_name(name)
+    if name == node.name:
+        return node
+    old_name, node.name = node.name, name
+    db.add(node)
+    db.flush()
+    audit_change(db, editor, "core.org_renamed", node, {"old": old_name, "new": name})
+    return node
+
+
+def delete_node(db, editor, node_id):
+    """Delete a leaf that nobody belongs to and nothing is granted at (409 otherwise):
+    a grant left at a deleted path would come back to life if the id were reused."""
+    node = find_node(db, editor.scope, node_id)
+    subtree = DataScope((node.path,))
+    children = db.exec(scoped(select(func.count()).select_from(OrgNode), subtree, OrgNode.path)
+                       .where(OrgNode.id != node.id)).one()
+    if children:
+        raise OrgError(409, f"该节点下还有 {children} 个下级节点，不能删除。请先移走或合并下级节点。")
+    users = db.exec(scoped(select(func.count()).select_from(User), subtree, User.org_path)).one()
+    if users:
+        raise OrgError(409, f"该节点还有 {users} 个账号，不能删除。请先调整这些账号的所属组织。")
+    grants = db.exec(select(func.count()).select_from(CasbinRule).where(
+        CasbinRule.ptype == "g", subtree.clause(CasbinRule.v2))).one()
+    if grants:
+        raise OrgError(409, f"该节点上还有 {grants} 项授权，不能删除。请先收回这些授权。")
+    db.delete(node)
+    db.flush()
+    audit_change(db, editor, "core.org_deleted", node, {"id": node.id, "kind": node.kind, "name": node.name})
+    return node
+
+
+def audit_change(db, editor, action, node, detail):
+    record(db, action, actor=editor.username, target=f"org:{node.id}", org_path=node.path,
+           detail=detail, ip=editor.ip)

@@ -1,0 +1,323 @@
+"""Role packages (角色包) and grants (授权): the rules the JSON API and the pages share.
+
+Two rules keep administrators from handing out more than they hold:
+- packages are global, so only holders of ``core.package_write`` at a root node edit them,
+  and nobody adds a permission to a package unless they hold it at a root themselves;
+- nobody grants or revokes a package at a node unless they hold every permission of the
+  package there (revoking too: a community admin must not remove the supervisor a county
+  placed over them).
+
+Functions take a session and plain values, write in the caller's transaction and never
+commit. Refusals are ``ApiError``s; ``Refused`` (403) marks the ones worth an audit entry.
+"""
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from core.api.errors import ApiError, not_found
+from core.api.validation import validate_or_raise
+from core.audit.chain import record
+from core.auth.models import User
+from core.db import system_query
+from core.orgs.models import PATH_PATTERN, OrgNode
+from core.permissions import store
+from core.permissions.access import can, scope_for
+from core.permissions.ids import PACKAGE_NAME_PATTERN, is_valid_path, package_name_of, package_subject, user_id_of
+from core.permissions.models import CasbinRule, RolePackage
+from core.permissions.policy_reads import package_permission_names
+from core.permissions.scope import DataScope, scope_of_model
+from core.timeutil import isoformat, utcnow
+
+_TEXTS = {
+    # "\S": a title of blanks only is no title.
+    "title_zh": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
+    "title_en": {"type": "string", "maxLength": 100},
+    "description": {"type": "string", "maxLength": 500},
+    "permissions": {"type": "array", "uniqueItems": True, "maxItems": 500,
+                    "items": {"type": "string", "minLength": 1, "maxLength": 100}},
+}
+NEW_PACKAGE = {"type": "object", "additionalProperties": False, "required": ["name", "title_zh", "permissions"],
+               "properties": {"name": {"type": "string", "pattern": PACKAGE_NAME_PATTERN.pattern}, **_TEXTS}}
+PACKAGE_UPDATE = {"type": "object", "additionalProperties": False, "required": ["title_zh", "permissions"],
+                  "properties": _TEXTS}
+NEW_GRANT = {"type": "object", "additionalProperties": False, "required": ["user_id", "package", "org_path"],
+             "properties": {"user_id": {"type": "integer", "minimum": 1},
+                            "package": {"type": "string", "maxLength": 64},
+                            "org_path": {"type": "string", "maxLength": 300, "pattern": PATH_PATTERN}}}
+
+
+class Refused(ApiError):
+    """403: the actor tried to act beyond what they hold. Recorded in the audit trail."""
+
+    def __init__(self, detail, permission):
+        super().__init__(403, detail)
+        self.permission = permission
+
+
+@contextmanager
+def refusals_recorded(db, actor, target, ip=""):
+    """Audit a ``Refused`` (in its own transaction: the refused writes are rolled back) and re-raise it."""
+    try:
+        yield
+    except Refused as refusal:
+        db.rollback()
+        record(db, "core.permission_denied", actor=actor.username, target=target, org_path=actor.org_path,
+               detail={"permission": refusal.permission, "reason": refusal.detail}, ip=ip)
+        db.commit()
+        raise
+
+
+def catalogue():
+    return current_app.extensions["gridwork.permission_catalogue"]
+
+
+def permission_label(name):
+    permission = catalogue().get(name)
+    return f"“{permission.title_zh}”（{name}）" if permission else name
+
+
+# ------------------------------------------------------------------ packages
+
+
+def package_writer_roots(actor):
+    """Root nodes where the actor may edit packages (packages are global: nothing less will do)."""
+    paths = scope_for(actor, "core.package_write").paths
+    return [path for path in paths if "/" not in path and can(actor, "core.package_write", path)]
+
+
+def list_packages(db, actor):
+    packages = db.exec(select(RolePackage).order_by(RolePackage.builtin.desc(), RolePackage.name)).all()
+    permissions = {}
+    for subject, permission in db.exec(select(CasbinRule.v0, CasbinRule.v2).where(CasbinRule.ptype == "p")):
+        permissions.setdefault(package_name_of(subject), set()).add(permission)
+    counts = _grant_counts(db, scope_for(actor, "core.grant_read"))
+    return [package_json(p, permissions.get(p.name, ()), counts.get(p.name, 0)) for p in packages]
+
+
+def _grant_counts(db, scope):
+    """Grants per package, counted only where the actor may see grants."""
+    rows = db.exec(select(CasbinRule.v1, func.count()).where(CasbinRule.ptype == "g", scope.clause(CasbinRule.v2))
+                   .group_by(CasbinRule.v1)).all()
+    return {package_name_of(subject): count for subject, count in rows}
+
+
+def get_package(db, actor, name):
+    package = _package_or_404(db, name)
+    counts = _grant_counts(db, scope_for(actor, "core.grant_read"))
+    return package_json(package, package_permission_names(db, name), counts.get(name, 0))
+
+
+def package_json(package, permissions, grant_count):
+    return {"name": package.name, "title_zh": package.title_zh, "title_en": package.title_en,
+            "description": package.description, "builtin": package.builtin, "permissions": sorted(permissions),
+            "grant_count": grant_count, "created_at": isoformat(package.created_at),
+            "updated_at": isoformat(package.updated_at)}
+
+
+def create_package(db, actor, data, ip=""):
+    validate_or_raise(NEW_PACKAGE, data)
+    name = data["name"]
+    if not PACKAGE_NAME_PATTERN.fullmatch(name):  # the schema's "$" also accepts a trailing newline
+        raise ApiError(422, "/name：格式不正确", pointer="/name")
+    roots = _require_root_writer(actor)
+    _check_permissions(actor, roots, data["permissions"], added=data["permissions"])
+    if db.get(RolePackage, name) is not None:
+        raise _name_taken(name)
+    package = RolePackage(name=name, builtin=False, **_texts(data))
+    db.add(package)
+    try:
+        db.flush()
+    except IntegrityError:  # created by someone else a moment ago
+        db.rollback()
+        raise _name_taken(name) from None
+    store.set_package_permissions(db, name, data["permissions"])
+    record(db, "core.package_created", actor=actor.username, target=f"package:{name}", org_path=roots[0],
+           detail={"title_zh": package.title_zh, "permissions": sorted(data["permissions"])}, ip=ip)
+    return package_json(package, data["permissions"], 0)
+
+
+def update_package(db, actor, name, data, ip=""):
+    validate_or_raise(PACKAGE_UPDATE, data)
+    roots = _require_root_writer(actor)
+    package = _package_or_404(db, name)
+    wanted = data["permissions"]
+    _check_permissions(actor, roots, wanted, added=set(wanted) - package_permission_names(db, name))
+    texts = _texts(data)
+    changed = sorted(field for field, value in texts.items() if getattr(package, field) != value)
+    for field in changed:
+        setattr(package, field, texts[field])
+    added, removed = store.set_package_permissions(db, name, wanted)
+    if changed or added or removed:
+        package.updated_at = utcnow()
+        db.add(package)
+        record(db, "core.package_updated", actor=actor.username, target=f"package:{name}", org_path=roots[0],
+               detail={"added": added, "removed": removed, "fields": changed}, ip=ip)
+    return get_package(db, actor, name)
+
+
+def delete_package(db, actor, name, ip=""):
+    roots = _require_root_writer(actor)
+    package = _package_or_404(db, name)
+    if package.builtin:
+        raise ApiError(409, f"“{package.title_zh}”是内置角色包，不能删除（可以修改它的权限）。", pointer="/name")
+    permissions = sorted(package_permission_names(db, name))
+    try:
+        store.delete_package(db, package)
+    except store.PolicyError as error:
+        raise ApiError(409, str(error), pointer=error.pointer) from None
+    record(db, "core.package_deleted", actor=actor.username, target=f"package:{name}", org_path=roots[0],
+           detail={"title_zh": package.title_zh, "permissions": permissions}, ip=ip)
+
+
+def _require_root_writer(actor):
+    roots = package_writer_roots(actor)
+    if not roots:
+        raise Refused("角色包全县通用，只有在县级（根节点）持有“编辑角色包”权限的账号才能修改。", "core.package_write")
+    return roots
+
+
+def _check_permissions(actor, roots, permissions, added):
+    known = catalogue()
+    for index, name in enumerate(permissions):
+        if name not in known:
+            raise ApiError(422, f"权限不存在：{name}", pointer=f"/permissions/{index}")
+    for name in sorted(added):
+        if not any(can(actor, name, root) for root in roots):
+            raise Refused(f"您自己在县级没有{permission_label(name)}权限，不能把它加入角色包。", name)
+
+
+def _package_or_404(db, name):
+    package = db.get(RolePackage, name) if PACKAGE_NAME_PATTERN.fullmatch(name or "") else None
+    if package is None:
+        raise ApiError(404, f"角色包不存在：{name}")
+    return package
+
+
+def _texts(data):
+    return {"title_zh": data["title_zh"].strip(), "title_en": data.get("title_en", "").strip(),
+            "description": data.get("description", "").strip()}
+
+
+def _name_taken(name):
+    return ApiError(409, f"角色包标识“{name}”已被使用，请换一个。", pointer="/name")
+
+
+# ------------------------------------------------------------------ grants
+
+
+def list_grants(db, actor, *, user_id=None, package=None, org_path=None, limit=100, offset=0):
+    """Grants inside the actor's ``core.grant_read`` scope; returns (items, total)."""
+    scope = scope_for(actor, "core.grant_read")
+    statement = select(CasbinRule).where(CasbinRule.ptype == "g", scope.clause(CasbinRule.v2))
+    if user_id is not None:
+        statement = statement.where(CasbinRule.v0 == f"u:{int(user_id)}")
+    if package:
+        statement = statement.where(CasbinRule.v1 == package_subject(package))
+    if org_path:
+        statement = statement.where(DataScope((org_path,)).clause(CasbinRule.v2))
+    total = db.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = db.exec(statement.order_by(CasbinRule.v2, CasbinRule.id).limit(limit).offset(offset)).all()
+    return describe_grants(db, rows, scope), total
+
+
+def get_grant(db, actor, grant_id):
+    scope = scope_for(actor, "core.grant_read")
+    return describe_grants(db, [_grant_in_scope(db, scope, grant_id)], scope)[0]
+
+
+def describe_grants(db, rules, scope):
+    """Grant rows as JSON, with the names people recognise (username, package title, node name)."""
+    user_ids = {user_id_of(rule.v0) for rule in rules}
+    users = dict(db.exec(system_query(select(User.id, User.username).where(User.id.in_(user_ids)),
+                                      "names of the holders of grants the actor may see")).all()) if rules else {}
+    names = {package_name_of(rule.v1) for rule in rules}
+    titles = dict(db.exec(select(RolePackage.name, RolePackage.title_zh).where(RolePackage.name.in_(names))).all())
+    paths = {rule.v2 for rule in rules}
+    nodes = dict(db.exec(scope_of_model(select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(paths)),
+                                        scope, OrgNode)).all()) if rules else {}
+    return [{"id": rule.id, "user_id": user_id_of(rule.v0), "username": users.get(user_id_of(rule.v0), ""),
+             "package": package_name_of(rule.v1), "package_title": titles.get(package_name_of(rule.v1), ""),
+             "org_path": rule.v2, "org_name": nodes.get(rule.v2, "")} for rule in rules]
+
+
+def create_grant(db, actor, data, ip=""):
+    """Grant a package to a user at a node; returns (grant, created). Granting twice is a no-op."""
+    validate_or_raise(NEW_GRANT, data)
+    scope = scope_for(actor, "core.grant_write")
+    path = data["org_path"]
+    _node_or_404(db, scope, path)
+    package = _grantable_package(db, data["package"])
+    user = _visible_user(db, actor, int(data["user_id"]))
+    _require_holds_package(db, actor, package, path, "授予")
+    existing = store.find_grant(db, user.id, package.name, path)
+    if existing is not None:
+        return describe_grants(db, [existing], scope)[0], False
+    rule = store.grant_package(db, user.id, package.name, path)
+    record(db, "core.grant_created", actor=actor.username, target=f"grant:{rule.id}", org_path=path,
+           detail={"user_id": user.id, "username": user.username, "package": package.name}, ip=ip)
+    return describe_grants(db, [rule], scope)[0], True
+
+
+def revoke_grant(db, actor, grant_id, ip=""):
+    rule = _grant_in_scope(db, scope_for(actor, "core.grant_write"), grant_id)
+    package = db.get(RolePackage, package_name_of(rule.v1))
+    if package is not None:
+        _require_holds_package(db, actor, package, rule.v2, "收回")
+    detail = {"user_id": user_id_of(rule.v0), "package": package_name_of(rule.v1)}
+    target, path = f"grant:{rule.id}", rule.v2
+    store.revoke_grant(db, rule)
+    record(db, "core.grant_revoked", actor=actor.username, target=target, org_path=path, detail=detail, ip=ip)
+
+
+def visible_users(db, actor, limit=500):
+    """Active accounts the actor may see, for the grant form."""
+    statement = select(User).where(User.is_active).order_by(User.username).limit(limit)
+    return db.exec(scope_of_model(statement, scope_for(actor, "core.user_read"), User)).all()
+
+
+def grantable_nodes(db, actor, limit=1000):
+    """Org nodes inside the actor's ``core.grant_write`` scope, in tree order."""
+    statement = select(OrgNode).order_by(OrgNode.path).limit(limit)
+    return db.exec(scope_of_model(statement, scope_for(actor, "core.grant_write"), OrgNode)).all()
+
+
+def _grant_in_scope(db, scope, grant_id):
+    rule = db.get(CasbinRule, grant_id)
+    if rule is None or rule.ptype != "g" or not scope.covers(rule.v2):
+        raise not_found()
+    return rule
+
+
+def _node_or_404(db, scope, path):
+    """A missing node and one outside the scope answer alike: no probing the tree."""
+    node = None
+    if is_valid_path(path) and scope.covers(path):
+        node = db.exec(scope_of_model(select(OrgNode).where(OrgNode.path == path), scope, OrgNode)).first()
+    if node is None:
+        raise ApiError(404, "组织节点不存在，或不在您的授权管理范围内。", pointer="/org_path")
+    return node
+
+
+def _grantable_package(db, name):
+    package = db.get(RolePackage, name) if PACKAGE_NAME_PATTERN.fullmatch(name) else None
+    if package is None:
+        raise ApiError(422, f"角色包不存在：{name}", pointer="/package")
+    return package
+
+
+def _visible_user(db, actor, user_id):
+    user = db.get(User, user_id, execution_options={"gridwork_unscoped": "checked against user_read below"})
+    if user is None or not scope_for(actor, "core.user_read").covers(user.org_path):
+        raise ApiError(404, "账号不存在，或不在您的管理范围内。", pointer="/user_id")
+    return user
+
+
+def _require_holds_package(db, actor, package, path, verb):
+    """An admin hands out (or takes back) at most what they hold at that node."""
+    for permission in sorted(package_permission_names(db, package.name)):
+        if not can(actor, permission, path):
+            raise Refused(f"您在该节点没有{permission_label(permission)}权限，"
+                          f"不能{verb}包含此权限的角色包“{package.title_zh}”。", permission)

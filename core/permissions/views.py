@@ -1,0 +1,174 @@
+"""Pages for role packages (/packages) and grants (/grants): plain forms, post-redirect-get.
+
+The pages call the same service functions as the JSON API, so both refuse the same things
+with the same Chinese messages; on a refusal the page shows the message and stores nothing.
+"""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.api.errors import ApiError
+from core.db import get_session
+from core.permissions import service
+from core.permissions.access import require, scope_for
+from core.permissions.ids import PACKAGE_NAME_PATTERN
+
+bp = Blueprint("core_permissions", __name__)
+
+# Titles of permission owners in the composer; a plugin's owner shows its own name.
+OWNER_TITLES = {"core": "平台核心"}
+GRANTS_PER_PAGE = 200
+
+
+# ------------------------------------------------------------------ packages
+
+
+@bp.route("/packages")
+@require("core.package_read")
+def packages():
+    return _packages_page()
+
+
+@bp.route("/packages", methods=["POST"])
+@require("core.package_write")
+def create_package():
+    form = _package_form(with_name=True)
+    error = _attempt(lambda db: service.create_package(db, current_user, form, _ip()))
+    if error:
+        return _packages_page(form=form, error=error)
+    flash(_("角色包“%(title)s”已创建。", title=form["title_zh"].strip()))
+    return redirect(url_for(".packages"))
+
+
+@bp.route("/packages/<name>/edit", methods=["GET", "POST"])
+@require("core.package_read")
+def edit_package(name):
+    db = get_session()
+    try:
+        package = service.get_package(db, current_user, name)
+    except ApiError as error:
+        return _packages_page(error=error)
+    if request.method == "GET":
+        return _packages_page(form=package, editing=package)
+    form = _package_form(with_name=False)
+    error = _attempt(lambda db: service.update_package(db, current_user, name, form, _ip()))
+    if error:
+        return _packages_page(form={**form, "name": name}, editing=package, error=error)
+    flash(_("角色包“%(title)s”已保存。", title=form["title_zh"].strip()))
+    return redirect(url_for(".packages"))
+
+
+@bp.route("/packages/<name>/delete", methods=["POST"])
+@require("core.package_write")
+def delete_package(name):
+    error = _attempt(lambda db: service.delete_package(db, current_user, name, _ip()))
+    if error:
+        return _packages_page(error=error)
+    flash(_("角色包“%(name)s”已删除。", name=name))
+    return redirect(url_for(".packages"))
+
+
+def _packages_page(form=None, editing=None, error=None):
+    db = get_session()
+    page = render_template("core/permissions/packages.html", packages=service.list_packages(db, current_user),
+                           groups=_permission_groups(), titles=_permission_titles(), may_write=bool(service.package_writer_roots(current_user)),
+                           form=form or {"permissions": []}, editing=editing, error=error and error.detail)
+    return page, error.status if error else 200
+
+
+def _permission_titles():
+    return {permission.name: permission.title_zh for permission in service.catalogue().all()}
+
+
+def _package_form(with_name):
+    form = {"title_zh": request.form.get("title_zh", ""), "title_en": request.form.get("title_en", ""),
+            "description": request.form.get("description", ""), "permissions": request.form.getlist("permissions")}
+    if with_name:
+        form["name"] = request.form.get("name", "").strip()
+    return form
+
+
+def _permission_groups():
+    """[(owner title, [Permission])] in catalogue order, for the composer's checkboxes."""
+    groups = {}
+    for permission in service.catalogue().all():
+        groups.setdefault(permission.owner, []).append(permission)
+    return [(OWNER_TITLES.get(owner, owner), items) for owner, items in groups.items()]
+
+
+# ------------------------------------------------------------------ grants
+
+
+@bp.route("/grants")
+@require("core.grant_read")
+def grants():
+    return _grants_page()
+
+
+@bp.route("/grants", methods=["POST"])
+@require("core.grant_write")
+def create_grant():
+    form = {"user_id": _int_or_text(request.form.get("user_id", "")), "package": request.form.get("package", ""),
+            "org_path": request.form.get("org_path", "")}
+    outcome, error = _attempt_with_result(lambda db: service.create_grant(db, current_user, form, _ip()))
+    if error:
+        return _grants_page(form=form, error=error)
+    grant, created = outcome
+    message = _("已将“%(package)s”授予 %(user)s（%(node)s）。") if created else \
+        _("%(user)s 在%(node)s已持有“%(package)s”，无需重复授予。")
+    flash(message % {"package": grant["package_title"], "user": grant["username"],
+                     "node": grant["org_name"] or grant["org_path"]})
+    return redirect(url_for(".grants"))
+
+
+@bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
+@require("core.grant_write")
+def revoke_grant(grant_id):
+    error = _attempt(lambda db: service.revoke_grant(db, current_user, grant_id, _ip()))
+    if error:
+        return _grants_page(error=error)
+    flash(_("授权已收回，立即生效。"))
+    return redirect(url_for(".grants"))
+
+
+def _grants_page(form=None, error=None):
+    db = get_session()
+    package = request.args.get("package", "")
+    package = package if PACKAGE_NAME_PATTERN.fullmatch(package) else None
+    items, total = service.list_grants(db, current_user, package=package, limit=GRANTS_PER_PAGE)
+    write_scope = scope_for(current_user, "core.grant_write")
+    choices = {}
+    if write_scope:
+        choices = {"users": service.visible_users(db, current_user), "nodes": service.grantable_nodes(db, current_user)}
+    page = render_template("core/permissions/grants.html", grants=items, total=total, write_scope=write_scope,
+                           packages=service.list_packages(db, current_user), package_filter=package or "",
+                           form=form or {}, error=error and error.detail, **choices)
+    return page, error.status if error else 200
+
+
+def _int_or_text(value):
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
+
+
+# ------------------------------------------------------------------ shared
+
+
+def _attempt(change):
+    """Run a service change and commit it; return the ApiError (rolled back) instead of raising."""
+    return _attempt_with_result(change)[1]
+
+
+def _attempt_with_result(change):
+    db = get_session()
+    try:
+        with service.refusals_recorded(db, current_user, request.path, _ip()):
+            result = change(db)
+    except ApiError as error:
+        db.rollback()
+        return None, error
+    db.commit()
+    return result, None
+
+
+def _ip():
+    return request.remote_addr or ""

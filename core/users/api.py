@@ -1,0 +1,116 @@
+"""Accounts API (账号管理): /api/v1/users. Thin: parse, call core.users.service, answer JSON."""
+from functools import wraps
+
+from flask import current_app, request, url_for
+from flask_login import current_user
+
+from core.api import ApiError, api_blueprint, api_route, json_body
+from core.db import get_session
+from core.permissions.access import require, scope_for
+from core.users import service
+from core.users.service import Acting, UserError
+
+bp = api_blueprint("core_users_api", __name__)
+
+READ, WRITE, GRANT_READ = "core.user_read", "core.user_write", "core.grant_read"
+
+_USERNAME = {"type": "string", "maxLength": 64}
+_DISPLAY_NAME = {"type": "string", "maxLength": service.DISPLAY_NAME_MAX}
+_ORG_PATH = {"type": "string", "maxLength": 300}
+_PASSWORD = {"type": "string", "maxLength": 128}
+
+NEW_USER = {
+    "type": "object", "additionalProperties": False,
+    "required": ["username", "display_name", "password", "org_path"],
+    "properties": {"username": _USERNAME, "display_name": _DISPLAY_NAME, "password": _PASSWORD,
+                   "org_path": _ORG_PATH},
+}
+USER_CHANGES = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"display_name": _DISPLAY_NAME, "org_path": _ORG_PATH, "is_active": {"type": "boolean"}},
+}
+NEW_PASSWORD = {
+    "type": "object", "additionalProperties": False, "required": ["password"],
+    "properties": {"password": _PASSWORD},
+}
+
+
+def acting_now():
+    """The signed-in actor as the service layer wants it."""
+    return Acting(user_id=current_user.id, username=current_user.username, ip=request.remote_addr or "",
+                  session_id=getattr(current_user, "session_id", None))
+
+
+def min_password_length():
+    return current_app.config["PASSWORD_MIN_LENGTH"]
+
+
+def _problems_as_json(view):
+    @wraps(view)
+    def answered(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except UserError as error:
+            raise ApiError(error.status, error.detail, pointer=error.pointer) from None
+
+    return answered
+
+
+def _described(db, users):
+    return service.describe_users(db, users, scope_for(current_user, GRANT_READ))
+
+
+@api_route(bp, "/users", summary="账号列表（仅限管理范围内）", tags=["users"])
+@require(READ)
+@_problems_as_json
+def list_users():
+    db = get_session()
+    filters = service.filter_from_query(request.args)
+    users, total = service.list_users(db, scope_for(current_user, READ), filters)
+    return {"items": _described(db, users), "total": total, "limit": filters.limit, "offset": filters.offset}
+
+
+@api_route(bp, "/users", methods=["POST"], summary="新建账号", body=NEW_USER, tags=["users"])
+@require(WRITE)
+@_problems_as_json
+def create_user():
+    data = json_body(NEW_USER)
+    db = get_session()
+    user = service.create_user(db, scope_for(current_user, WRITE), acting_now(),
+                               min_password_length=min_password_length(), **data)
+    db.commit()
+    location = url_for("core_users_api.get_user", user_id=user.id)
+    return _described(db, [user])[0], 201, {"Location": location}
+
+
+@api_route(bp, "/users/<int:user_id>", summary="查看账号", tags=["users"])
+@require(READ)
+@_problems_as_json
+def get_user(user_id):
+    db = get_session()
+    return _described(db, [service.get_user(db, scope_for(current_user, READ), user_id)])[0]
+
+
+@api_route(bp, "/users/<int:user_id>", methods=["PATCH"], summary="修改账号（姓名、所属组织、启用/停用）",
+           body=USER_CHANGES, tags=["users"])
+@require(WRITE)
+@_problems_as_json
+def update_user(user_id):
+    changes = json_body(USER_CHANGES)
+    db = get_session()
+    user = service.update_user(db, scope_for(current_user, WRITE), acting_now(), user_id, changes)
+    db.commit()
+    return _described(db, [user])[0]
+
+
+@api_route(bp, "/users/<int:user_id>/password", methods=["POST"], summary="管理员重置账号密码",
+           body=NEW_PASSWORD, tags=["users"])
+@require(WRITE)
+@_problems_as_json
+def reset_password(user_id):
+    data = json_body(NEW_PASSWORD)
+    db = get_session()
+    service.reset_password(db, scope_for(current_user, WRITE), acting_now(), user_id, data["password"],
+                           min_password_length())
+    db.commit()
+    return "", 204

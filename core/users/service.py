@@ -1,0 +1,301 @@
+"""Accounts (账号管理): list, create, edit, disable and reset passwords inside a data scope.
+
+Callers pass the actor's data scopes (``scope_for``) and an ``Acting`` (who, from where);
+nothing here reads the Flask request. Nothing is committed here either: the caller commits,
+so a change and its audit entry land together or not at all.
+"""
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from core.audit.chain import record
+from core.auth.models import ApiToken, User
+from core.auth.passwords import hash_password, password_problem
+from core.auth.sessions import revoke_user_sessions
+from core.db import system_query
+from core.orgs.models import OrgNode
+from core.permissions.ids import is_valid_path, package_name_of, user_subject
+from core.permissions.models import CasbinRule
+from core.permissions.scope import DataScope, scope_of_model, scoped
+from core.timeutil import isoformat, utcnow
+
+USERNAME_PATTERN = re.compile(r"[a-zA-Z0-9_.-]{3,64}")
+DISPLAY_NAME_MAX = 100
+LIST_LIMIT_MAX = 200
+
+
+class UserError(Exception):
+    """A refused account operation: HTTP-like status, Chinese detail, JSON pointer of the field."""
+
+    def __init__(self, status, detail, pointer=None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.pointer = pointer
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who is acting: for the audit trail and the "not yourself" rules."""
+
+    user_id: int
+    username: str
+    ip: str = ""
+    session_id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    q: str = ""
+    org_path: str = ""  # subtree
+    is_active: Optional[bool] = None
+    limit: int = 50
+    offset: int = 0
+
+
+# ------------------------------------------------------------------ reading
+
+def list_users(db, read_scope, filters):
+    """(users, total) inside ``read_scope`` matching ``filters``, ordered by username."""
+    rows = db.exec(_filtered(select(User), read_scope, filters)
+                   .order_by(User.username).limit(filters.limit).offset(filters.offset)).all()
+    total = db.exec(_filtered(select(func.count(User.id)), read_scope, filters)).one()
+    return rows, total
+
+
+def _filtered(statement, read_scope, filters):
+    statement = scope_of_model(statement, read_scope, User)
+    if filters.q:
+        needle = filters.q.lower()
+        statement = statement.where(or_(func.lower(User.username).contains(needle, autoescape=True),
+                                        func.lower(User.display_name).contains(needle, autoescape=True)))
+    if filters.org_path:
+        statement = statement.where(DataScope((filters.org_path,)).clause(User.org_path))
+    if filters.is_active is not None:
+        statement = statement.where(User.is_active == filters.is_active)
+    return statement
+
+
+def get_user(db, scope, user_id):
+    """The user when their home node lies inside ``scope``; 404 otherwise (never 403: an
+    account outside one's scope must not even be confirmed to exist)."""
+    user = db.get(User, user_id, execution_options={"gridwork_unscoped": "checked against the scope below"})
+    if user is None or not scope.covers(user.org_path):
+        raise UserError(404, _("账号不存在，或不在您的管理范围内。"))
+    return user
+
+
+def describe_users(db, users, grant_scope):
+    """JSON-ready dicts: the account, its home node's name, and the grants ``grant_scope`` shows."""
+    names = _org_names(db, {user.org_path for user in users})
+    grants = _grants_by_user(db, grant_scope, [user.id for user in users])
+    return [user_json(user, names.get(user.org_path, ""), grants.get(user.id, [])) for user in users]
+
+
+def user_json(user, org_name, grants):
+    return {"id": user.id, "username": user.username, "display_name": user.display_name,
+            "org_path": user.org_path, "org_name": org_name, "is_active": user.is_active,
+            "created_at": isoformat(user.created_at), "grants": grants}
+
+
+def _org_names(db, paths):
+    if not paths:
+        return {}
+    statement = system_query(select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(sorted(paths))),
+                             "names of the home nodes of accounts the caller may already see")
+    return dict(db.exec(statement).all())
+
+
+def _grants_by_user(db, grant_scope, user_ids):
+    """Grants come from the g rows themselves, read in this transaction (not the cached
+    enforcer); those outside the caller's grant_read scope stay hidden."""
+    if not user_ids:
+        return {}
+    subjects = {user_subject(user_id): user_id for user_id in user_ids}
+    rules = db.exec(select(CasbinRule).where(CasbinRule.ptype == "g", CasbinRule.v0.in_(list(subjects)))
+                    .order_by(CasbinRule.id)).all()
+    found = {}
+    for rule in rules:
+        if grant_scope.covers(rule.v2):
+            found.setdefault(subjects[rule.v0], []).append(
+                {"id": rule.id, "package": package_name_of(rule.v1), "org_path": rule.v2})
+    return found
+
+
+def home_node_choices(db, write_scope):
+    """The org nodes an account may be homed at by this actor, in tree order."""
+    return db.exec(scoped(select(OrgNode), write_scope, OrgNode.path).order_by(OrgNode.path)).all()
+
+
+# ------------------------------------------------------------------ writing
+
+def create_user(db, write_scope, acting, *, username, display_name, password, org_path, min_password_length=12):
+    username = (username or "").strip()
+    display_name = _checked_display_name(display_name)
+    _check_username(username)
+    problem = password_problem(password, username, min_password_length)
+    if problem:
+        raise UserError(422, problem, "/password")
+    _checked_home_node(db, write_scope, org_path)
+    if _username_taken(db, username):
+        raise _username_conflict()
+    user = User(username=username, display_name=display_name, org_path=org_path,
+                password_hash=hash_password(password))
+    db.add(user)
+    try:
+        db.flush()
+    except IntegrityError:  # a concurrent request took the name between our check and insert
+        db.rollback()
+        raise _username_conflict() from None
+    record(db, "core.user_created", actor=acting.username, target=f"user:{user.id}", org_path=user.org_path,
+           detail={"username": username, "display_name": display_name, "org_path": org_path}, ip=acting.ip)
+    return user
+
+
+def update_user(db, write_scope, acting, user_id, changes):
+    """Apply ``changes`` (any of display_name, org_path, is_active). Disabling an account
+    ends everything of theirs that still works: browser sessions and API tokens."""
+    user = _managed_user(db, write_scope, user_id)
+    wanted = _checked_changes(db, write_scope, acting, user, changes)
+    changed = {field: {"old": getattr(user, field), "new": value}
+               for field, value in wanted.items() if getattr(user, field) != value}
+    if not changed:
+        return user
+    for field, change in changed.items():
+        setattr(user, field, change["new"])
+    db.add(user)
+    db.flush()
+    _audit_changes(db, acting, user, changed)
+    return user
+
+
+def reset_password(db, write_scope, acting, user_id, password, min_password_length=12):
+    """An administrator sets a new password; every session of the account ends."""
+    user = _managed_user(db, write_scope, user_id)
+    problem = password_problem(password, user.username, min_password_length)
+    if problem:
+        raise UserError(422, problem, "/password")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    db.add(user)
+    # Resetting one's own password here keeps the session doing it, like the account page.
+    keep = acting.session_id if user.id == acting.user_id else None
+    revoke_user_sessions(db, user.id, keep_session_id=keep)
+    record(db, "core.user_password_reset", actor=acting.username, target=f"user:{user.id}",
+           org_path=user.org_path, detail={"username": user.username, "sessions_ended": True}, ip=acting.ip)
+    return user
+
+
+def _managed_user(db, write_scope, user_id):
+    """The account, if the actor may change it. Besides the home node being in scope, every
+    grant the account holds must be too: otherwise a street admin could reset the password
+    of a county admin homed in their street and take over the county."""
+    user = get_user(db, write_scope, user_id)
+    rules = db.exec(select(CasbinRule.v2).where(CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user.id))).all()
+    if not all(write_scope.covers(path) for path in rules):
+        raise UserError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"))
+    return user
+
+
+def _checked_changes(db, write_scope, acting, user, changes):
+    wanted = {}
+    if "display_name" in changes:
+        wanted["display_name"] = _checked_display_name(changes["display_name"])
+    if "org_path" in changes and changes["org_path"] != user.org_path:
+        wanted["org_path"] = _checked_home_node(db, write_scope, changes["org_path"]).path
+    if "is_active" in changes:
+        if not isinstance(changes["is_active"], bool):
+            raise UserError(422, _("启用状态必须是 true 或 false。"), "/is_active")
+        if changes["is_active"] is False and user.id == acting.user_id:
+            raise UserError(422, _("不能停用自己的账号。"), "/is_active")
+        wanted["is_active"] = changes["is_active"]
+    return wanted
+
+
+def _audit_changes(db, acting, user, changed):
+    common = {"actor": acting.username, "target": f"user:{user.id}", "org_path": user.org_path, "ip": acting.ip}
+    activity = changed.pop("is_active", None)
+    if changed:
+        record(db, "core.user_updated", detail={"username": user.username, "changes": changed}, **common)
+    if activity is None:
+        return
+    if activity["new"]:
+        record(db, "core.user_enabled", detail={"username": user.username}, **common)
+        return
+    revoke_user_sessions(db, user.id)
+    revoked = db.exec(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                      .values(revoked_at=utcnow())).rowcount
+    record(db, "core.user_disabled", detail={"username": user.username, "tokens_revoked": revoked}, **common)
+
+
+def _check_username(username):
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise UserError(422, _("用户名须为 3–64 个字符，只能包含英文字母、数字、下划线、点和连字符。"), "/username")
+
+
+def _checked_display_name(display_name):
+    display_name = (display_name or "").strip() if isinstance(display_name, str) else None
+    if not display_name:
+        raise UserError(422, _("请填写姓名。"), "/display_name")
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise UserError(422, _("姓名不能超过 %(n)s 个字符。", n=DISPLAY_NAME_MAX), "/display_name")
+    return display_name
+
+
+def _checked_home_node(db, write_scope, org_path):
+    """One answer for "no such node" and "not yours", so the form cannot probe the tree."""
+    node = None
+    if isinstance(org_path, str) and is_valid_path(org_path):
+        node = db.exec(scoped(select(OrgNode).where(OrgNode.path == org_path), write_scope, OrgNode.path)).first()
+    if node is None:
+        raise UserError(422, _("所属组织不存在，或不在您的管理范围内。"), "/org_path")
+    return node
+
+
+def _username_taken(db, username):
+    # Names are unique across all tenants (they log in by name), so this check is unscoped;
+    # case-insensitive, so "Admin" cannot pose as "admin".
+    statement = system_query(select(User.id).where(func.lower(User.username) == username.lower()),
+                             "user names are unique across the whole platform")
+    return db.exec(statement).first() is not None
+
+
+def _username_conflict():
+    return UserError(409, _("该用户名已被使用，请换一个。"), "/username")
+
+
+# ------------------------------------------------------------------ query strings
+
+def filter_from_query(args, default_limit=50):
+    """A ``UserFilter`` from query-string values; 422 naming the parameter when one is bad."""
+    org_path = (args.get("org_path") or "").strip()
+    if org_path and not is_valid_path(org_path):
+        raise UserError(422, _("组织路径格式不正确。"), "/org_path")
+    return UserFilter(q=(args.get("q") or "").strip()[:100], org_path=org_path,
+                      is_active=_optional_bool(args.get("is_active")),
+                      limit=bounded_int(args.get("limit"), default_limit, 1, LIST_LIMIT_MAX, "/limit"),
+                      offset=bounded_int(args.get("offset"), 0, 0, 10**9, "/offset"))
+
+
+def _optional_bool(raw):
+    if raw in (None, ""):
+        return None
+    if raw in ("true", "1"):
+        return True
+    if raw in ("false", "0"):
+        return False
+    raise UserError(422, _("is_active 只能是 true 或 false。"), "/is_active")
+
+
+def bounded_int(raw, default, low, high, pointer):
+    if raw in (None, ""):
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise UserError(422, _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。",
+                               name=pointer.lstrip("/"), low=low, high=high), pointer)
+    return int(raw)

@@ -1,0 +1,131 @@
+"""Account pages (账号管理): plain HTML forms over the same service functions as the API."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.db import get_session
+from core.permissions.access import require, scope_for
+from core.users import service
+from core.users.api import GRANT_READ, READ, WRITE, acting_now, min_password_length
+from core.users.service import UserError
+
+bp = Blueprint("core_users", __name__)
+
+PAGE_SIZE = 50
+
+
+@bp.route("/users")
+@require(READ)
+def index():
+    db = get_session()
+    page = _page_number()
+    try:
+        filters = service.filter_from_query(request.args)
+    except UserError as error:
+        filters, problem = service.UserFilter(), error.detail
+    else:
+        problem = None
+    filters = service.UserFilter(q=filters.q, org_path=filters.org_path, is_active=filters.is_active,
+                                 limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    users, total = service.list_users(db, scope_for(current_user, READ), filters)
+    return render_template("core/users/index.html", users=service.describe_users(db, users, _grant_scope()),
+                           total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), filters=filters,
+                           error=problem, can_write=bool(scope_for(current_user, WRITE)))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require(WRITE)
+def new():
+    db = get_session()
+    if request.method == "GET":
+        return _new_form(db, {})
+    form = request.form
+    try:
+        user = service.create_user(db, scope_for(current_user, WRITE), acting_now(),
+                                   username=form.get("username"), display_name=form.get("display_name"),
+                                   password=_confirmed_password(form), org_path=form.get("org_path"),
+                                   min_password_length=min_password_length())
+    except UserError as error:
+        db.rollback()
+        return _new_form(db, form, error), error.status
+    db.commit()
+    flash(_("账号 %(name)s 已创建。", name=user.username))
+    return redirect(url_for("core_users.detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>")
+@require(READ)
+def detail(user_id):
+    return _detail_page(get_session(), user_id)
+
+
+@bp.route("/users/<int:user_id>", methods=["POST"])
+@require(WRITE)
+def update(user_id):
+    db = get_session()
+    form = request.form
+    changes = {"display_name": form.get("display_name", ""), "org_path": form.get("org_path", ""),
+               "is_active": form.get("is_active") == "1"}
+    try:
+        service.update_user(db, scope_for(current_user, WRITE), acting_now(), user_id, changes)
+    except UserError as error:
+        return _refused(db, user_id, error, "edit")
+    db.commit()
+    flash(_("账号信息已保存。"))
+    return redirect(url_for("core_users.detail", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@require(WRITE)
+def reset_password(user_id):
+    db = get_session()
+    try:
+        service.reset_password(db, scope_for(current_user, WRITE), acting_now(), user_id,
+                               _confirmed_password(request.form), min_password_length())
+    except UserError as error:
+        return _refused(db, user_id, error, "password")
+    db.commit()
+    flash(_("密码已重置，该账号在所有设备上的登录均已失效。"))
+    return redirect(url_for("core_users.detail", user_id=user_id))
+
+
+def _confirmed_password(form):
+    """The new password, once both entries agree (a typo would lock the person out)."""
+    password = form.get("password", "")
+    if "confirm_password" in form and form["confirm_password"] != password:
+        raise UserError(422, _("两次输入的密码不一致。"), "/password")
+    return password
+
+
+def _refused(db, user_id, error, form_name):
+    db.rollback()
+    if error.status == 404:
+        abort(404)
+    return _detail_page(db, user_id, error=error.detail, error_form=form_name, submitted=request.form), error.status
+
+
+def _detail_page(db, user_id, **extra):
+    try:
+        user = service.get_user(db, scope_for(current_user, READ), user_id)
+    except UserError:
+        abort(404)
+    write_scope = scope_for(current_user, WRITE)
+    writable = write_scope.covers(user.org_path)
+    return render_template("core/users/detail.html", user=service.describe_users(db, [user], _grant_scope())[0],
+                           writable=writable, is_self=user.id == current_user.id,
+                           nodes=service.home_node_choices(db, write_scope) if writable else [], **extra)
+
+
+def _new_form(db, submitted, error=None):
+    return render_template("core/users/new.html", nodes=service.home_node_choices(db, scope_for(current_user, WRITE)),
+                           submitted=submitted, error=error.detail if error else None,
+                           error_field=(error.pointer or "").lstrip("/") if error else None)
+
+
+def _grant_scope():
+    return scope_for(current_user, GRANT_READ)
+
+
+def _page_number():
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6 else 1
