@@ -1,7 +1,7 @@
 """The ``gridwork`` command, built on Flask's CLI (``run``, ``shell``, ``routes`` come with it)."""
 import click
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 db_cli = AppGroup("db", help="数据库结构迁移")
 token_cli = AppGroup("token", help="API 访问令牌")
@@ -38,6 +38,7 @@ def db_upgrade():
 @click.option("--username", required=True, help="登录名")
 @click.option("--password", required=True, help="密码（至少 12 个字符）")
 @click.option("--org", "org_path", default=None, help="授予县级管理员的组织路径；默认为唯一的县级节点")
+@with_appcontext
 def create_admin(username, password, org_path):
     """创建第一个管理员（县级管理员角色包）。"""
     from core.bootstrap import BootstrapError, create_first_admin

@@ -1,0 +1,67 @@
+"""API conventions every route shares: OpenAPI coverage, problem+json, UTF-8, health."""
+import re
+
+from core.api.openapi import api_rules
+
+
+def test_openapi_document_covers_every_api_route(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    for rule in api_rules(app):
+        path = re.sub(r"<(?:[a-z]+:)?([a-zA-Z_]+)>", r"{\1}", rule.rule)
+        assert path in document["paths"], f"{rule.rule} is missing from the OpenAPI document"
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operation = document["paths"][path][method.lower()]
+            assert operation["summary"], f"{method} {rule.rule} has no summary"
+
+
+def test_every_api_route_is_declared_with_metadata(app):
+    for rule in api_rules(app):
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "openapi", None), f"{rule.rule} was not declared with api_route()"
+
+
+def test_bad_body_answers_problem_json_in_chinese_naming_the_field(client, login_as):
+    login_as("community_admin", "c1")
+    response = client.post("/api/v1/tokens", json={"name": 5})
+    assert response.status_code == 422
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.get_json()
+    assert problem["pointer"] == "/name"
+    assert "类型不正确" in problem["detail"]
+
+
+def test_missing_field_points_at_the_field(client, login_as):
+    login_as("community_admin", "c1")
+    problem = client.post("/api/v1/tokens", json={}).get_json()
+    assert problem["pointer"] == "/name" and "缺少必填字段" in problem["detail"]
+
+
+def test_non_json_body_is_refused_clearly(client, login_as):
+    login_as("community_admin", "c1")
+    response = client.post("/api/v1/tokens", data="name=x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415 and "JSON" in response.get_json()["detail"]
+
+
+def test_json_is_utf8_not_ascii_escaped(client, login_as):
+    login_as("community_admin", "c1")
+    raw = client.post("/api/v1/tokens", json={}).get_data()
+    assert "缺少必填字段".encode() in raw and b"\\u" not in raw
+
+
+def test_unknown_api_path_is_problem_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.get_json()["title"] == "未找到"
+
+
+def test_health_reports_database_status(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_unknown_page_is_a_chinese_error_page(client):
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and "未找到" in response.get_data(as_text=True)
