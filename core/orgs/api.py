@@ -21,7 +21,8 @@ bp = api_blueprint("core_orgs_api", __name__)
 READ, WRITE = "core.org_read", "core.org_write"
 TAGS = ["orgs"]
 _NODE_ID = {"type": "string", "maxLength": 32, "description": f"节点编号，格式 {NODE_ID_PATTERN}"}
-_NAME = {"type": "string", "maxLength": 200, "description": "名称，去掉首尾空格后 1–100 个字符"}
+# No maxLength here: the service measures the name after trimming and says so in Chinese.
+_NAME = {"type": "string", "description": "名称，去掉首尾空格后 1–100 个字符"}
 NEW_NODE = {
     "type": "object", "additionalProperties": False, "required": ["name"],
     "properties": {"id": {**_NODE_ID, "description": "可选；不填则自动生成，如 m7k2q9"},

@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.audit.chain import record
@@ -232,12 +233,15 @@ def _existing_ids(db, ids):
     return found
 
 
-def _nodes_in_scope(db, scope, ids):
+def _nodes_in_scope(db, scope, ids, lock=False):
     ids = sorted({node_id for node_id in ids if is_node_id(node_id)})
     nodes = []
     for start in range(0, len(ids), _CHUNK):
-        statement = select(OrgNode).where(OrgNode.id.in_(ids[start:start + _CHUNK]))
-        nodes.extend(db.exec(scope_of_model(statement, scope, OrgNode)).all())
+        statement = scope_of_model(select(OrgNode).where(OrgNode.id.in_(ids[start:start + _CHUNK])), scope, OrgNode)
+        # Id order: two imports locking the same parents cannot deadlock.
+        if lock:
+            statement = statement.order_by(OrgNode.id).with_for_update().execution_options(populate_existing=True)
+        nodes.extend(db.exec(statement).all())
     return nodes
 
 
@@ -249,8 +253,10 @@ def _error(line, column, reason):
 
 
 def store_rows(db, scope, rows):
-    """Insert the (already checked) rows in file order; returns the new nodes."""
-    by_id = {node.id: node for node in _nodes_in_scope(db, scope, [row.values["parent_id"] for row in rows])}
+    """Insert the (already checked) rows in file order; returns the new nodes. Existing
+    parents are re-read locked, so a concurrent move cannot leave a new node on an old path."""
+    parent_ids = [row.values["parent_id"] for row in rows]
+    by_id = {node.id: node for node in _nodes_in_scope(db, scope, parent_ids, lock=True)}
     reserved = set(_first_lines(rows))
     created = []
     for row in rows:
@@ -260,7 +266,10 @@ def store_rows(db, scope, rows):
         node = add_node(db, node_id, kind, clean_name(row.values["name"]), by_id.get(row.values["parent_id"]))
         by_id[node_id] = node
         created.append(node)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:  # an id was taken by someone else since the check
+        raise ImportRefused([_error(1, "", "导入期间有编号被他人占用（可能有人同时导入），未导入任何数据，请重新上传。")])
     return created
 
 

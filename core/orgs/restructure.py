@@ -51,10 +51,10 @@ def rewrite_user_paths(db, old_prefix, new_prefix):
 
 def move_node(db, editor, node_id, new_parent_id):
     """Hang ``node_id`` under ``new_parent_id``; both must be in the editor's scope."""
-    node = find_node(db, editor.scope, node_id)
+    node = find_node(db, editor.scope, node_id, lock=True)
     if node.parent_id is None:
         raise OrgError(422, "县/区是最上一级节点，不能移动。", "/parent_id")
-    new_parent = find_node(db, editor.scope, new_parent_id, "/parent_id")
+    new_parent = find_node(db, editor.scope, new_parent_id, "/parent_id", lock=True)
     if covers(node.path, new_parent.path):
         raise OrgError(422, "不能把节点移动到它自己或它的下级节点之下。", "/parent_id")
     expected = parent_kind(node.kind)
@@ -81,8 +81,8 @@ def move_node(db, editor, node_id, new_parent_id):
 def merge_nodes(db, editor, source_id, into_id):
     """Fold ``source_id`` into ``into_id`` (same kind): its children, accounts and grants
     move to the target, then the source is deleted. Returns the target."""
-    source = find_node(db, editor.scope, source_id)
-    target = find_node(db, editor.scope, into_id, "/into")
+    source = find_node(db, editor.scope, source_id, lock=True)
+    target = find_node(db, editor.scope, into_id, "/into", lock=True)
     if source.id == target.id:
         raise OrgError(422, "不能把节点合并到它自己。", "/into")
     if covers(source.path, target.path) or covers(target.path, source.path):

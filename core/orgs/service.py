@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.audit.chain import record
@@ -62,11 +63,18 @@ def is_node_id(value):
 # ---------------------------------------------------------------- reads
 
 
-def find_node(db, scope, node_id, pointer=None):
-    """The node when ``scope`` covers it; otherwise OrgError 404, whether it exists or not."""
+def find_node(db, scope, node_id, pointer=None, lock=False):
+    """The node when ``scope`` covers it; otherwise OrgError 404, whether it exists or not.
+
+    ``lock`` (writers): hold the row until commit. A concurrent move rewrites the paths of
+    the node's whole subtree, this row included, so it waits for us — and we, coming
+    second, read the path it left (PostgreSQL; SQLite serialises writers anyway)."""
     if not is_node_id(node_id):
         raise OrgError(404, NOT_FOUND, pointer)
-    node = db.exec(scope_of_model(select(OrgNode).where(OrgNode.id == node_id), scope, OrgNode)).first()
+    statement = scope_of_model(select(OrgNode).where(OrgNode.id == node_id), scope, OrgNode)
+    if lock:  # populate_existing: a copy already in the session must not hide the locked row
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    node = db.exec(statement).first()
     if node is None:
         raise OrgError(404, NOT_FOUND, pointer)
     return node
@@ -175,17 +183,20 @@ def create_node(db, editor, *, parent_id, name, kind=None, node_id=None):
     name = clean_name(name)
     if node_id is not None:
         check_new_id(db, node_id)
-    parent = find_node(db, editor.scope, parent_id, "/parent_id")
+    parent = find_node(db, editor.scope, parent_id, "/parent_id", lock=True)
     kind = expected_child_kind(parent, kind)
     node = add_node(db, node_id or new_node_id(db, kind), kind, name, parent)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:  # the id was taken between our check and the insert
+        raise OrgError(409, f"编号“{node.id}”已被占用，请换一个。", "/id")
     audit_change(db, editor, "core.org_created", node,
            {"id": node.id, "kind": kind, "name": name, "parent_id": parent.id})
     return node
 
 
 def rename_node(db, editor, node_id, name):
-    node = find_node(db, editor.scope, node_id)
+    node = find_node(db, editor.scope, node_id, lock=True)
     name = clean_name(name)
     if name == node.name:
         return node
@@ -199,7 +210,7 @@ def rename_node(db, editor, node_id, name):
 def delete_node(db, editor, node_id):
     """Delete a leaf that nobody belongs to and nothing is granted at (409 otherwise):
     a grant left at a deleted path would come back to life if the id were reused."""
-    node = find_node(db, editor.scope, node_id)
+    node = find_node(db, editor.scope, node_id, lock=True)
     subtree = DataScope((node.path,))
     children = db.exec(scoped(select(func.count()).select_from(OrgNode), subtree, OrgNode.path)
                        .where(OrgNode.id != node.id)).one()

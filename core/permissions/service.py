@@ -1,14 +1,10 @@
 """Role packages (角色包) and grants (授权): the rules the JSON API and the pages share.
 
-Two rules keep administrators from handing out more than they hold:
-- packages are global, so only holders of ``core.package_write`` at a root node edit them,
-  and nobody adds a permission to a package unless they hold it at a root themselves;
-- nobody grants or revokes a package at a node unless they hold every permission of the
-  package there (revoking too: a community admin must not remove the supervisor a county
-  placed over them).
-
-Functions take a session and plain values, write in the caller's transaction and never
-commit. Refusals are ``ApiError``s; ``Refused`` (403) marks the ones worth an audit entry.
+Nobody hands out more than they hold: packages are global, so only holders of
+``core.package_write`` at a root edit them, adding only permissions they hold at a root;
+a package is granted or revoked at a node only by someone holding all of it there
+(revoking too: a community admin must not remove the supervisor placed over them).
+Functions write in the caller's transaction and never commit; ``Refused`` (403) is audited.
 """
 from contextlib import contextmanager
 
@@ -47,6 +43,7 @@ NEW_GRANT = {"type": "object", "additionalProperties": False, "required": ["user
              "properties": {"user_id": {"type": "integer", "minimum": 1},
                             "package": {"type": "string", "maxLength": 64},
                             "org_path": {"type": "string", "maxLength": 300, "pattern": PATH_PATTERN}}}
+NAME_TAKEN = "角色包标识“{}”已被使用，请换一个。"
 
 
 class Refused(ApiError):
@@ -121,18 +118,18 @@ def create_package(db, actor, data, ip=""):
     validate_or_raise(NEW_PACKAGE, data)
     name = data["name"]
     if not PACKAGE_NAME_PATTERN.fullmatch(name):  # the schema's "$" also accepts a trailing newline
-        raise ApiError(422, "/name：格式不正确", pointer="/name")
+        raise ApiError(422, "角色包标识格式不正确：应以小写字母开头，只含小写字母、数字和下划线。", pointer="/name")
     roots = _require_root_writer(actor)
     _check_permissions(actor, roots, data["permissions"], added=data["permissions"])
     if db.get(RolePackage, name) is not None:
-        raise _name_taken(name)
+        raise ApiError(409, NAME_TAKEN.format(name), pointer="/name")
     package = RolePackage(name=name, builtin=False, **_texts(data))
     db.add(package)
     try:
         db.flush()
     except IntegrityError:  # created by someone else a moment ago
         db.rollback()
-        raise _name_taken(name) from None
+        raise ApiError(409, NAME_TAKEN.format(name), pointer="/name") from None
     store.set_package_permissions(db, name, data["permissions"])
     record(db, "core.package_created", actor=actor.username, target=f"package:{name}", org_path=roots[0],
            detail={"title_zh": package.title_zh, "permissions": sorted(data["permissions"])}, ip=ip)
@@ -189,20 +186,16 @@ def _check_permissions(actor, roots, permissions, added):
             raise Refused(f"您自己在县级没有{permission_label(name)}权限，不能把它加入角色包。", name)
 
 
-def _package_or_404(db, name):
+def _package_or_404(db, name, status=404, pointer=None):
     package = db.get(RolePackage, name) if PACKAGE_NAME_PATTERN.fullmatch(name or "") else None
     if package is None:
-        raise ApiError(404, f"角色包不存在：{name}")
+        raise ApiError(status, f"角色包不存在：{name}", pointer=pointer)
     return package
 
 
 def _texts(data):
     return {"title_zh": data["title_zh"].strip(), "title_en": data.get("title_en", "").strip(),
             "description": data.get("description", "").strip()}
-
-
-def _name_taken(name):
-    return ApiError(409, f"角色包标识“{name}”已被使用，请换一个。", pointer="/name")
 
 
 # ------------------------------------------------------------------ grants
@@ -230,14 +223,16 @@ def get_grant(db, actor, grant_id):
 
 def describe_grants(db, rules, scope):
     """Grant rows as JSON, with the names people recognise (username, package title, node name)."""
+    if not rules:
+        return []
     user_ids = {user_id_of(rule.v0) for rule in rules}
     users = dict(db.exec(system_query(select(User.id, User.username).where(User.id.in_(user_ids)),
-                                      "names of the holders of grants the actor may see")).all()) if rules else {}
+                                      "names of the holders of grants the actor may see")).all())
     names = {package_name_of(rule.v1) for rule in rules}
     titles = dict(db.exec(select(RolePackage.name, RolePackage.title_zh).where(RolePackage.name.in_(names))).all())
     paths = {rule.v2 for rule in rules}
     nodes = dict(db.exec(scope_of_model(select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(paths)),
-                                        scope, OrgNode)).all()) if rules else {}
+                                        scope, OrgNode)).all())
     return [{"id": rule.id, "user_id": user_id_of(rule.v0), "username": users.get(user_id_of(rule.v0), ""),
              "package": package_name_of(rule.v1), "package_title": titles.get(package_name_of(rule.v1), ""),
              "org_path": rule.v2, "org_name": nodes.get(rule.v2, "")} for rule in rules]
@@ -249,7 +244,7 @@ def create_grant(db, actor, data, ip=""):
     scope = scope_for(actor, "core.grant_write")
     path = data["org_path"]
     _node_or_404(db, scope, path)
-    package = _grantable_package(db, data["package"])
+    package = _package_or_404(db, data["package"], 422, "/package")  # packages are global: no secret
     user = _visible_user(db, actor, int(data["user_id"]))
     _require_holds_package(db, actor, package, path, "授予")
     existing = store.find_grant(db, user.id, package.name, path)
@@ -272,18 +267,6 @@ def revoke_grant(db, actor, grant_id, ip=""):
     record(db, "core.grant_revoked", actor=actor.username, target=target, org_path=path, detail=detail, ip=ip)
 
 
-def visible_users(db, actor, limit=500):
-    """Active accounts the actor may see, for the grant form."""
-    statement = select(User).where(User.is_active).order_by(User.username).limit(limit)
-    return db.exec(scope_of_model(statement, scope_for(actor, "core.user_read"), User)).all()
-
-
-def grantable_nodes(db, actor, limit=1000):
-    """Org nodes inside the actor's ``core.grant_write`` scope, in tree order."""
-    statement = select(OrgNode).order_by(OrgNode.path).limit(limit)
-    return db.exec(scope_of_model(statement, scope_for(actor, "core.grant_write"), OrgNode)).all()
-
-
 def _grant_in_scope(db, scope, grant_id):
     rule = db.get(CasbinRule, grant_id)
     if rule is None or rule.ptype != "g" or not scope.covers(rule.v2):
@@ -299,13 +282,6 @@ def _node_or_404(db, scope, path):
     if node is None:
         raise ApiError(404, "组织节点不存在，或不在您的授权管理范围内。", pointer="/org_path")
     return node
-
-
-def _grantable_package(db, name):
-    package = db.get(RolePackage, name) if PACKAGE_NAME_PATTERN.fullmatch(name) else None
-    if package is None:
-        raise ApiError(422, f"角色包不存在：{name}", pointer="/package")
-    return package
 
 
 def _visible_user(db, actor, user_id):

@@ -6,12 +6,16 @@ with the same Chinese messages; on a refusal the page shows the message and stor
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlmodel import select
 
 from core.api.errors import ApiError
+from core.auth.models import User
 from core.db import get_session
+from core.orgs.models import OrgNode
 from core.permissions import service
 from core.permissions.access import require, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN
+from core.permissions.scope import scope_of_model
 
 bp = Blueprint("core_permissions", __name__)
 
@@ -139,11 +143,22 @@ def _grants_page(form=None, error=None):
     write_scope = scope_for(current_user, "core.grant_write")
     choices = {}
     if write_scope:
-        choices = {"users": service.visible_users(db, current_user), "nodes": service.grantable_nodes(db, current_user)}
+        choices = {"users": _visible_users(db), "nodes": _grantable_nodes(db, write_scope)}
     page = render_template("core/permissions/grants.html", grants=items, total=total, write_scope=write_scope,
                            packages=service.list_packages(db, current_user), package_filter=package or "",
                            form=form or {}, error=error and error.detail, **choices)
     return page, error.status if error else 200
+
+
+def _visible_users(db, limit=500):
+    """Active accounts the actor may see: the ones the grant form offers."""
+    statement = select(User).where(User.is_active).order_by(User.username).limit(limit)
+    return db.exec(scope_of_model(statement, scope_for(current_user, "core.user_read"), User)).all()
+
+
+def _grantable_nodes(db, write_scope, limit=1000):
+    """Nodes inside the actor's ``core.grant_write`` scope, in tree order."""
+    return db.exec(scope_of_model(select(OrgNode).order_by(OrgNode.path).limit(limit), write_scope, OrgNode)).all()
 
 
 def _int_or_text(value):

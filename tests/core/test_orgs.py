@@ -241,6 +241,7 @@ def test_list_filters_and_pages(client, org_tree, login_as):
     grids = client.get("/api/v1/orgs?kind=grid&limit=2").get_json()
     assert grids["total"] == 3 and [item["id"] for item in grids["items"]] == ["g1", "g10"]
     assert [item["id"] for item in client.get("/api/v1/orgs?parent_id=s1").get_json()["items"]] == ["m1", "m12"]
+    assert client.get("/api/v1/orgs?q=%25").get_json()["total"] == 0  # "%" is a character, not a wildcard
     too_many = client.get("/api/v1/orgs?limit=501")
     assert too_many.status_code == 422 and too_many.get_json()["pointer"] == "/limit"
 

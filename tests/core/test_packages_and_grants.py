@@ -198,7 +198,9 @@ def test_street_admin_does_not_see_grants_of_the_next_street(app, client, org_tr
     [(grant_id, _, _)] = grant_rows(app, neighbour.id)
     assert client.get(f"/api/v1/grants/{grant_id}").status_code == 404
     assert client.delete(f"/api/v1/grants/{grant_id}").status_code == 404
+    assert client.post(f"/grants/{grant_id}/revoke").status_code == 404
     assert len(grant_rows(app, neighbour.id)) == 1
+    assert neighbour.username not in client.get("/grants").get_data(as_text=True)
 
 
 def test_community_admin_cannot_revoke_a_supervisor_placed_over_them(app, client, org_tree, login_as, make_user):
