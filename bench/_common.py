@@ -104,8 +104,9 @@ def free_port():
 def machine_line():
     import sqlite3
 
+    # Other processes on the same cores move every absolute figure; the ratios hold better.
     return (f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}")
+            f"SQLite {sqlite3.sqlite_version}, load average {os.getloadavg()[0]:.2f} before the run")
 
 
 def emit_json(bench, **figures):
@@ -135,7 +136,9 @@ class Gunicorn:
     def base_url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=60):
+    def start(self, ready_path="/", timeout=120):
+        """Start and wait until a worker answers HTTP (any status): the master listens at
+        once, but each worker builds its app after the fork, which takes seconds."""
         import subprocess
         import time
 
@@ -150,11 +153,11 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise BenchFailure(f"gunicorn {self.app_spec} exited at start:\n{self.log()}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
+                fetch(self.base_url + ready_path, timeout=5)
+                return self
             except OSError:
-                time.sleep(0.1)
-        raise BenchFailure(f"gunicorn {self.app_spec} did not listen within {timeout} s:\n{self.log()}")
+                time.sleep(0.2)
+        raise BenchFailure(f"gunicorn {self.app_spec} did not answer within {timeout} s:\n{self.log()}")
 
     def stop(self):
         import signal
@@ -174,14 +177,14 @@ class Gunicorn:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
 
 
-def fetch(url, headers=None):
-    """One request: (status, body bytes)."""
+def fetch(url, headers=None, timeout=30):
+    """One request: (status, body bytes). Network failures raise OSError."""
     import urllib.error
     import urllib.request
 
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()

@@ -117,7 +117,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10, help="duration of each measured run")
     parser.add_argument("--rounds", type=int, default=3, help="floor/ours alternations (medians reported)")
-    parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds per server")
+    parser.add_argument("--warmup", type=float, default=5, help="warm-up seconds per server")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (it shares the 2 cores)")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
@@ -141,7 +141,7 @@ def main(argv=None):
             servers.append(ours)
             floor = Gunicorn("http_read:floor_app()", env, log_dir=directory)
             servers.append(floor)
-            ours.start(), floor.start()
+            ours.start(ready_path=route), floor.start(ready_path=FLOOR_URL)
             verify(ours, route, is_orgs, headers, floor)
             targets = {"floor": (floor.base_url + FLOOR_URL, {}), "ours": (ours.base_url + route, headers)}
             for url, target_headers in targets.values():

@@ -14,7 +14,7 @@ from core import db
 def create_app(test_config=None, instance_path=None):
     instance = config_module.instance_path_from_env((test_config or {}).get("INSTANCE_PATH") or instance_path)
     # root_path explicit: under setuptools' editable-install finder Flask cannot infer it.
-    app = Flask("core", root_path=str(Path(__file__).parent), instance_path=str(instance),
+    app = Flask("core", root_path=str(Path(__file__).parent), static_folder=None, instance_path=str(instance),
                 instance_relative_config=True)
     app.config.from_mapping(config_module.load_config(instance, test_config))
     register_json(app)

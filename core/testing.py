@@ -285,3 +285,19 @@ def login_as(client, make_user):
         return user
 
     return login
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served on a free loopback port in a thread, for browser tests."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join(5)

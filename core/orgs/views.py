@@ -29,6 +29,7 @@ def _tree_page(import_errors=None, status=200):
     writable = [node for node in nodes if write_scope.covers(node.path)]
     return render_template("core/orgs/tree.html", roots=nest(nodes), writable=writable,
                            writable_ids={node.id for node in writable},
+                           indent_base=min((node.depth for node in writable), default=0),
                            kind_titles={kind: _(title) for kind, title in KIND_TITLES.items()},
                            selected=request.args.get("node", ""), import_errors=import_errors), status
 

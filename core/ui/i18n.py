@@ -1,4 +1,4 @@
-"""Simplified Chinese first; English through Flask-Babel (``?lang=en`` or the browser's choice)."""
+"""Simplified Chinese first; English through Flask-Babel when the user picks it (``?lang=en``)."""
 from pathlib import Path
 
 from flask import request, session
@@ -11,7 +11,8 @@ def select_locale():
     chosen = request.args.get("lang")
     if chosen in ("zh_Hans_CN", "en"):
         session["lang"] = chosen
-    return session.get("lang") or request.accept_languages.best_match(["zh_Hans_CN", "zh", "en"]) or "zh_Hans_CN"
+    # Chinese first: English only when the user picks it, whatever the browser's default.
+    return session.get("lang") or "zh_Hans_CN"
 
 
 def init_app(app):

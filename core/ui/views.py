@@ -5,7 +5,7 @@ from flask_login import current_user
 from core.permissions.access import login_required
 from core.ui.nav import visible_entries
 
-bp = Blueprint("core_ui", __name__, template_folder="templates", static_folder="static",
+bp = Blueprint("core_ui", __name__, template_folder="templates", static_folder="static/core",
                static_url_path="/static/core")
 
 

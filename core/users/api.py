@@ -2,17 +2,20 @@
 from functools import wraps
 
 from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.api import ApiError, api_blueprint, api_route, json_body
 from core.db import get_session
 from core.permissions.access import require, scope_for
+from core.permissions.ids import is_valid_path
 from core.users import service
-from core.users.service import Acting, UserError
+from core.users.service import Acting, UserError, UserFilter
 
 bp = api_blueprint("core_users_api", __name__)
 
 READ, WRITE, GRANT_READ = "core.user_read", "core.user_write", "core.grant_read"
+LIST_LIMIT_MAX = 200
 
 _USERNAME = {"type": "string", "maxLength": 64}
 _DISPLAY_NAME = {"type": "string", "maxLength": service.DISPLAY_NAME_MAX}
@@ -45,6 +48,36 @@ def min_password_length():
     return current_app.config["PASSWORD_MIN_LENGTH"]
 
 
+def filter_from_query(args):
+    """A ``UserFilter`` from query-string values; 422 naming the parameter when one is bad."""
+    org_path = (args.get("org_path") or "").strip()
+    if org_path and not is_valid_path(org_path):
+        raise UserError(422, _("组织路径格式不正确。"), "/org_path")
+    return UserFilter(q=(args.get("q") or "").strip()[:100], org_path=org_path,
+                      is_active=_optional_bool(args.get("is_active")),
+                      limit=_bounded_int(args.get("limit"), 50, 1, LIST_LIMIT_MAX, "/limit"),
+                      offset=_bounded_int(args.get("offset"), 0, 0, 10**9, "/offset"))
+
+
+def _optional_bool(raw):
+    if raw in (None, ""):
+        return None
+    if raw in ("true", "1"):
+        return True
+    if raw in ("false", "0"):
+        return False
+    raise UserError(422, _("is_active 只能是 true 或 false。"), "/is_active")
+
+
+def _bounded_int(raw, default, low, high, pointer):
+    if raw in (None, ""):
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise UserError(422, _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。",
+                               name=pointer.lstrip("/"), low=low, high=high), pointer)
+    return int(raw)
+
+
 def _problems_as_json(view):
     @wraps(view)
     def answered(*args, **kwargs):
@@ -65,7 +98,7 @@ def _described(db, users):
 @_problems_as_json
 def list_users():
     db = get_session()
-    filters = service.filter_from_query(request.args)
+    filters = filter_from_query(request.args)
     users, total = service.list_users(db, scope_for(current_user, READ), filters)
     return {"items": _described(db, users), "total": total, "limit": filters.limit, "offset": filters.offset}
 

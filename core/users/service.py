@@ -26,7 +26,7 @@ from core.timeutil import isoformat, utcnow
 
 USERNAME_PATTERN = re.compile(r"[a-zA-Z0-9_.-]{3,64}")
 DISPLAY_NAME_MAX = 100
-LIST_LIMIT_MAX = 200
+MAX_ID = 2**31 - 1
 
 
 class UserError(Exception):
@@ -84,6 +84,8 @@ def _filtered(statement, read_scope, filters):
 def get_user(db, scope, user_id):
     """The user when their home node lies inside ``scope``; 404 otherwise (never 403: an
     account outside one's scope must not even be confirmed to exist)."""
+    if not 0 < user_id <= MAX_ID:  # PostgreSQL would refuse the number with an error, not "no row"
+        raise UserError(404, _("账号不存在，或不在您的管理范围内。"))
     user = db.get(User, user_id, execution_options={"gridwork_unscoped": "checked against the scope below"})
     if user is None or not scope.covers(user.org_path):
         raise UserError(404, _("账号不存在，或不在您的管理范围内。"))
@@ -267,35 +269,3 @@ def _username_taken(db, username):
 
 def _username_conflict():
     return UserError(409, _("该用户名已被使用，请换一个。"), "/username")
-
-
-# ------------------------------------------------------------------ query strings
-
-def filter_from_query(args, default_limit=50):
-    """A ``UserFilter`` from query-string values; 422 naming the parameter when one is bad."""
-    org_path = (args.get("org_path") or "").strip()
-    if org_path and not is_valid_path(org_path):
-        raise UserError(422, _("组织路径格式不正确。"), "/org_path")
-    return UserFilter(q=(args.get("q") or "").strip()[:100], org_path=org_path,
-                      is_active=_optional_bool(args.get("is_active")),
-                      limit=bounded_int(args.get("limit"), default_limit, 1, LIST_LIMIT_MAX, "/limit"),
-                      offset=bounded_int(args.get("offset"), 0, 0, 10**9, "/offset"))
-
-
-def _optional_bool(raw):
-    if raw in (None, ""):
-        return None
-    if raw in ("true", "1"):
-        return True
-    if raw in ("false", "0"):
-        return False
-    raise UserError(422, _("is_active 只能是 true 或 false。"), "/is_active")
-
-
-def bounded_int(raw, default, low, high, pointer):
-    if raw in (None, ""):
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise UserError(422, _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。",
-                               name=pointer.lstrip("/"), low=low, high=high), pointer)
-    return int(raw)

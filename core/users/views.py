@@ -6,7 +6,7 @@ from flask_login import current_user
 from core.db import get_session
 from core.permissions.access import require, scope_for
 from core.users import service
-from core.users.api import GRANT_READ, READ, WRITE, acting_now, min_password_length
+from core.users.api import GRANT_READ, READ, WRITE, acting_now, filter_from_query, min_password_length
 from core.users.service import UserError
 
 bp = Blueprint("core_users", __name__)
@@ -20,7 +20,7 @@ def index():
     db = get_session()
     page = _page_number()
     try:
-        filters = service.filter_from_query(request.args)
+        filters = filter_from_query(request.args)
     except UserError as error:
         filters, problem = service.UserFilter(), error.detail
     else:

@@ -93,3 +93,19 @@ def test_the_page_shows_fifty_entries_at_a_time(app, client, login_as, org_tree)
     assert "共 55 条记录" in first and "较早" in first
     api = client.get("/api/v1/audit?action=test.bulk&limit=20&offset=50").get_json()
     assert api["total"] == 55 and len(api["items"]) == 5
+
+
+def test_a_tampered_chain_is_reported_at_the_top(app, client, login_as, spread_entries):
+    from sqlalchemy import text
+
+    from core.db import engine_of
+
+    with engine_of(app).begin() as conn:  # what an attacker with database access would do
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER core_audit_entry_no_update"))
+        else:
+            conn.execute(text("DROP TRIGGER core_audit_entry_append_only ON core_audit_entry"))
+        conn.execute(text("UPDATE core_audit_entry SET actor = '别人' WHERE action = 'test.at_s2'"))
+    login_as("county_admin", "c1")
+    html = client.get("/audit").get_data(as_text=True)
+    assert "审计链校验失败" in html and "被修改" in html

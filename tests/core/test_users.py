@@ -104,6 +104,7 @@ def test_a_street_admin_cannot_see_or_change_an_account_of_the_next_street(app, 
     assert client.patch(f"/api/v1/users/{neighbour.id}", json={"is_active": False}).status_code == 404
     assert client.post(f"/api/v1/users/{neighbour.id}/password", json={"password": NEW_PASSWORD}).status_code == 404
     assert client.get(f"/users/{neighbour.id}").status_code == 404
+    assert client.get("/api/v1/users/99999999999").status_code == 404  # not a database error
     assert neighbour.username not in [u["username"] for u in client.get("/api/v1/users").get_json()["items"]]
     refused = client.post("/api/v1/users", json=new_account(org_path="c1/s2/m2"))
     assert refused.status_code == 422 and refused.get_json()["pointer"] == "/org_path"
@@ -268,3 +269,11 @@ def test_a_reader_without_write_rights_sees_no_forms(client, login_as, make_user
     assert "幸福社区" in page and "重置密码" not in page
     assert client.post(f"/users/{worker.id}", data={"display_name": "x"}).status_code == 403
     assert client.get("/users/new").status_code == 403
+
+
+def test_the_account_api_is_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert set(paths["/api/v1/users"]) == {"get", "post"}
+    assert set(paths["/api/v1/users/{user_id}"]) == {"get", "patch"}
+    assert paths["/api/v1/users/{user_id}/password"]["post"]["summary"] == "管理员重置账号密码"
+    assert "get" in paths["/api/v1/audit"]
