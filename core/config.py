@@ -31,7 +31,7 @@ DEFAULTS = {
     "SESSION_IDLE_SECONDS": 8 * 3600,
     "POLICY_CHECK_INTERVAL": 0.25,  # seconds between policy-version checks per process
     "PASSWORD_MIN_LENGTH": 12,
-    "JSON_AS_ASCII": False,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # uploads (CSV/Excel imports) larger than this answer 413
 }
 
 

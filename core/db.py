@@ -39,6 +39,7 @@ def _run_commit_callbacks(session):
 @event.listens_for(GridworkSession, "after_rollback")
 def _drop_commit_callbacks(session):
     session.info.pop(AFTER_COMMIT, None)
+    session.info.pop("gridwork.policy_changed", None)  # the change it announced never happened
 
 
 @event.listens_for(GridworkSession, "do_orm_execute")

@@ -69,6 +69,11 @@ def wants_problem_json():
 def register_error_handlers(app):
     @app.errorhandler(ApiError)
     def _api_error(error):
+        if not wants_problem_json():
+            from flask import render_template
+
+            title = STATUS_TITLES.get(error.status, "错误")
+            return render_template("core/error.html", status=error.status, title=title, detail=error.detail), error.status
         return problem_response(error.status, error.detail, error.pointer, error.errors, error.headers)
 
     @app.errorhandler(HTTPException)

@@ -56,7 +56,7 @@ def _apply(change, done_message):
         node = change(db, _editor())
     except OrgError as error:
         db.rollback()
-        flash(_("未能完成：%(reason)s", reason=error.message))
+        flash(_("未能完成：%(reason)s", reason=error.message), "error")
         return redirect(url_for(".tree"))
     db.commit()
     flash(done_message(node))
@@ -113,7 +113,7 @@ def import_file():
     try:
         created = import_csv(db, _editor(), uploaded_csv())
     except ApiError as error:  # no file, too large, wrong type
-        flash(_("未能完成：%(reason)s", reason=error.detail))
+        flash(_("未能完成：%(reason)s", reason=error.detail), "error")
         return redirect(url_for(".tree"))
     except ImportRefused as refused:
         db.rollback()

@@ -16,7 +16,7 @@ def user_subject(user_id):
 
 
 def package_subject(package_name):
-    if not PACKAGE_NAME_PATTERN.match(package_name or ""):
+    if not isinstance(package_name, str) or not PACKAGE_NAME_PATTERN.fullmatch(package_name):
         raise ValueError(f"角色包标识不正确：{package_name!r}")
     return f"pkg:{package_name}"
 
@@ -30,7 +30,8 @@ def user_id_of(subject):
 
 
 def is_valid_path(path):
-    return isinstance(path, str) and bool(_PATH.match(path))
+    # fullmatch: "$" alone would also accept a trailing newline.
+    return isinstance(path, str) and bool(_PATH.fullmatch(path))
 
 
 def covers(grant_path, path):

@@ -30,13 +30,14 @@ def bump_policy_version(session):
                  .values(version=PolicyVersion.version + 1, changed_at=utcnow()))
     if not session.info.get(POLICY_CHANGED):
         session.info[POLICY_CHANGED] = True
-        on_commit(session, _refresh_this_process)
+        on_commit(session, lambda: _refresh_this_process(session))
 
 
-def _refresh_this_process():
+def _refresh_this_process(session):
     """This process sees its own change at once; the others see the version bump."""
     from flask import current_app, has_app_context
 
+    session.info.pop(POLICY_CHANGED, None)
     if has_app_context():
         current_app.extensions["gridwork.policy"].force_refresh()
 
