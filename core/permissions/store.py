@@ -57,11 +57,21 @@ def grant_package(session, user_id, package_name, path):
     existing = find_grant(session, user_id, package_name, path)
     if existing is not None:
         return existing
-    rule = CasbinRule(ptype="g", v0=user_subject(user_id), v1=package_subject(package_name), v2=path)
-    session.add(rule)
-    session.flush()
-    bump_policy_version(session)
-    return rule
+    values = {"ptype": "g", "v0": user_subject(user_id), "v1": package_subject(package_name), "v2": path}
+    # ON CONFLICT, not a savepoint: a concurrent identical grant may win the unique index,
+    # and pysqlite's legacy transactions make SAVEPOINT commit on its own.
+    inserted = session.exec(_insert_ignoring_duplicates(session, values))
+    if inserted.rowcount:
+        bump_policy_version(session)
+    return find_grant(session, user_id, package_name, path)
+
+
+def _insert_ignoring_duplicates(session, values):
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(CasbinRule).values(**values).on_conflict_do_nothing(
+        index_elements=["ptype", "v0", "v1", "v2"], index_where=CasbinRule.ptype == "g")
 
 
 def revoke_grant(session, rule):

@@ -138,8 +138,8 @@ def home_node_choices(db, write_scope):
 
 def create_user(db, write_scope, acting, *, username, display_name, password, org_path, min_password_length=12):
     username = (username or "").strip()
-    display_name = _checked_display_name(display_name)
     _check_username(username)
+    display_name = _checked_display_name(display_name)
     problem = password_problem(password, username, min_password_length)
     if problem:
         raise UserError(422, problem, "/password")

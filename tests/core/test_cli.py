@@ -17,7 +17,7 @@ def test_db_upgrade_creates_the_schema_on_an_empty_database(tmp_path):
     from core.db import engine_of
 
     with engine_of(app).connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "core_0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "core_0002"
     engine_of(app).dispose()
 
 

@@ -191,3 +191,14 @@ def test_anonymous_api_call_gets_401_problem_json(client):
 def test_anonymous_page_visit_redirects_to_login(client):
     response = client.get("/account/tokens")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_database_refuses_a_second_identical_grant_row(ctx, make_user):
+    """Two workers granting the same thing at once: the unique index keeps one row, so one
+    revocation really revokes."""
+    from sqlalchemy.exc import IntegrityError
+
+    user = make_user("street_admin", "c01/s1")
+    with pytest.raises(IntegrityError):
+        with session_scope(ctx) as db:
+            db.add(CasbinRule(ptype="g", v0=f"u:{user.id}", v1="pkg:street_admin", v2="c01/s1"))
