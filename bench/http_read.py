@@ -126,46 +126,58 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.tool == "wrk" and not wrk_available():
+        raise BenchFailure("wrk is not installed (apt-get install wrk), or use --tool python")
     tool = "wrk" if args.tool == "wrk" or (args.tool == "auto" and wrk_available()) else "python"
-    seconds = int(args.seconds) if tool == "wrk" else args.seconds  # wrk takes whole seconds
+    seconds = max(1, round(args.seconds)) if tool == "wrk" else args.seconds  # wrk takes whole seconds
     print(machine_line())
     with tempfile.TemporaryDirectory(prefix="gridwork-bench-") as directory:
         app, _user_id, token = prepare_demo_database(directory, with_token=True)
         route, is_orgs = choose_route(app)
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        config = app_config(directory)
-        env = {"BENCH_APP_CONFIG": json.dumps(config), "BENCH_DATABASE_URL": config["DATABASE_URL"]}
-        servers = []
         try:
-            ours = Gunicorn("http_read:ours_app()", env, log_dir=directory)
-            servers.append(ours)
-            floor = Gunicorn("http_read:floor_app()", env, log_dir=directory)
-            servers.append(floor)
-            ours.start(ready_path=route), floor.start(ready_path=FLOOR_URL)
-            verify(ours, route, is_orgs, headers, floor)
-            targets = {"floor": (floor.base_url + FLOOR_URL, {}), "ours": (ours.base_url + route, headers)}
-            for url, target_headers in targets.values():
-                measure(tool, url, max(1, int(args.warmup)), target_headers, args)
-            print(f"load: {tool}, {args.connections} connections, {seconds} s per run, "
-                  f"{args.rounds} rounds, gunicorn 2 sync workers on 127.0.0.1")
-            results = {"floor": [], "ours": []}
-            for round_number in range(1, args.rounds + 1):
-                for name, (url, target_headers) in targets.items():
-                    result = measure(tool, url, seconds, target_headers, args)
-                    results[name].append(result)
-                    print(f"  round {round_number} {name:<5} {result['rps']:8.0f} req/s  "
-                          f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms")
-        except BenchFailure:
-            for server in servers:
-                print(f"--- {server.app_spec} log ---\n{server.log()}", file=sys.stderr)
-            raise
+            results = serve_and_measure(directory, route, is_orgs, headers, tool, seconds, args)
         finally:
-            for server in servers:
-                server.stop()
             from core.db import engine_of
 
             engine_of(app).dispose()
     report(results, route, tool, seconds, args)
+
+
+def serve_and_measure(directory, route, is_orgs, headers, tool, seconds, args):
+    """Start both servers, check them, measure; the servers are stopped whatever happens."""
+    config = app_config(directory)
+    env = {"BENCH_APP_CONFIG": json.dumps(config), "BENCH_DATABASE_URL": config["DATABASE_URL"]}
+    ours = Gunicorn("http_read:ours_app()", env, log_dir=directory)
+    floor = Gunicorn("http_read:floor_app()", env, log_dir=directory)
+    try:
+        ours.start(ready_path=route)
+        floor.start(ready_path=FLOOR_URL)
+        verify(ours, route, is_orgs, headers, floor)
+        targets = {"floor": (floor.base_url + FLOOR_URL, {}), "ours": (ours.base_url + route, headers)}
+        return run_rounds(targets, tool, seconds, args)
+    except BenchFailure:
+        for server in (ours, floor):
+            print(f"--- {server.app_spec} log ---\n{server.log()}", file=sys.stderr)
+        raise
+    finally:
+        ours.stop()
+        floor.stop()
+
+
+def run_rounds(targets, tool, seconds, args):
+    for url, headers in targets.values():
+        measure(tool, url, max(1, round(args.warmup)), headers, args)
+    print(f"load: {tool}, {args.connections} connections, {seconds} s per run, "
+          f"{args.rounds} rounds, gunicorn 2 sync workers on 127.0.0.1")
+    results = {name: [] for name in targets}
+    for round_number in range(1, args.rounds + 1):
+        for name, (url, headers) in targets.items():
+            result = measure(tool, url, seconds, headers, args)
+            results[name].append(result)
+            print(f"  round {round_number} {name:<5} {result['rps']:8.0f} req/s  "
+                  f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms")
+    return results
 
 
 def report(results, route, tool, seconds, args):

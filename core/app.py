@@ -21,8 +21,10 @@ def create_app(test_config=None, instance_path=None):
     register_database(app)
     register_i18n(app)
     register_auth(app)
+    register_plugins(app)
     register_permissions(app)
     register_blueprints(app)
+    register_navigation(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -49,20 +51,34 @@ def register_auth(app):
     init_app(app)
 
 
+def register_plugins(app):
+    """Discover and load plugins (the core is the first) and collect what they contribute."""
+    from core.plugin_system.setup import load_plugins
+
+    load_plugins(app)
+
+
 def register_permissions(app):
     from core.permissions.access import EXTENSION
-    from core.permissions.catalogue import CORE_PERMISSIONS, PermissionCatalogue
+    from core.permissions.catalogue import PermissionCatalogue
     from core.permissions.policy import PolicyEngine
+    from core.plugin_system.setup import contributed
 
-    app.extensions["gridwork.permission_catalogue"] = PermissionCatalogue(CORE_PERMISSIONS)
+    app.extensions["gridwork.permission_catalogue"] = PermissionCatalogue(
+        permission for _plugin, permission in contributed(app, "gridwork_permissions"))
     app.extensions[EXTENSION] = _LazyPolicyEngine(app, PolicyEngine)
 
 
 def register_blueprints(app):
-    from core.blueprints import core_blueprints
+    from core.plugin_system.setup import register_plugin_blueprints
 
-    for blueprint in core_blueprints():
-        app.register_blueprint(blueprint)
+    register_plugin_blueprints(app)
+
+
+def register_navigation(app):
+    from core.plugin_system.setup import contributed
+
+    app.extensions["gridwork.nav"] = tuple(entry for _plugin, entry in contributed(app, "gridwork_nav_entries"))
 
 
 def register_errors(app):
@@ -72,9 +88,9 @@ def register_errors(app):
 
 
 def register_cli(app):
-    from core.cli import register_commands
+    from core.plugin_system.setup import register_plugin_cli
 
-    register_commands(app)
+    register_plugin_cli(app)
 
 
 class _LazyPolicyEngine:

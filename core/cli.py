@@ -14,23 +14,21 @@ def main():
     cli.main(prog_name="gridwork")
 
 
-def register_commands(app):
+def core_commands():
+    """The core's commands, contributed through the ``gridwork_cli_commands`` hook."""
     from core.audit.cli import audit_cli
     from core.demo import demo_command
+    from core.plugin_system.cli import plugin_cli
 
-    app.cli.add_command(db_cli)
-    app.cli.add_command(token_cli)
-    app.cli.add_command(audit_cli)
-    app.cli.add_command(create_admin)
-    app.cli.add_command(demo_command)
+    return [db_cli, token_cli, audit_cli, create_admin, demo_command, plugin_cli]
 
 
 @db_cli.command("upgrade")
 def db_upgrade():
     """把数据库升级到最新结构（核心与所有已安装模块）。"""
-    from core.migrate import upgrade
+    from core.plugin_system.migrations import upgrade_all
 
-    upgrade(current_app.config["DATABASE_URL"])
+    upgrade_all(current_app)
     click.echo("数据库已是最新结构。")
 
 

@@ -70,9 +70,9 @@ def _seed_tree(db):
 @with_appcontext
 def demo_command(port, password, no_serve):
     """创建或升级实例数据库，写入演示县和演示账号，并在 127.0.0.1 上启动服务。"""
-    from core.migrate import upgrade
+    from core.plugin_system.migrations import upgrade_all
 
-    upgrade(current_app.config["DATABASE_URL"])
+    upgrade_all(current_app)
     with session_scope() as db:
         accounts = seed_demo(db, password)
     click.echo("演示账号（密码：%s）：" % password)

@@ -3,6 +3,7 @@ from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.orgs.models import OrgNode
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
+from core.plugin_system.models import PluginSetting
 
 __all__ = ["AuditEntry", "AuditHead", "ApiToken", "LoginAttempt", "User", "UserSession",
-           "OrgNode", "CasbinRule", "PolicyVersion", "RolePackage"]
+           "OrgNode", "CasbinRule", "PolicyVersion", "RolePackage", "PluginSetting"]

@@ -216,10 +216,12 @@ def app(test_config):
     from core.bootstrap import ensure_default_packages
     from core.db import session_scope
 
+    from core.plugin_system.defaults import manifest_default_permissions
+
     app = create_app(test_config)
     with app.app_context():
         with session_scope(app) as db:
-            ensure_default_packages(db)
+            ensure_default_packages(db, manifest_default_permissions(app.extensions["gridwork.plugins"]))
     yield app
     from core.db import engine_of
 

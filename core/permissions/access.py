@@ -33,7 +33,7 @@ def scope_for(actor, permission):
     """The subtrees where ``actor`` holds ``permission``; empty when nowhere."""
     if not getattr(actor, "is_authenticated", False) or not _token_allows(actor, permission):
         return DataScope(())
-    return DataScope(policy_engine().scope_paths(actor.id, permission))
+    return DataScope.from_terms(policy_engine().scope_terms(actor.id, permission))
 
 
 def require(permission):
@@ -49,7 +49,7 @@ def require(permission):
             if not current_user.is_authenticated:
                 return _unauthenticated()
             if not scope_for(current_user, permission):
-                _deny(permission)
+                _refuse(permission)
             return view(*args, **kwargs)
 
         checked.required_permission = permission
@@ -75,6 +75,14 @@ def _unauthenticated():
     if wants_problem_json():
         raise ApiError(401, "请先登录，或在 Authorization 头中提供有效的访问令牌。")
     return redirect(url_for("core_auth.login", next=request.full_path))
+
+
+def _refuse(permission):
+    """403 when the actor lacks the permission; 404 when they hold it but its plugin is
+    switched off everywhere they could use it (the module does not exist there)."""
+    if _token_allows(current_user, permission) and policy_engine().scope_paths(current_user.id, permission):
+        raise ApiError(404, "该功能模块在您的组织未启用。")
+    _deny(permission)
 
 
 def _deny(permission):

@@ -19,11 +19,12 @@ _PEOPLE = ("core.user_read", "core.user_write", "core.grant_read", "core.grant_w
 
 DEFAULT_PACKAGES = (
     DefaultPackage("county_admin", "县级管理员", "County admin", "管理全县的组织、账号、角色包与功能模块",
-                   _ORG + _PEOPLE + ("core.package_write", "core.audit_read", "core.plugin_manage")),
+                   _ORG + _PEOPLE + ("core.package_write", "core.audit_read", "core.plugin_manage",
+                                      "core.plugin_enable", "core.plugin_forbid")),
     DefaultPackage("street_admin", "街道管理员", "Street admin", "管理本街道及下辖社区、网格与账号",
-                   _ORG + _PEOPLE + ("core.audit_read",)),
+                   _ORG + _PEOPLE + ("core.audit_read", "core.plugin_enable")),
     DefaultPackage("community_admin", "社区管理员", "Community admin", "管理本社区的网格、账号与场景",
-                   _ORG + _PEOPLE),
+                   _ORG + _PEOPLE + ("core.plugin_enable",)),
     DefaultPackage("event_dispatcher", "事件调度员", "Event dispatcher", "分派和跟踪事件工单",
                    ("core.org_read", "core.user_read")),
     DefaultPackage("grid_feedback_worker", "网格反馈员", "Grid feedback worker", "在网格内采集信息、上报问题",

@@ -15,6 +15,7 @@ from sqlalchemy_adapter import Adapter
 
 from core.permissions.ids import covers, package_name_of, user_subject
 from core.permissions.models import CasbinRule
+from core.plugin_system.enablement import ALWAYS_ON, enabled_terms, intersect, term_covers
 
 # Packages are defined once for every domain (p.dom == "*"); users are bound to packages
 # at an org path in g rules, and the domain matching function makes that binding cover
@@ -53,6 +54,19 @@ def build_enforcer(engine):
     return enforcer
 
 
+def read_plugin_settings(engine):
+    """{plugin: ((org path, state), …)} from core_plugin_setting."""
+    settings = {}
+    with engine.connect() as conn:
+        for plugin, path, state in conn.execute(text("SELECT plugin, org_path, state FROM core_plugin_setting")):
+            settings.setdefault(plugin, []).append((path, state))
+    return {plugin: tuple(rows) for plugin, rows in settings.items()}
+
+
+def owner_of(permission):
+    return permission.split(".", 1)[0]
+
+
 def read_policy_version(engine):
     with engine.connect() as conn:
         return conn.execute(text("SELECT version FROM core_policy_version WHERE id = 1")).scalar_one()
@@ -66,6 +80,7 @@ class PolicyEngine:
         self._check_interval = check_interval
         self._lock = threading.Lock()
         self._enforcer = build_enforcer(engine)
+        self._plugin_terms = _terms_by_plugin(read_plugin_settings(engine))
         self._version = read_policy_version(engine)
         self._checked_at = time.monotonic()
         self._decisions = {}
@@ -83,14 +98,16 @@ class PolicyEngine:
         key = (user_id, permission, path)
         decision = decisions.get(key)
         if decision is None:
-            decision = self._enforce(user_subject(user_id), path, permission)
+            decision = self._enforce(user_subject(user_id), path, permission) and \
+                self.plugin_enabled(owner_of(permission), path)
             if len(decisions) >= MAX_CACHED_DECISIONS:
                 decisions.clear()
             decisions[key] = decision
         return decision
 
     def scope_paths(self, user_id, permission):
-        """Grant paths where the user holds ``permission`` (outermost only)."""
+        """Grant paths where the user holds ``permission`` (outermost only), ignoring
+        whether the permission's plugin is enabled there."""
         self._refresh_if_stale()
         scopes = self._scopes
         key = (user_id, permission)
@@ -99,6 +116,25 @@ class PolicyEngine:
             paths = self._compute_scope(user_id, permission)
             scopes[key] = paths
         return paths
+
+    def scope_terms(self, user_id, permission):
+        """[(subtree, holes)] where the user holds ``permission`` AND its plugin is enabled."""
+        paths = self.scope_paths(user_id, permission)
+        owner = owner_of(permission)
+        if owner == ALWAYS_ON:
+            return tuple((path, ()) for path in paths)
+        return intersect(paths, self._plugin_terms.get(owner, ()))
+
+    def plugin_enabled(self, plugin, path):
+        """Is ``plugin`` enabled at org ``path``? The core always is."""
+        if plugin == ALWAYS_ON:
+            return True
+        self._refresh_if_stale()
+        return any(term_covers(term, path) for term in self._plugin_terms.get(plugin, ()))
+
+    def plugin_terms(self, plugin):
+        self._refresh_if_stale()
+        return self._plugin_terms.get(plugin, ())
 
     def grants_of(self, user_id):
         """[(package name, org path)] bound to the user, from the loaded policy."""
@@ -136,6 +172,11 @@ class PolicyEngine:
             version = read_policy_version(self._engine)
             if always_reload or version != self._version:
                 self._enforcer.load_policy()
+                self._plugin_terms = _terms_by_plugin(read_plugin_settings(self._engine))
                 self._decisions = {}
                 self._scopes = {}
                 self._version = version
+
+
+def _terms_by_plugin(settings):
+    return {plugin: enabled_terms(rows) for plugin, rows in settings.items()}

@@ -2,10 +2,13 @@
 
 Casbin answers yes/no for one request; lists are filtered here. A tenant table read
 without a scope raises (``core.db.UnscopedQueryError``): forgetting the filter fails closed.
+
+A scope is a set of subtrees, each optionally with holes: for a plugin permission the
+subtrees where the plugin is switched off are cut out (``holes[i]`` belongs to ``paths[i]``).
 """
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_
+from sqlalchemy import and_, false, not_, or_
 
 from core.db import SCOPED
 from core.permissions.ids import covers
@@ -14,18 +17,32 @@ from core.permissions.ids import covers
 @dataclass(frozen=True)
 class DataScope:
     paths: tuple
+    holes: tuple = ()
+
+    @classmethod
+    def from_terms(cls, terms):
+        return cls(tuple(path for path, _ in terms), tuple(holes for _, holes in terms))
+
+    def terms(self):
+        return [(path, self.holes[i] if i < len(self.holes) else ()) for i, path in enumerate(self.paths)]
 
     def covers(self, path):
-        return any(covers(granted, path) for granted in self.paths)
+        return any(covers(root, path) and not any(covers(hole, path) for hole in holes)
+                   for root, holes in self.terms())
 
     def clause(self, column):
         if not self.paths:
             return false()
-        # autoescape: "_" and "%" in an id must not act as LIKE wildcards.
-        return or_(*[(column == path) | column.startswith(path + "/", autoescape=True) for path in self.paths])
+        return or_(*[and_(_subtree(column, root), *[not_(_subtree(column, hole)) for hole in holes])
+                     for root, holes in self.terms()])
 
     def __bool__(self):
         return bool(self.paths)
+
+
+def _subtree(column, path):
+    # autoescape: "_" and "%" in an id must not act as LIKE wildcards.
+    return (column == path) | column.startswith(path + "/", autoescape=True)
 
 
 def scoped(statement, scope, column):

@@ -1,0 +1,67 @@
+"""What the event bus carries: declared event types, subscribed handlers, and events.
+
+Names follow the one-name rule: an event is ``<plugin>.<past_tense>``
+(``resident_info.resident_tagged``) and a handler ``<plugin>.<handler>``; the prefix is
+the plugin that declares it, so a name alone says whose it is.
+"""
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+NAME_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event a plugin publishes; ``schema`` is the JSON Schema of its payload."""
+
+    name: str
+    schema: dict
+    plugin: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One published event, as handlers receive it."""
+
+    id: str
+    type: str
+    payload: dict
+    org_path: str
+    actor: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class EventHandler:
+    """A subscription: ``handler(event, session)`` runs once per event of ``event_type``,
+    in its own transaction (the dispatcher commits; the handler must not)."""
+
+    event_type: str
+    name: str
+    handler: Callable[[Event, object], None] = field(compare=False)
+    plugin: str
+
+
+def check_name(kind, name, plugin):
+    """Raise ValueError (Chinese) unless ``name`` is ``<plugin>.<word>``."""
+    if not isinstance(name, str) or len(name) > NAME_MAX_LENGTH or not NAME_PATTERN.fullmatch(name):
+        raise ValueError(f"{kind}名称“{name}”不符合规则：应为“模块名.英文小写名称”，"
+                         f"如 resident_info.resident_tagged（不超过 {NAME_MAX_LENGTH} 个字符）。")
+    prefix = name.split(".", 1)[0]
+    if prefix != plugin:
+        raise ValueError(f"{kind}“{name}”的前缀“{prefix}”必须与声明它的模块名“{plugin}”一致。")
+
+
+def new_event_id():
+    """A UUIDv7 as 32 hex digits: unguessable, and ordered by time so new rows land at the
+    end of the primary-key index instead of scattering across it."""
+    value = (int(time.time() * 1000) & ((1 << 48) - 1)) << 80
+    value |= int.from_bytes(os.urandom(10), "big") & ((1 << 80) - 1)
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    return f"{value:032x}"

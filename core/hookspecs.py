@@ -1,0 +1,157 @@
+"""Every hook a Gridwork plugin can implement, grouped by when it is called.
+
+Hooks return data; the core registers, wraps, checks and de-duplicates it. A plugin never
+mutates the app. Implementations are module-level functions in the plugin's ``hooks.py``
+marked ``@hookimpl`` (``from core.public import hookimpl``); they may accept fewer
+parameters than the spec (pluggy's opt-in arguments) but must never give a parameter a
+default value (pluggy 1.6 and 1.7 disagree on defaults).
+
+The core calls each plugin's implementation separately, so it knows whose result is whose:
+a plugin whose startup hook raises is disabled with the error shown on the plugins page,
+and the others load. Hooks that concern one org node are only called for plugins enabled
+at that node.
+
+The plugin guide (docs/plugins.md) has one section per hook; a contract test fails when a
+hook lacks a docstring, a guide section or a test.
+"""
+from collections.abc import Mapping
+
+import pluggy
+
+PROJECT = "gridwork"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# ---------------------------------------------------------------- startup: contribute to the app
+# Called once per app, inside create_app, before the first request. Each returns a list
+# (or None for nothing); the core merges the lists of all plugins.
+
+
+@hookspec
+def gridwork_blueprints(config: Mapping) -> list:
+    """Flask blueprints with the plugin's pages and JSON API.
+
+    Called once in ``create_app``. Each blueprint's name must be the plugin name or start
+    with ``<plugin>_``; API blueprints use ``url_prefix="/api/v1/<plugin>"`` and page
+    blueprints ``url_prefix="/<plugin>"``.
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``flask.Blueprint``; the core registers them.
+    """
+
+
+@hookspec
+def gridwork_permissions(config: Mapping) -> list:
+    """Permissions beyond those the manifest lists (rarely needed: prefer the manifest).
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``core.public.Permission`` named ``<plugin>.<action>``; duplicates
+        of any other permission stop the plugin from loading.
+    """
+
+
+@hookspec
+def gridwork_event_types(config: Mapping) -> list:
+    """Event types beyond those the manifest's ``events.emits`` declares.
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``core.public.EventType`` named ``<plugin>.<past_tense>``, each with
+        a JSON Schema for its payload.
+    """
+
+
+@hookspec
+def gridwork_event_handlers(config: Mapping) -> list:
+    """Subscriptions: which events the plugin handles and how.
+
+    A handler is called as ``handler(event, session)`` in its own transaction, at least
+    once per event; it must be idempotent by ``event.id`` for effects outside the database.
+    It is not called for events at org nodes where the plugin is disabled.
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``core.public.EventHandler`` (event type, ``<plugin>.<name>``, callable).
+    """
+
+
+@hookspec
+def gridwork_blocks(config: Mapping) -> list:
+    """Scenario blocks the plugin offers to the scenario builder, and how each renders.
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``core.public.BlockType``; its ``settings_schema`` must match the
+        manifest's block entry of the same name, and ``render(settings, context)`` returns
+        HTML for the workbench.
+    """
+
+
+@hookspec
+def gridwork_nav_entries(config: Mapping) -> list:
+    """Navigation entries, each naming the permission it needs.
+
+    The core shows an entry only to actors holding that permission somewhere the plugin
+    is enabled: a plugin cannot forget to hide itself.
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``core.public.NavEntry``.
+    """
+
+
+@hookspec
+def gridwork_cli_commands(config: Mapping) -> list:
+    """Commands added to the ``gridwork`` command line.
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``click.Command`` (or ``flask.cli.AppGroup``); each name must be the
+        plugin name or start with ``<plugin>-`` (a group named after the plugin is best).
+    """
+
+
+@hookspec
+def gridwork_services(config: Mapping) -> dict:
+    """Services other plugins may call through the core, e.g. "resident by id".
+
+    Other plugins call ``core.public.call_service(name, **kwargs)``; they never import
+    this plugin.
+
+    :param config: the app's configuration (read-only).
+    :return: a dict of ``"<plugin>.<service>"`` → callable.
+    """
+
+
+# ---------------------------------------------------------------- runtime: per org node
+
+
+@hookspec
+def gridwork_usage_figures(org_path: str) -> dict:
+    """"Is this module in use?" — counts the plugin knows best, for the slimming list.
+
+    Called only for plugins enabled at ``org_path``.
+
+    :param org_path: the org node (materialised path) the figures are for, subtree included.
+    :return: a dict of figure name → integer, e.g. ``{"residents": 2113}``.
+    """
+
+
+# ---------------------------------------------------------------- lifecycle notifications
+
+
+@hookspec
+def gridwork_lifecycle_changed(plugin: str, org_path: str, old_state: str, new_state: str) -> None:
+    """The plugin's state at an org node changed (enabled, disabled, forbidden; later also
+    frozen, retired). Called only on the plugin concerned, after the change committed.
+
+    Use it to prepare or tidy per-node data; never to delete records (retirement never
+    loses a record).
+
+    :param plugin: the plugin's name.
+    :param org_path: the node whose setting changed (it applies to its subtree).
+    :param old_state: the effective state before (``"enabled"``, ``"disabled"``, …).
+    :param new_state: the effective state after.
+    :return: nothing.
+    """
+
+
+HOOK_NAMES = tuple(name for name in dir() if name.startswith("gridwork_"))
+STARTUP_HOOKS = ("gridwork_blueprints", "gridwork_permissions", "gridwork_event_types", "gridwork_event_handlers",
+                 "gridwork_blocks", "gridwork_nav_entries", "gridwork_cli_commands", "gridwork_services")

@@ -1,0 +1,1 @@
+"""Plugins: manifests, the pluggy manager, per-node enablement."""

@@ -1,0 +1,31 @@
+"""``gridwork plugin …``: see what loaded, switch plugins on and off at org nodes."""
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+plugin_cli = AppGroup("plugin", help="功能模块（插件）")
+
+
+@plugin_cli.command("list")
+def list_plugins():
+    """列出已安装的功能模块及其加载状态。"""
+    for plugin in current_app.extensions["gridwork.plugins"].plugins.values():
+        status = "已加载" if plugin.ok else f"未加载：{plugin.error}"
+        click.echo(f"{plugin.name:<24} {plugin.version or '-':<10} {plugin.source:<8} {status}")
+
+
+@plugin_cli.command("set-state")
+@click.argument("name")
+@click.argument("org_path")
+@click.argument("state", type=click.Choice(["enabled", "disabled", "forbidden", "inherit"]))
+def set_state_command(name, org_path, state):
+    """在组织节点 ORG_PATH 上启用/停用/禁止功能模块 NAME（inherit = 清除该节点的设置）。"""
+    from core.db import session_scope
+    from core.plugin_system.service import EnablementError, set_state
+
+    try:
+        with session_scope() as db:
+            result = set_state(db, current_app.extensions["gridwork.plugins"], name, org_path, state, actor="cli")
+    except EnablementError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"{name} 在 {org_path}：{result.old_state} → {result.new_state}")

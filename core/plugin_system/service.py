@@ -1,0 +1,91 @@
+"""Switching a plugin on or off at an org node (enabled / disabled / forbidden / inherit).
+
+Every change bumps the policy version (plugin permissions follow enablement), is audited,
+and tells the plugin through ``gridwork_lifecycle_changed`` after the commit.
+"""
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from core.audit.chain import record
+from core.db import on_commit
+from core.permissions.ids import covers, is_valid_path
+from core.permissions.store import bump_policy_version
+from core.plugin_system.enablement import effective_state
+from core.plugin_system.models import PluginSetting
+from core.timeutil import utcnow
+
+CHOICES = ("enabled", "disabled", "forbidden", "inherit")
+
+
+class EnablementError(ValueError):
+    def __init__(self, message, status=422, pointer=None):
+        super().__init__(message)
+        self.status, self.pointer = status, pointer
+
+
+@dataclass(frozen=True)
+class StateChange:
+    plugin: str
+    org_path: str
+    old_state: str
+    new_state: str
+
+
+def settings_of(db, plugin):
+    rows = db.exec(select(PluginSetting).where(PluginSetting.plugin == plugin)).all()
+    return [(row.org_path, row.state) for row in rows]
+
+
+def set_state(db, host, plugin, org_path, state, actor):
+    """Record the setting for ``plugin`` at ``org_path``; returns the StateChange there."""
+    _check(host, plugin, org_path, state)
+    settings = settings_of(db, plugin)
+    blocked_by = [p for p, s in settings if s == "forbidden" and covers(p, org_path) and p != org_path]
+    if state == "enabled" and blocked_by:
+        raise EnablementError(f"上级组织 {blocked_by[0]} 已禁止该功能模块，不能在下级启用。", 409, "/state")
+    old_state = effective_state(settings, org_path)
+    _write(db, plugin, org_path, state, actor)
+    new_state = effective_state(settings_of(db, plugin), org_path)
+    bump_policy_version(db)
+    record(db, f"core.plugin_{'setting_cleared' if state == 'inherit' else state}", actor=actor,
+           target=f"plugin:{plugin}", org_path=org_path, detail={"old": old_state, "new": new_state, "setting": state})
+    change = StateChange(plugin, org_path, old_state, new_state)
+    _announce(db, host, change)
+    return change
+
+
+def _check(host, plugin, org_path, state):
+    if state not in CHOICES:
+        raise EnablementError("状态只能是 enabled、disabled、forbidden 或 inherit。", 422, "/state")
+    if host.get(plugin) is None or plugin == "core":
+        raise EnablementError(f"功能模块不存在或未能加载：{plugin}", 404)
+    if not is_valid_path(org_path):
+        raise EnablementError("组织路径格式不正确。", 422, "/org_path")
+
+
+def _write(db, plugin, org_path, state, actor):
+    row = db.exec(select(PluginSetting).where(PluginSetting.plugin == plugin, PluginSetting.org_path == org_path)).first()
+    if state == "inherit":
+        if row is not None:
+            db.delete(row)
+    elif row is None:
+        db.add(PluginSetting(plugin=plugin, org_path=org_path, state=state, changed_by=actor))
+    else:
+        row.state, row.changed_at, row.changed_by = state, utcnow(), actor
+        db.add(row)
+    db.flush()
+
+
+def _announce(db, host, change):
+    """After commit: the plugin hears of it (events are published by the caller's layer)."""
+    def tell_plugin():
+        try:
+            host.call_for({change.plugin}, "gridwork_lifecycle_changed", plugin=change.plugin,
+                          org_path=change.org_path, old_state=change.old_state, new_state=change.new_state)
+        except Exception:  # a plugin's bug must not undo an admin's committed decision
+            import logging
+
+            logging.getLogger(__name__).exception("gridwork_lifecycle_changed failed for %s", change.plugin)
+
+    on_commit(db, tell_plugin)
