@@ -18,6 +18,7 @@ def create_app(test_config=None, instance_path=None):
                 instance_relative_config=True)
     app.config.from_mapping(config_module.load_config(instance, test_config))
     register_json(app)
+    register_request_guards(app)
     register_database(app)
     register_i18n(app)
     register_auth(app)
@@ -33,6 +34,15 @@ def create_app(test_config=None, instance_path=None):
 def register_json(app):
     app.json.ensure_ascii = False  # UTF-8 Chinese, not \\uXXXX
     app.json.sort_keys = False
+
+
+def register_request_guards(app):
+    """Bounded integer URL parameters and no control characters in any input."""
+    from core.api import converters
+    from core.api.input_guard import refuse_unsafe_text
+
+    converters.init_app(app)
+    app.before_request(refuse_unsafe_text)
 
 
 def register_database(app):

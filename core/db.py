@@ -5,9 +5,11 @@ closed at teardown. SQLite connections get WAL, a busy timeout, foreign keys and
 ``synchronous=FULL`` — a government register must not lose a committed record.
 """
 from contextlib import contextmanager
+from functools import lru_cache
 
 from flask import current_app, g
 from sqlalchemy import event
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, create_engine
 
 EXTENSION = "gridwork.db"
@@ -45,13 +47,31 @@ def _drop_commit_callbacks(session):
 @event.listens_for(GridworkSession, "do_orm_execute")
 def _fail_closed_without_scope(state):
     """Tables whose models declare ``__tenant_path_column__`` may only be read through
-    ``core.permissions.scope.scoped`` (or explicitly as system code with ``system_query``)."""
+    ``core.permissions.scope.scoped`` (or explicitly as system code with ``system_query``).
+    Every table the statement touches counts — selected, joined, counted or in a
+    subquery — not only the entities it returns."""
     if not state.is_select or state.execution_options.get(SCOPED) or state.execution_options.get(UNSCOPED):
         return
-    for mapper in state.all_mappers:
-        if getattr(mapper.class_, "__tenant_path_column__", None):
-            raise UnscopedQueryError(
-                f"查询 {mapper.class_.__tablename__} 必须限定数据范围（data scope）。")
+    tenant_tables = _tenant_table_names()
+    for table in find_tables(state.statement, include_joins=True, include_selects=True, include_aliases=True):
+        name = getattr(table, "name", None)
+        if name in tenant_tables:
+            raise UnscopedQueryError(f"查询 {name} 必须限定数据范围（data scope）。")
+
+
+def _tenant_table_names():
+    from sqlmodel import SQLModel
+
+    # Re-read when a plugin adds models; otherwise the cached set answers.
+    return _tenant_tables(len(SQLModel._sa_registry.mappers))
+
+
+@lru_cache(maxsize=8)
+def _tenant_tables(_mapper_count):
+    from sqlmodel import SQLModel
+
+    return frozenset(mapper.local_table.name for mapper in SQLModel._sa_registry.mappers
+                     if getattr(mapper.class_, "__tenant_path_column__", None))
 
 
 def system_query(statement, reason):

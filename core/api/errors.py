@@ -69,6 +69,8 @@ def wants_problem_json():
 def register_error_handlers(app):
     @app.errorhandler(ApiError)
     def _api_error(error):
+        if error.status == 403:
+            audit_refusal(error.detail)
         if not wants_problem_json():
             from flask import render_template
 
@@ -84,6 +86,23 @@ def register_error_handlers(app):
         if error.code == 400 and getattr(error, "description", None):
             detail = error.description
         return problem_response(error.code or 500, detail)
+
+
+def audit_refusal(detail):
+    """Every 403 the API or a page answers is a denial in the audit trail — recorded here,
+    once, so no module can forget it. The request's unfinished work is rolled back first."""
+    from flask import g
+    from flask_login import current_user
+
+    from core.audit.chain import record
+    from core.db import get_session
+
+    session = get_session()
+    session.rollback()
+    record(session, "core.permission_denied", actor=getattr(current_user, "username", "") or "",
+           target=request.path, org_path=getattr(current_user, "org_path", "") or "", ip=request.remote_addr or "",
+           detail={"permission": g.get("denied_permission"), "method": request.method, "reason": detail})
+    session.commit()
 
 
 def _html_error(error):

@@ -24,6 +24,11 @@ _CLAIM_NEXT_SEQ = text("UPDATE core_audit_head SET seq = seq + 1 WHERE id = 1 RE
 _MOVE_HEAD = text("UPDATE core_audit_head SET hash = :hash WHERE id = 1")
 
 
+def _clip(text, limit):
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def canonical_json(value):
     """Sorted keys, no whitespace, UTF-8: the same value always gives the same bytes."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
@@ -60,12 +65,14 @@ def record(session, action, *, actor="", target="", org_path="", detail=None, ip
     entry = AuditEntry(
         seq=seq,
         at=utcnow(),  # taken under the lock, so time never runs backwards along the chain
-        actor=actor,
-        action=action,
-        target=target,
-        org_path=org_path,
+        # Clipped to the columns: a 400-character URL must not turn a denial into a 500
+        # and lose the entry.
+        actor=_clip(actor, 100),
+        action=_clip(action, 100),
+        target=_clip(target, 300),
+        org_path=_clip(org_path, 300),
         detail=_as_stored(detail),
-        ip=ip,
+        ip=_clip(ip, 64),
         prev_hash=prev_hash,
         hash="",
     )
@@ -152,7 +159,7 @@ def _entries_with_head():
         .select_from(head.outerjoin(entries, true()))
         .where(head.c.id == 1)
         .order_by(entries.c.seq)
-        .execution_options(yield_per=VERIFY_BATCH_SIZE)
+        .execution_options(yield_per=VERIFY_BATCH_SIZE, gridwork_unscoped="verification reads the whole chain")
     )
 
 

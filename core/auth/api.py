@@ -69,9 +69,11 @@ def list_tokens():
 @login_required
 def create_token():
     data = json_body(NEW_TOKEN)
+    _refuse_token_actors()
+    scopes = _checked_scopes(data.get("scopes") or ["*"])
     db = get_session()
     user = _own_user(db)
-    row, plaintext = store_token(db, user, data["name"], data.get("scopes") or ["*"])
+    row, plaintext = store_token(db, user, data["name"], scopes)
     record(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
            ip=request.remote_addr or "", detail={"name": row.name, "scopes": row.scopes})
     db.commit()
@@ -81,6 +83,7 @@ def create_token():
 @api_route(bp, "/tokens/<token_id>", methods=["DELETE"], summary="收回访问令牌", tags=["auth"])
 @login_required
 def revoke_token(token_id):
+    _refuse_token_actors(allow_self=token_id)
     db = get_session()
     row = db.get(ApiToken, token_id)
     if row is None or row.user_id != current_user.id:
@@ -92,6 +95,23 @@ def revoke_token(token_id):
                org_path=current_user.org_path, ip=request.remote_addr or "")
         db.commit()
     return "", 204
+
+
+def _refuse_token_actors(allow_self=None):
+    """Credentials are managed from a signed-in browser: a token (perhaps limited to a few
+    permissions) must not mint a broader one. A token may revoke itself."""
+    if current_user.token_id and current_user.token_id != allow_self:
+        raise ApiError(403, "访问令牌不能用于管理令牌，请登录后在“访问令牌”页面操作。")
+
+
+def _checked_scopes(scopes):
+    from flask import current_app
+
+    catalogue = current_app.extensions["gridwork.permission_catalogue"]
+    for index, scope in enumerate(scopes):
+        if scope != "*" and scope not in catalogue:
+            raise ApiError(422, f"未知的权限：{scope}", pointer=f"/scopes/{index}")
+    return ["*"] if "*" in scopes else sorted(set(scopes))
 
 
 def _own_user(db):

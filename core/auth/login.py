@@ -22,23 +22,28 @@ class LoginThrottled(Exception):
 def authenticate(db, username, password):
     """Return the active user for these credentials, auditing the outcome; raise otherwise.
 
-    Commits the failure records and audit entries itself: they must survive the refusal.
+    The attempt is counted *before* the password is checked and committed at once, so
+    parallel guesses cannot all slip under the limit. Commits the attempt and audit
+    entries itself: they must survive the refusal.
     """
     ip = request.remote_addr or ""
     username = (username or "").strip()[:64]
+    user = db.exec(system_query(select(User).where(User.username == username), "look up the login name")).first()
+    # Entries about a known account sit at its home node, so its own auditors see them.
+    org_path = user.org_path if user else ""
+    throttle.record_attempt(db, username, ip)
+    db.commit()
     if throttle.is_throttled(db, username, ip):
-        record(db, "core.login_throttled", actor=username, ip=ip, detail={"path": request.path})
+        record(db, "core.login_throttled", actor=username, org_path=org_path, ip=ip, detail={"path": request.path})
         db.commit()
         raise LoginThrottled()
-    user = db.exec(system_query(select(User).where(User.username == username), "look up the login name")).first()
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.is_active:
-        throttle.record_failure(db, username, ip)
         reason = "unknown_user" if user is None else ("disabled" if password_ok else "bad_password")
-        record(db, "core.login_failed", actor=username, ip=ip, detail={"reason": reason})
+        record(db, "core.login_failed", actor=username, org_path=org_path, ip=ip, detail={"reason": reason})
         db.commit()
         raise LoginRefused()
-    throttle.clear_failures(db, username)
+    throttle.clear_attempts(db, username)
     record(db, "core.login_succeeded", actor=user.username, org_path=user.org_path, ip=ip,
            detail={"via": "token" if request.path.startswith("/api/") else "page"})
     return user

@@ -60,6 +60,21 @@ def revoke_user_sessions(db, user_id, keep_session_id=None):
     db.exec(statement.values(revoked_at=utcnow()))
 
 
+def revoke_user_tokens(db, user_id):
+    """Every API token of the user stops working (disabled account, new password)."""
+    from core.auth.models import ApiToken
+
+    db.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow()))
+
+
+def end_other_credentials(db, user_id, keep_session_id=None):
+    """After a password change or reset: other sessions and all tokens end, because whoever
+    knew the old password may have used it to open them."""
+    revoke_user_sessions(db, user_id, keep_session_id=keep_session_id)
+    revoke_user_tokens(db, user_id)
+
+
 def _aware(value):
     from datetime import timezone
 

@@ -1,6 +1,8 @@
-"""Login throttling: too many recent failures for one account or one address answer 429.
+"""Login throttling: too many recent attempts for one account or one address answer 429.
 
-Failures are rows in the database, so every worker (and machine) shares the count.
+Every attempt is a row in the database (shared by every worker and machine), written and
+committed before the password is checked; a successful login clears the account's rows.
+So "attempts in the window" equals "failures since the last success" plus the current one.
 """
 from datetime import timedelta
 
@@ -19,20 +21,25 @@ def _window_start():
 def is_throttled(db, username, ip):
     since = _window_start()
     by_account = db.exec(select(func.count()).select_from(LoginAttempt)
-                         .where(LoginAttempt.username == username, LoginAttempt.at >= since)).one()
-    if by_account >= current_app.config["LOGIN_THROTTLE_MAX_FAILURES"]:
+                         .where(LoginAttempt.username == _key(username), LoginAttempt.at >= since)).one()
+    if by_account > current_app.config["LOGIN_THROTTLE_MAX_FAILURES"]:
         return True
     by_address = db.exec(select(func.count()).select_from(LoginAttempt)
                          .where(LoginAttempt.ip == ip, LoginAttempt.at >= since)).one()
-    return by_address >= current_app.config["LOGIN_THROTTLE_MAX_IP_FAILURES"]
+    return by_address > current_app.config["LOGIN_THROTTLE_MAX_IP_FAILURES"]
 
 
-def record_failure(db, username, ip):
-    db.add(LoginAttempt(username=username[:64], ip=ip[:64]))
+def record_attempt(db, username, ip):
+    db.add(LoginAttempt(username=_key(username), ip=ip[:64]))
 
 
-def clear_failures(db, username):
-    db.exec(delete(LoginAttempt).where(LoginAttempt.username == username))
+def clear_attempts(db, username):
+    db.exec(delete(LoginAttempt).where(LoginAttempt.username == _key(username)))
+
+
+def _key(username):
+    # Usernames are unique regardless of case, so "Admin" and "admin" share one budget.
+    return username.lower()[:64]
 
 
 def retry_after_seconds():

@@ -8,7 +8,7 @@ from flask_login import current_user
 from core.audit.chain import record
 from core.auth.login import LoginRefused, LoginThrottled, authenticate
 from core.auth.passwords import hash_password, password_problem, verify_password
-from core.auth.sessions import end_current_session, revoke_user_sessions, start_session
+from core.auth.sessions import end_current_session, end_other_credentials, start_session
 from core.auth.models import User
 from core.db import get_session
 from core.permissions.access import login_required
@@ -54,15 +54,18 @@ def change_password():
     user = db.get(User, current_user.id, execution_options={"gridwork_unscoped": "the actor's own account"})
     problem = _password_change_problem(user, request.form)
     if problem:
+        record(db, "core.password_change_failed", actor=user.username, target=f"user:{user.id}",
+               org_path=user.org_path, ip=request.remote_addr or "", detail={"reason": problem})
+        db.commit()
         return render_template("core/password.html", error=problem), 422
     user.password_hash = hash_password(request.form["new_password"])
     user.password_changed_at = utcnow()
     db.add(user)
-    revoke_user_sessions(db, user.id, keep_session_id=current_user.session_id)
+    end_other_credentials(db, user.id, keep_session_id=current_user.session_id)
     record(db, "core.password_changed", actor=user.username, target=f"user:{user.id}", org_path=user.org_path,
            ip=request.remote_addr or "")
     db.commit()
-    flash(_("密码已修改，其他设备上的登录已失效。"))
+    flash(_("密码已修改，其他设备上的登录和所有访问令牌已失效。"))
     return redirect(url_for("core_ui.home"))
 
 

@@ -20,7 +20,10 @@ bp = api_blueprint("core_orgs_api", __name__)
 
 READ, WRITE = "core.org_read", "core.org_write"
 TAGS = ["orgs"]
-_NODE_ID = {"type": "string", "maxLength": 32, "description": f"节点编号，格式 {NODE_ID_PATTERN}"}
+# "(?!\n)": Python's "$" (which jsonschema uses) would also accept a trailing newline.
+_NODE_ID = {"type": "string", "maxLength": 32, "pattern": NODE_ID_PATTERN + r"(?!\n)",
+            "description": f"节点编号，格式 {NODE_ID_PATTERN}"}
+MAX_OFFSET = 10**9
 # No maxLength here: the service measures the name after trimming and says so in Chinese.
 _NAME = {"type": "string", "description": "名称，去掉首尾空格后 1–100 个字符"}
 NEW_NODE = {
@@ -70,19 +73,20 @@ def list_orgs():
     if q is not None and len(q) > 100:
         raise ApiError(422, "q 长度不能超过 100 个字符", pointer="/q")
     limit = _int_arg("limit", 100, 1, MAX_PAGE)
-    offset = _int_arg("offset", 0, 0, None)
+    offset = _int_arg("offset", 0, 0, MAX_OFFSET)
     nodes, total = list_nodes(get_session(), scope_for(current_user, READ), kind=kind, parent_id=parent_id,
                               q=q, limit=limit, offset=offset)
     return {"items": [node_json(node) for node in nodes], "total": total, "limit": limit, "offset": offset}
 
 
 def _int_arg(name, default, minimum, maximum):
+    """Always bounded: an unbounded number would reach the database and fail there (500)."""
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isascii() or not raw.isdigit() or int(raw) < minimum or (maximum and int(raw) > maximum):
-        bounds = f"{minimum}–{maximum}" if maximum else f"不小于 {minimum}"
-        raise ApiError(422, f"{name} 必须是整数（{bounds}）", pointer=f"/{name}")
+    # The length check first, so a thousand-digit string is never turned into an int.
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 10 or not minimum <= int(raw) <= maximum:
+        raise ApiError(422, f"{name} 必须是 {minimum}–{maximum} 之间的整数", pointer=f"/{name}")
     return int(raw)
 
 

@@ -57,7 +57,8 @@ def kind_title(kind):
 
 
 def is_node_id(value):
-    return isinstance(value, str) and bool(_NODE_ID.match(value))
+    # fullmatch: with match, "$" would also accept a trailing newline ("m9\n").
+    return isinstance(value, str) and bool(_NODE_ID.fullmatch(value))
 
 
 # ---------------------------------------------------------------- reads
@@ -133,9 +134,13 @@ def id_taken(db, node_id):
     return db.exec(system_query(statement, "node ids are global: uniqueness spans every county")).first() is not None
 
 
-def check_new_id(db, node_id, pointer="/id"):
+def check_id_format(node_id, pointer="/id"):
     if not is_node_id(node_id):
         raise OrgError(422, f"编号“{node_id}”格式不正确：{ID_RULE}", pointer)
+    return node_id
+
+
+def check_id_free(db, node_id, pointer="/id"):
     if id_taken(db, node_id):
         raise OrgError(409, f"编号“{node_id}”已被占用，请换一个。", pointer)
     return node_id
@@ -182,8 +187,12 @@ def create_node(db, editor, *, parent_id, name, kind=None, node_id=None):
         raise OrgError(403, ROOT_REFUSED, "/parent_id")
     name = clean_name(name)
     if node_id is not None:
-        check_new_id(db, node_id)
+        check_id_format(node_id)
+    # The parent first: with a parent outside the scope, the answer is 404 whether or not
+    # the id is taken somewhere, so nobody can probe other counties' ids.
     parent = find_node(db, editor.scope, parent_id, "/parent_id", lock=True)
+    if node_id is not None:
+        check_id_free(db, node_id)
     kind = expected_child_kind(parent, kind)
     node = add_node(db, node_id or new_node_id(db, kind), kind, name, parent)
     try:

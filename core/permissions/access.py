@@ -86,14 +86,6 @@ def _refuse(permission):
 
 
 def _deny(permission):
-    from core.audit.chain import record
-    from core.db import get_session
-
-    session = get_session()
-    session.rollback()
-    record(session, "core.permission_denied", actor=current_user.username, target=request.path,
-           org_path=current_user.org_path, detail={"permission": permission, "method": request.method},
-           ip=request.remote_addr or "")
-    session.commit()
-    g.permission_denied = permission
+    """403; the shared ApiError handler writes the audit entry for every refusal."""
+    g.denied_permission = permission
     raise ApiError(403, f"您没有“{permission}”权限。")

@@ -1,9 +1,10 @@
 """Role packages (角色包) and grants (授权): the rules the JSON API and the pages share.
 
-Nobody hands out more than they hold: packages are global, so only holders of
-``core.package_write`` at a root edit them, adding only permissions they hold at a root;
-a package is granted or revoked at a node only by someone holding all of it there
-(revoking too: a community admin must not remove the supervisor placed over them).
+Nobody hands out more than they hold: packages are global (one set for every county), so
+only holders of ``core.package_write`` at EVERY root edit them, adding only permissions
+they hold at every root; a package is granted or revoked at a node only by someone holding
+all of it there (revoking too: a community admin must not remove the supervisor placed
+over them). ``first_missing_permission`` is that rule; account management uses it too.
 Functions write in the caller's transaction and never commit; ``Refused`` (403) is audited.
 """
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from core.audit.chain import record
 from core.auth.models import User
 from core.db import system_query
 from core.orgs.models import PATH_PATTERN, OrgNode
+from core.orgs.service import whole_tree_scope
 from core.permissions import store
 from core.permissions.access import can, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN, is_valid_path, package_name_of, package_subject, user_id_of
@@ -40,9 +42,10 @@ NEW_PACKAGE = {"type": "object", "additionalProperties": False, "required": ["na
 PACKAGE_UPDATE = {"type": "object", "additionalProperties": False, "required": ["title_zh", "permissions"],
                   "properties": _TEXTS}
 NEW_GRANT = {"type": "object", "additionalProperties": False, "required": ["user_id", "package", "org_path"],
-             "properties": {"user_id": {"type": "integer", "minimum": 1},
+             "properties": {"user_id": {"type": "integer", "minimum": 1, "maximum": 2147483647},
                             "package": {"type": "string", "maxLength": 64},
-                            "org_path": {"type": "string", "maxLength": 300, "pattern": PATH_PATTERN}}}
+                            # "(?!\n)": Python's "$" would also accept a trailing newline.
+                            "org_path": {"type": "string", "maxLength": 300, "pattern": PATH_PATTERN + r"(?!\n)"}}}
 NAME_TAKEN = "角色包标识“{}”已被使用，请换一个。"
 
 
@@ -79,10 +82,13 @@ def permission_label(name):
 # ------------------------------------------------------------------ packages
 
 
-def package_writer_roots(actor):
-    """Root nodes where the actor may edit packages (packages are global: nothing less will do)."""
-    paths = scope_for(actor, "core.package_write").paths
-    return [path for path in paths if "/" not in path and can(actor, "core.package_write", path)]
+def package_writer_roots(db, actor):
+    """Every root node, when the actor may edit packages at each of them; else []. Packages
+    are global, so a county admin of one county must not reshape another county's roles."""
+    roots = list(whole_tree_scope(db).paths)
+    if roots and all(can(actor, "core.package_write", root) for root in roots):
+        return roots
+    return []
 
 
 def list_packages(db, actor):
@@ -119,7 +125,7 @@ def create_package(db, actor, data, ip=""):
     name = data["name"]
     if not PACKAGE_NAME_PATTERN.fullmatch(name):  # the schema's "$" also accepts a trailing newline
         raise ApiError(422, "角色包标识格式不正确：应以小写字母开头，只含小写字母、数字和下划线。", pointer="/name")
-    roots = _require_root_writer(actor)
+    roots = _require_root_writer(db, actor)
     _check_permissions(actor, roots, data["permissions"], added=data["permissions"])
     if db.get(RolePackage, name) is not None:
         raise ApiError(409, NAME_TAKEN.format(name), pointer="/name")
@@ -138,7 +144,7 @@ def create_package(db, actor, data, ip=""):
 
 def update_package(db, actor, name, data, ip=""):
     validate_or_raise(PACKAGE_UPDATE, data)
-    roots = _require_root_writer(actor)
+    roots = _require_root_writer(db, actor)
     package = _package_or_404(db, name)
     wanted = data["permissions"]
     _check_permissions(actor, roots, wanted, added=set(wanted) - package_permission_names(db, name))
@@ -156,7 +162,7 @@ def update_package(db, actor, name, data, ip=""):
 
 
 def delete_package(db, actor, name, ip=""):
-    roots = _require_root_writer(actor)
+    roots = _require_root_writer(db, actor)
     package = _package_or_404(db, name)
     if package.builtin:
         raise ApiError(409, f"“{package.title_zh}”是内置角色包，不能删除（可以修改它的权限）。", pointer="/name")
@@ -169,10 +175,11 @@ def delete_package(db, actor, name, ip=""):
            detail={"title_zh": package.title_zh, "permissions": permissions}, ip=ip)
 
 
-def _require_root_writer(actor):
-    roots = package_writer_roots(actor)
+def _require_root_writer(db, actor):
+    roots = package_writer_roots(db, actor)
     if not roots:
-        raise Refused("角色包全县通用，只有在县级（根节点）持有“编辑角色包”权限的账号才能修改。", "core.package_write")
+        raise Refused("角色包在所有县/区通用，只有在每一个县/区（根节点）都持有“编辑角色包”权限的账号才能修改。",
+                      "core.package_write")
     return roots
 
 
@@ -182,8 +189,8 @@ def _check_permissions(actor, roots, permissions, added):
         if name not in known:
             raise ApiError(422, f"权限不存在：{name}", pointer=f"/permissions/{index}")
     for name in sorted(added):
-        if not any(can(actor, name, root) for root in roots):
-            raise Refused(f"您自己在县级没有{permission_label(name)}权限，不能把它加入角色包。", name)
+        if not all(can(actor, name, root) for root in roots):
+            raise Refused(f"您并非在每一个县/区（根节点）都持有{permission_label(name)}权限，不能把它加入角色包。", name)
 
 
 def _package_or_404(db, name, status=404, pointer=None):
@@ -291,9 +298,19 @@ def _visible_user(db, actor, user_id):
     return user
 
 
-def _require_holds_package(db, actor, package, path, verb):
-    """An admin hands out (or takes back) at most what they hold at that node."""
-    for permission in sorted(package_permission_names(db, package.name)):
+def first_missing_permission(db, actor, package_name, path):
+    """The first permission of the package the actor does not hold at ``path``, or None.
+
+    The anti-escalation rule: an admin hands out, takes back — or, through account
+    management, takes over — at most what they hold at that node."""
+    for permission in sorted(package_permission_names(db, package_name)):
         if not can(actor, permission, path):
-            raise Refused(f"您在该节点没有{permission_label(permission)}权限，"
-                          f"不能{verb}包含此权限的角色包“{package.title_zh}”。", permission)
+            return permission
+    return None
+
+
+def _require_holds_package(db, actor, package, path, verb):
+    permission = first_missing_permission(db, actor, package.name, path)
+    if permission is not None:
+        raise Refused(f"您在该节点没有{permission_label(permission)}权限，"
+                      f"不能{verb}包含此权限的角色包“{package.title_zh}”。", permission)

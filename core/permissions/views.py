@@ -75,7 +75,8 @@ def delete_package(name):
 def _packages_page(form=None, editing=None, error=None):
     db = get_session()
     page = render_template("core/permissions/packages.html", packages=service.list_packages(db, current_user),
-                           groups=_permission_groups(), titles=_permission_titles(), may_write=bool(service.package_writer_roots(current_user)),
+                           groups=_permission_groups(), titles=_permission_titles(),
+                           may_write=bool(service.package_writer_roots(db, current_user)),
                            form=form or {"permissions": []}, editing=editing, error=error and error.detail)
     return page, error.status if error else 200
 

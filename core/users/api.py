@@ -41,7 +41,7 @@ NEW_PASSWORD = {
 def acting_now():
     """The signed-in actor as the service layer wants it."""
     return Acting(user_id=current_user.id, username=current_user.username, ip=request.remote_addr or "",
-                  session_id=getattr(current_user, "session_id", None))
+                  actor=current_user._get_current_object())
 
 
 def min_password_length():
@@ -72,7 +72,8 @@ def _optional_bool(raw):
 def _bounded_int(raw, default, low, high, pointer):
     if raw in (None, ""):
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    # Length first: int() refuses (ValueError, a 500) strings of more than 4300 digits.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or not low <= int(raw) <= high:
         raise UserError(422, _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。",
                                name=pointer.lstrip("/"), low=low, high=high), pointer)
     return int(raw)

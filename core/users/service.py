@@ -5,8 +5,8 @@ nothing here reads the Flask request. Nothing is committed here either: the call
 so a change and its audit entry land together or not at all.
 """
 import re
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, update
@@ -20,8 +20,9 @@ from core.auth.sessions import revoke_user_sessions
 from core.db import system_query
 from core.orgs.models import OrgNode
 from core.permissions.ids import is_valid_path, package_name_of, user_subject
-from core.permissions.models import CasbinRule
+from core.permissions.models import CasbinRule, RolePackage
 from core.permissions.scope import DataScope, scope_of_model, scoped
+from core.permissions.service import first_missing_permission, permission_label
 from core.timeutil import isoformat, utcnow
 
 USERNAME_PATTERN = re.compile(r"[a-zA-Z0-9_.-]{3,64}")
@@ -41,12 +42,13 @@ class UserError(Exception):
 
 @dataclass(frozen=True)
 class Acting:
-    """Who is acting: for the audit trail and the "not yourself" rules."""
+    """Who is acting: for the audit trail, the "not yourself" rules and — through ``actor``,
+    the signed-in user the policy engine knows — the "no more than you hold" rule."""
 
     user_id: int
     username: str
     ip: str = ""
-    session_id: Optional[str] = None
+    actor: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def create_user(db, write_scope, acting, *, username, display_name, password, or
 def update_user(db, write_scope, acting, user_id, changes):
     """Apply ``changes`` (any of display_name, org_path, is_active). Disabling an account
     ends everything of theirs that still works: browser sessions and API tokens."""
-    user = _managed_user(db, write_scope, user_id)
+    user = _managed_user(db, write_scope, acting, user_id)
     wanted = _checked_changes(db, write_scope, acting, user, changes)
     changed = {field: {"old": getattr(user, field), "new": value}
                for field, value in wanted.items() if getattr(user, field) != value}
@@ -177,31 +179,54 @@ def update_user(db, write_scope, acting, user_id, changes):
 
 
 def reset_password(db, write_scope, acting, user_id, password, min_password_length=12):
-    """An administrator sets a new password; every session of the account ends."""
-    user = _managed_user(db, write_scope, user_id)
+    """An administrator sets a new password for someone else; every session of the account ends.
+    Not for one's own: that needs the current password (/account/password), or a stolen
+    session could lock its owner out."""
+    user = _managed_user(db, write_scope, acting, user_id)
+    if user.id == acting.user_id:
+        raise UserError(422, _("不能在这里重置自己的密码，请到“修改密码”页面（/account/password）输入当前密码后修改。"),
+                        "/password")
     problem = password_problem(password, user.username, min_password_length)
     if problem:
         raise UserError(422, problem, "/password")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     db.add(user)
-    # Resetting one's own password here keeps the session doing it, like the account page.
-    keep = acting.session_id if user.id == acting.user_id else None
-    revoke_user_sessions(db, user.id, keep_session_id=keep)
+    revoke_user_sessions(db, user.id)
     record(db, "core.user_password_reset", actor=acting.username, target=f"user:{user.id}",
            org_path=user.org_path, detail={"username": user.username, "sessions_ended": True}, ip=acting.ip)
     return user
 
 
-def _managed_user(db, write_scope, user_id):
-    """The account, if the actor may change it. Besides the home node being in scope, every
-    grant the account holds must be too: otherwise a street admin could reset the password
-    of a county admin homed in their street and take over the county."""
+def _managed_user(db, write_scope, acting, user_id):
+    """The account, if the actor may change it (404 outside the scope, 403 when it outranks them)."""
     user = get_user(db, write_scope, user_id)
-    rules = db.exec(select(CasbinRule.v2).where(CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user.id))).all()
-    if not all(write_scope.covers(path) for path in rules):
-        raise UserError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"))
+    refusal = management_refusal(db, write_scope, acting, user)
+    if refusal:
+        raise refusal
     return user
+
+
+def management_refusal(db, write_scope, acting, user):
+    """Why the actor may not change ``user`` (a UserError 403), or None.
+
+    Whoever can reset a password can log in as that person, so the actor must hold, at the
+    node of EVERY grant the account has, every permission of that grant's package — the
+    rule for granting and revoking. Otherwise a community admin could take over the data
+    supervisor placed at their community and read the audit trail."""
+    rules = db.exec(select(CasbinRule.v1, CasbinRule.v2)
+                    .where(CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user.id))).all()
+    if not all(write_scope.covers(path) for _subject, path in rules):
+        return UserError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"))
+    for subject, path in rules:
+        package = package_name_of(subject)
+        missing = first_missing_permission(db, acting.actor, package, path)
+        if missing:
+            title = getattr(db.get(RolePackage, package), "title_zh", package)
+            return UserError(403, _("该账号在 %(path)s 持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
+                                    "只能由持有该权限的上级管理员修改此账号。",
+                                    path=path, package=title, permission=permission_label(missing)))
+    return None
 
 
 def _checked_changes(db, write_scope, acting, user, changes):

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.api import ApiError
 from core.db import get_session
 from core.permissions.access import require, scope_for
 from core.users import service
@@ -101,6 +102,8 @@ def _refused(db, user_id, error, form_name):
     db.rollback()
     if error.status == 404:
         abort(404)
+    if error.status == 403:  # through the shared handler, which records the refusal
+        raise ApiError(403, error.detail)
     return _detail_page(db, user_id, error=error.detail, error_form=form_name, submitted=request.form), error.status
 
 
@@ -110,9 +113,12 @@ def _detail_page(db, user_id, **extra):
     except UserError:
         abort(404)
     write_scope = scope_for(current_user, WRITE)
-    writable = write_scope.covers(user.org_path)
+    in_scope = write_scope.covers(user.org_path)
+    # Forms only for an account the actor may change; otherwise say why.
+    refusal = service.management_refusal(db, write_scope, acting_now(), user) if in_scope else None
+    writable = in_scope and refusal is None
     return render_template("core/users/detail.html", user=service.describe_users(db, [user], _grant_scope())[0],
-                           writable=writable, is_self=user.id == current_user.id,
+                           writable=writable, is_self=user.id == current_user.id, refusal=refusal and refusal.detail,
                            nodes=service.home_node_choices(db, write_scope) if writable else [], **extra)
 
 
@@ -128,4 +134,4 @@ def _grant_scope():
 
 def _page_number():
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 and 0 < int(raw) < 10**6 else 1

@@ -1,6 +1,8 @@
 """API conventions every route shares: OpenAPI coverage, problem+json, UTF-8, health."""
 import re
 
+import pytest
+
 from core.api.openapi import api_rules
 
 
@@ -65,3 +67,46 @@ def test_health_reports_database_status(client):
 def test_unknown_page_is_a_chinese_error_page(client):
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404 and "未找到" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"path": "/api/v1/orgs?q=%00"},
+    {"path": "/api/v1/users?q=a%01b"},
+    {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "\\ud800"}'},
+    {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "a\\u0000b"}'},
+])
+def test_control_characters_and_lone_surrogates_are_refused_clearly(client, login_as, request_kwargs):
+    login_as("county_admin", "c1")
+    kwargs = dict(request_kwargs)
+    path, method = kwargs.pop("path"), kwargs.pop("method", "GET")
+    if "data" in kwargs:
+        kwargs["content_type"] = "application/json"
+    response = client.open(path, method, **kwargs)
+    assert response.status_code == 422
+    assert "控制字符" in response.get_json()["detail"]
+
+
+def test_an_unauthenticated_lone_surrogate_is_a_422_not_a_500(client):
+    response = client.post("/api/v1/auth/token", data='{"username": "\\ud800", "password": "x"}',
+                           content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_a_huge_id_in_the_url_is_an_ordinary_404(client, login_as):
+    login_as("county_admin", "c1")
+    for path in ("/api/v1/grants/2147483648", "/api/v1/users/99999999999999999999"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+
+
+def test_every_403_is_in_the_audit_trail(app, client, login_as):
+    from sqlalchemy import text
+
+    from core.db import engine_of
+
+    login_as("grid_feedback_worker", "c1/s1/m1/g1")
+    assert client.get("/api/v1/users").status_code == 403
+    assert client.get("/api/v1/role-packages/" + "x" * 400).status_code in (403, 404)
+    with engine_of(app).connect() as conn:
+        denials = conn.execute(text("SELECT target FROM core_audit_entry WHERE action = 'core.permission_denied'")).all()
+    assert any(target == "/api/v1/users" for (target,) in denials)

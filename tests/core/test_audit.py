@@ -234,3 +234,15 @@ def test_the_verify_command_exits_nonzero_and_names_the_broken_entry(database_ur
     broken = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert broken.exit_code == 1 and "第 12 条记录的内容被修改（哈希不符）" in broken.output
     engine.dispose()
+
+
+def test_overlong_fields_are_clipped_not_lost(engine):
+    from sqlmodel import Session
+
+    from core.audit.chain import record, verify
+
+    with Session(engine) as session:
+        entry = record(session, "core.permission_denied", target="/api/v1/x/" + "y" * 500, actor="a" * 300)
+        session.commit()
+        assert len(entry.target) == 300 and entry.target.endswith("…")
+        assert verify(session).ok

@@ -198,3 +198,59 @@ def test_session_cookie_flags(app, make_user):
 
     engine_of(secure_app).dispose()
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_limited_token_cannot_mint_a_broader_one(client, make_user):
+    user = make_user("county_admin", "c1")
+    client.login(user.username)
+    limited = client.post("/api/v1/tokens", json={"name": "只读", "scopes": ["core.org_read"]}).get_json()["token"]
+    client.logout()
+    bearer = {"Authorization": f"Bearer {limited}"}
+    assert client.get("/api/v1/users", headers=bearer).status_code == 403
+    minted = client.post("/api/v1/tokens", json={"name": "escalated"}, headers=bearer)
+    assert minted.status_code == 403 and "令牌" in minted.get_json()["detail"]
+
+
+def test_token_scopes_must_be_real_permissions(client, login_as):
+    login_as("county_admin", "c1")
+    response = client.post("/api/v1/tokens", json={"name": "x", "scopes": ["core.org_read", "core.org_raed"]})
+    assert response.status_code == 422 and response.get_json()["pointer"] == "/scopes/1"
+
+
+def test_a_new_password_ends_every_token(client, make_user):
+    user = make_user("community_admin", "c1")
+    token = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD}).get_json()["token"]
+    client.login(user.username)
+    new_password = "a-much-better-passphrase"
+    client.post("/account/password", data={"current_password": TEST_PASSWORD, "new_password": new_password,
+                                           "confirm_password": new_password})
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_parallel_password_guesses_cannot_slip_under_the_limit(app, make_user):
+    """Each attempt is counted and committed before the password is checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.testing import GridworkClient
+
+    user = make_user("community_admin", "c1")
+
+    def guess(_):
+        client = GridworkClient(app.test_client())
+        return client.post("/api/v1/auth/token", json={"username": user.username, "password": "wrong-guess!!"}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(16)))
+    assert statuses.count(401) <= app.config["LOGIN_THROTTLE_MAX_FAILURES"]
+    assert statuses.count(429) >= 16 - app.config["LOGIN_THROTTLE_MAX_FAILURES"]
+
+
+def test_failed_logins_of_a_known_account_are_audited_at_its_node(app, client, make_user):
+    user = make_user("community_admin", "c1/s1/m1")
+    client.login(user.username, "wrong-password!")
+    with app.app_context():
+        from core.db import engine_of
+
+        with engine_of(app).connect() as conn:
+            path = conn.execute(text("SELECT org_path FROM core_audit_entry WHERE action = 'core.login_failed'")).scalar_one()
+    assert path == "c1/s1/m1"

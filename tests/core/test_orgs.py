@@ -229,6 +229,55 @@ def test_community_admin_of_m1_cannot_see_or_touch_m12(app, client, org_tree, lo
     assert node_rows(app) == before
 
 
+def test_an_id_with_a_trailing_newline_is_refused_everywhere(app, client, org_tree, login_as, make_user):
+    """"m9\n" once made a node at "c1/s1/m9\n"; moving a granted grid under it broke the grant."""
+    worker = make_user("grid_feedback_worker", "c1/s1/m1/g1")
+    login_as("street_admin", "c1/s1")
+    before = node_rows(app)
+    created = client.post("/api/v1/orgs", json={"parent_id": "s1", "id": "m9\n", "name": "换行社区"})
+    assert created.status_code == 422 and created.get_json()["pointer"] == "/id"
+    assert "格式不正确" in created.get_json()["detail"]
+    moved = client.post("/api/v1/orgs/g1/move", json={"parent_id": "m1\n"})
+    assert moved.status_code == 422 and moved.get_json()["pointer"] == "/parent_id"
+    assert client.get("/api/v1/orgs/m1%0A").status_code == 404
+    assert client.patch("/api/v1/orgs/g1%0A", json={"name": "改名"}).status_code == 404
+    assert node_rows(app) == before and grant_paths(app, worker.id) == ["c1/s1/m1/g1"]
+    assert audit(app, "core.org_created") == [] and audit(app, "core.org_moved") == []
+
+
+def test_the_id_check_refuses_a_trailing_newline_for_service_callers(app, org_tree):
+    from core.db import session_scope
+    from core.orgs.service import Editor, OrgError, create_node, is_node_id, whole_tree_scope
+
+    assert is_node_id("m9") and not is_node_id("m9\n")
+    with app.app_context(), session_scope(app) as db:
+        with pytest.raises(OrgError) as refused:
+            create_node(db, Editor("cli", whole_tree_scope(db)), parent_id="s1", name="换行社区", node_id="m9\n")
+    assert (refused.value.status, refused.value.pointer) == (422, "/id")
+    assert "m9\n" not in node_rows(app)
+
+
+def test_a_parent_outside_my_scope_is_not_found_whether_or_not_the_id_is_taken(app, client, org_tree, login_as):
+    """Otherwise the answer (409 or 404) would tell whether id "g2" exists in the next street."""
+    login_as("community_admin", "c1/s1/m1")
+    taken = client.post("/api/v1/orgs", json={"parent_id": "s2", "id": "g2", "name": "x"})
+    free = client.post("/api/v1/orgs", json={"parent_id": "s2", "id": "g_nope", "name": "x"})
+    assert taken.status_code == free.status_code == 404
+    assert taken.get_json()["detail"] == free.get_json()["detail"] and taken.get_json()["pointer"] == "/parent_id"
+    # Inside the scope a taken id is still a conflict.
+    assert client.post("/api/v1/orgs", json={"parent_id": "m1", "id": "g2", "name": "x"}).status_code == 409
+
+
+@pytest.mark.parametrize("query", ["offset=" + "9" * 30, "offset=" + "9" * 5000, "offset=1000000001",
+                                   "limit=" + "9" * 30])
+def test_huge_paging_numbers_are_named_not_a_crash(client, org_tree, login_as, query):
+    login_as("county_admin", "c1")
+    response = client.get(f"/api/v1/orgs?{query}")
+    assert response.status_code == 422 and response.get_json()["pointer"] == "/" + query.split("=")[0]
+    last = client.get("/api/v1/orgs?offset=1000000000")
+    assert last.status_code == 200 and last.get_json()["items"] == []
+
+
 def test_reader_without_write_permission_is_refused(client, org_tree, login_as):
     login_as("grid_feedback_worker", "c1/s1/m1/g1")
     assert client.get("/api/v1/orgs/g1").status_code == 200

@@ -1,5 +1,6 @@
 """Role-package permissions over the org tree, and the known Casbin traps (library-notes §2.7–2.10)."""
 import pytest
+from sqlalchemy import exists, func
 from sqlmodel import select
 
 from core.auth.actor import Actor
@@ -202,3 +203,17 @@ def test_the_database_refuses_a_second_identical_grant_row(ctx, make_user):
     with pytest.raises(IntegrityError):
         with session_scope(ctx) as db:
             db.add(CasbinRule(ptype="g", v0=f"u:{user.id}", v1="pkg:street_admin", v2="c01/s1"))
+
+
+@pytest.mark.parametrize("statement", [
+    lambda: select(func.count()).select_from(OrgNode),
+    lambda: select(CasbinRule).join(OrgNode, OrgNode.path == CasbinRule.v2),
+    lambda: select(CasbinRule).where(CasbinRule.v2.in_(select(OrgNode.path))),
+    lambda: select(exists().where(OrgNode.id == "m1")),
+    lambda: select(OrgNode.__table__.c.path),
+])
+def test_every_way_of_touching_a_tenant_table_needs_a_scope(ctx, org_tree, statement):
+    from core.db import get_session
+
+    with pytest.raises(UnscopedQueryError):
+        get_session().exec(statement()).all()

@@ -160,6 +160,70 @@ def test_a_street_admin_cannot_take_over_an_account_with_wider_grants(app, clien
     assert second_login_works(app, boss.username)
 
 
+def test_a_community_admin_cannot_take_over_the_supervisor_placed_at_their_community(
+        app, client, login_as, make_user, org_tree):
+    """Resetting a password is logging in as that person: the community admin lacks the
+    supervisor's audit rights, so they may neither reset, disable nor edit that account."""
+    supervisor = make_user("data_supervisor", "c1/s1/m1", username="sup_m1")
+    login_as("community_admin", "c1/s1/m1")
+    reset = client.post(f"/api/v1/users/{supervisor.id}/password", json={"password": NEW_PASSWORD})
+    assert reset.status_code == 403 and reset.headers["Content-Type"] == "application/problem+json"
+    assert "数据监督员" in reset.get_json()["detail"] and "core.audit_read" in reset.get_json()["detail"]
+    for changes in ({"is_active": False}, {"display_name": "冒名"}, {"org_path": "c1/s1/m1/g1"}):
+        refused = client.patch(f"/api/v1/users/{supervisor.id}", json=changes)
+        assert refused.status_code == 403 and "core.audit_read" in refused.get_json()["detail"]
+    assert audit_rows(app, "core.user_password_reset") == [] and audit_rows(app, "core.user_updated") == []
+    assert audit_rows(app, "core.user_disabled") == []
+    other = GridworkClient(app.test_client())
+    assert other.login("sup_m1", NEW_PASSWORD).status_code == 401
+    assert other.login("sup_m1").status_code == 302  # the old password still works: nothing changed
+    assert other.get("/api/v1/me").get_json()["display_name"] == "测试用户"
+
+
+def test_the_detail_page_offers_no_forms_for_an_account_that_outranks_me(app, client, login_as, make_user, org_tree):
+    supervisor = make_user("data_supervisor", "c1/s1/m1")
+    login_as("community_admin", "c1/s1/m1")
+    page = client.get(f"/users/{supervisor.id}").get_data(as_text=True)
+    assert "core.audit_read" in page and "重置密码" not in page and "修改账号" not in page
+    refused = client.post(f"/users/{supervisor.id}/password",
+                          data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert refused.status_code == 403 and "core.audit_read" in refused.get_data(as_text=True)
+    disabled = client.post(f"/users/{supervisor.id}", data={"display_name": "x", "org_path": "c1/s1/m1"})
+    assert disabled.status_code == 403
+    assert second_login_works(app, supervisor.username)
+
+
+def test_admins_still_manage_accounts_that_hold_no_more_than_they_do(app, client, login_as, make_user, org_tree):
+    worker = make_user("grid_feedback_worker", "c1/s1/m1/g1")
+    peer = make_user("community_admin", "c1/s1/m1")
+    login_as("community_admin", "c1/s1/m1")
+    assert client.post(f"/api/v1/users/{worker.id}/password", json={"password": NEW_PASSWORD}).status_code == 204
+    assert client.patch(f"/api/v1/users/{peer.id}", json={"display_name": "同事"}).status_code == 200
+    client.logout()
+    login_as("street_admin", "c1/s1")
+    supervisor = make_user("data_supervisor", "c1/s1/m1")  # the street admin also holds audit_read here
+    assert client.patch(f"/api/v1/users/{supervisor.id}", json={"is_active": False}).status_code == 200
+
+
+def test_an_admin_changes_their_own_password_on_the_account_page_not_through_the_reset(app, client, login_as,
+                                                                                       org_tree):
+    me = login_as("community_admin", "c1/s1/m1")
+    response = client.post(f"/api/v1/users/{me.id}/password", json={"password": NEW_PASSWORD})
+    assert response.status_code == 422 and response.get_json()["pointer"] == "/password"
+    assert "/account/password" in response.get_json()["detail"]
+    page = client.get(f"/users/{me.id}").get_data(as_text=True)
+    assert "重置密码" not in page and "/account/password" in page
+    assert audit_rows(app, "core.user_password_reset") == []
+    assert second_login_works(app, me.username)  # the password did not change
+
+
+@pytest.mark.parametrize("query", ["offset=" + "9" * 30, "offset=" + "9" * 5000, "limit=" + "9" * 5000])
+def test_huge_paging_numbers_are_named_not_a_crash(client, county_admin, query):
+    response = client.get(f"/api/v1/users?{query}")
+    assert response.status_code == 422 and response.get_json()["pointer"] == "/" + query.split("=")[0]
+    assert client.get("/users?page=" + "9" * 5000).status_code == 200
+
+
 # ------------------------------------------------------------------ changing
 
 

@@ -1,0 +1,40 @@
+"""Refuse text no person types: NUL, other control characters and lone surrogates.
+
+PostgreSQL rejects NUL in text (a 500 if it got that far) and a lone surrogate cannot be
+encoded at all; nothing legitimate contains them. Checked once for every request — query
+string, form fields and JSON body — so no view has to remember.
+"""
+import re
+
+from flask import request
+
+from core.api.errors import ApiError
+
+# C0 controls except tab, newline, carriage return; DEL; lone UTF-16 surrogates.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def refuse_unsafe_text():
+    for name, value in list(request.args.items(multi=True)) + list(request.form.items(multi=True)):
+        _check(value, f"/{name}")
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if body is not None:
+            _walk(body, "")
+
+
+def _walk(value, pointer):
+    if isinstance(value, str):
+        _check(value, pointer or "/")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check(key, pointer + "/" + str(key))
+            _walk(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(item, f"{pointer}/{index}")
+
+
+def _check(text, pointer):
+    if isinstance(text, str) and _UNSAFE.search(text):
+        raise ApiError(422, f"{pointer}：包含不允许的控制字符或无效字符", pointer=pointer)
