@@ -103,14 +103,35 @@ def body_preview(data):
     return text if len(text) < 160 else text[:157] + "..."
 
 
-def measure(tool, url, seconds, headers, args):
+def measure(tool, server, url, seconds, headers, args):
+    cpu_before = server_cpu_seconds(server.process.pid)
     if tool == "wrk":
         result = run_wrk(url, seconds, headers, args.connections, args.threads)
     else:
         result = run_python_client(url, seconds, headers, args.connections)
     if result["errors"]:
         raise BenchFailure(f"{result['errors']} failed requests on {url}: the figure would be meaningless")
+    result["cpu_us"] = (server_cpu_seconds(server.process.pid) - cpu_before) / result["requests"] * 1e6
     return result
+
+
+def server_cpu_seconds(process_group):
+    """CPU time used so far by every process of the server's process group (master and
+    workers), from /proc. CPU per request hardly moves when other processes share the
+    cores, unlike req/s — the steadier figure on a busy machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == process_group:  # fields[2] is pgrp; [11], [12] utime, stime
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def parse_args(argv):
@@ -154,7 +175,7 @@ def serve_and_measure(directory, route, is_orgs, headers, tool, seconds, args):
         ours.start(ready_path=route)
         floor.start(ready_path=FLOOR_URL)
         verify(ours, route, is_orgs, headers, floor)
-        targets = {"floor": (floor.base_url + FLOOR_URL, {}), "ours": (ours.base_url + route, headers)}
+        targets = {"floor": (floor, floor.base_url + FLOOR_URL, {}), "ours": (ours, ours.base_url + route, headers)}
         return run_rounds(targets, tool, seconds, args)
     except BenchFailure:
         for server in (ours, floor):
@@ -166,39 +187,42 @@ def serve_and_measure(directory, route, is_orgs, headers, tool, seconds, args):
 
 
 def run_rounds(targets, tool, seconds, args):
-    for url, headers in targets.values():
-        measure(tool, url, max(1, round(args.warmup)), headers, args)
+    for server, url, headers in targets.values():
+        measure(tool, server, url, max(1, round(args.warmup)), headers, args)
     print(f"load: {tool}, {args.connections} connections, {seconds} s per run, "
           f"{args.rounds} rounds, gunicorn 2 sync workers on 127.0.0.1")
     results = {name: [] for name in targets}
     for round_number in range(1, args.rounds + 1):
-        for name, (url, headers) in targets.items():
-            result = measure(tool, url, seconds, headers, args)
+        for name, (server, url, headers) in targets.items():
+            result = measure(tool, server, url, seconds, headers, args)
             results[name].append(result)
             print(f"  round {round_number} {name:<5} {result['rps']:8.0f} req/s  "
-                  f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms")
+                  f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  "
+                  f"server CPU {result['cpu_us']:5.0f} µs/request")
     return results
 
 
 def report(results, route, tool, seconds, args):
-    figures = {}
-    for name, runs in results.items():
-        figures[name] = {"rps": round(median([r["rps"] for r in runs])),
-                         "p50_ms": round(median([r["p50_ms"] for r in runs]), 2),
-                         "p99_ms": round(median([r["p99_ms"] for r in runs]), 2)}
-    ratio = figures["ours"]["rps"] / figures["floor"]["rps"]
+    figures = {name: {key: round(median([r[key] for r in runs]), 2) for key in ("rps", "p50_ms", "p99_ms", "cpu_us")}
+               for name, runs in results.items()}
+    for values in figures.values():
+        values["rps"], values["cpu_us"] = round(values["rps"]), round(values["cpu_us"])
+    floor, ours = figures["floor"], figures["ours"]
+    ratio = ours["rps"] / floor["rps"]
+    cpu_ratio = floor["cpu_us"] / ours["cpu_us"]  # the same ratio read from CPU cost per request
     # Each ours run next to the floor run just before it: steadier when the load drifts.
     paired = [o["rps"] / f["rps"] for o, f in zip(results["ours"], results["floor"])]
-    print(f"floor  bare Flask + SQLModel, GET {FLOOR_URL}: {figures['floor']['rps']:,} req/s "
-          f"(p50 {figures['floor']['p50_ms']} ms, p99 {figures['floor']['p99_ms']} ms)")
-    print(f"ours   Gridwork, bearer token + permission check, GET {route}: {figures['ours']['rps']:,} req/s "
-          f"(p50 {figures['ours']['p50_ms']} ms, p99 {figures['ours']['p99_ms']} ms)")
+    for title, values in ((f"floor  bare Flask + SQLModel, GET {FLOOR_URL}", floor),
+                          (f"ours   Gridwork, bearer token + permission check, GET {route}", ours)):
+        print(f"{title}: {values['rps']:,} req/s (p50 {values['p50_ms']} ms, p99 {values['p99_ms']} ms, "
+              f"server CPU {values['cpu_us']} µs/request)")
     verdict = "meets" if ratio >= GOAL_RATIO else "BELOW"
     print(f"ratio ours/floor: {ratio:.2f}  (goal ≥ {GOAL_RATIO}: {verdict}); "
-          f"per round: {', '.join(f'{r:.2f}' for r in paired)}")
+          f"per round: {', '.join(f'{r:.2f}' for r in paired)}; "
+          f"from server CPU per request: {cpu_ratio:.2f}")
     emit_json("http_read", route=route, tool=tool, seconds=seconds, rounds=args.rounds,
-              connections=args.connections, floor=figures["floor"], ours=figures["ours"],
-              ratio=round(ratio, 3), round_ratios=[round(r, 3) for r in paired], goal_ratio=GOAL_RATIO)
+              connections=args.connections, floor=floor, ours=ours, ratio=round(ratio, 3),
+              round_ratios=[round(r, 3) for r in paired], cpu_ratio=round(cpu_ratio, 3), goal_ratio=GOAL_RATIO)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ def create_app(test_config=None, instance_path=None):
     register_auth(app)
     register_plugins(app)
     register_permissions(app)
+    register_events(app)
+    register_services_and_blocks(app)
     register_blueprints(app)
     register_navigation(app)
     register_errors(app)
@@ -77,6 +79,22 @@ def register_permissions(app):
     app.extensions["gridwork.permission_catalogue"] = PermissionCatalogue(
         permission for _plugin, permission in contributed(app, "gridwork_permissions"))
     app.extensions[EXTENSION] = _LazyPolicyEngine(app, PolicyEngine)
+
+
+def register_events(app):
+    """The durable event bus, with the event types and handlers plugins declare."""
+    from core import events
+    from core.plugin_system.registration import register_events as register_plugin_events
+
+    events.init_app(app)
+    register_plugin_events(app)
+
+
+def register_services_and_blocks(app):
+    from core.plugin_system.registration import register_blocks, register_services
+
+    register_services(app)
+    register_blocks(app)
 
 
 def register_blueprints(app):

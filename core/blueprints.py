@@ -10,9 +10,11 @@ def core_blueprints():
     from core.orgs.views import bp as orgs_pages
     from core.permissions.api import bp as permissions_api
     from core.permissions.views import bp as permissions_pages
+    from core.plugin_system.api import bp as plugins_api
+    from core.plugin_system.views import bp as plugins_pages
     from core.ui.views import bp as ui_pages
     from core.users.api import bp as users_api
     from core.users.views import bp as users_pages
 
     return [meta_api, auth_api, auth_pages, ui_pages, orgs_api, orgs_pages, users_api, users_pages,
-            permissions_api, permissions_pages, audit]
+            permissions_api, permissions_pages, audit, plugins_api, plugins_pages]

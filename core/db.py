@@ -52,6 +52,8 @@ def _fail_closed_without_scope(state):
     subquery — not only the entities it returns."""
     if not state.is_select or state.execution_options.get(SCOPED) or state.execution_options.get(UNSCOPED):
         return
+    if state.is_column_load:  # refreshing a row this session already loaded (through a scope)
+        return
     tenant_tables = _tenant_table_names()
     for table in find_tables(state.statement, include_joins=True, include_selects=True, include_aliases=True):
         name = getattr(table, "name", None)

@@ -29,3 +29,10 @@ def gridwork_cli_commands():
     from core.cli import core_commands
 
     return core_commands()
+
+
+@hookimpl
+def gridwork_event_types():
+    from core.plugin_system.core_events import CORE_EVENT_TYPES
+
+    return list(CORE_EVENT_TYPES)

@@ -7,28 +7,25 @@ lapse after ``EVENTS_LEASE_SECONDS``; another worker then takes those deliveries
 """
 import logging
 import os
-import random
 import socket
 import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import insert, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core.db import GridworkSession, engine_of
+from core.db import engine_of
 from core.events.bus import EXTENSION
-from core.events.models import (DEAD, DONE, ERROR_MAX_LENGTH, PENDING, SKIPPED, EventDeadLetter, EventDelivery,
-                                EventProcessed, EventRecord)
+from core.events.delivery import Outcomes, backoff_seconds, run_guarded, run_unguarded
+from core.events.models import PENDING, SKIPPED, EventDelivery, EventRecord
 from core.events.types import Event
 from core.timeutil import utcnow
 
+__all__ = ["Claim", "Dispatcher", "Settings", "backoff_seconds", "run_workers"]
 log = logging.getLogger(__name__)
 DELIVERY, EVENT = EventDelivery.__table__, EventRecord.__table__
-PROCESSED, DEAD_LETTER = EventProcessed.__table__, EventDeadLetter.__table__
-BACKOFF_CAP_SECONDS = 600
-JITTER = 0.2  # up to +20 %, so deliveries that failed together do not retry in lockstep
 
 
 @dataclass(frozen=True)
@@ -58,12 +55,6 @@ class Settings:
                    poll_interval=float(config.get("EVENTS_POLL_INTERVAL", 0.2)))
 
 
-def backoff_seconds(attempts, base, cap=BACKOFF_CAP_SECONDS):
-    """base · 2^(attempts-1), at most ``cap``, plus jitter."""
-    delay = min(cap, base * 2 ** max(0, attempts - 1))
-    return delay * (1 + random.random() * JITTER)
-
-
 class Dispatcher:
     """One dispatcher loop; a worker process may run several (one per thread)."""
 
@@ -73,6 +64,7 @@ class Dispatcher:
         self.engine = engine_of(app)
         self.settings = Settings.from_config(app.config, batch_size)
         self.owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{owner_suffix or threading.get_ident()}"[:100]
+        self.outcomes = Outcomes(self.engine, self.owner, self.settings)
 
     # ------------------------------------------------------------ loop
 
@@ -162,12 +154,12 @@ class Dispatcher:
         handler = self.bus.handlers[claim.handler]
         if claim.attempts > self.settings.max_attempts:
             # Claimed that often yet never finished: the handler keeps killing its worker.
-            return self._fail(claim, "工作进程多次在处理该事件时中断，已停止重试。", bury=True)
+            return self.outcomes.fail(claim, "工作进程多次在处理该事件时中断，已停止重试。", bury=True)
         if not self._plugin_enabled(handler.plugin, event.org_path):
-            return self._finish(claim, SKIPPED)
+            return self.outcomes.finish(claim, SKIPPED)
         if self.settings.idempotent:
-            return self._run_guarded(claim, event, handler)
-        return self._run_unguarded(claim, event, handler)
+            return run_guarded(self.outcomes, claim, event, handler)
+        return run_unguarded(self.outcomes, claim, event, handler)
 
     def _plugin_enabled(self, plugin, org_path):
         if plugin == "core":
@@ -175,93 +167,6 @@ class Dispatcher:
         policy = self.app.extensions.get("gridwork.policy")
         check = getattr(policy, "plugin_enabled", None)
         return True if check is None else bool(check(plugin, org_path))
-
-    def _run_guarded(self, claim, event, handler):
-        """Handler effects, processed marker and "done" commit together, or not at all."""
-        with GridworkSession(self.engine, expire_on_commit=False) as session:
-            try:
-                if not self._still_ours(session, claim):
-                    session.rollback()
-                    return "lost"
-                if session.execute(select(PROCESSED.c.event_id).where(PROCESSED.c.event_id == claim.event_id,
-                                                                      PROCESSED.c.handler == claim.handler)).first():
-                    self._mark_done(session, claim)
-                    session.commit()
-                    return "duplicate"
-                handler.handler(event, session)
-                session.flush()
-                session.execute(insert(PROCESSED).values(event_id=claim.event_id, handler=claim.handler,
-                                                         processed_at=utcnow()))
-                self._mark_done(session, claim)
-                session.commit()
-                return DONE
-            except Exception as error:
-                session.rollback()
-                if isinstance(error, IntegrityError) and self._processed(claim):
-                    return self._finish(claim, DONE)  # someone else committed it first
-                log.warning("event handler %s failed on %s", claim.handler, claim.event_id, exc_info=True)
-                return self._fail(claim, _describe(error))
-
-    def _run_unguarded(self, claim, event, handler):
-        """EVENTS_IDEMPOTENT=False (crash-test control only): the effect commits on its own
-        and "done" follows in a second transaction, so a kill between them duplicates."""
-        with GridworkSession(self.engine, expire_on_commit=False) as session:
-            try:
-                if not self._still_ours(session, claim):
-                    session.rollback()
-                    return "lost"
-                handler.handler(event, session)
-                session.commit()
-            except Exception as error:
-                session.rollback()
-                return self._fail(claim, _describe(error))
-        return self._finish(claim, DONE)
-
-    def _still_ours(self, session, claim):
-        """Renew the lease, proving it is still ours. Being the transaction's first write it
-        also takes the row (PostgreSQL) or the database (SQLite) lock before any read."""
-        renewed = session.execute(
-            update(DELIVERY).where(DELIVERY.c.id == claim.id, DELIVERY.c.lease_owner == self.owner,
-                                   DELIVERY.c.status == PENDING)
-            .values(lease_until=utcnow() + timedelta(seconds=self.settings.lease_seconds)))
-        return renewed.rowcount == 1
-
-    def _mark_done(self, session_or_conn, claim, status=DONE):
-        session_or_conn.execute(
-            update(DELIVERY).where(DELIVERY.c.id == claim.id)
-            .values(status=status, finished_at=utcnow(), lease_owner=None, lease_until=None))
-
-    def _finish(self, claim, status):
-        with self.engine.begin() as conn:
-            self._mark_done(conn, claim, status)
-        return status
-
-    def _processed(self, claim):
-        with self.engine.connect() as conn:
-            return conn.execute(select(PROCESSED.c.event_id).where(PROCESSED.c.event_id == claim.event_id,
-                                                                   PROCESSED.c.handler == claim.handler)).first()
-
-    def _fail(self, claim, message, bury=False):
-        """Schedule a retry with backoff, or after the last attempt move to the dead letters."""
-        now = utcnow()
-        mine = (DELIVERY.c.id == claim.id, DELIVERY.c.lease_owner == self.owner, DELIVERY.c.status == PENDING)
-        with self.engine.begin() as conn:
-            if bury or claim.attempts >= self.settings.max_attempts:
-                moved = conn.execute(update(DELIVERY).where(*mine).values(
-                    status=DEAD, last_error=message, finished_at=now, lease_owner=None, lease_until=None))
-                if moved.rowcount:
-                    conn.execute(insert(DEAD_LETTER).values(
-                        delivery_id=claim.id, event_id=claim.event_id, handler=claim.handler,
-                        attempts=claim.attempts, last_error=message, died_at=now, replayed_by=""))
-                return DEAD
-            retry_at = now + timedelta(seconds=backoff_seconds(claim.attempts, self.settings.backoff_base))
-            conn.execute(update(DELIVERY).where(*mine).values(
-                last_error=message, next_attempt_at=retry_at, lease_owner=None, lease_until=None))
-        return "failed"
-
-
-def _describe(error):
-    return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
 
 
 def run_workers(app, concurrency=1, batch_size=None, stop=None):

@@ -82,10 +82,10 @@ def _refuse(permission):
     switched off everywhere they could use it (the module does not exist there)."""
     if _token_allows(current_user, permission) and policy_engine().scope_paths(current_user.id, permission):
         raise ApiError(404, "该功能模块在您的组织未启用。")
-    _deny(permission)
+    deny(permission)
 
 
-def _deny(permission):
+def deny(permission):
     """403; the shared ApiError handler writes the audit entry for every refusal."""
     g.denied_permission = permission
     raise ApiError(403, f"您没有“{permission}”权限。")

@@ -97,9 +97,10 @@ def revoke_grant(grant_id):
 
 
 def _committed(change):
-    """Run a service change and commit it; a refusal is audited, anything else rolls back."""
+    """Run a service change and commit it; a refusal reaches the shared handler, which
+    rolls back and audits it."""
     db = get_session()
-    with service.refusals_recorded(db, current_user, request.path, _ip()):
+    with service.refusals_named():
         result = change(db)
     db.commit()
     return result

@@ -5,11 +5,11 @@ only holders of ``core.package_write`` at EVERY root edit them, adding only perm
 they hold at every root; a package is granted or revoked at a node only by someone holding
 all of it there (revoking too: a community admin must not remove the supervisor placed
 over them). ``first_missing_permission`` is that rule; account management uses it too.
-Functions write in the caller's transaction and never commit; ``Refused`` (403) is audited.
+Functions write in the caller's transaction and never commit; a ``Refused`` (403) is audited.
 """
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -58,15 +58,13 @@ class Refused(ApiError):
 
 
 @contextmanager
-def refusals_recorded(db, actor, target, ip=""):
-    """Audit a ``Refused`` (in its own transaction: the refused writes are rolled back) and re-raise it."""
+def refusals_named():
+    """Name the permission of a ``Refused`` for the audit entry of the refusal (written by
+    the shared 403 handler, ``core.api.errors.audit_refusal``), then re-raise it."""
     try:
         yield
     except Refused as refusal:
-        db.rollback()
-        record(db, "core.permission_denied", actor=actor.username, target=target, org_path=actor.org_path,
-               detail={"permission": refusal.permission, "reason": refusal.detail}, ip=ip)
-        db.commit()
+        g.denied_permission = refusal.permission
         raise
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
-from core.api.errors import ApiError
+from core.api.errors import ApiError, audit_refusal
 from core.auth.models import User
 from core.db import get_session
 from core.orgs.models import OrgNode
@@ -177,10 +177,12 @@ def _attempt(change):
 def _attempt_with_result(change):
     db = get_session()
     try:
-        with service.refusals_recorded(db, current_user, request.path, _ip()):
+        with service.refusals_named():
             result = change(db)
     except ApiError as error:
         db.rollback()
+        if error.status == 403:  # the page answers itself, so the shared handler never sees it
+            audit_refusal(error.detail)
         return None, error
     db.commit()
     return result, None

@@ -11,6 +11,8 @@ from core.audit.chain import record
 from core.db import on_commit
 from core.permissions.ids import covers, is_valid_path
 from core.permissions.store import bump_policy_version
+from core.events.publish import publish
+from core.plugin_system.core_events import EVENT_FOR_SETTING
 from core.plugin_system.enablement import effective_state
 from core.plugin_system.models import PluginSetting
 from core.timeutil import utcnow
@@ -48,8 +50,11 @@ def set_state(db, host, plugin, org_path, state, actor):
     _write(db, plugin, org_path, state, actor)
     new_state = effective_state(settings_of(db, plugin), org_path)
     bump_policy_version(db)
-    record(db, f"core.plugin_{'setting_cleared' if state == 'inherit' else state}", actor=actor,
-           target=f"plugin:{plugin}", org_path=org_path, detail={"old": old_state, "new": new_state, "setting": state})
+    event_name = EVENT_FOR_SETTING[state]
+    record(db, event_name, actor=actor, target=f"plugin:{plugin}", org_path=org_path,
+           detail={"old": old_state, "new": new_state, "setting": state})
+    publish(db, event_name, {"plugin": plugin, "org_path": org_path, "old_state": old_state,
+                             "new_state": new_state, "setting": state}, org_path=org_path, actor=actor)
     change = StateChange(plugin, org_path, old_state, new_state)
     _announce(db, host, change)
     return change

@@ -24,6 +24,7 @@ CORE_NAV = (
     NavEntry("core_permissions.packages", "角色包", "core.package_read", 30),
     NavEntry("core_permissions.grants", "授权管理", "core.grant_read", 40),
     NavEntry("core_audit.index", "审计日志", "core.audit_read", 50),
+    NavEntry("core_plugins.index", "功能模块", "core.plugin_enable", 60),
     NavEntry("core_ui.tokens", "访问令牌", None, 90),
 )
 

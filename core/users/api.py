@@ -1,7 +1,7 @@
 """Accounts API (账号管理): /api/v1/users. Thin: parse, call core.users.service, answer JSON."""
 from functools import wraps
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -79,13 +79,21 @@ def _bounded_int(raw, default, low, high, pointer):
     return int(raw)
 
 
+def as_api_error(error):
+    """The ``UserError`` as an ``ApiError``: a 403 then reaches the shared handler, which
+    audits it under the permission the actor lacked."""
+    if error.permission:
+        g.denied_permission = error.permission
+    return ApiError(error.status, error.detail, pointer=error.pointer)
+
+
 def _problems_as_json(view):
     @wraps(view)
     def answered(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except UserError as error:
-            raise ApiError(error.status, error.detail, pointer=error.pointer) from None
+            raise as_api_error(error) from None
 
     return answered
 

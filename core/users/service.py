@@ -31,13 +31,15 @@ MAX_ID = 2**31 - 1
 
 
 class UserError(Exception):
-    """A refused account operation: HTTP-like status, Chinese detail, JSON pointer of the field."""
+    """A refused account operation: HTTP-like status, Chinese detail, JSON pointer of the
+    field; for a 403, the permission the actor lacks (named in the audit entry)."""
 
-    def __init__(self, status, detail, pointer=None):
+    def __init__(self, status, detail, pointer=None, permission=None):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.pointer = pointer
+        self.permission = permission
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def management_refusal(db, write_scope, acting, user):
     rules = db.exec(select(CasbinRule.v1, CasbinRule.v2)
                     .where(CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user.id))).all()
     if not all(write_scope.covers(path) for _subject, path in rules):
-        return UserError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"))
+        return UserError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"), permission="core.user_write")
     for subject, path in rules:
         package = package_name_of(subject)
         missing = first_missing_permission(db, acting.actor, package, path)
@@ -225,7 +227,8 @@ def management_refusal(db, write_scope, acting, user):
             title = getattr(db.get(RolePackage, package), "title_zh", package)
             return UserError(403, _("该账号在 %(path)s 持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
                                     "只能由持有该权限的上级管理员修改此账号。",
-                                    path=path, package=title, permission=permission_label(missing)))
+                                    path=path, package=title, permission=permission_label(missing)),
+                             permission=missing)
     return None
 
 

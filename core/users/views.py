@@ -3,11 +3,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.api import ApiError
 from core.db import get_session
 from core.permissions.access import require, scope_for
 from core.users import service
-from core.users.api import GRANT_READ, READ, WRITE, acting_now, filter_from_query, min_password_length
+from core.users.api import GRANT_READ, READ, WRITE, acting_now, as_api_error, filter_from_query, min_password_length
 from core.users.service import UserError
 
 bp = Blueprint("core_users", __name__)
@@ -103,7 +102,7 @@ def _refused(db, user_id, error, form_name):
     if error.status == 404:
         abort(404)
     if error.status == 403:  # through the shared handler, which records the refusal
-        raise ApiError(403, error.detail)
+        raise as_api_error(error)
     return _detail_page(db, user_id, error=error.detail, error_form=form_name, submitted=request.form), error.status
 
 

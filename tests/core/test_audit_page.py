@@ -46,12 +46,15 @@ def test_a_street_admin_sees_their_street_only(client, login_as, spread_entries)
     assert "审计链校验" not in html  # verifying reads the whole chain: root auditors only
 
 
-def test_a_county_data_supervisor_sees_everything_and_the_chain_state(client, login_as, spread_entries):
+def test_a_county_data_supervisor_sees_everything_and_verifies_the_chain_on_demand(client, login_as, spread_entries):
     login_as("data_supervisor", "c1")
     assert seen_actions(client, "?action=test.") == ["test.nowhere", "test.at_s10", "test.at_s2",
                                                      "test.at_s1_grid", "test.at_s1"]
     html = client.get("/audit").get_data(as_text=True)
-    assert "审计链校验通过" in html and "检查员" in html
+    assert "检查员" in html and "校验审计链" in html  # the button ...
+    assert "审计链校验通过" not in html  # ... but no whole-chain pass on every page view
+    verified = client.get("/audit?verify=1").get_data(as_text=True)
+    assert "审计链校验通过" in verified and "检查员" in verified
 
 
 def test_items_carry_the_whole_entry(client, login_as, spread_entries):
@@ -107,5 +110,79 @@ def test_a_tampered_chain_is_reported_at_the_top(app, client, login_as, spread_e
             conn.execute(text("DROP TRIGGER core_audit_entry_append_only ON core_audit_entry"))
         conn.execute(text("UPDATE core_audit_entry SET actor = '别人' WHERE action = 'test.at_s2'"))
     login_as("county_admin", "c1")
-    html = client.get("/audit").get_data(as_text=True)
+    html = client.get("/audit?verify=1").get_data(as_text=True)
     assert "审计链校验失败" in html and "被修改" in html
+
+
+def test_a_repeated_verification_reuses_the_result_until_the_chain_grows(app, client, login_as, spread_entries,
+                                                                       monkeypatch):
+    import core.audit.views
+
+    passes = []
+    real_verify = core.audit.views.verify
+    monkeypatch.setattr(core.audit.views, "verify", lambda db: passes.append(1) or real_verify(db))
+    login_as("data_supervisor", "c1")  # logging in appends to the chain, so verify afterwards
+    for _ in range(3):
+        assert "审计链校验通过" in client.get("/audit?verify=1").get_data(as_text=True)
+    assert len(passes) == 1
+    record_entries(app, ("test.later", "c1/s1"))
+    assert "审计链校验通过" in client.get("/audit?verify=1").get_data(as_text=True)
+    assert len(passes) == 2
+
+
+TWO_COUNTIES = (("c2", None, "county", "乙县"), ("s9", "c2", "street", "乙街道"))
+
+
+@pytest.fixture
+def second_county(app, org_tree):
+    from core.db import session_scope
+    from core.testing import build_tree
+
+    with app.app_context(), session_scope(app) as db:
+        build_tree(db, TWO_COUNTIES)
+
+
+def test_unplaced_entries_are_for_auditors_of_every_county_only(app, client, login_as, spread_entries,
+                                                                 second_county):
+    """An entry with no org path (a failed login under an unknown name) belongs to no county:
+    one county's auditor must not read it, nor verify the whole chain."""
+    record_entries(app, ("test.at_c2", "c2/s9"))
+    auditor = login_as("data_supervisor", "c1")
+    assert seen_actions(client, "?action=test.") == ["test.at_s10", "test.at_s2", "test.at_s1_grid", "test.at_s1"]
+    page = client.get("/audit?verify=1").get_data(as_text=True)
+    assert "校验审计链" not in page and "审计链校验" not in page
+    from core.db import session_scope
+    from core.permissions.store import grant_package
+
+    with app.app_context(), session_scope(app) as db:
+        grant_package(db, auditor.id, "data_supervisor", "c2")
+    assert seen_actions(client, "?action=test.") == ["test.at_c2", "test.nowhere", "test.at_s10", "test.at_s2",
+                                                     "test.at_s1_grid", "test.at_s1"]
+    assert "审计链校验通过" in client.get("/audit?verify=1").get_data(as_text=True)
+
+
+def test_one_countys_auditor_does_not_see_another_countys_failed_logins(app, client, login_as, make_user,
+                                                                        second_county):
+    clerk = make_user("street_admin", "c2/s9", username="c2_clerk")
+    assert client.login(clerk.username, "wrong-password-123").status_code != 302
+    login_as("county_admin", "c1")
+    items = client.get("/api/v1/audit?action=core.login_failed").get_json()["items"]
+    assert not any(item["actor"] == "c2_clerk" or "c2_clerk" in str(item["detail"]) for item in items)
+
+
+@pytest.mark.parametrize("query", ["offset=" + "9" * 5000, "limit=" + "9" * 30])
+def test_huge_paging_numbers_are_named_not_a_crash(client, login_as, org_tree, query):
+    login_as("data_supervisor", "c1")
+    response = client.get(f"/api/v1/audit?{query}")
+    assert response.status_code == 422 and response.get_json()["pointer"] == "/" + query.split("=")[0]
+    assert client.get("/audit?page=" + "9" * 5000).status_code == 200
+
+
+def test_a_street_auditor_sees_failed_logins_of_their_own_people(client, login_as, make_user, org_tree):
+    make_user("community_admin", "c1/s1/m1", username="m1_admin")
+    make_user("community_admin", "c1/s2/m2", username="m2_admin")
+    for name in ("m1_admin", "m2_admin", "nobody_at_all"):
+        assert client.login(name, "wrong-password-123").status_code != 302
+    login_as("street_admin", "c1/s1")
+    items = client.get("/api/v1/audit?action=core.login_failed").get_json()["items"]
+    assert [(item["actor"], item["org_path"]) for item in items] == [("m1_admin", "c1/s1/m1")]

@@ -82,7 +82,7 @@ def hostile_body(target):
     return {"parent_id": node, "into": node, "node_id": node, "org_path": path, "user_id": target["user_id"],
             "grant_id": target["grant_id"], "package": "grid_feedback_worker", "name": "矩阵测试",
             "display_name": "矩阵测试", "username": "matrix_probe", "password": "matrix-probe-password",
-            "is_active": False, "permissions": ["core.org_read"], "title_zh": "矩阵测试"}
+            "is_active": False, "permissions": ["core.org_read"], "title_zh": "矩阵测试", "state": "enabled"}
 
 
 def request(app, client, rule, method, url, target):

@@ -103,6 +103,45 @@ def test_nobody_adds_a_permission_they_do_not_hold(app, client, org_tree, make_u
     assert client.get("/api/v1/role-packages/watcher").status_code == 404
 
 
+@pytest.fixture
+def second_county(app, org_tree, make_user):
+    """A second county, c2, with its own county admin (packages are shared by both)."""
+    from core.db import session_scope
+    from core.testing import build_tree
+
+    with app.app_context(), session_scope(app) as db:
+        build_tree(db, (("c2", None, "county", "乙县"), ("s9", "c2", "street", "乙街道")))
+    return make_user("county_admin", "c2", username="admin_c2")
+
+
+def test_one_countys_admin_cannot_reshape_the_packages_another_county_uses(app, client, login_as, second_county):
+    login_as("county_admin", "c1")
+    stripped = client.put("/api/v1/role-packages/county_admin",
+                          json={"title_zh": "县级管理员", "permissions": ["core.org_read"]})
+    assert stripped.status_code == 403 and "每一个县/区" in stripped.get_json()["detail"]
+    assert client.post("/api/v1/role-packages", json=WATCHER).status_code == 403
+    assert client.delete("/api/v1/role-packages/watcher").status_code == 403  # refused before "not found"
+    assert "core.user_write" in client.get("/api/v1/role-packages/county_admin").get_json()["permissions"]
+    assert len(audit_entries(app, "core.permission_denied")) >= 3
+    assert audit_entries(app, "core.package_updated") == [] and audit_entries(app, "core.package_created") == []
+    page = client.get("/packages").get_data(as_text=True)
+    assert "新建角色包" not in page
+    assert second_client(app, second_county).get("/api/v1/users").status_code == 200  # c2's admin keeps their powers
+
+
+def test_an_admin_of_every_county_may_edit_packages(app, client, login_as, second_county):
+    from core.db import session_scope
+    from core.permissions.store import grant_package
+
+    admin = login_as("county_admin", "c1")
+    with app.app_context(), session_scope(app) as db:
+        grant_package(db, admin.id, "county_admin", "c2")
+    assert client.post("/api/v1/role-packages", json=WATCHER).status_code == 201
+    edited = client.put("/api/v1/role-packages/watcher", json={"title_zh": "巡查员", "permissions": ["core.org_read"]})
+    assert edited.status_code == 200 and edited.get_json()["permissions"] == ["core.org_read"]
+    assert client.delete("/api/v1/role-packages/watcher").status_code == 204
+
+
 def test_builtin_package_can_be_edited_but_not_deleted(client, county_admin):
     response = client.delete("/api/v1/role-packages/grid_feedback_worker")
     assert response.status_code == 409 and "内置" in response.get_json()["detail"]
@@ -142,6 +181,22 @@ def test_bad_grant_shapes_are_named(client, county_admin):
     assert response.status_code == 422 and response.get_json()["pointer"] == "/user_id"
     missing = client.post("/api/v1/grants", json={"user_id": 1, "org_path": "c1"})
     assert missing.status_code == 422 and missing.get_json()["pointer"] == "/package"
+
+
+@pytest.mark.parametrize("field,value", [("user_id", 10**20), ("user_id", 2**31), ("user_id", 0),
+                                         ("org_path", "c1/s1\n"), ("org_path", "c1/S1")])
+def test_out_of_range_grant_fields_are_named_not_a_crash(app, client, county_admin, make_user, field, value):
+    user = make_user(None, "c1/s1")
+    body = {"user_id": user.id, "package": "grid_feedback_worker", "org_path": "c1/s1", field: value}
+    response = client.post("/api/v1/grants", json=body)
+    assert response.status_code == 422 and response.get_json()["pointer"] == f"/{field}"
+    assert grant_rows(app, user.id) == []
+
+
+@pytest.mark.parametrize("query", ["offset=" + "9" * 30, "user_id=" + "9" * 20, "limit=" + "9" * 5000])
+def test_huge_numbers_in_the_grant_list_query_are_named(client, county_admin, query):
+    response = client.get(f"/api/v1/grants?{query}")
+    assert response.status_code == 422 and response.get_json()["pointer"] == "/" + query.split("=")[0]
 
 
 def test_granting_outside_my_scope_is_not_found(app, client, org_tree, login_as, make_user):
@@ -209,7 +264,12 @@ def test_community_admin_cannot_revoke_a_supervisor_placed_over_them(app, client
     [(grant_id, _, _)] = grant_rows(app, supervisor.id)
     response = client.delete(f"/api/v1/grants/{grant_id}")
     assert response.status_code == 403 and "core.audit_read" in response.get_json()["detail"]
+    page = client.post(f"/grants/{grant_id}/revoke")
+    assert page.status_code == 403 and "core.audit_read" in page.get_data(as_text=True)
     assert len(grant_rows(app, supervisor.id)) == 1
+    # Each refusal is in the trail exactly once, naming the permission that was missing.
+    denials = [detail for _target, detail in audit_entries(app, "core.permission_denied")]
+    assert len(denials) == 2 and all("core.audit_read" in str(detail) for detail in denials)
 
 
 # ------------------------------------------------------------------ pages

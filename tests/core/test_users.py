@@ -174,6 +174,8 @@ def test_a_community_admin_cannot_take_over_the_supervisor_placed_at_their_commu
         assert refused.status_code == 403 and "core.audit_read" in refused.get_json()["detail"]
     assert audit_rows(app, "core.user_password_reset") == [] and audit_rows(app, "core.user_updated") == []
     assert audit_rows(app, "core.user_disabled") == []
+    denials = audit_rows(app, "core.permission_denied")  # each refusal once, naming what was missing
+    assert len(denials) == 4 and all(detail["permission"] == "core.audit_read" for *_rest, detail in denials)
     other = GridworkClient(app.test_client())
     assert other.login("sup_m1", NEW_PASSWORD).status_code == 401
     assert other.login("sup_m1").status_code == 302  # the old password still works: nothing changed
@@ -190,6 +192,8 @@ def test_the_detail_page_offers_no_forms_for_an_account_that_outranks_me(app, cl
     assert refused.status_code == 403 and "core.audit_read" in refused.get_data(as_text=True)
     disabled = client.post(f"/users/{supervisor.id}", data={"display_name": "x", "org_path": "c1/s1/m1"})
     assert disabled.status_code == 403
+    assert [detail["permission"] for *_rest, detail in audit_rows(app, "core.permission_denied")] == \
+        ["core.audit_read"] * 2
     assert second_login_works(app, supervisor.username)
 
 

@@ -1,0 +1,148 @@
+"""Running one claimed delivery and recording its outcome.
+
+Statements are built once, with bind parameters: building a SQLAlchemy statement costs
+more than executing it, and a dispatcher runs several per delivery.
+"""
+import logging
+import random
+from datetime import timedelta
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.db import GridworkSession
+from core.events.models import (DEAD, DONE, ERROR_MAX_LENGTH, PENDING, EventDeadLetter, EventDelivery,
+                                EventProcessed)
+from core.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+DELIVERY, PROCESSED, DEAD_LETTER = EventDelivery.__table__, EventProcessed.__table__, EventDeadLetter.__table__
+BACKOFF_CAP_SECONDS = 600
+JITTER = 0.2  # up to +20 %, so deliveries that failed together do not retry in lockstep
+
+
+def _param(name, column):
+    return bindparam(name, type_=column.type)
+
+
+_OURS = (DELIVERY.c.id == _param("b_id", DELIVERY.c.id), DELIVERY.c.status == PENDING,
+         DELIVERY.c.lease_owner == _param("b_owner", DELIVERY.c.lease_owner))
+RENEW = update(DELIVERY).where(*_OURS).values(lease_until=_param("b_until", DELIVERY.c.lease_until))
+IS_PROCESSED = select(PROCESSED.c.event_id).where(PROCESSED.c.event_id == _param("b_event", PROCESSED.c.event_id),
+                                                  PROCESSED.c.handler == _param("b_handler", PROCESSED.c.handler))
+MARK_PROCESSED = insert(PROCESSED)
+FINISH = (update(DELIVERY).where(DELIVERY.c.id == _param("b_id", DELIVERY.c.id))
+          .values(status=_param("b_status", DELIVERY.c.status), finished_at=_param("b_at", DELIVERY.c.finished_at),
+                  lease_owner=None, lease_until=None))
+RETRY = update(DELIVERY).where(*_OURS).values(
+    last_error=_param("b_error", DELIVERY.c.last_error), lease_owner=None, lease_until=None,
+    next_attempt_at=_param("b_retry_at", DELIVERY.c.next_attempt_at))
+BURY = update(DELIVERY).where(*_OURS).values(
+    status=DEAD, last_error=_param("b_error", DELIVERY.c.last_error), lease_owner=None, lease_until=None,
+    finished_at=_param("b_at", DELIVERY.c.finished_at))
+ADD_DEAD_LETTER = insert(DEAD_LETTER)
+
+
+def backoff_seconds(attempts, base, cap=BACKOFF_CAP_SECONDS):
+    """base · 2^(attempts-1), at most ``cap``, plus jitter."""
+    delay = min(cap, base * 2 ** max(0, attempts - 1))
+    return delay * (1 + random.random() * JITTER)
+
+
+def describe_error(error):
+    return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+
+
+class Outcomes:
+    """Records what became of a delivery, each in its own short transaction."""
+
+    def __init__(self, engine, owner, settings):
+        self.engine = engine
+        self.owner = owner
+        self.settings = settings
+
+    def still_ours(self, connection, claim):
+        """Renew the lease, proving it is still ours. As the transaction's first write it
+        also takes the row (PostgreSQL) or the database (SQLite) lock before any read."""
+        until = utcnow() + timedelta(seconds=self.settings.lease_seconds)
+        return connection.execute(RENEW, {"b_id": claim.id, "b_owner": self.owner, "b_until": until}).rowcount == 1
+
+    @staticmethod
+    def already_processed(connection, claim):
+        return connection.execute(IS_PROCESSED, {"b_event": claim.event_id, "b_handler": claim.handler}).first()
+
+    @staticmethod
+    def mark_processed(connection, claim):
+        connection.execute(MARK_PROCESSED, {"event_id": claim.event_id, "handler": claim.handler,
+                                            "processed_at": utcnow()})
+
+    @staticmethod
+    def mark_finished(connection, claim, status=DONE):
+        connection.execute(FINISH, {"b_id": claim.id, "b_status": status, "b_at": utcnow()})
+
+    def finish(self, claim, status):
+        with self.engine.begin() as connection:
+            self.mark_finished(connection, claim, status)
+        return status
+
+    def processed_elsewhere(self, claim):
+        with self.engine.connect() as connection:
+            return self.already_processed(connection, claim) is not None
+
+    def fail(self, claim, message, bury=False):
+        """Schedule a retry with backoff or, after the last attempt, move to the dead letters."""
+        now = utcnow()
+        ours = {"b_id": claim.id, "b_owner": self.owner, "b_error": message}
+        with self.engine.begin() as connection:
+            if bury or claim.attempts >= self.settings.max_attempts:
+                if connection.execute(BURY, {**ours, "b_at": now}).rowcount:
+                    connection.execute(ADD_DEAD_LETTER, {
+                        "delivery_id": claim.id, "event_id": claim.event_id, "handler": claim.handler,
+                        "attempts": claim.attempts, "last_error": message, "died_at": now, "replayed_by": ""})
+                return DEAD
+            delay = backoff_seconds(claim.attempts, self.settings.backoff_base)
+            connection.execute(RETRY, {**ours, "b_retry_at": now + timedelta(seconds=delay)})
+        return "failed"
+
+
+def run_guarded(outcomes, claim, event, handler):
+    """Handler effects, processed marker and "done" commit together, or not at all."""
+    with GridworkSession(outcomes.engine, expire_on_commit=False) as session:
+        try:
+            connection = session.connection()
+            if not outcomes.still_ours(connection, claim):
+                session.rollback()
+                return "lost"
+            if outcomes.already_processed(connection, claim):
+                outcomes.mark_finished(connection, claim)
+                session.commit()
+                return "duplicate"
+            handler.handler(event, session)
+            session.flush()
+            outcomes.mark_processed(connection, claim)
+            outcomes.mark_finished(connection, claim)
+            session.commit()
+            return DONE
+        except Exception as error:
+            session.rollback()
+            if isinstance(error, IntegrityError) and outcomes.processed_elsewhere(claim):
+                return outcomes.finish(claim, DONE)  # another worker committed it first
+            log.warning("event handler %s failed on %s", claim.handler, claim.event_id, exc_info=True)
+            return outcomes.fail(claim, describe_error(error))
+
+
+def run_unguarded(outcomes, claim, event, handler):
+    """EVENTS_IDEMPOTENT=False (the crash test's control only): the effect commits on its
+    own and "done" follows in a second transaction, so a kill between the two duplicates."""
+    with GridworkSession(outcomes.engine, expire_on_commit=False) as session:
+        try:
+            if not outcomes.still_ours(session.connection(), claim):
+                session.rollback()
+                return "lost"
+            handler.handler(event, session)
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            log.warning("event handler %s failed on %s", claim.handler, claim.event_id, exc_info=True)
+            return outcomes.fail(claim, describe_error(error))
+    return outcomes.finish(claim, DONE)

@@ -1,0 +1,75 @@
+"""``/api/v1/plugins``: what is installed and loaded, and where each plugin is switched on."""
+from flask import current_app, request
+from flask_login import current_user
+
+from core.api import ApiError, api_blueprint, api_route, json_body, not_found
+from core.db import get_session
+from core.permissions.access import can, deny, login_required, scope_for
+from core.plugin_system import service
+from core.plugin_system.enablement import effective_state
+from core.plugin_system.listing import node_in_scope, plugin_json
+
+bp = api_blueprint("core_plugins_api", __name__)
+STATE_BODY = {"type": "object", "additionalProperties": False, "required": ["state"],
+              "properties": {"state": {"enum": list(service.CHOICES)}}}
+
+
+def _host():
+    return current_app.extensions["gridwork.plugins"]
+
+
+def _require_plugin_viewer():
+    if not (scope_for(current_user, "core.plugin_manage") or scope_for(current_user, "core.plugin_enable")):
+        deny("core.plugin_enable")
+
+
+@api_route(bp, "/plugins", summary="已安装的功能模块及其加载情况", tags=["plugins"])
+@login_required
+def list_plugins():
+    _require_plugin_viewer()
+    org_path = request.args.get("org_path") or current_user.org_path
+    db = get_session()
+    items = [plugin_json(db, plugin, org_path) for plugin in _host().plugins.values()]
+    return {"items": items, "total": len(items), "org_path": org_path}
+
+
+@api_route(bp, "/plugins/<name>", summary="一个功能模块", tags=["plugins"])
+@login_required
+def get_plugin(name):
+    _require_plugin_viewer()
+    plugin = _host().plugins.get(name)
+    if plugin is None:
+        raise not_found()
+    db = get_session()
+    scope = scope_for(current_user, "core.plugin_enable")
+    settings = [{"org_path": path, "state": state} for path, state in service.settings_of(db, name) if scope.covers(path)]
+    return {**plugin_json(db, plugin, current_user.org_path), "settings": settings}
+
+
+@api_route(bp, "/plugins/<name>/nodes/<node_id>", summary="功能模块在某组织节点的状态", tags=["plugins"])
+@login_required
+def get_node_state(name, node_id):
+    _require_plugin_viewer()
+    db = get_session()
+    node = node_in_scope(db, node_id, scope_for(current_user, "core.plugin_enable"))
+    settings = dict(service.settings_of(db, name))
+    return {"plugin": name, "org_path": node.path, "setting": settings.get(node.path, "inherit"),
+            "state": effective_state(list(settings.items()), node.path)}
+
+
+@api_route(bp, "/plugins/<name>/nodes/<node_id>", methods=["PUT"], summary="在组织节点启用/停用/禁止功能模块",
+           body=STATE_BODY, tags=["plugins"])
+@login_required
+def put_node_state(name, node_id):
+    db = get_session()
+    # Scope before body: a foreign node is a 404 whatever was sent.
+    node = node_in_scope(db, node_id, scope_for(current_user, "core.plugin_enable"))
+    state = json_body(STATE_BODY)["state"]
+    if state == "forbidden" and not can(current_user, "core.plugin_forbid", node.path):
+        deny("core.plugin_forbid")
+    try:
+        change = service.set_state(db, _host(), name, node.path, state, actor=current_user.username)
+    except service.EnablementError as error:
+        raise ApiError(error.status, str(error), pointer=error.pointer)
+    db.commit()
+    return {"plugin": name, "org_path": node.path, "old_state": change.old_state, "state": change.new_state}

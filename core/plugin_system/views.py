@@ -1,0 +1,50 @@
+"""The plugins page (功能模块): what is installed, what failed to load, and where each is on."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from core.db import get_session
+from core.orgs.models import OrgNode
+from core.permissions.access import can, deny, login_required, scope_for
+from core.permissions.scope import scope_of_model
+from core.plugin_system import service
+from core.plugin_system.listing import node_in_scope, plugin_json
+
+bp = Blueprint("core_plugins", __name__)
+
+
+@bp.route("/plugins")
+@login_required
+def index():
+    scope = scope_for(current_user, "core.plugin_enable")
+    if not scope and not scope_for(current_user, "core.plugin_manage"):
+        deny("core.plugin_enable")
+    db = get_session()
+    nodes = db.exec(scope_of_model(select(OrgNode), scope, OrgNode).order_by(OrgNode.path).limit(1000)).all()
+    chosen = request.args.get("node") or (nodes[0].id if nodes else "")
+    chosen_node = next((n for n in nodes if n.id == chosen), None)
+    path = chosen_node.path if chosen_node else current_user.org_path
+    plugins = [plugin_json(db, p, path) for p in current_app.extensions["gridwork.plugins"].plugins.values()]
+    return render_template("core/plugins/index.html", plugins=plugins, nodes=nodes, chosen=chosen_node,
+                           may_forbid=bool(chosen_node and can(current_user, "core.plugin_forbid", chosen_node.path)))
+
+
+@bp.route("/plugins/<name>/state", methods=["POST"])
+@login_required
+def set_state(name):
+    db = get_session()
+    node = node_in_scope(db, request.form.get("node_id", ""), scope_for(current_user, "core.plugin_enable"))
+    state = request.form.get("state", "")
+    if state == "forbidden" and not can(current_user, "core.plugin_forbid", node.path):
+        deny("core.plugin_forbid")
+    try:
+        change = service.set_state(db, current_app.extensions["gridwork.plugins"], name, node.path, state,
+                                   actor=current_user.username)
+        db.commit()
+        flash(_("“%(name)s”在%(node)s：%(old)s → %(new)s", name=name, node=node.name,
+                old=_(change.old_state), new=_(change.new_state)))
+    except service.EnablementError as error:
+        db.rollback()
+        flash(_("未能完成：%(reason)s", reason=str(error)), "error")
+    return redirect(url_for("core_plugins.index", node=node.id))

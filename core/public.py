@@ -1,0 +1,29 @@
+"""The public face of the core: the only module a plugin imports.
+
+Everything a plugin needs — hook markers, permission checks, data scope, events, the
+database session, API helpers, audit — is re-exported here, so the core can reorganise
+its insides without breaking plugins. An import-linter contract keeps plugins to it.
+"""
+from flask_login import current_user as current_actor
+
+from core.api.errors import ApiError, not_found
+from core.api.routing import api_blueprint, api_route, json_body
+from core.audit.chain import record as audit
+from core.db import get_session, session_scope
+from core.events.publish import publish
+from core.events.types import Event, EventHandler, EventType
+from core.hookspecs import hookimpl
+from core.permissions.access import can, login_required, require, scope_for
+from core.permissions.catalogue import Permission
+from core.permissions.scope import DataScope, scope_of_model, scoped
+from core.plugin_system.blocks import BlockType
+from core.plugin_system.services import call_service
+from core.timeutil import isoformat, utcnow
+from core.ui.nav import NavEntry
+
+__all__ = [
+    "ApiError", "BlockType", "DataScope", "Event", "EventHandler", "EventType", "NavEntry", "Permission",
+    "api_blueprint", "api_route", "audit", "call_service", "can", "current_actor", "get_session", "hookimpl",
+    "isoformat", "json_body", "login_required", "not_found", "publish", "require", "scope_for", "scope_of_model",
+    "scoped", "session_scope", "utcnow",
+]
