@@ -73,3 +73,14 @@ def put_node_state(name, node_id):
         raise ApiError(error.status, str(error), pointer=error.pointer)
     db.commit()
     return {"plugin": name, "org_path": node.path, "old_state": change.old_state, "state": change.new_state}
+
+
+@api_route(bp, "/plugins/usage/<node_id>", summary="各功能模块在某组织节点的使用数据", tags=["plugins"])
+@login_required
+def usage(node_id):
+    from core.permissions.access import policy_engine
+    from core.plugin_system.usage import usage_figures
+
+    _require_plugin_viewer()
+    node = node_in_scope(get_session(), node_id, scope_for(current_user, "core.plugin_enable"))
+    return {"org_path": node.path, "figures": usage_figures(current_app, policy_engine(), node.path)}
