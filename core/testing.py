@@ -88,7 +88,33 @@ def _null_pool():
 def _migrate_all(url):
     from core.migrate import upgrade
 
-    upgrade(url)
+    upgrade(url, installed_plugin_migrations())
+
+
+def installed_plugin_migrations():
+    """Migration folders of every discoverable plugin, so a plugin's tests find its tables.
+
+    Read from the manifests, without building an app (``gridwork db upgrade`` does the same
+    for the plugins an app loads). A plugin whose manifest does not read is left out: the
+    app then reports its load error.
+    """
+    import importlib.util
+
+    from core.plugin_system.discovery import discover
+    from core.plugin_system.manifest import ManifestError, read_manifest
+    from core.plugin_system.setup import core_version
+
+    folders = []
+    for candidate in discover({}):
+        try:
+            spec = importlib.util.find_spec(candidate.module)
+            manifest = read_manifest(Path(spec.origin).parent, candidate.name, core_version())
+        except (ImportError, ValueError, AttributeError, TypeError, ManifestError):
+            continue
+        folder = manifest.migrations_folder()
+        if folder is not None and folder.is_dir():
+            folders.append(folder)
+    return folders
 
 
 @pytest.fixture(scope="session")
@@ -303,3 +329,90 @@ def live_server(app):
     yield server
     server.shutdown()
     thread.join(5)
+
+
+# ---------------------------------------------------------------- plugins under test
+
+
+@pytest.fixture
+def with_plugins(test_config, monkeypatch):
+    """``with_plugins(*specs, enabled_at=(), search_path=None, **config)`` → a new app that
+    loads these plugins and has them switched on where the test says.
+
+    - ``specs``: ``"name=module.path.hooks"`` for a plugin not installed as a distribution
+      (added to ``EXTRA_PLUGINS``), or a bare ``"name"`` for one installed through the
+      ``gridwork.plugins`` entry point (then only enabled).
+    - ``enabled_at``: an org path or a list of them; every named plugin is enabled there
+      through the same service the plugins page uses (audited, actor ``"test"``). A named
+      plugin that failed to load makes the call raise with its load error.
+    - ``search_path``: a folder (or a list of them) put on ``sys.path`` for this test only;
+      modules imported from it are forgotten afterwards, so each test imports its plugins
+      afresh and two tests may use different plugins of one name.
+    - other keywords are configuration (``PLUGINS_AUTOLOAD=False``, ``PLUGINS_ALLOW=[…]``, …).
+
+    The app shares the database of the ``app`` fixture (same ``database_url``: users from
+    ``make_user`` and the ``org_tree`` nodes are there), and its default role packages carry
+    the permissions the plugins' manifests give them. Call it as often as you like::
+
+        def test_my_page_for_one_community(with_plugins, org_tree, make_user):
+            app = with_plugins("my_plugin", enabled_at="c1/s1/m1")
+            client = GridworkClient(app.test_client())
+            client.login(make_user("community_admin", "c1/s1/m1").username)
+            assert client.get("/my_plugin/").status_code == 200
+    """
+    from core.db import engine_of
+
+    built, folders = [], []
+
+    def build(*specs, enabled_at=(), search_path=None, **config):
+        for folder in [search_path] if isinstance(search_path, (str, Path)) else list(search_path or ()):
+            monkeypatch.syspath_prepend(str(folder))
+            folders.append(Path(folder).resolve())
+        names = [spec.partition("=")[0].strip() for spec in specs]
+        extra = [*(spec for spec in specs if "=" in spec), *config.pop("EXTRA_PLUGINS", [])]
+        app = _app_with_plugins({**test_config, **config, "EXTRA_PLUGINS": extra})
+        built.append(app)
+        paths = [enabled_at] if isinstance(enabled_at, str) else list(enabled_at)
+        _enable_plugins(app, names, paths)
+        return app
+
+    yield build
+    for app in built:
+        engine_of(app).dispose()
+    _forget_modules_under(folders)
+
+
+def _app_with_plugins(config):
+    from core.app import create_app
+    from core.bootstrap import ensure_default_packages
+    from core.db import session_scope
+    from core.plugin_system.defaults import manifest_default_permissions
+
+    app = create_app(config)
+    with app.app_context(), session_scope(app) as db:
+        ensure_default_packages(db, manifest_default_permissions(app.extensions["gridwork.plugins"]))
+    return app
+
+
+def _enable_plugins(app, names, paths):
+    from core.db import session_scope
+    from core.plugin_system.service import set_state
+
+    host = app.extensions["gridwork.plugins"]
+    for name in names:
+        if paths and host.get(name) is None:
+            plugin = host.plugins.get(name)
+            raise RuntimeError(f"插件 {name} 未加载：{plugin.error if plugin else '没有找到'}")
+        for path in paths:
+            with app.app_context(), session_scope(app) as db:
+                set_state(db, host, name, path, "enabled", actor="test")
+
+
+def _forget_modules_under(folders):
+    """Drop modules imported from the test's plugin folders, so the next test imports its own."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and any(Path(file).resolve().is_relative_to(folder) for folder in folders):
+            del sys.modules[name]

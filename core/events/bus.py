@@ -6,6 +6,7 @@ import os
 import threading
 
 from core.api.validation import compiled
+from core.events.schema_check import compile_check
 from core.events.types import EventHandler, EventType, check_name
 
 EXTENSION = "gridwork.events"
@@ -20,6 +21,7 @@ class EventBus:
         self.app = app
         self.types = {}  # name -> EventType
         self.validators = {}  # name -> compiled JSON Schema validator
+        self.quick_checks = {}  # name -> fast yes/no check, or None (schema_check.py)
         self.handlers = {}  # handler name -> EventHandler
         self.subscribers = {}  # event type -> (handler name, ...)
         self._wake = threading.Event()
@@ -41,6 +43,7 @@ class EventBus:
             raise ValueError(f"事件类型“{event_type.name}”的数据结构（JSON Schema）必须是对象。")
         # Compiled now, once: building a validator costs far more than using one.
         self.validators[event_type.name] = compiled(event_type.schema)
+        self.quick_checks[event_type.name] = compile_check(event_type.schema)
         self.types[event_type.name] = event_type
 
     def register_handler(self, handler):

@@ -48,7 +48,7 @@ def publish(session, event_type, payload, *, org_path, actor=""):
         raise ValueError(f"未声明的事件类型：{event_type}")
     if not is_valid_path(org_path):
         raise ValueError(f"事件“{event_type}”的组织路径无效：{org_path!r}")
-    _check_payload(event_type, validator, payload)
+    _check_payload(event_type, validator, bus.quick_checks[event_type], payload)
     event_id = new_event_id()
     now = utcnow()
     outbox = _outbox_of(session, bus)
@@ -59,13 +59,14 @@ def publish(session, event_type, payload, *, org_path, actor=""):
     return event_id
 
 
-def _check_payload(event_type, validator, payload):
+def _check_payload(event_type, validator, quick_check, payload):
     if not isinstance(payload, dict):
         raise ApiError(422, f"事件“{event_type}”的数据必须是对象。", pointer="/")
-    first = next(validator.iter_errors(payload), None)
-    if first is None:
+    if quick_check is not None and quick_check(payload):
         return
     errors = sorted(validator.iter_errors(payload), key=lambda error: list(error.absolute_path))
+    if not errors:
+        return
     described = [describe(error) for error in errors[:20]]
     raise ApiError(422, f"事件“{event_type}”的数据无效：{described[0]['detail']}", pointer=described[0]["pointer"],
                    errors=described)
@@ -78,13 +79,14 @@ def _as_stored(payload):
 
 
 def _outbox_of(session, bus):
+    outbox = session.info.get(OUTBOX)
+    transaction = session.get_transaction()
+    if outbox is not None and transaction is not None and outbox.transaction is transaction:
+        return outbox
     # Begin the session's transaction now, so the outbox belongs to it and is dropped
     # with it on rollback or close.
     session.connection()
-    transaction = session.get_transaction()
-    outbox = session.info.get(OUTBOX)
-    if outbox is None or outbox.transaction is not transaction:
-        outbox = session.info[OUTBOX] = _Outbox(bus, transaction)
+    outbox = session.info[OUTBOX] = _Outbox(bus, session.get_transaction())
     if not session.info.get(LISTENING):
         sa_event.listen(session, "before_commit", _write_outbox)
         sa_event.listen(session, "after_commit", _wake_dispatcher)

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from core.api import ApiError, api_blueprint, api_route, json_body
 from core.db import get_session
+from core.permissions import grants as grant_rules
 from core.permissions import service
 from core.permissions.access import require
 from core.permissions.ids import PACKAGE_NAME_PATTERN, is_valid_path
@@ -67,7 +68,7 @@ def list_grants():
     limit = _count_arg("limit", 100)
     if not 1 <= limit <= MAX_PAGE:
         raise ApiError(422, f"查询参数 limit 必须在 1 到 {MAX_PAGE} 之间。", pointer="/limit")
-    items, total = service.list_grants(get_session(), current_user, user_id=_count_arg("user_id", None),
+    items, total = grant_rules.list_grants(get_session(), current_user, user_id=_count_arg("user_id", None),
                                        package=_package_arg(), org_path=_path_arg(), limit=limit,
                                        offset=_count_arg("offset", 0))
     return {"items": items, "total": total, "limit": limit}
@@ -76,7 +77,7 @@ def list_grants():
 @api_route(bp, "/grants/<int:grant_id>", summary="查看一条授权", tags=["permissions"])
 @require("core.grant_read")
 def get_grant(grant_id):
-    return service.get_grant(get_session(), current_user, grant_id)
+    return grant_rules.get_grant(get_session(), current_user, grant_id)
 
 
 @api_route(bp, "/grants", methods=["POST"], summary="授予角色包（只能授予自己在该节点持有的全部权限）",
@@ -85,14 +86,14 @@ def get_grant(grant_id):
 @require("core.grant_write")
 def create_grant():
     data = json_body(service.NEW_GRANT)
-    grant, created = _committed(lambda db: service.create_grant(db, current_user, data, _ip()))
+    grant, created = _committed(lambda db: grant_rules.create_grant(db, current_user, data, _ip()))
     return grant, 201 if created else 200
 
 
 @api_route(bp, "/grants/<int:grant_id>", methods=["DELETE"], summary="收回授权（立即生效）", tags=["permissions"])
 @require("core.grant_write")
 def revoke_grant(grant_id):
-    _committed(lambda db: service.revoke_grant(db, current_user, grant_id, _ip()))
+    _committed(lambda db: grant_rules.revoke_grant(db, current_user, grant_id, _ip()))
     return "", 204
 
 

@@ -12,6 +12,7 @@ from core.api.errors import ApiError, audit_refusal
 from core.auth.models import User
 from core.db import get_session
 from core.orgs.models import OrgNode
+from core.permissions import grants as grant_rules
 from core.permissions import service
 from core.permissions.access import require, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN
@@ -115,7 +116,7 @@ def grants():
 def create_grant():
     form = {"user_id": _int_or_text(request.form.get("user_id", "")), "package": request.form.get("package", ""),
             "org_path": request.form.get("org_path", "")}
-    outcome, error = _attempt_with_result(lambda db: service.create_grant(db, current_user, form, _ip()))
+    outcome, error = _attempt_with_result(lambda db: grant_rules.create_grant(db, current_user, form, _ip()))
     if error:
         return _grants_page(form=form, error=error)
     grant, created = outcome
@@ -129,7 +130,7 @@ def create_grant():
 @bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
 @require("core.grant_write")
 def revoke_grant(grant_id):
-    error = _attempt(lambda db: service.revoke_grant(db, current_user, grant_id, _ip()))
+    error = _attempt(lambda db: grant_rules.revoke_grant(db, current_user, grant_id, _ip()))
     if error:
         return _grants_page(error=error)
     flash(_("授权已收回，立即生效。"))
@@ -140,7 +141,7 @@ def _grants_page(form=None, error=None):
     db = get_session()
     package = request.args.get("package", "")
     package = package if PACKAGE_NAME_PATTERN.fullmatch(package) else None
-    items, total = service.list_grants(db, current_user, package=package, limit=GRANTS_PER_PAGE)
+    items, total = grant_rules.list_grants(db, current_user, package=package, limit=GRANTS_PER_PAGE)
     write_scope = scope_for(current_user, "core.grant_write")
     choices = {}
     if write_scope:

@@ -29,3 +29,19 @@ def set_state_command(name, org_path, state):
     except EnablementError as error:
         raise click.ClickException(str(error))
     click.echo(f"{name} 在 {org_path}：{result.old_state} → {result.new_state}")
+
+
+@plugin_cli.command("new")
+@click.argument("name")
+@click.option("--dir", "parent_dir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="在该目录下创建 NAME 文件夹")
+def new_plugin(name, parent_dir):
+    """新建第三方功能模块包 NAME：pyproject、清单、钩子、页面、表单模式、迁移和测试。"""
+    from core.plugin_system.scaffold import ScaffoldError, create_plugin
+
+    try:
+        folder, written = create_plugin(name, parent_dir)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"已创建功能模块 {name}（{len(written)} 个文件）：{folder}")
+    click.echo(f"下一步：cd {folder} && pip install -e . && gridwork db upgrade && pytest")

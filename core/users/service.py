@@ -22,7 +22,8 @@ from core.orgs.models import OrgNode
 from core.permissions.ids import is_valid_path, package_name_of, user_subject
 from core.permissions.models import CasbinRule, RolePackage
 from core.permissions.scope import DataScope, scope_of_model, scoped
-from core.permissions.service import first_missing_permission, permission_label
+from core.permissions.grants import first_missing_permission
+from core.permissions.service import permission_label
 from core.timeutil import isoformat, utcnow
 
 USERNAME_PATTERN = re.compile(r"[a-zA-Z0-9_.-]{3,64}")

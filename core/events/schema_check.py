@@ -1,0 +1,153 @@
+"""A fast yes/no check for the plain subset of JSON Schema that event payloads use.
+
+jsonschema costs about 40 µs for a small payload even with a pre-built validator — more
+than writing the event. This compiles a schema into nested closures once, at registration.
+It only answers "valid?"; a "no" is handed to jsonschema for the Chinese message and
+pointer, and a schema using anything outside the subset gets ``None`` (jsonschema is used
+for it). tests/core/test_events_schema_check.py compares the two on generated payloads.
+
+Semantics follow jsonschema's Draft 2020-12: booleans are not numbers, 1.0 is an integer,
+``pattern`` uses ``re.search``, length keywords count code points.
+"""
+import numbers
+import re
+
+ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default", "examples", "deprecated",
+                         "readOnly", "writeOnly"})
+_TYPES = {
+    "null": lambda x: x is None,
+    "boolean": lambda x: isinstance(x, bool),
+    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
+    "number": lambda x: isinstance(x, numbers.Number) and not isinstance(x, bool),
+    "string": lambda x: isinstance(x, str),
+    "array": lambda x: isinstance(x, list),
+    "object": lambda x: isinstance(x, dict),
+}
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword this checker does not implement."""
+
+
+def compile_check(schema):
+    """A function ``payload -> bool``, or ``None`` when the schema is outside the subset."""
+    try:
+        return _compile(schema)
+    except Unsupported:
+        return None
+
+
+def _compile(schema):
+    if schema is True:
+        return lambda x: True
+    if schema is False:
+        return lambda x: False
+    if not isinstance(schema, dict):
+        raise Unsupported(schema)
+    checks = []
+    for keyword, value in schema.items():
+        if keyword in ANNOTATIONS:
+            continue
+        builder = _BUILDERS.get(keyword)
+        if builder is None:
+            raise Unsupported(keyword)
+        built = builder(value, schema)
+        if built is not None:
+            checks.append(built)
+    if not checks:
+        return lambda x: True
+    if len(checks) == 1:
+        return checks[0]
+    checks = tuple(checks)
+    return lambda x: all(check(x) for check in checks)
+
+
+def _type(value, _schema):
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(name in _TYPES for name in names):
+        raise Unsupported("type")
+    tests = tuple(_TYPES[name] for name in names)
+    return tests[0] if len(tests) == 1 else (lambda x: any(test(x) for test in tests))
+
+
+def _strings_only(values):
+    if not all(isinstance(value, str) for value in values):
+        raise Unsupported("enum of non-strings")  # jsonschema's equality rules (1 vs True vs 1.0)
+    return frozenset(values)
+
+
+def _enum(value, _schema):
+    allowed = _strings_only(value)
+    return lambda x: isinstance(x, str) and x in allowed
+
+
+def _const(value, _schema):
+    allowed = _strings_only([value])
+    return lambda x: isinstance(x, str) and x in allowed
+
+
+def _string_rule(test):
+    return lambda value, _schema: (lambda x: not isinstance(x, str) or test(x, value))
+
+
+def _number_rule(test):
+    def build(value, _schema):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise Unsupported("numeric bound")
+        return lambda x: not _TYPES["number"](x) or test(x, value)
+
+    return build
+
+
+def _array_rule(test):
+    return lambda value, _schema: (lambda x: not isinstance(x, list) or test(x, value))
+
+
+def _pattern(value, _schema):
+    compiled = re.compile(value)
+    return lambda x: not isinstance(x, str) or compiled.search(x) is not None
+
+
+def _required(value, _schema):
+    names = tuple(value)
+    return lambda x: not isinstance(x, dict) or all(name in x for name in names)
+
+
+def _properties(value, _schema):
+    checks = tuple((name, _compile(subschema)) for name, subschema in value.items())
+    return lambda x: not isinstance(x, dict) or all(check(x[name]) for name, check in checks if name in x)
+
+
+def _additional(value, schema):
+    if "patternProperties" in schema:
+        raise Unsupported("patternProperties")
+    known = frozenset(schema.get("properties", {}))
+    check = _compile(value)
+    return lambda x: not isinstance(x, dict) or all(check(x[key]) for key in x if key not in known)
+
+
+def _items(value, schema):
+    if "prefixItems" in schema:
+        raise Unsupported("prefixItems")
+    check = _compile(value)
+    return lambda x: not isinstance(x, list) or all(check(item) for item in x)
+
+
+_BUILDERS = {
+    "type": _type,
+    "enum": _enum,
+    "const": _const,
+    "minLength": _string_rule(lambda x, n: len(x) >= n),
+    "maxLength": _string_rule(lambda x, n: len(x) <= n),
+    "pattern": _pattern,
+    "minimum": _number_rule(lambda x, n: x >= n),
+    "maximum": _number_rule(lambda x, n: x <= n),
+    "exclusiveMinimum": _number_rule(lambda x, n: x > n),
+    "exclusiveMaximum": _number_rule(lambda x, n: x < n),
+    "minItems": _array_rule(lambda x, n: len(x) >= n),
+    "maxItems": _array_rule(lambda x, n: len(x) <= n),
+    "required": _required,
+    "properties": _properties,
+    "additionalProperties": _additional,
+    "items": _items,
+}

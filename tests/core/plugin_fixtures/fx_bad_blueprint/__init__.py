@@ -1,0 +1,1 @@
+"""Its blueprint is not named after it."""

@@ -1,0 +1,1 @@
+"""Also records lifecycle calls: it must hear only of its own changes."""

@@ -1,0 +1,1 @@
+"""Adds `gridwork fx_cli hello`."""

@@ -1,0 +1,1 @@
+"""Its hook returns a permission named by config FX_DUP_PERMISSION."""

@@ -1,0 +1,1 @@
+"""Declares events: one in the manifest (schema file), one through the hook."""

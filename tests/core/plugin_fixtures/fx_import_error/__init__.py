@@ -1,0 +1,1 @@
+"""hooks.py imports a module that does not exist."""

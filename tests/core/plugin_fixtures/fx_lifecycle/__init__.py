@@ -1,0 +1,1 @@
+"""Records gridwork_lifecycle_changed calls."""

@@ -1,0 +1,16 @@
+"""Remembers every lifecycle notification and the setting a fresh session saw then
+(proof the change had committed)."""
+from sqlalchemy import text
+
+from core.public import hookimpl, session_scope
+
+CALLS = []
+
+
+@hookimpl
+def gridwork_lifecycle_changed(plugin, org_path, old_state, new_state):
+    with session_scope() as db:
+        committed = db.execute(text("SELECT state FROM core_plugin_setting WHERE plugin = :plugin AND org_path = :path"),
+                               {"plugin": plugin, "path": org_path}).scalar()
+    CALLS.append({"plugin": plugin, "org_path": org_path, "old_state": old_state, "new_state": new_state,
+                  "committed_setting": committed})

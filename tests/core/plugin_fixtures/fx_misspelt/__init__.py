@@ -1,0 +1,1 @@
+"""Implements a hook that does not exist (gridwork_blueprintz)."""

@@ -1,0 +1,1 @@
+"""Owns a table of notes; nothing in the core may touch it."""

@@ -1,0 +1,1 @@
+"""Depends on a plugin that is not installed."""

@@ -1,0 +1,36 @@
+"""A page, a JSON API and a menu entry, all behind ``fx_pages.view``."""
+from flask import Blueprint
+
+from core.public import NavEntry, api_blueprint, api_route, hookimpl, require
+
+
+def _page_blueprint():
+    bp = Blueprint("fx_pages", __name__, url_prefix="/fx_pages")
+
+    @bp.route("/")
+    @require("fx_pages.view")
+    def index():
+        return "<h1>测试页面</h1>"
+
+    return bp
+
+
+def _api_blueprint():
+    bp = api_blueprint("fx_pages_api", __name__)
+
+    @api_route(bp, "/fx_pages/hello", summary="测试接口", tags=["fx_pages"])
+    @require("fx_pages.view")
+    def hello():
+        return {"greeting": "你好"}
+
+    return bp
+
+
+@hookimpl
+def gridwork_blueprints():
+    return [_page_blueprint(), _api_blueprint()]
+
+
+@hookimpl
+def gridwork_nav_entries():
+    return [NavEntry("fx_pages.index", "测试页面", "fx_pages.view", 70)]

@@ -1,0 +1,1 @@
+"""One permission in the manifest, one from the hook."""

@@ -1,0 +1,1 @@
+"""Offers a service other plugins call through the core."""

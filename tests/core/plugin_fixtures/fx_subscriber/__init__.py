@@ -1,0 +1,1 @@
+"""Handles fx_events.noted from another plugin."""
