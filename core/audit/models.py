@@ -1,6 +1,5 @@
 """The append-only, hash-chained audit trail (全程留痕)."""
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel

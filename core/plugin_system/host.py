@@ -14,7 +14,6 @@ from typing import Optional
 import pluggy
 
 from core import hookspecs
-from core.plugin_system.discovery import Candidate
 from core.plugin_system.manifest import ManifestError, read_manifest
 
 CORE_PLUGIN = "core"
