@@ -122,15 +122,21 @@ def register_cli(app):
 
 
 class _LazyPolicyEngine:
-    """Builds the policy engine on first use: the CLI must run ``db upgrade`` on an empty
-    database before anything can read the policy tables."""
+    """Builds the policy engine on first use — the CLI must run ``db upgrade`` on an empty
+    database before anything can read the policy tables — then puts the real engine in its
+    place, so later lookups pay nothing for the indirection."""
 
     def __init__(self, app, factory):
         self._app = app
         self._factory = factory
         self._engine = None
+        self._lock = __import__("threading").Lock()
 
     def __getattr__(self, name):
-        if self._engine is None:
-            self._engine = self._factory(db.engine_of(self._app), self._app.config["POLICY_CHECK_INTERVAL"])
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._factory(db.engine_of(self._app), self._app.config["POLICY_CHECK_INTERVAL"])
+                from core.permissions.access import EXTENSION
+
+                self._app.extensions[EXTENSION] = self._engine
         return getattr(self._engine, name)

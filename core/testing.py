@@ -352,7 +352,9 @@ def with_plugins(test_config, monkeypatch):
 
     The app shares the database of the ``app`` fixture (same ``database_url``: users from
     ``make_user`` and the ``org_tree`` nodes are there), and its default role packages carry
-    the permissions the plugins' manifests give them. Call it as often as you like::
+    the permissions the plugins' manifests give them. It checks the policy version on every
+    decision (``POLICY_CHECK_INTERVAL=0``), so grants made through the ``app`` fixture count
+    at once. Call it as often as you like::
 
         def test_my_page_for_one_community(with_plugins, org_tree, make_user):
             app = with_plugins("my_plugin", enabled_at="c1/s1/m1")
@@ -370,7 +372,8 @@ def with_plugins(test_config, monkeypatch):
             folders.append(Path(folder).resolve())
         names = [spec.partition("=")[0].strip() for spec in specs]
         extra = [*(spec for spec in specs if "=" in spec), *config.pop("EXTRA_PLUGINS", [])]
-        app = _app_with_plugins({**test_config, **config, "EXTRA_PLUGINS": extra})
+        # Interval 0: grants made through the ``app`` fixture (make_user) count at once here too.
+        app = _app_with_plugins({**test_config, "POLICY_CHECK_INTERVAL": 0, **config, "EXTRA_PLUGINS": extra})
         built.append(app)
         paths = [enabled_at] if isinstance(enabled_at, str) else list(enabled_at)
         _enable_plugins(app, names, paths)

@@ -58,8 +58,18 @@ def _compile(schema):
         return lambda x: True
     if len(checks) == 1:
         return checks[0]
-    checks = tuple(checks)
-    return lambda x: all(check(x) for check in checks)
+    return _all_of(tuple(checks))
+
+
+def _all_of(checks):
+    # Plain loops: a generator inside all() costs more than the checks themselves.
+    def check_all(x):
+        for check in checks:
+            if not check(x):
+                return False
+        return True
+
+    return check_all
 
 
 def _type(value, _schema):
@@ -115,7 +125,15 @@ def _required(value, _schema):
 
 def _properties(value, _schema):
     checks = tuple((name, _compile(subschema)) for name, subschema in value.items())
-    return lambda x: not isinstance(x, dict) or all(check(x[name]) for name, check in checks if name in x)
+
+    def check_properties(x):
+        if isinstance(x, dict):
+            for name, check in checks:
+                if name in x and not check(x[name]):
+                    return False
+        return True
+
+    return check_properties
 
 
 def _additional(value, schema):

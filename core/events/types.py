@@ -60,8 +60,11 @@ def check_name(kind, name, plugin):
 def new_event_id():
     """A UUIDv7 as 32 hex digits: unguessable, and ordered by time so new rows land at the
     end of the primary-key index instead of scattering across it."""
-    value = (int(time.time() * 1000) & ((1 << 48) - 1)) << 80
-    value |= int.from_bytes(os.urandom(10), "big") & ((1 << 80) - 1)
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
-    return f"{value:032x}"
+    random_bits = int.from_bytes(os.urandom(10), "big")
+    high = (time.time_ns() // 1_000_000 & _MILLIS_MASK) << 16 | 0x7000 | random_bits >> 68  # version 7
+    low = 0x8000_0000_0000_0000 | random_bits & _LOW_MASK  # RFC 4122 variant
+    return f"{high:016x}{low:016x}"
+
+
+_MILLIS_MASK = (1 << 48) - 1
+_LOW_MASK = (1 << 62) - 1

@@ -103,7 +103,10 @@ def create_org():
 @api_route(bp, "/orgs/<node_id>", summary="查看组织节点", tags=TAGS)
 @require(READ)
 def get_org(node_id):
-    return node_json(_run(find_node, scope_for(current_user, READ), node_id))
+    try:  # a read: nothing to commit
+        return node_json(find_node(get_session(), scope_for(current_user, READ), node_id))
+    except OrgError as error:
+        raise ApiError(error.status, error.message, pointer=error.pointer)
 
 
 @api_route(bp, "/orgs/<node_id>", methods=["PATCH"], summary="修改组织节点名称", body=RENAME, tags=TAGS)

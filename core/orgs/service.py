@@ -72,10 +72,14 @@ def find_node(db, scope, node_id, pointer=None, lock=False):
     second, read the path it left (PostgreSQL; SQLite serialises writers anyway)."""
     if not is_node_id(node_id):
         raise OrgError(404, NOT_FOUND, pointer)
+    if not lock:  # the hot read path: a primary-key get, then the same scope test in Python
+        node = db.get(OrgNode, node_id, execution_options={"gridwork_unscoped": "scope checked on the next line"})
+        if node is None or not scope.covers(node.path):
+            raise OrgError(404, NOT_FOUND, pointer)
+        return node
     statement = scope_of_model(select(OrgNode).where(OrgNode.id == node_id), scope, OrgNode)
-    if lock:  # populate_existing: a copy already in the session must not hide the locked row
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    node = db.exec(statement).first()
+    # populate_existing: a copy already in the session must not hide the locked row
+    node = db.exec(statement.with_for_update().execution_options(populate_existing=True)).first()
     if node is None:
         raise OrgError(404, NOT_FOUND, pointer)
     return node

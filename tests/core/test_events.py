@@ -4,67 +4,14 @@ dead letters until an operator replays them."""
 import time
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
+from events_support import (NOTED, SCHEMA, bus, dispatch, effect_count, publish_one, rows, scalar,  # noqa: F401
+                            subscribe, test_config, writes_effect)
+from sqlalchemy import text
 
 from core.api import ApiError
 from core.db import engine_of, session_scope
-from core.events import EventHandler, EventType, bus_of, init_app, publish, register_event_type, register_handler
-from core.events.bus import EXTENSION
+from core.events import EventType, bus_of, publish, register_event_type
 from core.events.dispatch import Dispatcher, backoff_seconds
-
-NOTED = "core.resident_noted"
-SCHEMA = {"type": "object", "properties": {"name": {"type": "string", "minLength": 1}}, "required": ["name"],
-          "additionalProperties": False}
-effects = Table("test_event_effect", MetaData(), Column("id", Integer, primary_key=True),
-                Column("event_id", String(32)), Column("handler", String(100)))
-
-
-@pytest.fixture
-def test_config(test_config):
-    return {**test_config, "EVENTS_BACKOFF_BASE": 0.01, "EVENTS_MAX_ATTEMPTS": 3}
-
-
-@pytest.fixture(autouse=True)
-def bus(app):
-    """The app's bus (wired by create_app, or here until it is), a declared event type and
-    a table handlers write their effects to."""
-    bus = app.extensions.get(EXTENSION) or init_app(app)
-    if "core_events" not in app.blueprints:
-        from core.events.views import bp
-
-        app.register_blueprint(bp)
-    register_event_type(app, EventType(NOTED, SCHEMA, "core"))
-    effects.create(engine_of(app))
-    yield bus
-    bus.stop()
-
-
-def writes_effect(event, session):
-    session.execute(insert(effects).values(event_id=event.id, handler="core.write_effect"))
-
-
-def subscribe(app, name="core.write_effect", handler=writes_effect, plugin="core", event_type=NOTED):
-    register_handler(app, EventHandler(event_type, name, handler, plugin))
-
-
-def publish_one(app, org_path="c1/s1/m1", payload=None):
-    with app.app_context(), session_scope(app) as db:
-        return publish(db, NOTED, payload or {"name": "张三"}, org_path=org_path, actor="tester")
-
-
-def dispatch(app):
-    with app.app_context():
-        return Dispatcher(app).drain()
-
-
-def scalar(app, sql, **params):
-    with engine_of(app).connect() as conn:
-        return conn.execute(text(sql), params).scalar()
-
-
-def effect_count(app):
-    with engine_of(app).connect() as conn:
-        return conn.execute(select(func.count()).select_from(effects)).scalar()
 
 
 def test_an_event_published_in_a_rolled_back_transaction_never_exists(app):
@@ -80,13 +27,19 @@ def test_an_event_published_in_a_rolled_back_transaction_never_exists(app):
 def test_a_committed_event_has_one_delivery_per_subscriber_and_a_time_ordered_id(app):
     import uuid
 
+    received = []
     subscribe(app)
-    subscribe(app, "core.second_look", lambda event, session: None)
+    subscribe(app, "core.second_look", lambda event, session: received.append(event))
     event_id = publish_one(app)
     assert uuid.UUID(event_id).version == 7
     assert scalar(app, "SELECT type FROM core_event WHERE id = :id", id=event_id) == NOTED
     assert scalar(app, "SELECT count(*) FROM core_event_delivery WHERE event_id = :id AND status = 'pending'",
                   id=event_id) == 2
+    dispatch(app)
+    [event] = received
+    assert (event.id, event.type, event.payload, event.org_path, event.actor) == \
+        (event_id, NOTED, {"name": "张三"}, "c1/s1/m1", "tester")
+    assert event.occurred_at.tzinfo is not None
 
 
 def test_an_undeclared_type_or_invalid_payload_is_refused_and_nothing_is_stored(app):
@@ -183,6 +136,22 @@ def test_backoff_doubles_from_the_base_up_to_ten_minutes_plus_jitter():
     assert 600 <= backoff_seconds(30, 1.0) <= 720
 
 
+def test_a_handler_may_publish_a_follow_up_event_in_its_own_transaction(app):
+    register_event_type(app, EventType("core.follow_up_noted", {"type": "object"}, "core"))
+
+    def follow_up(event, session):
+        publish(session, "core.follow_up_noted", {"after": event.id}, org_path=event.org_path, actor="handler")
+
+    subscribe(app, "core.follow_up", follow_up)
+    subscribe(app, "core.write_effect", writes_effect, event_type="core.follow_up_noted")
+    first = publish_one(app)
+    dispatch(app)
+    assert scalar(app, "SELECT count(*) FROM core_event WHERE type = 'core.follow_up_noted'") == 1
+    assert rows(app, "SELECT status FROM core_event_delivery") == [("done",), ("done",)]
+    assert effect_count(app) == 1
+    assert scalar(app, "SELECT payload FROM core_event WHERE type = 'core.follow_up_noted'").count(first) == 1
+
+
 def test_a_failing_subscriber_does_not_stop_another_subscriber_or_the_publisher(app):
     def always_fails(event, session):
         raise ValueError("坏的订阅者")
@@ -193,7 +162,7 @@ def test_a_failing_subscriber_does_not_stop_another_subscriber_or_the_publisher(
     dispatch(app)
     assert scalar(app, "SELECT count(*) FROM core_event WHERE id = :id", id=event_id) == 1
     assert effect_count(app) == 1
-    states = dict(engine_of(app).connect().execute(text("SELECT handler, status FROM core_event_delivery")).all())
+    states = dict(rows(app, "SELECT handler, status FROM core_event_delivery"))
     assert states == {"core.write_effect": "done", "core.broken": "pending"}
     assert "坏的订阅者" in scalar(app, "SELECT last_error FROM core_event_delivery WHERE handler = 'core.broken'")
 
@@ -208,9 +177,8 @@ def test_a_handler_of_a_plugin_switched_off_at_the_events_node_is_skipped(app, m
         publish(db, "demo.thing_seen", {}, org_path="c1/s2/m2")
     dispatch(app)
     assert effect_count(app) == 1
-    rows = engine_of(app).connect().execute(text(
-        "SELECT e.org_path, d.status FROM core_event_delivery d JOIN core_event e ON e.id = d.event_id")).all()
-    assert dict(rows) == {"c1/s1/m1": "done", "c1/s2/m2": "skipped"}
+    states = rows(app, "SELECT e.org_path, d.status FROM core_event_delivery d JOIN core_event e ON e.id = d.event_id")
+    assert dict(states) == {"c1/s1/m1": "done", "c1/s2/m2": "skipped"}
 
 
 def test_the_embedded_dispatcher_delivers_an_event_published_by_a_request(app, client):
@@ -245,43 +213,3 @@ def test_gridwork_worker_once_delivers_what_is_due(app):
     result = app.test_cli_runner().invoke(worker_command, ["--once", "--batch", "1"])
     assert "已处理 2 个投递" in result.output, result.output
     assert effect_count(app) == 2
-
-
-# ---------------------------------------------------------------- the admin page and API
-
-def bury(app, org_path):
-    """A dead letter at ``org_path`` (its handler failed every attempt)."""
-    event_id = publish_one(app, org_path)
-    with engine_of(app).begin() as conn:
-        conn.execute(text("UPDATE core_event_delivery SET status = 'dead', attempts = 3 WHERE event_id = :id"),
-                     {"id": event_id})
-        delivery_id = conn.execute(text("SELECT id FROM core_event_delivery WHERE event_id = :id"),
-                                   {"id": event_id}).scalar()
-        conn.execute(text("INSERT INTO core_event_dead_letter (delivery_id, event_id, handler, attempts, last_error, "
-                          "died_at, replayed_by) VALUES (:d, :e, 'core.write_effect', 3, 'RuntimeError: 坏了', "
-                          "CURRENT_TIMESTAMP, '')"), {"d": delivery_id, "e": event_id})
-    return delivery_id
-
-
-def test_an_operator_sees_and_replays_dead_letters_of_their_own_subtree_only(app, client, login_as, org_tree):
-    subscribe(app)
-    own, foreign = bury(app, "c1/s1/m1"), bury(app, "c1/s2/m2")
-    login_as("plugin_developer", "c1/s1")
-    html = client.get("/events").get_data(as_text=True)
-    assert "事件总线" in html and "c1/s1/m1" in html and "c1/s2/m2" not in html
-    status = client.get("/api/v1/events/status").get_json()
-    assert status["dead"] == 1 and [item["org_path"] for item in status["dead_letters"]] == ["c1/s1/m1"]
-
-    assert client.post("/events/replay", data={"delivery_id": foreign}).status_code == 404
-    assert client.post("/events/replay", data={"delivery_id": own}, csrf=False).status_code == 403
-    assert client.post("/events/replay", data={}).status_code == 422
-    assert client.post("/events/replay", data={"delivery_id": own}).status_code == 302
-    assert scalar(app, "SELECT status FROM core_event_delivery WHERE id = :id", id=own) == "pending"
-    assert scalar(app, "SELECT status FROM core_event_delivery WHERE id = :id", id=foreign) == "dead"
-    assert scalar(app, "SELECT actor FROM core_audit_entry WHERE action = 'core.event_replayed'").startswith("plugin")
-
-
-def test_the_event_bus_page_needs_the_plugin_management_permission(client, login_as, org_tree):
-    login_as("community_admin", "c1/s1/m1")
-    assert client.get("/events").status_code == 403
-    assert client.get("/api/v1/events/status").status_code == 403

@@ -1,0 +1,205 @@
+"""The plugin contract, checked: every hook is documented (docstring and guide) and tested,
+every manifest validates and follows the one-name rule, and plugins import only
+``core.public`` from the core and never each other."""
+import ast
+import inspect
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from core import hookspecs
+from core.plugin_system.manifest import read_manifest
+from core.plugin_system.setup import core_version
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILTINS = ROOT / "plugins"
+FIXTURES = Path(__file__).resolve().parent / "plugin_fixtures"
+GUIDE = ROOT / "docs" / "plugins.md"
+
+
+# ---------------------------------------------------------------- hooks: documented and tested
+
+
+@pytest.mark.parametrize("hook", hookspecs.HOOK_NAMES)
+def test_every_hook_documents_each_parameter_and_its_return(hook):
+    spec = getattr(hookspecs, hook)
+    doc = inspect.getdoc(spec) or ""
+    assert doc, f"{hook} has no docstring"
+    assert ":return:" in doc, f"{hook}: docstring lacks :return:"
+    for parameter in inspect.signature(spec).parameters.values():
+        assert f":param {parameter.name}:" in doc, f"{hook}: docstring lacks :param {parameter.name}:"
+        assert parameter.default is inspect.Parameter.empty, f"{hook}: {parameter.name} must not have a default"
+
+
+def guide_sections_missing(guide_text):
+    return [hook for hook in hookspecs.HOOK_NAMES if not re.search(rf"^### {hook}\b", guide_text, re.MULTILINE)]
+
+
+def test_every_hook_has_a_section_in_the_plugin_guide():
+    assert GUIDE.is_file(), "docs/plugins.md (the plugin guide) is missing"
+    assert guide_sections_missing(GUIDE.read_text(encoding="utf-8")) == []
+
+
+def test_the_guide_check_would_catch_a_missing_section():
+    guide = "\n".join(f"### {hook}\n\ntext\n" for hook in hookspecs.HOOK_NAMES[1:])
+    guide += f"\n### {hookspecs.HOOK_NAMES[0]}_extra\n"  # a longer name does not count
+    assert guide_sections_missing(guide) == [hookspecs.HOOK_NAMES[0]]
+
+
+def hook_tests_missing(test_root):
+    defined = set()
+    for file in Path(test_root).rglob("test_*.py"):
+        defined |= set(re.findall(r"^def test_hook_(\w+)\(", file.read_text(encoding="utf-8"), re.MULTILINE))
+    return [hook for hook in hookspecs.HOOK_NAMES if hook not in defined]
+
+
+def test_every_hook_has_a_test_named_after_it():
+    assert hook_tests_missing(ROOT / "tests") == []
+
+
+def test_the_hook_test_check_would_catch_a_missing_test(tmp_path):
+    names = hookspecs.HOOK_NAMES
+    (tmp_path / "test_some.py").write_text("".join(f"def test_hook_{hook}(app):\n    pass\n" for hook in names[:-1]))
+    assert hook_tests_missing(tmp_path) == [names[-1]]
+
+
+# ---------------------------------------------------------------- manifests and the one-name rule
+
+
+def builtin_plugin_folders():
+    return sorted(file.parent for file in BUILTINS.rglob("manifest.json"))
+
+
+def test_every_manifest_validates_and_follows_the_one_name_rule():
+    """Built-ins (plugins/*/manifest.json, however many there are) and this suite's fixture
+    plugins (all good manifests: their faults are in code) pass the loader's own checks."""
+    folders = [*builtin_plugin_folders(), *sorted(f.parent for f in FIXTURES.glob("*/manifest.json"))]
+    assert len(folders) >= 15, "the fixture plugins were not found"
+    for folder in folders:
+        manifest = read_manifest(folder, folder.name, core_version())
+        assert manifest.name == folder.name
+        assert (folder / "hooks.py").is_file(), f"{folder}: no hooks.py"
+
+
+def test_builtin_entry_points_and_template_folders_carry_the_plugin_name():
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    entry_points = declared.get("entry-points", {}).get("gridwork.plugins", {})
+    for folder in builtin_plugin_folders():
+        name = folder.name
+        assert folder.parent == BUILTINS, f"{folder}: a built-in plugin lives at plugins/<name>/"
+        assert entry_points.get(name) == f"plugins.{name}.hooks", f"pyproject.toml: entry point for {name}"
+        templates = folder / "templates"
+        if templates.is_dir():
+            assert sorted(p.name for p in templates.iterdir()) == [name], f"{templates}: only templates/{name}/"
+    for name, module in entry_points.items():
+        assert (BUILTINS / name / "manifest.json").is_file(), f"entry point {name} = {module} has no plugin folder"
+
+
+# ---------------------------------------------------------------- the walls
+
+
+OUTSIDE = "<outside the plugin>"
+
+
+def import_faults(folder, prefix):
+    """[(file, line, module)] for imports that break the walls in the plugins that live in
+    ``folder/<name>/`` as modules ``<prefix><name>…``: from the core only ``core.public``;
+    nothing from another plugin."""
+    folder = Path(folder)
+    siblings = {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+    faults = []
+    for file in sorted(folder.rglob("*.py")):
+        relative = file.relative_to(folder)
+        own = relative.parts[0] if len(relative.parts) > 1 else None
+        package = (prefix + ".".join(relative.parent.parts)).rstrip(".")
+        for line, module in sorted(imported_modules(file, package)):
+            if not import_allowed(module, own, siblings, prefix):
+                faults.append((relative.as_posix(), line, module))
+    return faults
+
+
+def imported_modules(file, package):
+    """(line, dotted name) of everything ``file`` imports; relative imports resolved."""
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"), filename=str(file))):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, package)
+            yield from ((node.lineno, f"{base}.{alias.name}" if base else alias.name) for alias in node.names)
+
+
+def _absolute(node, package):
+    if not node.level:
+        return node.module
+    parts = package.split(".") if package else []
+    if node.level - 1 >= len(parts):
+        return OUTSIDE
+    base = ".".join(parts[:len(parts) - (node.level - 1)])
+    return f"{base}.{node.module}" if node.module else base
+
+
+def import_allowed(module, own, siblings, prefix):
+    if module.startswith(OUTSIDE):
+        return False
+    if module == "core" or module.startswith("core."):
+        return module == "core.public" or module.startswith("core.public.")
+    if prefix and (module == prefix.rstrip(".") or module.startswith(prefix)):
+        return module.split(".")[1:2] == [own]
+    top = module.split(".")[0]
+    return top not in siblings or top == own
+
+
+def test_builtin_plugins_import_only_core_public_and_never_each_other():
+    assert import_faults(BUILTINS, "plugins.") == []
+
+
+def test_fixture_plugins_keep_to_the_same_walls():
+    assert import_faults(FIXTURES, "") == []
+
+
+def test_the_wall_check_would_catch_every_kind_of_forbidden_import(tmp_path):
+    alpha, beta = tmp_path / "plugins" / "alpha", tmp_path / "plugins" / "beta"
+    for folder in (alpha, beta):
+        folder.mkdir(parents=True)
+        (folder / "__init__.py").write_text("")
+    (alpha / "hooks.py").write_text(
+        "import json\n"
+        "from core.public import hookimpl\n"
+        "from core import public\n"
+        "from . import views\n"
+        "from plugins.alpha.views import page\n"
+        "import core.db\n"                          # line 6
+        "from core.permissions.access import can\n"  # line 7
+        "from core import db\n"                      # line 8
+        "import plugins.beta.hooks\n"                # line 9
+        "from plugins import beta\n"                 # line 10
+        "from ..beta import hooks\n"                 # line 11
+        "import beta\n"                              # line 12
+        "from ... import anything\n"                 # line 13
+        "def later():\n    import core\n"           # line 15
+    )
+    faults = import_faults(tmp_path / "plugins", "plugins.")
+    assert [(line, module) for _file, line, module in faults] == [
+        (6, "core.db"), (7, "core.permissions.access.can"), (8, "core.db"), (9, "plugins.beta.hooks"),
+        (10, "plugins.beta"), (11, "plugins.beta.hooks"), (12, "beta"), (13, f"{OUTSIDE}.anything"),
+        (15, "core")]
+    assert {file for file, _line, _module in faults} == {"alpha/hooks.py"}
+
+
+def hookimpls_with_defaults(folder):
+    """Hook implementations that give a parameter a default (pluggy 1.6 and 1.7 disagree on them)."""
+    found = []
+    for file in sorted(Path(folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("gridwork_") and \
+                    (node.args.defaults or any(d is not None for d in node.args.kw_defaults)):
+                found.append(f"{file.relative_to(folder)}:{node.name}")
+    return found
+
+
+def test_hook_implementations_never_give_parameters_defaults(tmp_path):
+    assert hookimpls_with_defaults(BUILTINS) == [] and hookimpls_with_defaults(FIXTURES) == []
+    (tmp_path / "hooks.py").write_text("def gridwork_usage_figures(org_path='c1'):\n    return {}\n")
+    assert hookimpls_with_defaults(tmp_path) == ["hooks.py:gridwork_usage_figures"]
