@@ -11,8 +11,9 @@ from core.api.validation import validate_or_raise
 API_PREFIX = "/api/v1"
 
 
-def api_blueprint(name, import_name):
-    return Blueprint(name, import_name, url_prefix=API_PREFIX)
+def api_blueprint(name, import_name, url_prefix=""):
+    """A blueprint under ``/api/v1`` (plus ``url_prefix``, e.g. ``"/resident_info"``)."""
+    return Blueprint(name, import_name, url_prefix=API_PREFIX + url_prefix)
 
 
 def api_route(bp, rule, methods=("GET",), summary="", body=None, tags=(), public=False, responses=None):

@@ -245,3 +245,14 @@ def delete_node(db, editor, node_id):
 def audit_change(db, editor, action, node, detail):
     record(db, action, actor=editor.username, target=f"org:{node.id}", org_path=node.path,
            detail=detail, ip=editor.ip)
+
+
+def node_at(db, path):
+    """The org node at ``path``, or None. For plugins checking that a path a user sent is a
+    real node (their scope check says only that it lies inside their subtree)."""
+    from core.permissions.ids import is_valid_path
+
+    if not is_valid_path(path):
+        return None
+    return db.exec(select(OrgNode).where(OrgNode.path == path)
+                   .execution_options(gridwork_unscoped="existence check; callers apply their scope")).first()

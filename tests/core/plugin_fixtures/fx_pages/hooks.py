@@ -32,5 +32,6 @@ def gridwork_blueprints():
 
 
 @hookimpl
-def gridwork_nav_entries():
-    return [NavEntry("fx_pages.index", "测试页面", "fx_pages.view", 70)]
+def gridwork_nav_entries(config):
+    # FX_PAGES_NAV_PERMISSION lets a test see what the menu does with another permission (or None).
+    return [NavEntry("fx_pages.index", "测试页面", config.get("FX_PAGES_NAV_PERMISSION", "fx_pages.view"), 70)]
