@@ -45,25 +45,31 @@ def actor_for_bearer(db, header):
     if parsed is None:
         return None
     token_id, secret = parsed
-    row = db.exec(system_query(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                               .where(ApiToken.id == token_id), "resolve a bearer token")).first()
+    # Plain columns, not ORM objects: this runs on every API request.
+    row = db.execute(system_query(_TOKEN_LOOKUP.where(ApiToken.id == token_id), "resolve a bearer token")).first()
     if row is None:
         return None
-    token, user = row
-    if not hmac.compare_digest(token.secret_hash, _digest(secret)) or token.revoked_at or not user.is_active:
+    if not hmac.compare_digest(row.secret_hash, _digest(secret)) or row.revoked_at or not row.is_active:
         return None
-    _touch(db, token)
-    return Actor.from_user(user, token_id=token.id, token_scopes=tuple(token.scopes))
+    _touch(db, token_id, row.last_used_at)
+    return Actor(id=row.user_id, username=row.username, display_name=row.display_name or row.username,
+                 org_path=row.org_path, token_id=token_id, token_scopes=tuple(row.scopes))
 
 
-def _touch(db, token):
+_TOKEN_LOOKUP = (select(ApiToken.secret_hash, ApiToken.revoked_at, ApiToken.last_used_at, ApiToken.scopes,
+                        User.id.label("user_id"), User.username, User.display_name, User.org_path, User.is_active)
+                 .join(User, User.id == ApiToken.user_id))
+
+
+def _touch(db, token_id, last_used_at):
+    """Record use at most once a minute: a write on every request would cost more than the read."""
     from datetime import timezone
 
+    from sqlalchemy import update
+
     now = utcnow()
-    last = token.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=timezone.utc)
-    if last is None or last + _TOUCH_EVERY < now:
-        token.last_used_at = now
-        db.add(token)
+    if last_used_at is not None and last_used_at.tzinfo is None:
+        last_used_at = last_used_at.replace(tzinfo=timezone.utc)
+    if last_used_at is None or last_used_at + _TOUCH_EVERY < now:
+        db.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.commit()

@@ -31,7 +31,7 @@ RENEW = update(DELIVERY).where(*_OURS).values(lease_until=_param("b_until", DELI
 IS_PROCESSED = select(PROCESSED.c.event_id).where(PROCESSED.c.event_id == _param("b_event", PROCESSED.c.event_id),
                                                   PROCESSED.c.handler == _param("b_handler", PROCESSED.c.handler))
 MARK_PROCESSED = insert(PROCESSED)
-FINISH = (update(DELIVERY).where(DELIVERY.c.id == _param("b_id", DELIVERY.c.id))
+FINISH = (update(DELIVERY).where(DELIVERY.c.id == _param("b_id", DELIVERY.c.id), DELIVERY.c.status == PENDING)
           .values(status=_param("b_status", DELIVERY.c.status), finished_at=_param("b_at", DELIVERY.c.finished_at),
                   lease_owner=None, lease_until=None))
 RETRY = update(DELIVERY).where(*_OURS).values(

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.db import engine_of
 from core.events.bus import EXTENSION
@@ -74,8 +73,8 @@ class Dispatcher:
             while not stop.is_set():
                 try:
                     claimed = self.run_once(stop)
-                except (OperationalError, ProgrammingError) as error:  # database away or not migrated yet
-                    log.warning("event dispatcher: %s", error.__class__.__name__, exc_info=True)
+                except Exception:  # database away, not migrated yet, or a bug: keep the loop alive
+                    log.exception("event dispatcher %s: delivery round failed", self.owner)
                     claimed = 0
                     stop.wait(max(1.0, self.settings.poll_interval))
                 if claimed < self.settings.batch_size:

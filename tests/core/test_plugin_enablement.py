@@ -233,6 +233,15 @@ def test_the_menu_entry_shows_only_where_the_plugin_is_on(plugged, sign_in):
     assert 'href="/fx_pages/"' not in sign_in(app, "m12").get("/").get_data(as_text=True)
 
 
+@pytest.mark.xfail(strict=True, reason="BUG: ui/nav.visible_entries only checks scope_for(entry.permission); a "
+                   "plugin's entry naming no permission (None) or a core one (core.org_read) shows where the plugin "
+                   "is off (its page then answers 404), and contributions._check_names accepts such entries")
+@pytest.mark.parametrize("permission", [None, "core.org_read"])
+def test_a_menu_entry_without_the_plugins_own_permission_still_hides_where_it_is_off(permission, plugged, sign_in):
+    app = plugged("fx_pages", enabled_at=M1, FX_PAGES_NAV_PERMISSION=permission)
+    assert 'href="/fx_pages/"' not in sign_in(app, "m12").get("/").get_data(as_text=True)
+
+
 def test_plugin_permissions_hold_only_where_the_plugin_is_on(plugged, people):
     from core.permissions.access import can, scope_for
 
@@ -305,8 +314,3 @@ def test_the_plugins_page_confirms_a_change_in_chinese(plugged, sign_in):
     assert "未启用 → 已启用" in page and "disabled → enabled" not in page
 
 
-
-@pytest.mark.parametrize("permission", [None, "core.org_read"])
-def test_probe_nav(permission, plugged, sign_in):
-    app = plugged("fx_pages", enabled_at=M1, FX_PAGES_NAV_PERMISSION=permission)
-    print("PROBE", permission, app.extensions["gridwork.plugins"].get("fx_pages"), 'href="/fx_pages/"' in sign_in(app, "m12").get("/").get_data(as_text=True))
