@@ -113,7 +113,8 @@ def test_hook_gridwork_event_handlers(plugged, org_tree):
     with app.app_context():
         Dispatcher(app).drain()
     assert module_of(app, "fx_subscriber").HANDLED == [(here, "fx_events.noted", f"{M1}/g1", {"text": "这里"})]
-    statuses = dict(rows(app, "SELECT event_id, status FROM core_event_delivery WHERE handler = 'fx_subscriber.remember'"))
+    statuses = dict(rows(app, "SELECT event_id, status FROM core_event_delivery WHERE handler = :handler",
+                         handler="fx_subscriber.remember"))
     assert statuses == {here: "done", there: "skipped"}
 
 

@@ -164,8 +164,8 @@ def test_an_unknown_plugin_or_state_is_refused_and_nothing_stored(plugged, sign_
 
 
 @pytest.mark.xfail(strict=True, reason="BUG: api.list_plugins takes ?org_path= as given — neither checked against "
-                   "the caller's core.plugin_enable scope nor validated — so a community admin reads plugin states at "
-                   "any node (GET …/nodes/<id> answers 404 outside the scope)")
+                   "the caller's core.plugin_enable scope nor validated — so a community admin reads plugin states "
+                   "at any node (GET …/nodes/<id> answers 404 outside the scope)")
 def test_the_plugin_list_answers_only_for_nodes_in_my_scope(plugged, sign_in):
     community = sign_in(plugged("fx_pages", enabled_at="c1/s2"), "m1")
     assert community.get("/api/v1/plugins?org_path=c1/s2/m2").status_code == 404
@@ -206,7 +206,7 @@ def county_name(app):
     return rows(app, "SELECT username FROM core_user WHERE org_path = 'c1'")[0][0]
 
 
-def test_the_command_line_switches_a_plugin_and_audits_it(plugged, people):
+def test_the_command_line_switches_a_plugin_and_audits_it(plugged):
     app = plugged("fx_pages")
     result = app.test_cli_runner().invoke(args=["plugin", "set-state", "fx_pages", M1, "enabled"])
     assert result.exit_code == 0, result.output
@@ -237,7 +237,7 @@ def test_the_menu_entry_shows_only_where_the_plugin_is_on(plugged, sign_in):
                    "plugin's entry naming no permission (None) or a core one (core.org_read) shows where the plugin "
                    "is off (its page then answers 404), and contributions._check_names accepts such entries")
 @pytest.mark.parametrize("permission", [None, "core.org_read"])
-def test_a_menu_entry_without_the_plugins_own_permission_still_hides_where_it_is_off(permission, plugged, sign_in):
+def test_a_menu_entry_without_the_plugins_own_permission_hides_where_it_is_off(permission, plugged, sign_in):
     app = plugged("fx_pages", enabled_at=M1, FX_PAGES_NAV_PERMISSION=permission)
     assert 'href="/fx_pages/"' not in sign_in(app, "m12").get("/").get_data(as_text=True)
 

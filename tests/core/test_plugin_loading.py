@@ -94,7 +94,8 @@ def _invalid_json(folder):
 BAD_MANIFESTS = {
     "invalid_json": (_invalid_json, "不是有效的 JSON（第 1 行"),
     "missing_title": (lambda folder: _edit(folder, drop="title"), "/title 缺少必填字段 title"),
-    "name_not_folder": (lambda folder: _edit(folder, name="fx_other"), "/name 名称 fx_other 与入口点名称 fx_broken 不一致"),
+    "name_not_entry_point": (lambda folder: _edit(folder, name="fx_other"),
+                             "/name 名称 fx_other 与入口点名称 fx_broken 不一致"),
     "table_without_prefix": (lambda folder: _edit(folder, tables=[{"name": "notes"}]),
                              "/tables/0/name 表名必须以 fx_broken_ 开头"),
     "core_too_new": (lambda folder: _edit(folder, core=">=2.0"), "/core 需要核心版本 >=2.0，当前为 0.1.0"),
@@ -122,7 +123,7 @@ def test_a_bad_manifest_stops_only_its_plugin_and_names_file_and_pointer(fault, 
     assert plugins["fx_pages"]["load_state"] == "loaded"
 
 
-def test_a_manifest_in_a_folder_of_another_name_is_refused(plugged, county_client, tmp_path):
+def test_a_manifest_in_a_folder_of_another_name_is_refused(plugged, tmp_path):
     copy_plugin("fx_minimal", tmp_path, "fx_elsewhere", name="fx_broken")
     app = plugged(search_path=[tmp_path], EXTRA_PLUGINS=["fx_broken=fx_elsewhere.hooks"])
     assert "/name 名称 fx_broken 与所在文件夹 fx_elsewhere 不一致" in error_of(app, "fx_broken")
