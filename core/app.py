@@ -106,7 +106,7 @@ def register_blueprints(app):
 def register_navigation(app):
     from core.plugin_system.setup import contributed
 
-    app.extensions["gridwork.nav"] = tuple(entry for _plugin, entry in contributed(app, "gridwork_nav_entries"))
+    app.extensions["gridwork.nav"] = tuple(contributed(app, "gridwork_nav_entries"))  # (plugin, entry)
 
 
 def register_errors(app):

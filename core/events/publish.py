@@ -137,11 +137,13 @@ def write_rows(connection, events, deliveries):
             connection.execute(INSERT_DELIVERIES, [dict(zip(DELIVERY_KEYS, row)) for row in deliveries])
         return
     # SQLite: straight to the driver's executemany, skipping SQLAlchemy's per-row work —
-    # the row tuples are complete except for the time, converted by the column's own type.
+    # the row tuples are complete except for the time, converted by the column's own type
+    # once per event (its deliveries are due at the same moment).
     stamp = _stamp_converter(dialect)
-    connection.exec_driver_sql(SQLITE_INSERT_EVENTS, [(*row[:5], stamp(row[5])) for row in events])
+    stamps = {row[0]: stamp(row[5]) for row in events}
+    connection.exec_driver_sql(SQLITE_INSERT_EVENTS, [(*row[:5], stamps[row[0]]) for row in events])
     if deliveries:
-        connection.exec_driver_sql(SQLITE_INSERT_DELIVERIES, [(*row[:4], stamp(row[4])) for row in deliveries])
+        connection.exec_driver_sql(SQLITE_INSERT_DELIVERIES, [(*row[:4], stamps[row[0]]) for row in deliveries])
 
 
 def _stamp_converter(dialect):

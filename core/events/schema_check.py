@@ -120,7 +120,15 @@ def _pattern(value, _schema):
 
 def _required(value, _schema):
     names = tuple(value)
-    return lambda x: not isinstance(x, dict) or all(name in x for name in names)
+
+    def check_required(x):
+        if isinstance(x, dict):
+            for name in names:
+                if name not in x:
+                    return False
+        return True
+
+    return check_required
 
 
 def _properties(value, _schema):
@@ -141,7 +149,15 @@ def _additional(value, schema):
         raise Unsupported("patternProperties")
     known = frozenset(schema.get("properties", {}))
     check = _compile(value)
-    return lambda x: not isinstance(x, dict) or all(check(x[key]) for key in x if key not in known)
+
+    def check_additional(x):
+        if isinstance(x, dict):
+            for key in x.keys() - known:
+                if not check(x[key]):
+                    return False
+        return True
+
+    return check_additional
 
 
 def _items(value, schema):

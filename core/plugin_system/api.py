@@ -5,6 +5,7 @@ from flask_login import current_user
 from core.api import ApiError, api_blueprint, api_route, json_body, not_found
 from core.db import get_session
 from core.permissions.access import can, deny, login_required, scope_for
+from core.permissions.ids import is_valid_path
 from core.plugin_system import service
 from core.plugin_system.enablement import effective_state
 from core.plugin_system.listing import node_in_scope, plugin_json
@@ -28,6 +29,9 @@ def _require_plugin_viewer():
 def list_plugins():
     _require_plugin_viewer()
     org_path = request.args.get("org_path") or current_user.org_path
+    viewer = scope_for(current_user, "core.plugin_enable")
+    if not (is_valid_path(org_path) and (viewer.covers(org_path) or org_path == current_user.org_path)):
+        raise not_found()  # the states at nodes outside one's scope are not one's business
     db = get_session()
     items = [plugin_json(db, plugin, org_path) for plugin in _host().plugins.values()]
     return {"items": items, "total": len(items), "org_path": org_path}
@@ -50,6 +54,8 @@ def get_plugin(name):
 @login_required
 def get_node_state(name, node_id):
     _require_plugin_viewer()
+    if name not in _host().plugins:
+        raise not_found()
     db = get_session()
     node = node_in_scope(db, node_id, scope_for(current_user, "core.plugin_enable"))
     settings = dict(service.settings_of(db, name))
@@ -65,7 +71,7 @@ def put_node_state(name, node_id):
     # Scope before body: a foreign node is a 404 whatever was sent.
     node = node_in_scope(db, node_id, scope_for(current_user, "core.plugin_enable"))
     state = json_body(STATE_BODY)["state"]
-    if state == "forbidden" and not can(current_user, "core.plugin_forbid", node.path):
+    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_user, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
     try:
         change = service.set_state(db, _host(), name, node.path, state, actor=current_user.username)

@@ -27,6 +27,9 @@ def collect(host, config):
             found.by_hook.setdefault(hook_name, []).extend((plugin, item) for item in items)
     _add_manifest_permissions(host, found)
     _check_names(host, found)
+    from core.plugin_system.vetting import vet
+
+    vet(host, found)
     return found
 
 
@@ -40,38 +43,28 @@ def _add_manifest_permissions(host, found):
             found.by_hook.setdefault("gridwork_permissions", []).append((plugin.name, permission))
 
 
+# hook → (the item's name, the separator after the plugin name in it)
+_NAMED = {
+    "gridwork_permissions": (lambda item: item.name, "."),
+    "gridwork_services": (lambda item: item[0], "."),
+    "gridwork_blueprints": (lambda item: item.name, "_"),
+    "gridwork_nav_entries": (lambda item: item.endpoint.split(".", 1)[0], "_"),
+    "gridwork_cli_commands": (lambda item: item.name, "-"),
+}
+
+
 def _check_names(host, found):
-    """One name everywhere: each contribution carries its plugin's name; no duplicates."""
-    for hook_name in ("gridwork_permissions", "gridwork_blueprints", "gridwork_services", "gridwork_nav_entries"):
-        seen = {}
+    """One name everywhere: each contribution carries its plugin's name, so no plugin can
+    take a core name (``gridwork db``) or another plugin's; no duplicates."""
+    for hook_name, (name_of, separator) in _NAMED.items():
+        taken = {name_of(item): "core" for plugin, item in found.by_hook.get(hook_name, []) if plugin == "core"}
         for plugin, item in found.by_hook.get(hook_name, []):
             if plugin == "core" or not host.get(plugin):
                 continue
-            key = _key(hook_name, item)
-            if not _owned_by(plugin, key, hook_name):
+            key = name_of(item)
+            if not (key == plugin or key.startswith(plugin + separator)):
                 host.fail(plugin, f"{hook_name} 返回的 {key} 必须以插件名 {plugin} 开头（一个名字用到底）")
-            elif key in seen or key in _core_keys(found, hook_name):
-                host.fail(plugin, f"{hook_name}：名称 {key} 重复（已由 {seen.get(key, 'core')} 使用）")
+            elif key in taken and hook_name != "gridwork_nav_entries":
+                host.fail(plugin, f"{hook_name}：名称 {key} 重复（已由 {taken[key]} 使用）")
             else:
-                seen[key] = plugin
-
-
-def _key(hook_name, item):
-    if hook_name == "gridwork_permissions":
-        return item.name
-    if hook_name == "gridwork_blueprints":
-        return item.name
-    if hook_name == "gridwork_services":
-        return item[0]
-    return item.endpoint
-
-
-def _owned_by(plugin, key, hook_name):
-    separator = "." if hook_name in ("gridwork_permissions", "gridwork_services") else None
-    if separator:
-        return key.startswith(plugin + separator)
-    return key == plugin or key.startswith(plugin + "_") or key.startswith(plugin + ".")
-
-
-def _core_keys(found, hook_name):
-    return {_key(hook_name, item) for plugin, item in found.by_hook.get(hook_name, []) if plugin == "core"}
+                taken[key] = plugin

@@ -26,7 +26,7 @@ class Candidate:
 
 def discover(config):
     allow = _allow_list(config.get("PLUGINS_ALLOW"))
-    autoload = config.get("PLUGINS_AUTOLOAD", True) not in (False, "false", "0", 0)
+    autoload = _switched_on(config.get("PLUGINS_AUTOLOAD", True))
     found = [*_from_entry_points(), *_from_config(config.get("EXTRA_PLUGINS") or [])]
     return [c for c in found if (autoload or c.source != "package") and (allow is None or c.name in allow)]
 
@@ -43,6 +43,13 @@ def _from_config(entries):
     for entry in entries:
         name, _, module = entry.partition("=")
         yield Candidate(name.strip(), module.strip(), "config")
+
+
+def _switched_on(value):
+    """Environment values arrive as text in any spelling: "false", "False", "off", "0", "no"."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "off", "no", "")
+    return bool(value)
 
 
 def _allow_list(value):

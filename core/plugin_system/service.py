@@ -18,6 +18,7 @@ from core.plugin_system.models import PluginSetting
 from core.timeutil import utcnow
 
 CHOICES = ("enabled", "disabled", "forbidden", "inherit")
+STATE_TITLES = {"enabled": "已启用", "disabled": "未启用", "forbidden": "已禁止", "inherit": "跟随上级"}
 
 
 class EnablementError(ValueError):
@@ -32,6 +33,14 @@ class StateChange:
     org_path: str
     old_state: str
     new_state: str
+
+
+def needs_forbid_permission(db, plugin, org_path, state):
+    """Setting "forbidden" — or changing a node that is forbidden — is a forbid-level act:
+    a community admin must not lift the county's forbid on their own node."""
+    if state == "forbidden":
+        return True
+    return dict(settings_of(db, plugin)).get(org_path) == "forbidden"
 
 
 def settings_of(db, plugin):
@@ -56,7 +65,8 @@ def set_state(db, host, plugin, org_path, state, actor):
     publish(db, event_name, {"plugin": plugin, "org_path": org_path, "old_state": old_state,
                              "new_state": new_state, "setting": state}, org_path=org_path, actor=actor)
     change = StateChange(plugin, org_path, old_state, new_state)
-    _announce(db, host, change)
+    if old_state != new_state:  # the hook says the state changed; a no-op setting is not news
+        _announce(db, host, change)
     return change
 
 

@@ -9,7 +9,7 @@ class ServiceUnavailable(LookupError):
     pass
 
 
-def call_service(name, **kwargs):
+def call_service(name, /, **kwargs):
     """Call the service ``<plugin>.<service>``; raises ServiceUnavailable when no loaded
     plugin offers it (e.g. the plugin is not installed)."""
     service = current_app.extensions.get(EXTENSION, {}).get(name)

@@ -36,14 +36,14 @@ def set_state(name):
     db = get_session()
     node = node_in_scope(db, request.form.get("node_id", ""), scope_for(current_user, "core.plugin_enable"))
     state = request.form.get("state", "")
-    if state == "forbidden" and not can(current_user, "core.plugin_forbid", node.path):
+    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_user, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
     try:
         change = service.set_state(db, current_app.extensions["gridwork.plugins"], name, node.path, state,
                                    actor=current_user.username)
         db.commit()
         flash(_("“%(name)s”在%(node)s：%(old)s → %(new)s", name=name, node=node.name,
-                old=_(change.old_state), new=_(change.new_state)))
+                old=_(service.STATE_TITLES[change.old_state]), new=_(service.STATE_TITLES[change.new_state])))
     except service.EnablementError as error:
         db.rollback()
         flash(_("未能完成：%(reason)s", reason=str(error)), "error")

@@ -30,9 +30,22 @@ CORE_NAV = (
 
 
 def visible_entries(app, actor):
-    """The entries ``actor`` may open, in order, as (url, translated title)."""
+    """The entries ``actor`` may open, in order, as (url, translated title). A plugin's entry
+    also needs the plugin switched on somewhere in the actor's grants, whatever permission
+    it names (its pages answer 404 elsewhere)."""
     if not actor.is_authenticated:
         return []
-    entries = sorted(app.extensions.get("gridwork.nav", CORE_NAV), key=lambda e: e.order)
-    return [(url_for(entry.endpoint), _(entry.title)) for entry in entries
-            if entry.endpoint in app.view_functions and (entry.permission is None or scope_for(actor, entry.permission))]
+    owned = sorted(app.extensions.get("gridwork.nav", ()), key=lambda pair: pair[1].order)
+    return [(url_for(entry.endpoint), _(entry.title)) for plugin, entry in owned
+            if entry.endpoint in app.view_functions and _may_open(app, actor, plugin, entry)]
+
+
+def _may_open(app, actor, plugin, entry):
+    if entry.permission is not None and not scope_for(actor, entry.permission):
+        return False
+    if plugin == "core":
+        return True
+    from core.plugin_system.enablement import intersect
+
+    policy = app.extensions["gridwork.policy"]
+    return bool(intersect([path for _, path in policy.grants_of(actor.id)], policy.plugin_terms(plugin)))

@@ -133,10 +133,6 @@ def test_only_holders_of_plugin_forbid_may_forbid(plugged, sign_in):
     assert len(denied) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: service.set_state only refuses 'enabled' when a forbid sits strictly "
-                   "ABOVE the node (p != org_path), and the views check core.plugin_forbid only when the NEW state is "
-                   "'forbidden': a community admin overwrites a county's forbid placed on their own node with "
-                   "enabled/disabled/inherit")
 def test_a_forbid_on_my_own_node_cannot_be_lifted_without_plugin_forbid(plugged, sign_in):
     app = plugged("fx_pages")
     county, community = sign_in(app, "county"), sign_in(app, "m1")
@@ -163,18 +159,12 @@ def test_an_unknown_plugin_or_state_is_refused_and_nothing_stored(plugged, sign_
     assert rows(app, "SELECT count(*) FROM core_plugin_setting") == [(0,)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: api.list_plugins takes ?org_path= as given — neither checked against "
-                   "the caller's core.plugin_enable scope nor validated — so a community admin reads plugin states "
-                   "at any node (GET …/nodes/<id> answers 404 outside the scope)")
 def test_the_plugin_list_answers_only_for_nodes_in_my_scope(plugged, sign_in):
     community = sign_in(plugged("fx_pages", enabled_at="c1/s2"), "m1")
     assert community.get("/api/v1/plugins?org_path=c1/s2/m2").status_code == 404
     assert community.get("/api/v1/plugins?org_path=../x").status_code in (404, 422)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: api.get_node_state never checks that the plugin exists, so "
-                   "GET /api/v1/plugins/<unknown>/nodes/<id> answers 200 'disabled' instead of 404 "
-                   "(GET /api/v1/plugins/<unknown> and PUT …/nodes/<id> both answer 404)")
 def test_the_state_of_an_unknown_plugin_is_not_found(plugged, sign_in):
     county = sign_in(plugged("fx_pages"), "county")
     assert county.get("/api/v1/plugins/fx_nowhere/nodes/m1").status_code == 404
@@ -233,9 +223,6 @@ def test_the_menu_entry_shows_only_where_the_plugin_is_on(plugged, sign_in):
     assert 'href="/fx_pages/"' not in sign_in(app, "m12").get("/").get_data(as_text=True)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ui/nav.visible_entries only checks scope_for(entry.permission); a "
-                   "plugin's entry naming no permission (None) or a core one (core.org_read) shows where the plugin "
-                   "is off (its page then answers 404), and contributions._check_names accepts such entries")
 @pytest.mark.parametrize("permission", [None, "core.org_read"])
 def test_a_menu_entry_without_the_plugins_own_permission_hides_where_it_is_off(permission, plugged, sign_in):
     app = plugged("fx_pages", enabled_at=M1, FX_PAGES_NAV_PERMISSION=permission)
@@ -304,9 +291,6 @@ def test_the_plugins_page_speaks_chinese_and_its_enable_button_works(plugged, si
     assert state_at(community, "m1") == "enabled"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: plugin_system/views.set_state flashes _(change.old_state) → "
-                   "_(change.new_state), i.e. gettext of the English keys 'disabled'/'enabled', which have no "
-                   "Chinese source string: the page says “disabled → enabled”")
 def test_the_plugins_page_confirms_a_change_in_chinese(plugged, sign_in):
     community = sign_in(plugged("fx_pages"), "m1")
     community.post("/plugins/fx_pages/state", data={"node_id": "m1", "state": "enabled"})
