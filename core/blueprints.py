@@ -6,6 +6,7 @@ def core_blueprints():
     from core.audit.views import bp as audit
     from core.auth.api import bp as auth_api
     from core.auth.views import bp as auth_pages
+    from core.events.views import bp as events_pages
     from core.orgs.api import bp as orgs_api
     from core.orgs.views import bp as orgs_pages
     from core.permissions.api import bp as permissions_api
@@ -17,4 +18,4 @@ def core_blueprints():
     from core.users.views import bp as users_pages
 
     return [meta_api, auth_api, auth_pages, ui_pages, orgs_api, orgs_pages, users_api, users_pages,
-            permissions_api, permissions_pages, audit, plugins_api, plugins_pages]
+            permissions_api, permissions_pages, audit, plugins_api, plugins_pages, events_pages]

@@ -18,9 +18,10 @@ def core_commands():
     """The core's commands, contributed through the ``gridwork_cli_commands`` hook."""
     from core.audit.cli import audit_cli
     from core.demo import demo_command
+    from core.events.cli import events_cli, worker_command
     from core.plugin_system.cli import plugin_cli
 
-    return [db_cli, token_cli, audit_cli, create_admin, demo_command, plugin_cli]
+    return [db_cli, token_cli, audit_cli, create_admin, demo_command, plugin_cli, events_cli, worker_command]
 
 
 @db_cli.command("upgrade")

@@ -23,11 +23,7 @@ def test_config(test_config):
 @pytest.fixture(autouse=True)
 def bus(app):
     """The app's bus, the declared event type and the effects table."""
-    bus = app.extensions.get(EXTENSION) or init_app(app)
-    if "core_events" not in app.blueprints:  # until core.blueprints lists it
-        from core.events.views import bp
-
-        app.register_blueprint(bp)
+    bus = app.extensions[EXTENSION]
     register_event_type(app, EventType(NOTED, SCHEMA, "core"))
     effects.create(engine_of(app))
     yield bus
