@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
 
 from core.db import engine_of, session_scope
-from core.events import EventHandler, EventType, init_app, publish, register_event_type, register_handler
+from core.events import EventHandler, EventType, publish, register_event_type, register_handler
 from core.events.bus import EXTENSION
 from core.events.dispatch import Dispatcher
 
