@@ -37,7 +37,7 @@ def test_tokens_page_creates_and_revokes_a_token_through_fetch_with_csrf(page, l
     expect(page.locator("#token-list tbody tr", has_text="对接系统")).to_contain_text("已收回")
 
 
-def test_a_county_admin_composes_a_role_package_in_the_browser(page, live_server, make_user):
+def test_a_county_admin_composes_a_role_package_in_the_browser(page, live_server, make_user, org_tree):
     sign_in(page, live_server, make_user("county_admin", "c1").username)
     page.goto(f"{live_server.url}/packages")
     form = page.locator("form", has=page.locator("input[name=name]")).first
@@ -68,3 +68,82 @@ def test_the_shell_is_usable_on_a_phone(browser, live_server, make_user):
 def test_english_is_available(page, live_server):
     page.goto(f"{live_server.url}/login?lang=en")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+FIXTURES = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "core" / "plugin_fixtures")
+
+
+@pytest.fixture
+def plugin_server(with_plugins, org_tree):
+    """A live server of an app with the fx_pages plugin loaded (not yet enabled anywhere)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app = with_plugins("fx_pages=fx_pages.hooks", search_path=FIXTURES)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server, app
+    server.shutdown()
+
+
+def test_a_community_admin_switches_a_plugin_on_for_their_community(page, plugin_server):
+    from core.db import session_scope
+    from core.permissions.store import grant_package
+    from core.auth.models import User
+    from core.auth.passwords import hash_password
+
+    server, app = plugin_server
+    with app.app_context(), session_scope(app) as db:
+        user = User(username="m1_admin", display_name="社区管理员", org_path="c1/s1/m1",
+                    password_hash=hash_password(TEST_PASSWORD))
+        db.add(user)
+        db.flush()
+        grant_package(db, user.id, "community_admin", "c1/s1/m1")
+    sign_in(page, server, "m1_admin")
+    page.goto(f"{server.url}/plugins")
+    row = page.locator("#plugin-list tr[data-plugin=fx_pages]")
+    expect(row.locator(".state")).to_have_text("未启用")
+    row.get_by_role("button", name="启用").click()
+    expect(page.locator(".flash")).to_contain_text("未启用 → 已启用")
+    expect(page.locator("#plugin-list tr[data-plugin=fx_pages] .state")).to_have_text("已启用")
+    expect(page.locator("nav#nav").get_by_role("link", name="测试页面")).to_be_visible()
+    expect(row.get_by_role("button", name="禁止")).to_have_count(0)  # forbidding is the county's call
+
+
+@pytest.fixture
+def dead_letter_app(app):
+    """The app with one event whose only handler always fails: after one attempt it is dead."""
+    from core.db import session_scope
+    from core.events import EventHandler, EventType, publish, register_event_type, register_handler
+    from core.events.dispatch import Dispatcher
+
+    app.config.update(EVENTS_MAX_ATTEMPTS=1, EVENTS_BACKOFF_BASE=0.01)
+    register_event_type(app, EventType("core.visit_noted", {"type": "object"}, "core"))
+
+    def always_fails(event, session):
+        raise RuntimeError("上游系统不可用")
+
+    register_handler(app, EventHandler("core.visit_noted", "core.forward_visit", always_fails, "core"))
+    with app.app_context():
+        with session_scope(app) as db:
+            publish(db, "core.visit_noted", {}, org_path="c1/s1/m1", actor="tester")
+        Dispatcher(app).drain()
+    return app
+
+
+def test_an_operator_replays_a_dead_letter_from_the_events_page(page, live_server, make_user, dead_letter_app, org_tree):
+    from sqlalchemy import text
+
+    from core.db import engine_of
+
+    sign_in(page, live_server, make_user("county_admin", "c1").username)
+    page.goto(f"{live_server.url}/events")
+    dead_row = page.locator("tr", has_text="core.forward_visit").last
+    expect(dead_row).to_contain_text("上游系统不可用")
+    dead_row.get_by_role("button", name="重新投递").click()
+    expect(page.locator(".flash")).to_be_visible()
+    with engine_of(dead_letter_app).connect() as conn:
+        status = conn.execute(text("SELECT status FROM core_event_delivery")).scalar_one()
+    assert status == "pending"  # queued again for the dispatchers
