@@ -83,4 +83,7 @@ def demo_command(port, password, no_serve):
     # Plain http on loopback: a Secure cookie would never come back from the browser.
     current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     click.echo(f"请在浏览器中打开 http://127.0.0.1:{port}/login")
-    current_app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+    # Not app.run(): Flask ignores it inside a CLI command.
+    from werkzeug.serving import run_simple
+
+    run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True, use_reloader=False)
