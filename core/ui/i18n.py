@@ -1,13 +1,15 @@
 """Simplified Chinese first; English through Flask-Babel when the user picks it (``?lang=en``)."""
 from pathlib import Path
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def select_locale():
+    if not has_request_context():  # CLI, workers, scripts: messages in Chinese
+        return "zh_Hans_CN"
     chosen = request.args.get("lang")
     if chosen in ("zh_Hans_CN", "en"):
         session["lang"] = chosen

@@ -110,3 +110,11 @@ def test_every_403_is_in_the_audit_trail(app, client, login_as):
     with engine_of(app).connect() as conn:
         denials = conn.execute(text("SELECT target FROM core_audit_entry WHERE action = 'core.permission_denied'")).all()
     assert any(target == "/api/v1/users" for (target,) in denials)
+
+
+def test_a_not_found_raised_outside_a_request_still_speaks_chinese(app):
+    """Services run in CLI commands and workers too: their errors must not need a request."""
+    from core.api import not_found
+
+    with app.app_context():
+        assert "不存在" in not_found().detail
