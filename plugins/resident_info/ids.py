@@ -24,12 +24,14 @@ Decisions (see the reliability notes §2):
 """
 import re
 from datetime import date
+from operator import mul
 from typing import NamedTuple
 
 ID_LENGTH = 18
 EARLIEST_BIRTH = date(1900, 1, 1)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
+_ZERO_OFFSET = ord("0") * sum(WEIGHTS)
 PROVINCE_CODES = frozenset({
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
@@ -38,8 +40,8 @@ PROVINCE_CODES = frozenset({
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Area code 010/02x (3 digits) or 0[3-9]xx (4 digits), a hyphen, a 7–8 digit local number
-# that does not start with 0 or 1, and an optional extension.
-_LANDLINE = re.compile(r"(0(?:10|2[0-9]|[3-9][0-9]{2}))-([2-9][0-9]{6,7})(?:-([0-9]{1,6}))?")
+# that does not start with 0, and an optional extension.
+_LANDLINE = re.compile(r"(0(?:10|2[0-9]|[3-9][0-9]{2}))-([1-9][0-9]{6,7})(?:-([0-9]{1,6}))?")
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -56,8 +58,9 @@ def normalize_id(raw):
 
 
 def check_character(first17):
-    """The GB 11643 / ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    return CHECK_CHARACTERS[sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS)) % 11]
+    """The GB 11643 / ISO 7064 MOD 11-2 check character of the first 17 (ASCII) digits."""
+    # Σ w·(byte − 48) = Σ w·byte − 48·Σ w: one C-level pass over the bytes, no int() per digit.
+    return CHECK_CHARACTERS[(sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _ZERO_OFFSET) % 11]
 
 
 def id_problem(raw, today=None):
