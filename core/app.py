@@ -3,6 +3,7 @@
 Nothing here lives at module level: every call builds an independent app with its own
 engine, policy engine and configuration, so tests can build as many as they like.
 """
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -130,7 +131,7 @@ class _LazyPolicyEngine:
         self._app = app
         self._factory = factory
         self._engine = None
-        self._lock = __import__("threading").Lock()
+        self._lock = threading.Lock()
 
     def __getattr__(self, name):
         with self._lock:

@@ -1,5 +1,6 @@
 """Schema migrations through Alembic. Nothing migrates implicitly: only ``gridwork db upgrade``
 (and ``gridwork demo``) call ``upgrade``."""
+import os
 from pathlib import Path
 
 from alembic import command
@@ -14,7 +15,7 @@ def alembic_config(database_url, version_locations=()):
     locations = [str(MIGRATIONS / "versions"), *map(str, version_locations)]
     # Alembic splits this option on the separator; os.pathsep keeps paths with spaces intact.
     config.set_main_option("path_separator", "os")
-    config.set_main_option("version_locations", __import__("os").pathsep.join(locations))
+    config.set_main_option("version_locations", os.pathsep.join(locations))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
