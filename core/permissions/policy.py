@@ -13,7 +13,7 @@ import casbin
 from sqlalchemy import text
 from sqlalchemy_adapter import Adapter
 
-from core.permissions.ids import covers, package_name_of, user_subject
+from core.permissions.ids import covers, is_valid_path, package_name_of, user_subject
 from core.permissions.models import CasbinRule
 from core.plugin_system.enablement import ALWAYS_ON, enabled_terms, intersect, term_covers
 
@@ -98,6 +98,8 @@ class PolicyEngine:
         key = (user_id, permission, path)
         decision = decisions.get(key)
         if decision is None:
+            if not is_valid_path(path):  # never cached: garbage must not fill the cache
+                return False
             decision = self._enforce(user_subject(user_id), path, permission) and \
                 self.plugin_enabled(owner_of(permission), path)
             if len(decisions) >= MAX_CACHED_DECISIONS:
