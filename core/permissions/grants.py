@@ -117,8 +117,12 @@ def first_missing_permission(db, actor, package_name, path):
 
     The anti-escalation rule: an admin hands out, takes back — or, through account
     management, takes over — at most what they hold at that node."""
+    from core.permissions.access import _token_allows, policy_engine
+    from core.permissions.ids import covers
+
     for permission in sorted(package_permission_names(db, package_name)):
-        if not can(actor, permission, path):
+        held = policy_engine().scope_paths(actor.id, permission)  # held, whether or not its plugin is on
+        if not (_token_allows(actor, permission) and any(covers(root, path) for root in held)):
             return permission
     return None
 

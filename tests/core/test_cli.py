@@ -20,7 +20,10 @@ def test_db_upgrade_creates_the_schema_on_an_empty_database(tmp_path):
 
     from core.migrate import alembic_config
 
-    heads = set(ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"])).get_heads())
+    from core.plugin_system.migrations import plugin_migration_folders
+
+    folders = plugin_migration_folders(app.extensions["gridwork.plugins"])
+    heads = set(ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"], folders)).get_heads())
     with engine_of(app).connect() as conn:
         assert {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))} == heads
     engine_of(app).dispose()

@@ -32,6 +32,10 @@ GUARDED = {
     "core_api_token": "SELECT t.id, t.user_id, t.revoked_at FROM core_api_token t JOIN core_user u "
                       "ON u.id = t.user_id WHERE u.username IN ('leak_m12', 'leak_m2') ORDER BY t.id",
     "core_role_package": "SELECT name, title_zh, description FROM core_role_package ORDER BY name",
+    "resident_info_resident": "SELECT id, org_path, name, version, merged_into_id FROM resident_info_resident "
+                              "WHERE org_path NOT LIKE 'c1/s1/m1%' ORDER BY id",
+    "resident_info_household": "SELECT id, org_path, head_resident_id FROM resident_info_household "
+                               "WHERE org_path NOT LIKE 'c1/s1/m1%' ORDER BY id",
 }
 
 
@@ -47,6 +51,31 @@ def tenants(app, org_tree, make_user):
             record(db, "core.matrix_marker", actor=f"leak_{community}", target=f"LEAK-{community}", org_path=path)
             found[community] = {"node_id": community, "user_id": user.id, "grant_id": grant.id, "token_id": token.id,
                                 "path": path}
+    for community, ids in resident_records(app, make_user).items():
+        found[community].update(ids)
+    return found
+
+
+def resident_records(app, make_user):
+    """With resident_info loaded: switch it on for the county and give each community a
+    marked resident and household, so its routes are walked with the plugin on."""
+    from core.plugin_system.service import set_state
+    from core.testing import GridworkClient
+
+    host = app.extensions["gridwork.plugins"]
+    if host.get("resident_info") is None:
+        return {community: {"resident_id": 1, "household_id": 1} for community in PATHS}
+    with app.app_context(), session_scope(app) as db:
+        set_state(db, host, "resident_info", "c1", "enabled", actor="test")
+    admin = GridworkClient(app.test_client())
+    admin.login(make_user("county_admin", "c1").username)
+    found = {}
+    for index, (community, path) in enumerate(PATHS.items()):
+        household = admin.post("/api/v1/resident_info/households", json={"org_path": path}).get_json()["id"]
+        resident = admin.post("/api/v1/resident_info/residents", json={
+            "name": f"LEAK-{community}", "gender": "female", "birth_date": f"19{50 + index}-01-01", "org_path": path,
+            "household_id": household}).get_json()["id"]
+        found[community] = {"resident_id": resident, "household_id": household}
     return found
 
 

@@ -1,0 +1,40 @@
+"""What resident_info contributes to Gridwork. Hooks only return data — the core registers
+it, checks names and permissions, and calls per-node hooks only where the plugin is
+enabled. Permissions, event types and block settings schemas come from manifest.json."""
+from datetime import timedelta
+
+from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
+
+from plugins.resident_info import blocks, provided, queries, views_api, views_pages
+from plugins.resident_info.services import PLUGIN, READ, WRITE
+
+
+@hookimpl
+def gridwork_blueprints():
+    return [views_pages.pages, views_api.api]
+
+
+@hookimpl
+def gridwork_nav_entries():
+    return [NavEntry(f"{PLUGIN}.index", "居民信息", READ, 100)]
+
+
+@hookimpl
+def gridwork_blocks():
+    return [BlockType(PLUGIN, "resident_list", blocks.render_resident_list, READ),
+            BlockType(PLUGIN, "registration_form", blocks.render_registration_form, WRITE),
+            BlockType(PLUGIN, "import_panel", blocks.render_import_panel, f"{PLUGIN}.import")]
+
+
+@hookimpl
+def gridwork_services():
+    return {f"{PLUGIN}.get_residents": provided.get_residents,
+            f"{PLUGIN}.find_by_tag_rule": provided.find_by_tag_rule,
+            f"{PLUGIN}.resident_by_id": provided.resident_by_id}
+
+
+@hookimpl
+def gridwork_usage_figures(org_path):
+    db = get_session()
+    return {"residents": queries.count_in(db, org_path),
+            "updated_last_30_days": queries.count_in(db, org_path, since=utcnow() - timedelta(days=30))}
