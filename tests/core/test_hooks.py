@@ -14,14 +14,6 @@ FIXTURES = Path(__file__).parent / "plugin_fixtures"
 M1, M12 = "c1/s1/m1", "c1/s1/m12"
 
 
-@pytest.fixture
-def plugged(with_plugins):
-    """``plugged("fx_pages", …, enabled_at=…)`` → an app with these fixture plugins."""
-
-    def build(*names, **kwargs):
-        return with_plugins(*(f"{name}={name}.hooks" for name in names), search_path=FIXTURES, **kwargs)
-
-    return build
 
 
 @pytest.fixture
