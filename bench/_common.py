@@ -9,7 +9,6 @@ import platform
 import socket
 import statistics
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -47,7 +46,7 @@ def prepare_demo_database(directory, with_token=False):
     from core.app import create_app
     from core.auth.models import User
     from core.auth.tokens import create_token
-    from core.db import UnscopedQueryError, session_scope, system_query
+    from core.db import session_scope, system_query
     from core.demo import seed_demo
     from core.migrate import upgrade
 
@@ -56,39 +55,14 @@ def prepare_demo_database(directory, with_token=False):
     app = create_app(config)
     token = None
     with app.app_context():
-        try:
-            with session_scope(app) as db:
-                seed_demo(db, PASSWORD)
-        except UnscopedQueryError:
-            print("NOTE: core.demo.seed_demo reads OrgNode with an unscoped db.get(); "
-                  "seeding through a bench-only session that marks those reads as system reads")
-            with _seed_session_scope(app) as db:
-                seed_demo(db, PASSWORD)
+        with session_scope(app) as db:
+            seed_demo(db, PASSWORD)
         with session_scope(app) as db:
             user = db.exec(system_query(select(User).where(User.username == DEMO_USER), "bench setup")).one()
             user_id = user.id
             if with_token:
                 _row, token = create_token(db, user, "bench")
     return app, user_id, token
-
-
-@contextmanager
-def _seed_session_scope(app):
-    """session_scope() with a session whose ``get()`` is a declared system read."""
-    from core.db import GridworkSession, engine_of
-
-    class SeedSession(GridworkSession):
-        def get(self, entity, ident, **kwargs):
-            options = {**(kwargs.pop("execution_options", None) or {}), "gridwork_unscoped": "bench seed"}
-            return super().get(entity, ident, execution_options=options, **kwargs)
-
-    with SeedSession(engine_of(app), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 def median(values):
