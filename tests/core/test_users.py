@@ -345,3 +345,18 @@ def test_the_account_api_is_in_the_openapi_document(client):
     assert set(paths["/api/v1/users/{user_id}"]) == {"get", "patch"}
     assert paths["/api/v1/users/{user_id}/password"]["post"]["summary"] == "管理员重置账号密码"
     assert "get" in paths["/api/v1/audit"]
+
+
+def test_a_long_account_list_pages_and_keeps_its_filter(app, client, login_as, org_tree, monkeypatch):
+    from core.users import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    login_as("county_admin", "c1")
+    for number in range(4):
+        client.post("/api/v1/users", json={"username": f"pager_{number}", "display_name": "翻页测试",
+                                            "password": "a-long-enough-passphrase", "org_path": "c1/s1"})
+    first = client.get("/users?q=pager_").get_data(as_text=True)
+    assert "第 1 / 2 页" in first and "下一页" in first and "上一页" not in first
+    assert 'href="/users?page=2&amp;q=pager_"' in first  # the filter survives paging
+    second = client.get("/users?q=pager_&page=2").get_data(as_text=True)
+    assert "第 2 / 2 页" in second and "上一页" in second
