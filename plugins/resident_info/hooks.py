@@ -6,6 +6,8 @@ from datetime import timedelta
 from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
 
 from plugins.resident_info import blocks, provided, queries, views_api, views_pages
+# Imported for their side effect: their routes join the two blueprints above.
+from plugins.resident_info import views_export, views_import  # noqa: F401
 from plugins.resident_info.services import PLUGIN, READ, WRITE
 
 

@@ -112,3 +112,46 @@ class CountyFields(SQLModel, table=True):
     tags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by: str = Field(default="", max_length=100)
+
+
+class ImportJob(SQLModel, table=True):
+    """One import of a CSV or .xlsx file into the subtree at ``org_path``: its settings,
+    progress and counts. The file itself is never stored; the problems found are rows of
+    ``ImportProblem`` (the downloadable report)."""
+
+    __tablename__ = PREFIX + "import_job"
+    __tenant_path_column__ = "org_path"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    org_path: str = Field(max_length=300, index=True)
+    created_by: str = Field(max_length=100)
+    filename: str = Field(default="", max_length=200)
+    file_sha256: str = Field(default="", max_length=64)
+    mode: str = Field(max_length=16)  # "all_or_nothing" | "valid_rows"
+    mapping: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="queued", max_length=16)  # queued | running | done | rejected | failed
+    phase: str = Field(default="", max_length=16)  # reading | checking | writing
+    total_rows: int = 0
+    processed_rows: int = 0
+    imported: int = 0
+    already_registered: int = 0
+    bad_rows: int = 0
+    message: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    finished_at: Optional[datetime] = None
+
+
+class ImportProblem(SQLModel, table=True):
+    """One line of an import's report: the file's line number, the column header, the
+    reason in Chinese. Never the cell's value (it may be an ID number)."""
+
+    __tablename__ = PREFIX + "import_problem"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    job_id: int = Field(sa_column=Column(Integer, ForeignKey(PREFIX + "import_job.id"), nullable=False, index=True))
+    line: int
+    column: str = Field(default="", max_length=100)
+    field: str = Field(default="", max_length=50)
+    reason: str = Field(max_length=300)
+    kind: str = Field(default="error", max_length=16)  # "error" | "skipped" (already registered)

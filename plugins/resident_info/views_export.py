@@ -1,0 +1,2 @@
+"""Exports of filtered resident lists (CSV, .xlsx): routes on the plugin's API and page
+blueprints. (Being written.)"""

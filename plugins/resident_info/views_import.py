@@ -1,0 +1,1 @@
+"""Imports (CSV, .xlsx): routes on the plugin's API and page blueprints. (Being written.)"""
