@@ -20,12 +20,13 @@ from core.permissions.catalogue import Permission
 from core.permissions.scope import DataScope, scope_of_model, scoped
 from core.plugin_system.blocks import BlockType
 from core.orgs.service import node_at as org_node_at
+from core.orgs.service import tree_nodes as org_nodes_in
 from core.plugin_system.services import ServiceUnavailable, call_service
 from core.timeutil import isoformat, utcnow
 from core.ui.nav import NavEntry
 
 __all__ = [
-    "_", "ServiceUnavailable", "org_node_at", "validate", "ApiError", "BlockType", "DataScope", "Event", "EventHandler", "EventType", "NavEntry", "Permission",
+    "_", "ServiceUnavailable", "org_node_at", "org_nodes_in", "validate", "ApiError", "BlockType", "DataScope", "Event", "EventHandler", "EventType", "NavEntry", "Permission",
     "api_blueprint", "api_route", "audit", "call_service", "can", "current_actor", "get_session", "hookimpl",
     "isoformat", "json_body", "login_required", "not_found", "publish", "require", "scope_for", "scope_of_model",
     "scoped", "session_scope", "utcnow",

@@ -105,7 +105,7 @@ def register_resident(db, access, data, today=None):
     _check_unique(db, clean)
     _refuse_health_tags(access, clean["org_path"], [], clean["tags"])
     now = utcnow()
-    resident = Resident(**{key: clean.get(key) for key in _COLUMNS}, created_at=now, updated_at=now)
+    resident = Resident(**{key: clean.get(key) for key in RECORD_COLUMNS}, created_at=now, updated_at=now)
     db.add(resident)
     flush_or_conflict(db)
     sync_tags(db, resident)
@@ -117,7 +117,7 @@ def register_resident(db, access, data, today=None):
     return resident, near_duplicates(db, access.read, resident)
 
 
-_COLUMNS = ("county_path", "org_path", "name", "gender", "birth_date", "id_number", "id_last4", "phone", "building",
+RECORD_COLUMNS = ("county_path", "org_path", "name", "gender", "birth_date", "id_number", "id_last4", "phone", "building",
             "unit", "room", "household_id", "relation_to_head", "registration", "status", "status_date", "tags",
             "notes", "extra")
 
@@ -159,7 +159,7 @@ def _check_version(resident, version):
 
 
 def _apply(db, access, resident, before, clean):
-    for key in _COLUMNS:
+    for key in RECORD_COLUMNS:
         setattr(resident, key, clean.get(key))
     after = snapshot(resident)
     changes = diff(before, after)

@@ -5,17 +5,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from core.public import ApiError, can, current_actor, get_session, not_found, require, scope_of_model
+from core.public import ApiError, can, current_actor, get_session, not_found, require, scope_for, scope_of_model
 
 from plugins.resident_info import fields, forms, queries, services
 from plugins.resident_info.access import current_access
 from plugins.resident_info.merge import merge_residents
 from plugins.resident_info.models import Resident
 from plugins.resident_info.present import history_json, resident_json, snapshot
-from plugins.resident_info.services import PLUGIN, READ, READ_SENSITIVE, WRITE
+from plugins.resident_info.services import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.validation import FIELDS, HEALTH_TAGS, county_of
 
-pages = Blueprint(PLUGIN, __name__, url_prefix=f"/{PLUGIN}", template_folder="templates")
+pages = Blueprint(PLUGIN, __name__, url_prefix=f"/{PLUGIN}", template_folder="templates", static_folder="static")
 PAGE_SIZE = 20
 TITLES = {name: FIELDS[name].get("x-enum-titles", {}) for name in ("gender", "status", "registration",
                                                                   "relation_to_head")}
@@ -47,6 +47,7 @@ def index():
     return _render("index.html", residents=[_shown(row, access) for row in rows], total=total, filters=filters,
                    error=error, page=page, pages=max(1, -(-total // PAGE_SIZE)), tags=tags,
                    sorts=queries.SORT_TITLES, can_write=bool(access.write),
+                   can_import=bool(scope_for(current_actor, IMPORT)),
                    page_args={k: v for k, v in filters.as_args().items() if k not in ("limit", "offset")})
 
 
