@@ -62,9 +62,19 @@ def _check_names(host, found):
             if plugin == "core" or not host.get(plugin):
                 continue
             key = name_of(item)
-            if not (key == plugin or key.startswith(plugin + separator)):
+            if not (key == plugin or key.startswith(plugin + separator) or key in _claimed(host, plugin, hook_name)):
                 host.fail(plugin, f"{hook_name} 返回的 {key} 必须以插件名 {plugin} 开头（一个名字用到底）")
             elif key in taken and hook_name != "gridwork_nav_entries":
                 host.fail(plugin, f"{hook_name}：名称 {key} 重复（已由 {taken[key]} 使用）")
             else:
                 taken[key] = plugin
+
+
+def _claimed(host, plugin, hook_name):
+    """Command names a manifest claims besides the plugin's own (``"cli_commands":
+    ["residents"]``): still one owner per name — a core command or another plugin's
+    claim wins, and the later plugin is refused as for any duplicate."""
+    manifest = host.get(plugin).manifest
+    if hook_name != "gridwork_cli_commands" or manifest is None:
+        return ()
+    return manifest.data.get("cli_commands", ())

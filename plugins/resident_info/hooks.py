@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
 
-from plugins.resident_info import blocks, provided, queries, views_api, views_pages
+from plugins.resident_info import blocks, cli, demo, provided, queries, views_api, views_pages
 # Imported for their side effect: their routes join the two blueprints above.
 from plugins.resident_info import views_export, views_import  # noqa: F401
 from plugins.resident_info.services import PLUGIN, READ, WRITE
@@ -29,6 +29,11 @@ def gridwork_blocks():
 
 
 @hookimpl
+def gridwork_cli_commands():
+    return [cli.residents_cli]
+
+
+@hookimpl
 def gridwork_services():
     return {f"{PLUGIN}.get_residents": provided.get_residents,
             f"{PLUGIN}.find_by_tag_rule": provided.find_by_tag_rule,
@@ -40,3 +45,8 @@ def gridwork_usage_figures(org_path):
     db = get_session()
     return {"residents": queries.count_in(db, org_path),
             "updated_last_30_days": queries.count_in(db, org_path, since=utcnow() - timedelta(days=30))}
+
+
+@hookimpl
+def gridwork_demo_data(session, county_path, org_nodes, folder):
+    return demo.seed_demo_data(session, county_path, org_nodes, folder)

@@ -174,6 +174,23 @@ def test_a_cli_command_not_named_after_its_plugin_is_refused(plugged):
     assert error_of(app, "fx_cli") is not None and "db" in error_of(app, "fx_cli")
 
 
+def test_a_plugin_may_claim_a_command_name_in_its_manifest(plugged, tmp_path):
+    copy_plugin("fx_cli", tmp_path, "fx_claims", cli_commands=["fx-hello"])
+    app = plugged("fx_claims", search_path=[tmp_path], FX_CLI_GROUP="fx-hello")
+    assert error_of(app, "fx_claims") is None
+    result = app.test_cli_runner().invoke(args=["fx-hello", "hello", "张三"])
+    assert (result.exit_code, result.output) == (0, "你好，张三\n")
+
+
+def test_a_claim_cannot_take_a_core_command(plugged, tmp_path):
+    from core.cli import db_cli
+
+    copy_plugin("fx_cli", tmp_path, "fx_greedy", cli_commands=["db"])
+    app = plugged("fx_greedy", search_path=[tmp_path], FX_CLI_GROUP="db")
+    assert app.cli.commands["db"] is db_cli
+    assert "重复" in error_of(app, "fx_greedy")
+
+
 def test_a_plugin_needing_a_missing_plugin_is_refused(plugged):
     app = plugged("fx_orphan", "fx_pages")
     assert error_of(app, "fx_orphan") == "缺少依赖的插件：fx_missing"
