@@ -13,6 +13,7 @@ from core.api.validation import validate_or_raise as validate
 from core.audit.chain import record as audit
 from core.db import get_session, session_scope
 from core.events.publish import publish
+from core.events.schema_check import compile_check as compile_schema_check
 from core.events.types import Event, EventHandler, EventType
 from core.hookspecs import hookimpl
 from core.permissions.access import can, login_required, require, scope_for
@@ -27,7 +28,7 @@ from core.ui.nav import NavEntry
 
 __all__ = [
     "_", "ServiceUnavailable", "org_node_at", "org_nodes_in", "validate", "ApiError", "BlockType", "DataScope", "Event", "EventHandler", "EventType", "NavEntry", "Permission",
-    "api_blueprint", "api_route", "audit", "call_service", "can", "current_actor", "get_session", "hookimpl",
+    "api_blueprint", "compile_schema_check", "api_route", "audit", "call_service", "can", "current_actor", "get_session", "hookimpl",
     "isoformat", "json_body", "login_required", "not_found", "publish", "require", "scope_for", "scope_of_model",
     "scoped", "session_scope", "utcnow",
 ]

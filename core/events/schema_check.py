@@ -2,6 +2,7 @@
 
 jsonschema costs about 40 µs for a small payload even with a pre-built validator — more
 than writing the event. This compiles a schema into nested closures once, at registration.
+Also used by plugins for records (``core.public.compile_schema_check``).
 It only answers "valid?"; a "no" is handed to jsonschema for the Chinese message and
 pointer, and a schema using anything outside the subset gets ``None`` (jsonschema is used
 for it). tests/core/test_events_schema_check.py compares the two on generated payloads.
@@ -46,7 +47,7 @@ def _compile(schema):
         raise Unsupported(schema)
     checks = []
     for keyword, value in schema.items():
-        if keyword in ANNOTATIONS:
+        if keyword in ANNOTATIONS or keyword.startswith("x-"):  # x-…: our UI hints, ignored by validators
             continue
         builder = _BUILDERS.get(keyword)
         if builder is None:
@@ -81,13 +82,15 @@ def _type(value, _schema):
 
 
 def _strings_only(values):
-    if not all(isinstance(value, str) for value in values):
+    if not all(isinstance(value, str) or value is None for value in values):
         raise Unsupported("enum of non-strings")  # jsonschema's equality rules (1 vs True vs 1.0)
     return frozenset(values)
 
 
 def _enum(value, _schema):
     allowed = _strings_only(value)
+    if None in allowed:  # null equals only null: no equality subtleties
+        return lambda x: x is None or (isinstance(x, str) and x in allowed)
     return lambda x: isinstance(x, str) and x in allowed
 
 

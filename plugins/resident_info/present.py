@@ -81,7 +81,8 @@ def history_json(change, *, health_visible):
 
 def first_values(new):
     """The history of a registration: the values it arrived with (empty ones left out)."""
-    return {field: change for field, change in diff({}, new).items() if change["new"] not in (None, "", [], {})}
+    return {field: {"old": None, "new": masked(field, new[field])} for field in RECORD_FIELDS
+            if new.get(field) not in (None, "", [], {})}
 
 
 def diff(old, new):

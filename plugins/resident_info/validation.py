@@ -15,6 +15,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from core.public import compile_schema_check
+
 from plugins.resident_info import ids
 
 SCHEMA_FOLDER = Path(__file__).with_name("schemas")
@@ -80,6 +82,8 @@ def validate_resident(data, extra_schema=None, *, county_tags=(), today=None):
 
 
 def _schema_errors(data):
+    if _quick_check()(data):  # the usual case, ~10× cheaper than asking jsonschema
+        return []
     found = []
     for error in _validator().iter_errors(data):
         path = list(error.absolute_path)
@@ -93,6 +97,13 @@ def _schema_errors(data):
         reason = _REASONS.get(error.validator, "取值无效").format(value=error.validator_value)
         found.append(_error("/" + "/".join(map(str, path)), f"{title_of(field)}：{reason}"))
     return sorted(found, key=lambda error: error["pointer"])
+
+
+@lru_cache(maxsize=1)
+def _quick_check():
+    """A fast yes/no for the record schema; a "no" (or a schema it cannot compile) goes to
+    jsonschema for the Chinese reasons and pointers."""
+    return compile_schema_check(RESIDENT_SCHEMA) or (lambda data: False)
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,8 @@ from plugins.resident_info.validation import FIELDS, HEALTH_TAGS, county_of
 
 pages = Blueprint(PLUGIN, __name__, url_prefix=f"/{PLUGIN}", template_folder="templates", static_folder="static")
 PAGE_SIZE = 20
+# "import_source" appears only in history: where an imported record came from.
+FIELD_TITLES = {**{key: spec.get("title") for key, spec in FIELDS.items()}, "import_source": "导入来源"}
 TITLES = {name: FIELDS[name].get("x-enum-titles", {}) for name in ("gender", "status", "registration",
                                                                   "relation_to_head")}
 
@@ -28,8 +30,7 @@ def _never_cache(response):
 
 
 def _render(template, **context):
-    return render_template(f"{PLUGIN}/{template}", titles=TITLES, field_titles={k: v.get("title") for k, v in
-                                                                               FIELDS.items()}, **context)
+    return render_template(f"{PLUGIN}/{template}", titles=TITLES, field_titles=FIELD_TITLES, **context)
 
 
 @pages.get("/")

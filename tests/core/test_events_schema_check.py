@@ -23,6 +23,8 @@ SCHEMAS = [
     {"type": "object", "properties": {"nested": {"type": "object", "properties": {"n": {"type": "integer"}},
                                                  "required": ["n"], "additionalProperties": False},
                                       "anything": True, "nothing": False}},
+    {"type": "object", "properties": {"kind": {"enum": ["独居", "低保", None], "x-enum-titles": {"独居": "独居老人"}},
+                                      "n": {"type": "integer", "x-order": 3}}, "x-widget": "ui hints are ignored"},
     {},
 ]
 EXAMPLES = [  # one valid payload per schema; half the generated payloads are mutations of it
@@ -30,6 +32,7 @@ EXAMPLES = [  # one valid payload per schema; half the generated payloads are mu
     {"phone": "13812345678", "kind": "低保", "score": 60},
     {"ids": [1, 2], "note": None, "flag": True, "fixed": "yes", "other": "text"},
     {"nested": {"n": 3}, "anything": [1, "x"]},
+    {"kind": None, "n": 2},
     {},
 ]
 UNSUPPORTED = [

@@ -115,3 +115,30 @@ def test_address_text_is_trimmed_and_folded_so_full_width_building_numbers_match
 
 def test_a_relation_to_the_head_needs_a_household():
     assert only_error(check(gender="male", birth_date="1940-01-01", relation_to_head="spouse")[1])[0] == "/household_id"
+
+
+def test_the_fast_record_check_agrees_with_jsonschema():
+    """validate_resident asks jsonschema only when the compiled check says no: the two must
+    agree on records good and bad, or a bad record would slip through."""
+    import random
+
+    from jsonschema import Draft202012Validator
+
+    from core.public import compile_schema_check
+    from plugins.resident_info.validation import RESIDENT_SCHEMA
+
+    quick, reference = compile_schema_check(RESIDENT_SCHEMA), Draft202012Validator(RESIDENT_SCHEMA)
+    assert quick is not None
+    rng = random.Random(4)
+    values = [None, "", "x" * 51, "王", 3, 3.5, True, [], {}, "male", "moved_out", "floating", "head",
+              [{"tag": "低保"}], [{"tag": "残疾", "level": 5}], [{"tag": ""}], [{"tag": "a", "x": 1}], {"k": 1}]
+    verdicts = set()
+    for _ in range(3000):
+        record = {"name": "王秀英", "org_path": "c1/s1/m1/g1"}
+        for _change in range(rng.randint(0, 2)):
+            record[rng.choice([*RESIDENT_SCHEMA["properties"], "unknown"])] = rng.choice(values)
+        if rng.random() < 0.1:
+            record.pop(rng.choice(["name", "org_path"]))
+        verdicts.add(reference.is_valid(record))
+        assert quick(record) is reference.is_valid(record), record
+    assert verdicts == {True, False}
