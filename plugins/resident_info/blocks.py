@@ -5,9 +5,9 @@ from flask import render_template
 
 from core.public import current_actor, get_session, scope_for
 
-from plugins.resident_info import fields, forms, queries
+from plugins.resident_info import fields, forms, imports, queries
 from plugins.resident_info.present import resident_json
-from plugins.resident_info.services import READ, READ_HEALTH, WRITE
+from plugins.resident_info.services import IMPORT, READ, READ_HEALTH, WRITE
 from plugins.resident_info.validation import county_of
 
 
@@ -44,7 +44,11 @@ def render_registration_form(settings, context):
 
 
 def render_import_panel(settings, context):
-    """The import panel: the upload itself arrives with the importer (issue 4, item 4);
-    until then the panel shows the chosen default mode and what the file must hold."""
-    mode = settings.get("default_mode", "all_or_nothing")
-    return render_template("resident_info/block_import.html", mode=mode, org_path=context.get("org_path") or "")
+    """The upload form for the block's node (and the nodes under it the viewer may import
+    into); it posts to the import page, which checks everything again."""
+    actor = _actor(context)
+    org_path = context.get("org_path") or actor.org_path
+    targets = [(path, name) for path, name in imports.import_targets(get_session(), scope_for(actor, IMPORT))
+               if path == org_path or path.startswith(org_path + "/")]
+    return render_template("resident_info/block_import.html", targets=targets, modes=imports.MODES, chosen=org_path,
+                           mode=settings.get("default_mode", "all_or_nothing"))

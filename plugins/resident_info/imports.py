@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from core.public import ApiError, isoformat, not_found, org_node_at, scope_of_model, utcnow
+from core.public import ApiError, DataScope, isoformat, not_found, org_node_at, org_nodes_in, scope_of_model, utcnow
 
 from plugins.resident_info import fields
 from plugins.resident_info.import_columns import REQUIRED_FIELDS, known_fields, suggest_mapping
@@ -79,6 +79,13 @@ def resolve_mapping(headers, mapping, extra_schema):
             raise ApiError(422, f"文件中没有找到“{known[field]}”列：请在“列对应”中指定哪一列是{known[field]}"
                                 f"（文件的列：{'、'.join(h for h in headers if h) or '无'}）。", pointer="/mapping")
     return {header: field for header, field in final.items() if field}
+
+
+def import_targets(db, scope):
+    """``[(path, name)]`` of the streets, communities and grids the actor may import into."""
+    nodes = org_nodes_in(db, DataScope(tuple(scope.paths)))
+    return [(node.path, node.name) for node in nodes if node.kind in ("community", "grid", "street")
+            and scope.covers(node.path)]
 
 
 def find_job(db, scope, job_id):

@@ -6,8 +6,7 @@ import json
 
 from flask import g, redirect, render_template, request, url_for
 
-from core.public import (ApiError, DataScope, api_route, current_actor, get_session, org_nodes_in, require,
-                         scope_for)
+from core.public import ApiError, api_route, current_actor, get_session, require, scope_for
 
 from plugins.resident_info import fields, imports
 from plugins.resident_info.downloads import file_response
@@ -153,16 +152,9 @@ def _format(default="csv"):
 def import_page():
     db = get_session()
     scope = scope_for(current_actor, IMPORT)
-    return render_template(f"{PLUGIN}/import.html", targets=_targets(db, scope), modes=imports.MODES,
+    return render_template(f"{PLUGIN}/import.html", targets=imports.import_targets(db, scope), modes=imports.MODES,
                            jobs=[imports.job_json(db, job, 0) for job in imports.recent_jobs(db, scope, 10)],
                            error=g.pop("import_error", None))
-
-
-def _targets(db, scope):
-    """Nodes the actor may import into: communities and grids first-class, deepest last."""
-    nodes = org_nodes_in(db, DataScope(tuple(scope.paths)))
-    return [(node.path, node.name) for node in nodes if node.kind in ("community", "grid", "street")
-            and scope.covers(node.path)]
 
 
 @pages.post("/import")

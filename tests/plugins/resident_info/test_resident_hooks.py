@@ -83,11 +83,18 @@ def test_the_registration_form_block_shows_only_the_optional_fields_chosen(app, 
     assert 'action="/resident_info/residents/new"' in html
 
 
-def test_the_import_panel_block_shows_its_default_mode(app, enabled, make_user):
+def test_the_import_panel_block_offers_an_upload_for_its_node(app, enabled, make_user):
     block, schema = app.extensions["gridwork.blocks"][("resident_info", "import_panel")]
     assert schema["properties"]["default_mode"]["enum"] == ["all_or_nothing", "valid_rows"]
+    admin, worker = actor_for(make_user, "community_admin", "c1/s1/m1"), actor_for(make_user, "grid_feedback_worker",
+                                                                                      "c1/s1/m1/g1")
     with app.test_request_context():
-        assert "只导入正确的行" in block.render({"default_mode": "valid_rows"}, {"org_path": "c1"})
+        html = block.render({"default_mode": "valid_rows"}, {"org_path": "c1/s1/m1", "actor": admin})
+        assert 'action="/resident_info/import"' in html and 'type="file"' in html
+        assert 'value="valid_rows" checked' in html
+        assert 'value="c1/s1/m1" selected' in html and "c1/s1/m1/g1" in html and "c1/s1/m12" not in html
+        refused = block.render({}, {"org_path": "c1/s1/m1/g1", "actor": worker})
+        assert 'type="file"' not in refused and "没有导入权限" in refused
 
 
 def test_the_usage_figures_count_residents_in_the_subtree(client, login_as, residents):
