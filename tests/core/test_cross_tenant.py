@@ -22,6 +22,7 @@ PATHS = {"m1": "c1/s1/m1", "m12": "c1/s1/m12", "m2": "c1/s2/m2"}
 # Routes that are not tenant-scoped by nature: sign-in, health, the API description, assets.
 OPEN_ENDPOINTS = {"static", "core_ui.static", "core_auth.login", "core_auth.logout", "core_meta.healthz",
                   "core_meta.openapi_document", "core_auth_api.issue_token"}
+NOT_OWN = "org_path <> 'c1/s1/m1' AND org_path NOT LIKE 'c1/s1/m1/%'"  # m12 is foreign too
 # Tables whose rows a refused write must leave untouched (sessions, throttle and audit rows
 # legitimately change while the matrix runs).
 GUARDED = {
@@ -33,9 +34,11 @@ GUARDED = {
                       "ON u.id = t.user_id WHERE u.username IN ('leak_m12', 'leak_m2') ORDER BY t.id",
     "core_role_package": "SELECT name, title_zh, description FROM core_role_package ORDER BY name",
     "resident_info_resident": "SELECT id, org_path, name, version, merged_into_id FROM resident_info_resident "
-                              "WHERE org_path NOT LIKE 'c1/s1/m1%' ORDER BY id",
-    "resident_info_household": "SELECT id, org_path, head_resident_id FROM resident_info_household "
-                               "WHERE org_path NOT LIKE 'c1/s1/m1%' ORDER BY id",
+                              f"WHERE {NOT_OWN} ORDER BY id",
+    "resident_info_household": f"SELECT id, org_path, head_resident_id FROM resident_info_household WHERE {NOT_OWN} "
+                               "ORDER BY id",
+    "resident_info_import_job": "SELECT id, org_path, status, imported FROM resident_info_import_job "
+                                f"WHERE {NOT_OWN} ORDER BY id",
 }
 
 
@@ -64,7 +67,7 @@ def resident_records(app, make_user):
 
     host = app.extensions["gridwork.plugins"]
     if host.get("resident_info") is None:
-        return {community: {"resident_id": 1, "household_id": 1} for community in PATHS}
+        return {community: {"resident_id": 1, "household_id": 1, "job_id": 1} for community in PATHS}
     with app.app_context(), session_scope(app) as db:
         set_state(db, host, "resident_info", "c1", "enabled", actor="test")
     admin = GridworkClient(app.test_client())
@@ -75,8 +78,24 @@ def resident_records(app, make_user):
         resident = admin.post("/api/v1/resident_info/residents", json={
             "name": f"LEAK-{community}", "gender": "female", "birth_date": f"19{50 + index}-01-01", "org_path": path,
             "household_id": household}).get_json()["id"]
-        found[community] = {"resident_id": resident, "household_id": household}
+        found[community] = {"resident_id": resident, "household_id": household,
+                            "job_id": marked_import(admin, community, path)}
     return found
+
+
+def marked_import(admin, community, path):
+    """An import job at ``path`` whose file name carries the community's marker."""
+    import io
+    import time
+
+    content = f"姓名,性别,出生日期\r\nLEAK-{community}-import,男,1960-01-01\r\n".encode()
+    job = admin.post("/api/v1/resident_info/imports", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(content), f"LEAK-{community}.csv"), "org_path": path, "mode": "valid_rows"}).get_json()
+    for _ in range(400):  # it runs in a background thread; the matrix wants it finished
+        if admin.get(f"/api/v1/resident_info/imports/{job['id']}").get_json()["status"] == "done":
+            return job["id"]
+        time.sleep(0.025)
+    raise AssertionError(f"the marker import at {path} did not finish")
 
 
 def snapshot(app):
@@ -86,7 +105,7 @@ def snapshot(app):
 
 def walked_routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in OPEN_ENDPOINTS:
+        if rule.endpoint in OPEN_ENDPOINTS or rule.endpoint.endswith(".static"):  # plugins' assets
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method
@@ -127,8 +146,20 @@ def request(app, client, rule, method, url, target):
     return client.open(url, method, data={k: str(v) for k, v in body.items() if not isinstance(v, list)})
 
 
+def response_text(response):
+    """The body as text; for a spreadsheet (.xlsx, a zip) the text of every part in it."""
+    import io
+    import zipfile
+
+    data = response.get_data()
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return data.decode("utf-8", "replace")
+
+
 def leaked_markers(response, foreign):
-    text_body = response.get_data(as_text=True)
+    text_body = response_text(response)
     return [marker for community in foreign for marker in (f"LEAK-{community}", f"leak_{community}", PATHS[community])
             if marker in text_body]
 
