@@ -1,4 +1,7 @@
-"""``gridwork demo``: migrate, seed a demo county with accounts, and serve on 127.0.0.1."""
+"""``gridwork demo``: migrate, seed a demo county with accounts, switch every plugin on
+there and let each add its demo data, and serve on 127.0.0.1."""
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,9 +13,15 @@ from core.auth.passwords import hash_password
 from core.bootstrap import ensure_default_packages
 from core.db import session_scope, system_query
 from core.orgs.models import OrgNode
+from core.permissions.scope import DataScope, scope_of_model
 from core.permissions.store import grant_package
+from core.plugin_system.enablement import effective_state
+from core.plugin_system.host import CORE_PLUGIN
+from core.plugin_system.service import STATE_TITLES, set_state, settings_of
 
 DEMO_PASSWORD = "gridwork-demo"
+DEMO_COUNTY = "c01"
+DEMO_ACTOR = "demo"
 STREETS = (("s01", "东湖街道", (("m01", "幸福社区"), ("m02", "和平社区"))),
            ("s02", "西山镇", (("m03", "青山村"), ("m04", "绿水社区"))))
 # (login, display name, package, org path): community staff share one community,
@@ -45,6 +54,61 @@ def seed_demo(db, password):
     return ACCOUNTS
 
 
+def seed_plugins(host, states, nodes, folder, county_path=DEMO_COUNTY):
+    """Let each plugin enabled at the county root add its demo data (``gridwork_demo_data``),
+    each in a transaction of its own: one plugin's failure leaves the accounts and the other
+    plugins' data. (Not savepoints: ``on_commit`` callbacks would fire at a savepoint's
+    release, before the demo's own commit.) Returns ``[(plugin, result, problem)]``."""
+    outcomes = []
+    for name, state in states.items():
+        if state != "enabled":
+            outcomes.append((name, None, f"在本县{STATE_TITLES[state]}，未添加演示数据"))
+            continue
+        try:
+            with session_scope() as db:
+                results = host.call_for({name}, "gridwork_demo_data", session=db, county_path=county_path,
+                                        org_nodes=nodes, folder=str(folder))
+        except Exception as error:  # one plugin's bug must not cost the demo its other data
+            outcomes.append((name, None, f"演示数据未能写入：{type(error).__name__}: {error}"))
+            continue
+        outcomes.extend((name, result, None) for result in results or [None])
+    return outcomes
+
+
+def enable_plugins(db, host, county_path):
+    """Each loaded plugin on at the county root through the service the plugins page uses
+    (audited, event published). A plugin with a setting there already keeps it: an admin's
+    later decision stands, and a second run changes nothing. Returns {plugin: state}."""
+    states = {}
+    for plugin in host.loaded():
+        if plugin.name == CORE_PLUGIN:
+            continue
+        if county_path not in dict(settings_of(db, plugin.name)):
+            set_state(db, host, plugin.name, county_path, "enabled", actor=DEMO_ACTOR)
+        states[plugin.name] = effective_state(settings_of(db, plugin.name), county_path)
+    return states
+
+
+def demo_org_nodes(db, county_path):
+    """The county's nodes as plain dicts, root first: what ``gridwork_demo_data`` receives."""
+    statement = scope_of_model(select(OrgNode), DataScope((county_path,)), OrgNode)
+    nodes = db.exec(statement.order_by(OrgNode.depth, OrgNode.path)).all()
+    paths = {node.id: node.path for node in nodes}
+    return [{"path": node.path, "parent_path": paths.get(node.parent_id), "kind": node.kind, "name": node.name}
+            for node in nodes]
+
+
+def _echo_plugin_outcomes(outcomes):
+    if not outcomes:
+        return
+    click.echo(f"功能模块（在演示县 {DEMO_COUNTY} 启用）与演示数据：")
+    for name, result, problem in outcomes:
+        result = result if isinstance(result, dict) else {"summary": str(result)} if result else {}
+        click.echo(f"  {name:<16} {problem or result.get('summary') or '没有演示数据'}")
+        for path in result.get("files") or []:
+            click.echo(f"  {'':<16} 文件：{path}")
+
+
 def _seed_tree(db):
     db.add(OrgNode(id="c01", kind="county", name="示范县", path="c01", depth=0))
     grid_number = 0
@@ -73,11 +137,18 @@ def demo_command(port, password, no_serve):
     from core.plugin_system.migrations import upgrade_all
 
     upgrade_all(current_app)
+    folder = Path(current_app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    host = current_app.extensions["gridwork.plugins"]
     with session_scope() as db:
         accounts = seed_demo(db, password)
+        states = enable_plugins(db, host, DEMO_COUNTY)
+        nodes = demo_org_nodes(db, DEMO_COUNTY)
+    outcomes = seed_plugins(host, states, nodes, folder)
     click.echo("演示账号（密码：%s）：" % password)
     for username, display_name, package, path in accounts:
         click.echo(f"  {username:<16} {display_name:<14} {package:<22} {path}")
+    _echo_plugin_outcomes(outcomes)
     if no_serve:
         return
     # Plain http on loopback: a Secure cookie would never come back from the browser.

@@ -133,6 +133,28 @@ def gridwork_usage_figures(org_path: str) -> dict:
     """
 
 
+@hookspec
+def gridwork_demo_data(session, county_path: str, org_nodes: list, folder: str) -> dict:
+    """Example records for ``gridwork demo``: what a visitor of the demo county should find.
+
+    Called once per plugin by ``gridwork demo``, after the demo tree and accounts were
+    committed and the plugin was enabled at the county root (plugins an admin switched off
+    there are not called), in a transaction of its own: add and flush, never commit — the
+    demo commits, or rolls back and prints the error when the implementation raises (the
+    other plugins' data stays). It must be idempotent (a second ``gridwork demo`` adds
+    nothing) and deterministic (seeded random, fixed dates), and write its own audit entry.
+
+    :param session: the database session of this plugin's demo transaction.
+    :param county_path: the demo county's org path (``"c01"``).
+    :param org_nodes: the county's org nodes as dicts ``{"path", "parent_path", "kind",
+        "name"}``, root first (plugins cannot read the core's tables themselves).
+    :param folder: the instance folder, where the plugin may write demo files (files a
+        visitor downloads or imports); overwrite them on every run.
+    :return: ``{"summary": "<one line in Chinese>", "files": [paths written]}`` (or None
+        for nothing); the demo prints each plugin's summary and files under its name.
+    """
+
+
 # ---------------------------------------------------------------- lifecycle notifications
 
 

@@ -169,3 +169,34 @@ def test_hook_gridwork_lifecycle_changed(plugged):
     assert module_of(app, "fx_lifecycle").CALLS == [
         {"plugin": "fx_lifecycle", "org_path": "c1/s2", "old_state": "disabled", "new_state": "enabled",
          "committed_setting": "enabled"}]
+
+
+def test_hook_gridwork_demo_data(plugged, monkeypatch):
+    """``gridwork demo`` switches the plugin on at the county root (audited, once) and prints
+    what it seeded; a failing plugin loses only its own writes; one switched off is skipped."""
+    app = plugged("fx_demo", PLUGINS_ALLOW=["fx_demo"])  # resident_info would seed 2,000 people
+    # The test database is migrated already, with every installed plugin's branch, which an
+    # app loading fx_demo alone would not recognise.
+    monkeypatch.setattr("core.plugin_system.migrations.upgrade_all", lambda app: None)
+    runner, plugin = app.test_cli_runner(), module_of(app, "fx_demo")
+    first = runner.invoke(args=["demo", "--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert plugin.CALLS == [{"county_path": "c01", "folder": app.instance_path,
+                             "root": {"path": "c01", "parent_path": None, "kind": "county", "name": "示范县"},
+                             "grids": [f"c01/s0{1 + (n > 6)}/m0{(n + 2) // 3}/g{n:02d}" for n in range(1, 13)]}]
+    assert "fx_demo          示例记录 1 条" in first.output
+    assert f"文件：{Path(app.instance_path) / 'fx-demo.txt'}" in first.output
+    enabled = "SELECT actor, org_path FROM core_audit_entry WHERE action = 'core.plugin_enabled'"
+    assert rows(app, enabled) == [("demo", "c01")]
+
+    plugin.FAIL.append(True)
+    failed = runner.invoke(args=["demo", "--no-serve"])
+    assert failed.exit_code == 0, failed.output
+    assert "fx_demo          演示数据未能写入：RuntimeError: 示例数据坏了" in failed.output
+    assert rows(app, "SELECT COUNT(*) FROM core_audit_entry WHERE action = 'fx_demo.sample_seeded'") == [(1,)]
+    assert rows(app, enabled) == [("demo", "c01")]  # enabled once, not again
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0  # the rolled-back entry left no gap
+
+    assert runner.invoke(args=["plugin", "set-state", "fx_demo", "c01", "disabled"]).exit_code == 0
+    skipped = runner.invoke(args=["demo", "--no-serve"])
+    assert len(plugin.CALLS) == 2 and "fx_demo          在本县未启用，未添加演示数据" in skipped.output
