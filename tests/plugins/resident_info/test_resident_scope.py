@@ -3,6 +3,7 @@
 the register answers 404 as an unknown address would."""
 import pytest
 from conftest import API, PLUGIN, RESIDENTS, make_id, person, register, rows
+from import_helpers import csv_file, person_row, run
 
 from core.db import session_scope
 from core.permissions.defaults import DEFAULT_PACKAGES
@@ -25,7 +26,9 @@ def foreign(app, enabled, make_user):
         household = admin.post(f"{API}/households", json={"org_path": grid}).get_json()["id"]
         resident = register(admin, name=f"LEAK{community}", id_number=make_id("19700101", f"{index}01"),
                             org_path=grid, household_id=household, relation_to_head="head")
-        found[community] = {"resident_id": resident["id"], "household_id": household, "path": grid}
+        job = run(admin, csv_file([person_row(90 + index, grid=grid, 姓名=f"LEAK{community}导入")]), org_path=grid)
+        found[community] = {"resident_id": resident["id"], "household_id": household, "path": grid,
+                            "job_id": job["id"]}
     return found
 
 
@@ -95,7 +98,7 @@ def test_where_the_plugin_is_switched_off_the_register_does_not_exist(app, clien
 
 def plugin_routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in (PLUGIN, f"{PLUGIN}_api"):
+        if rule.endpoint.split(".")[0] in (PLUGIN, f"{PLUGIN}_api") and rule.endpoint != f"{PLUGIN}.static":
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, method
 
@@ -134,7 +137,7 @@ def test_no_route_of_the_register_leaks_or_changes_another_communitys_residents(
                 problems.append(label)
             if rule.arguments and response.status_code not in (403, 404):
                 problems.append(label + ", expected 404 (or 403 without the permission)")
-            if "LEAK" in response.get_data(as_text=True):
+            if b"LEAK" in response.get_data():
                 problems.append(label + " shows a foreign resident")
             if rows(app, SNAPSHOT) != before:
                 problems.append(label + " changed a foreign resident")
