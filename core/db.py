@@ -28,18 +28,39 @@ class GridworkSession(Session):
 
 
 def on_commit(session, callback):
-    """Run ``callback()`` once the session's current transaction commits (dropped on rollback)."""
-    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+    """Run ``callback()`` once the session's current transaction commits (dropped on rollback).
+    Inside a savepoint it waits for the outermost commit and is dropped if the savepoint
+    rolls back."""
+    session.info.setdefault(AFTER_COMMIT, []).append((_innermost(session), callback))
+
+
+def _innermost(session):
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _within(transaction, ancestor):
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @event.listens_for(GridworkSession, "after_commit")
 def _run_commit_callbacks(session):
-    for callback in session.info.pop(AFTER_COMMIT, []):
+    if session.in_nested_transaction():  # a savepoint was released: nothing is committed yet
+        return
+    for _transaction, callback in session.info.pop(AFTER_COMMIT, []):
         callback()
 
 
 @event.listens_for(GridworkSession, "after_rollback")
 def _drop_commit_callbacks(session):
+    if session.in_nested_transaction():  # only the savepoint's own work is gone
+        ended = session.get_nested_transaction()
+        kept = [entry for entry in session.info.get(AFTER_COMMIT, []) if not _within(entry[0], ended)]
+        session.info[AFTER_COMMIT] = kept
+        return
     session.info.pop(AFTER_COMMIT, None)
     session.info.pop("gridwork.policy_changed", None)  # the change it announced never happened
 
