@@ -56,9 +56,9 @@ def seed_demo(db, password):
 
 def seed_plugins(host, states, nodes, folder, county_path=DEMO_COUNTY):
     """Let each plugin enabled at the county root add its demo data (``gridwork_demo_data``),
-    each in a transaction of its own: one plugin's failure leaves the accounts and the other
-    plugins' data. (Not savepoints: ``on_commit`` callbacks would fire at a savepoint's
-    release, before the demo's own commit.) Returns ``[(plugin, result, problem)]``."""
+    each in a transaction of its own (committed after the plugin switches are): one plugin's
+    failure leaves the accounts and the other plugins' data. Returns
+    ``[(plugin, result, problem)]``."""
     outcomes = []
     for name, state in states.items():
         if state != "enabled":
@@ -127,6 +127,19 @@ def _seed_tree(db):
     db.flush()
 
 
+def prepare_demo(app, password):
+    """Everything ``gridwork demo`` puts in a migrated database: the county, the accounts,
+    every plugin switched on and its demo data. Returns ``(accounts, plugin outcomes)``."""
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    host = app.extensions["gridwork.plugins"]
+    with session_scope(app) as db:
+        accounts = seed_demo(db, password)
+        states = enable_plugins(db, host, DEMO_COUNTY)
+        nodes = demo_org_nodes(db, DEMO_COUNTY)
+    return accounts, seed_plugins(host, states, nodes, folder)
+
+
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True, help="监听端口（只监听 127.0.0.1）")
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="演示账号的密码")
@@ -137,14 +150,7 @@ def demo_command(port, password, no_serve):
     from core.plugin_system.migrations import upgrade_all
 
     upgrade_all(current_app)
-    folder = Path(current_app.instance_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    host = current_app.extensions["gridwork.plugins"]
-    with session_scope() as db:
-        accounts = seed_demo(db, password)
-        states = enable_plugins(db, host, DEMO_COUNTY)
-        nodes = demo_org_nodes(db, DEMO_COUNTY)
-    outcomes = seed_plugins(host, states, nodes, folder)
+    accounts, outcomes = prepare_demo(current_app, password)
     click.echo("演示账号（密码：%s）：" % password)
     for username, display_name, package, path in accounts:
         click.echo(f"  {username:<16} {display_name:<14} {package:<22} {path}")
