@@ -1,2 +1,81 @@
-"""Exports of filtered resident lists (CSV, .xlsx): routes on the plugin's API and page
-blueprints. (Being written.)"""
+"""Exports of filtered resident lists (CSV, .xlsx): one route on the API blueprint, one on
+the pages blueprint (the list page's "导出" form), both answering the file itself.
+
+Thin: read the query string, check who may have what, let ``exports`` build the file and
+audit it, commit, answer. Full ID numbers and phones need ``unmasked=1`` AND
+resident_info.read_sensitive; without it the request is refused (403, audited) rather than
+quietly answered masked, so nobody believes they hold a full list when they do not.
+"""
+from datetime import date
+from urllib.parse import quote
+
+from flask import Response, g, request
+
+from core.public import ApiError, api_route, current_actor, get_session, require, scope_for
+
+from plugins.resident_info import exports, queries
+from plugins.resident_info.access import current_access
+from plugins.resident_info.services import EXPORT, READ_SENSITIVE
+from plugins.resident_info.spreadsheet import CSV_TYPE, XLSX_TYPE
+from plugins.resident_info.views_api import TAGS, api
+from plugins.resident_info.views_pages import pages
+
+FILE_RESPONSES = {
+    "200": {"description": "居民名单文件（CSV 为带 BOM 的 UTF-8）；身份证号和电话默认脱敏",
+            "content": {CSV_TYPE: {"schema": {"type": "string"}},
+                        XLSX_TYPE: {"schema": {"type": "string", "contentMediaType": XLSX_TYPE}}}},
+    "403": {"description": "unmasked=1 而没有“查看完整身份证号和电话”权限"},
+    "422": {"description": "筛选条件不正确，或超过单次导出上限（请缩小筛选范围）"},
+}
+SUMMARY = ("导出居民名单（CSV 或 Excel）：查询参数与居民列表相同，另有 format=csv|xlsx；unmasked=1 导出完整身份证号和电话"
+           f"（需要 {READ_SENSITIVE}，仅限其范围内的居民，记入审计）；单次最多 {exports.MAX_ROWS} 人")
+NOT_FILTERS = ("format", "unmasked", "limit", "offset", "page")
+
+
+@api_route(api, "/residents/export", summary=SUMMARY, tags=TAGS, responses=FILE_RESPONSES)
+@require(EXPORT)
+def export_residents():
+    return _export()
+
+
+@pages.get("/export")
+@require(EXPORT)
+def export_page():
+    """The same file for the list page's "导出" form (refusals as pages, not JSON)."""
+    return _export()
+
+
+@pages.context_processor
+def _export_choices():
+    """What the list page offers under "导出" (asked only when the template calls it)."""
+    def export_choices():
+        return {"export": bool(scope_for(current_actor, EXPORT)),
+                "unmasked": bool(scope_for(current_actor, READ_SENSITIVE))}
+    return {"export_choices": export_choices}
+
+
+def _export():
+    fmt = (request.args.get("format") or "csv").strip()
+    if fmt not in exports.FORMATS:
+        raise ApiError(422, "format 只能是 csv 或 xlsx。", pointer="/format")
+    unmasked = request.args.get("unmasked") in ("1", "true")
+    access = current_access()
+    if unmasked and not access.sensitive:
+        g.denied_permission = READ_SENSITIVE  # the 403's audit entry names what was missing
+        raise ApiError(403, "导出完整身份证号和电话需要“查看完整身份证号和电话”权限；不勾选此项可导出脱敏名单。")
+    filters = queries.filter_from_args({key: value for key, value in request.args.items() if key not in NOT_FILTERS})
+    db = get_session()
+    exported = exports.export_residents(db, access, filters, fmt=fmt, unmasked=unmasked,
+                                        within=scope_for(current_actor, EXPORT))
+    db.commit()
+    return _download(exported)
+
+
+def _download(exported):
+    day = date.today().isoformat()
+    chinese, ascii_name = f"居民名单-{day}.{exported.extension}", f"residents-{day}.{exported.extension}"
+    return Response(exported.content, content_type=exported.mimetype, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(chinese)}",
+        "Cache-Control": "no-store",
+        "X-Export-Rows": str(exported.rows),
+        "X-Export-Unmasked-Rows": str(exported.unmasked_rows)})

@@ -1,14 +1,18 @@
 """The scanner: a representative walk through the register — API and pages, reads, writes,
-refusals and errors — by users WITHOUT resident_info.read_sensitive (a grid worker, an event dispatcher), failing if any
-response body or log record carries a full ID number or mobile number.
+exports, refusals and errors — by users WITHOUT resident_info.read_sensitive (a grid worker, an event
+dispatcher, an exporter of masked lists), failing if any response body (Excel files read
+cell by cell) or log record carries a full ID number or mobile number.
 
 The one exception is a value the request itself sent (a form shown again with the
 person's own typing); nothing that came from the database may appear."""
+import io
 import json
 import logging
 import re
 
 from conftest import API, GRID, RESIDENTS, make_id, person, register
+from openpyxl import load_workbook
+from test_resident_export import masked_exporter
 
 from core.testing import GridworkClient
 
@@ -16,11 +20,25 @@ FULL_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 STORED_IDS = [make_id("19400101", "011"), make_id("19620504", "122"), make_id("20120909", "233")]
 STORED_PHONES = ["13800138000", "15912345678", "0571-87654321"]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORTS = [  # masked exports answer 200 to an exporter; asking for full values answers 403
+    ("GET", f"{RESIDENTS}/export", {}), ("GET", f"{RESIDENTS}/export?format=xlsx&building=1号楼", {}),
+    ("GET", f"{RESIDENTS}/export?format=xlsx&sort=-age&name=居民", {}), ("GET", "/resident_info/export?tag=残疾", {}),
+    ("GET", f"{RESIDENTS}/export?unmasked=1", {}), ("GET", "/resident_info/export?format=xlsx&unmasked=1", {}),
+]
 
 
 def unmasked(text, allowed=()):
     found = set(FULL_ID.findall(text)) | set(MOBILE.findall(text))
     return sorted(found - set(allowed))
+
+
+def body_text(response):
+    """The response as text; an .xlsx file (a zip) as the text of its cells."""
+    if response.mimetype != XLSX_TYPE or response.status_code != 200:
+        return response.get_data(as_text=True)
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    return "\n".join(" ".join(str(value) for value in row if value is not None) for row in sheet.values)
 
 
 def own_values(kwargs):
@@ -69,6 +87,7 @@ def walk(client, made, household, duplicate):
         ("POST", f"/resident_info/residents/{first}/edit", {"data": {"name": "居民0", "org_path": GRID,
                                                                      "version": "1", "room": "8"}}),
         ("POST", f"/resident_info/residents/{first}/reveal", {}),
+        *EXPORTS,
     ]
 
 
@@ -81,7 +100,7 @@ def run_walk(app, make_user, package, path, caplog):
     for method, url, kwargs in walk(client, made, household, duplicate):
         response = client.open(url, method, **kwargs)
         statuses.append(response.status_code)
-        found = unmasked(response.get_data(as_text=True), own_values(kwargs))
+        found = unmasked(body_text(response), own_values(kwargs))
         if found:
             leaks.append(f"{method} {url} → {response.status_code}: {found}")
     for record in caplog.records:
@@ -103,6 +122,12 @@ def test_an_event_dispatcher_never_receives_or_logs_a_full_id_or_phone(app, enab
     assert statuses.count(200) >= 15 and statuses.count(403) >= 5  # reads only: every write refused
 
 
+def test_an_exporter_without_read_sensitive_never_receives_a_full_id_or_phone(app, enabled, make_user, caplog):
+    leaks, statuses = run_walk(app, make_user, masked_exporter(app), "c1/s1/m1", caplog)
+    assert leaks == []
+    assert statuses[-len(EXPORTS):] == [200, 200, 200, 200, 403, 403]
+
+
 def test_the_scanner_does_see_full_values_when_they_are_there(app, enabled, make_user):
     """The negative control: a supervisor's explicit full view does carry the full values,
     and the scanner finds them — so an empty result above means something."""
@@ -111,3 +136,6 @@ def test_the_scanner_does_see_full_values_when_they_are_there(app, enabled, make
     client.login(make_user("data_supervisor", "c1").username)
     body = client.get(f"{RESIDENTS}/{made[1]['id']}?reveal=1").get_data(as_text=True)
     assert unmasked(body) == sorted([STORED_IDS[1], STORED_PHONES[1]])
+    client.login(make_user("community_admin", "c1/s1/m1").username)
+    exported = body_text(client.get(f"{RESIDENTS}/export?format=xlsx&unmasked=1"))
+    assert unmasked(exported) == sorted([*STORED_IDS, STORED_PHONES[1], "13700137000"])
