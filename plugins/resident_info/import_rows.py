@@ -22,6 +22,7 @@ TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 TAG_LEVEL = re.compile(r"^(?P<tag>.+?)[（(]?(?P<level>[1-4一二三四])级[)）]?$")
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+MASKED_ID = "身份证号是脱敏后的（含 *），无法导入：脱敏导出的名单不能再导入，请填写完整号码。"
 NUMBER_ID = "身份证号被表格存成了数字，末几位可能已丢失：请把该列设为“文本”格式，重新填写后再导入。"
 
 
@@ -110,7 +111,10 @@ def _text(cell):
 def _id_text(cell):
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         raise ValueError(NUMBER_ID)
-    return _text(cell)
+    text = _text(cell)
+    if text and "*" in text:
+        raise ValueError(MASKED_ID)
+    return text
 
 
 def _choice(field, text):

@@ -124,3 +124,15 @@ def test_bad_files_are_refused_with_a_reason(admin):
     broken = start(admin, b"PK\x03\x04garbage", filename="a.xlsx").get_json()
     assert "不是有效的 .xlsx" in broken["detail"]
     assert start(admin, csv_file([]), mode="sometimes").get_json()["pointer"] == "/mode"
+
+
+def test_an_unmasked_export_imports_again_and_a_masked_one_says_why_not(admin, app):
+    for number in (1, 2):
+        run(admin, csv_file([person_row(number)]))
+    full = admin.get("/api/v1/resident_info/residents/export?format=xlsx&unmasked=1").data
+    again = run(admin, full, filename="导出.xlsx")
+    assert (again["status"], again["imported"], again["already_registered"]) == ("done", 0, 2)
+    masked = admin.get("/api/v1/resident_info/residents/export?format=csv").data
+    refused = run(admin, masked, filename="导出.csv")
+    assert refused["status"] == "rejected" and refused["bad_rows"] == 2
+    assert all("脱敏" in problem["reason"] for problem in refused["problems"] if problem["column"] == "身份证号")
