@@ -120,3 +120,19 @@ def test_the_page_shows_why_a_file_was_refused(admin):
         "file": (io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\0" * 10), "old.xls"), "org_path": "c1/s1/m1",
         "mode": "valid_rows"}, content_type="multipart/form-data")
     assert response.status_code == 422 and "另存为 .xlsx" in response.get_data(as_text=True)
+
+
+def test_no_import_answer_repeats_an_id_number_or_a_phone(admin, app):
+    from test_resident_scanner import unmasked
+
+    run(admin, csv_file([person_row(1)]))
+    job = run(admin, csv_file([person_row(1), person_row(2, 联系电话="1391234"), person_row(2)]), mode="valid_rows")
+    assert (job["already_registered"], job["bad_rows"], job["imported"]) == (1, 1, 1)
+    answers = [admin.get(f"{IMPORTS}/{job['id']}").get_data(as_text=True), admin.get(IMPORTS).get_data(as_text=True),
+               admin.get(f"{IMPORTS}/{job['id']}/report").data.decode("utf-8-sig"),
+               admin.get(f"/resident_info/import/{job['id']}").get_data(as_text=True),
+               admin.get("/resident_info/import").get_data(as_text=True)]
+    sheet = load_workbook(io.BytesIO(admin.get(f"{IMPORTS}/{job['id']}/report?format=xlsx").data)).active
+    answers.append(" ".join(str(value) for row in sheet.values for value in row))
+    assert all(unmasked(answer) == [] for answer in answers)
+    assert unmasked(person_row(2)["身份证号"] + " " + person_row(1)["联系电话"]), "the scanner sees full values"
