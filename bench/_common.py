@@ -171,9 +171,9 @@ def fetch(url, headers=None, timeout=30):
 _WRK_REPORT = r"""
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
-    '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+  io.write(string.format('WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, ' ..
+    '"p99_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
     e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
@@ -186,7 +186,7 @@ def wrk_available():
 
 
 def run_wrk(url, seconds, headers, connections, threads):
-    """{rps, p50_ms, p99_ms, requests, errors} from one wrk run."""
+    """{rps, p50_ms, p95_ms, p99_ms, requests, errors} from one wrk run."""
     import subprocess
     import tempfile
 
@@ -205,7 +205,8 @@ def run_wrk(url, seconds, headers, connections, threads):
     raw = json.loads(line[len("WRKJSON "):])
     errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
     return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "p50_ms": raw["p50_us"] / 1000,
-            "p99_ms": raw["p99_us"] / 1000, "requests": raw["requests"], "errors": errors}
+            "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000, "requests": raw["requests"],
+            "errors": errors}
 
 
 def _python_client_worker(args):
@@ -256,5 +257,6 @@ def run_python_client(url, seconds, headers, connections, processes=2):
     if not latencies:
         raise BenchFailure("the Python client completed no request")
     return {"rps": len(latencies) / seconds, "p50_ms": latencies[len(latencies) // 2] * 1000,
+            "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
             "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000, "requests": len(latencies),
             "errors": errors}

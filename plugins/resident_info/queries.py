@@ -1,18 +1,26 @@
 """Finding residents: the filters of the list page and ``GET /residents``, always inside
-the caller's data scope, answered with a page of rows and the total count."""
+the caller's data scope, answered with a page of rows and the total count.
+
+A community's list must stay fast in a county of a million residents, so the org subtrees
+and the name prefix also reach the database as ranges (``ranges.py``) that the index on
+``(org_path, name, merged_into_id)`` serves — next to the exact scope clause, which stays
+the one that decides."""
+import unicodedata
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import exists, false, func, or_
 from sqlmodel import select
 
-from core.public import ApiError, DataScope, scope_of_model, scoped
+from core.public import ApiError, DataScope, scope_of_model
 
 from plugins.resident_info.models import Resident, ResidentTag
+from plugins.resident_info.ranges import after_prefix, prefix_range, subtree_range
 from plugins.resident_info.validation import PATH_PATTERN, FIELDS
 
 LIMIT_MAX = 200
+NAME_PREFIX_MAX = 50  # a name has at most 50 characters (schemas/resident.json)
 SORTS = {
     "name": (Resident.name, Resident.id), "-name": (Resident.name.desc(), Resident.id.desc()),
     "age": (Resident.birth_date.desc(), Resident.id), "-age": (Resident.birth_date, Resident.id),
@@ -25,6 +33,7 @@ SORT_TITLES = {"name": "姓名", "-updated_at": "最近修改", "age": "年龄�
 @dataclass(frozen=True)
 class ResidentFilter:
     name: str = ""  # part of the name
+    name_prefix: str = ""  # 姓名以…开头 (NFKC-folded, as names are stored)
     id_last4: str = ""  # last four characters of the ID number
     building: str = ""
     unit: str = ""
@@ -56,12 +65,22 @@ def filter_from_args(args, **overrides):
     if org_path and not PATH_PATTERN.fullmatch(org_path):
         raise ApiError(422, "网格（组织路径）格式不正确。", pointer="/org_path")
     found = ResidentFilter(
-        **text, id_last4=last4, org_path=org_path,
+        **text, name_prefix=_name_prefix(args), id_last4=last4, org_path=org_path,
         status=_choice(args, "status"), registration=_choice(args, "registration"),
         household_id=_int(args, "household_id", None, 1, 2**31 - 1),
         min_age=_int(args, "min_age", None, 0, 150), max_age=_int(args, "max_age", None, 0, 150),
         sort=_sort(args), limit=_int(args, "limit", 50, 1, LIMIT_MAX), offset=_int(args, "offset", 0, 0, 10**9))
     return replace(found, **overrides)
+
+
+def _name_prefix(args):
+    raw = unicodedata.normalize("NFKC", str(args.get("name_prefix") or "")).strip()
+    if len(raw) > NAME_PREFIX_MAX:
+        raise ApiError(422, f"姓名开头最多 {NAME_PREFIX_MAX} 个字。", pointer="/name_prefix")
+    # Control characters and lone surrogates are in no name, and PostgreSQL refuses NUL.
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in raw):
+        raise ApiError(422, "姓名开头含有不能使用的控制字符。", pointer="/name_prefix")
+    return raw
 
 
 def _choice(args, name):
@@ -102,9 +121,12 @@ def filtered(statement, scope, health, filters, today=None):
     matches residents where the reader may see it (``health``), so the filter cannot be
     used to learn who has one."""
     today = today or date.today()
-    statement = scope_of_model(statement, scope, Resident).where(Resident.merged_into_id.is_(None))
-    if filters.org_path:
-        statement = scoped(statement, DataScope((filters.org_path,)), Resident.org_path)
+    # The terms of the index on (org_path, name, merged_into_id) first: SQLite checks the
+    # others in the order written, and a cheap name range before the scope's LIKEs is 5× faster.
+    statement = statement.where(_subtrees_clause(scope, filters.org_path))
+    if filters.name_prefix:
+        statement = statement.where(prefix_range(Resident.name, filters.name_prefix, after_prefix(filters.name_prefix)))
+    statement = scope_of_model(statement.where(unmerged()), scope, Resident)  # the exact scope: this one decides
     if filters.name:
         statement = statement.where(Resident.name.contains(filters.name, autoescape=True))
     for field in ("id_last4", "building", "unit", "room", "status", "registration", "household_id"):
@@ -121,19 +143,44 @@ def filtered(statement, scope, health, filters, today=None):
     return statement
 
 
+def unmerged():
+    """Records not merged into another. Not ``merged_into_id IS NULL``: without statistics
+    SQLite takes that — true of nearly every row — for an equality served by the index on
+    merged_into_id, and would read the whole county through it instead of the org range
+    or the index of a real filter (ID last 4)."""
+    return func.coalesce(Resident.merged_into_id, 0) == 0  # ids start at 1
+
+
+def _subtrees_clause(scope, org_path):
+    """The subtrees to read as index ranges: the scope's, narrowed to the ``org_path``
+    filter — which this also applies (residents' paths are checked against PATH_PATTERN
+    when stored, so the range holds exactly the subtree)."""
+    paths = scope.paths
+    if org_path:
+        paths = [org_path if _covers(path, org_path) else path for path in paths
+                 if _covers(path, org_path) or _covers(org_path, path)]
+    if not paths:
+        return false()
+    return or_(*[subtree_range(Resident.org_path, path) for path in dict.fromkeys(paths)])
+
+
+def _covers(root, path):
+    return path == root or path.startswith(root + "/")
+
+
 def list_residents(db, scope, health, filters, today=None):
     """``(residents on this page, total matching)``."""
-    rows = db.exec(filtered(select(Resident), scope, health, filters, today)
-                   .order_by(*SORTS[filters.sort]).limit(filters.limit).offset(filters.offset)).all()
-    total = db.exec(filtered(select(func.count()).select_from(Resident), scope, health, filters, today)).one()
+    matching = filtered(select(Resident), scope, health, filters, today)  # built once: it costs ~0.5 ms
+    rows = db.exec(matching.order_by(*SORTS[filters.sort]).limit(filters.limit).offset(filters.offset)).all()
+    total = db.exec(matching.with_only_columns(func.count()).select_from(Resident)).one()
     return rows, total
 
 
 def count_in(db, org_path, since=None):
     """Residents (not merged) in the subtree at ``org_path``; only those updated since
     ``since`` when given. The usage figures."""
-    statement = scope_of_model(select(func.count()).select_from(Resident), DataScope((org_path,)), Resident)
-    statement = statement.where(Resident.merged_into_id.is_(None))
+    statement = select(func.count()).select_from(Resident).where(subtree_range(Resident.org_path, org_path), unmerged())
+    statement = scope_of_model(statement, DataScope((org_path,)), Resident)
     if since is not None:
         statement = statement.where(Resident.updated_at >= since)
     return db.exec(statement).one()
