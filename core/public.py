@@ -11,7 +11,7 @@ from core.api.errors import ApiError, not_found
 from core.api.routing import api_blueprint, api_route, json_body
 from core.api.validation import validate_or_raise as validate
 from core.audit.chain import record as audit
-from core.db import get_session, session_scope
+from core.db import bulk_insert, get_session, session_scope
 from core.events.publish import publish
 from core.events.schema_check import compile_check as compile_schema_check
 from core.events.types import Event, EventHandler, EventType
@@ -28,7 +28,7 @@ from core.ui.nav import NavEntry
 
 __all__ = [
     "_", "ServiceUnavailable", "org_node_at", "org_nodes_in", "validate", "ApiError", "BlockType", "DataScope", "Event", "EventHandler", "EventType", "NavEntry", "Permission",
-    "api_blueprint", "compile_schema_check", "api_route", "audit", "call_service", "can", "current_actor", "get_session", "hookimpl",
+    "api_blueprint", "bulk_insert", "compile_schema_check", "api_route", "audit", "call_service", "can", "current_actor", "get_session", "hookimpl",
     "isoformat", "json_body", "login_required", "not_found", "publish", "require", "scope_for", "scope_of_model",
     "scoped", "session_scope", "utcnow",
 ]

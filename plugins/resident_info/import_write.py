@@ -6,9 +6,9 @@ source (import number and file line, "导入来源 #12 第 37 行") instead of r
 value the record arrived with — the record shows those, and later edits keep old → new."""
 from types import SimpleNamespace
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 
-from core.public import utcnow
+from core.public import bulk_insert, utcnow
 
 from plugins.resident_info import events
 from plugins.resident_info.models import ImportJob, Resident, ResidentChange, ResidentTag
@@ -29,13 +29,13 @@ def write_rows(db, access, job, rows):
     ids = reserve_ids(db, job, len(values))
     for resident_id, record in zip(ids, values):
         record["id"] = resident_id
-    db.execute(insert(Resident.__table__), values)
+    bulk_insert(db, Resident.__table__, values)
     tag_rows = [{"resident_id": resident_id, "tag": entry["tag"], "level": entry.get("level"),
                  "sensitive": bool(entry.get("sensitive"))}
                 for resident_id, record in zip(ids, values) for entry in record["tags"]]
     if tag_rows:
-        db.execute(insert(ResidentTag.__table__), tag_rows)
-    db.execute(insert(ResidentChange.__table__), [
+        bulk_insert(db, ResidentTag.__table__, tag_rows)
+    bulk_insert(db, ResidentChange.__table__, [
         {"resident_id": resident_id, "at": now, "actor": access.username, "action": "imported",
          "changes": {"import_source": {"old": None, "new": f"#{job.id} 第 {line} 行"}}}
         for resident_id, (line, _clean) in zip(ids, rows)])

@@ -38,3 +38,31 @@ def test_a_rollback_drops_every_callback(app):
         session.begin()
         session.commit()
     assert ran == []
+
+
+def test_bulk_insert_stores_what_a_normal_insert_stores(app):
+    """The driver-level fast path applies the columns' own conversions: JSON, aware
+    datetimes, dates and NULLs read back exactly as the same rows inserted normally."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from sqlalchemy import JSON, Column, Date, DateTime, Integer, MetaData, String, Table, insert, select
+
+    from core.db import bulk_insert
+
+    table = Table("test_bulk_rows", MetaData(), Column("id", Integer, primary_key=True), Column("name", String(20)),
+                  Column("born", Date), Column("at", DateTime(timezone=True)), Column("data", JSON))
+    start = datetime(2026, 11, 21, 8, 30, 15, 123456, tzinfo=timezone.utc)
+    rows = [{"name": f"居民{n}" if n % 3 else None, "born": date(1950, 1, 1) + timedelta(days=n), "at": start,
+             "data": [] if n % 2 else {"tags": ["独居老人"], "n": n}} for n in range(6)]
+    with app.app_context(), GridworkSession(engine_of(app)) as session:
+        table.create(session.connection())
+        try:
+            bulk_insert(session, table, [{"id": n + 1, **row} for n, row in enumerate(rows)])
+            session.execute(insert(table), [{"id": n + 101, **row} for n, row in enumerate(rows)])
+            stored = [dict(row._mapping) for row in session.execute(select(table).order_by(table.c.id))]
+        finally:
+            session.rollback()
+            table.drop(engine_of(app), checkfirst=True)
+    bulk, normal = stored[:6], stored[6:]
+    assert [{**row, "id": 0} for row in bulk] == [{**row, "id": 0} for row in normal]
+    assert [row["data"] for row in bulk] == [row["data"] for row in rows] and bulk[0]["born"] == rows[0]["born"]

@@ -136,3 +136,19 @@ def test_an_unmasked_export_imports_again_and_a_masked_one_says_why_not(admin, a
     refused = run(admin, masked, filename="导出.csv")
     assert refused["status"] == "rejected" and refused["bad_rows"] == 2
     assert all("脱敏" in problem["reason"] for problem in refused["problems"] if problem["column"] == "身份证号")
+
+
+def test_imported_records_are_stored_like_registered_ones(admin, app):
+    from conftest import register
+
+    register(admin, name="表单登记", id_number=person_row(500)["身份证号"], phone="13911112222")
+    run(admin, csv_file([person_row(501, 标签="低保")]))
+    stored = rows(app, "SELECT name, created_at, birth_date, tags, extra FROM resident_info_resident ORDER BY id")
+    (_, form_at, form_birth, _, form_extra), (_, import_at, import_birth, import_tags, import_extra) = stored
+    assert type(form_at) is type(import_at) and len(str(form_at)) == len(str(import_at))
+    assert str(form_birth) == "1980-01-01" == str(import_birth)
+    assert str(form_extra) == str(import_extra)
+    listed = admin.get("/api/v1/resident_info/residents?sort=-updated_at").get_json()["items"]
+    assert {item["name"] for item in listed} == {"表单登记", "居民501"}
+    assert all(item["created_at"].endswith("+00:00") for item in listed)
+    assert [item["tags"] for item in listed if item["name"] == "居民501"] == [[{"tag": "低保"}]]
