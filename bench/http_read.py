@@ -197,7 +197,7 @@ def run_rounds(targets, tool, seconds, args):
             result = measure(tool, server, url, seconds, headers, args)
             results[name].append(result)
             print(f"  round {round_number} {name:<5} {result['rps']:8.0f} req/s  "
-                  f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  "
+                  f"p50 {result['p50_ms']:6.2f} ms  p95 {result['p95_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  "
                   f"server CPU {result['cpu_us']:5.0f} µs/request")
     return results
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from _common import BenchFailure, Gunicorn, emit_json, fetch, machine_line, median, wrk_available
-from http_read import measure
+from http_read import run_rounds
 from resident_seed import COMMUNITY, RESIDENTS_PER_GRID, app_for, seed, seed_key
 
 GOAL_RATIO, GOAL_P95_MS = 0.5, 50.0
@@ -192,22 +192,6 @@ def verify(ours_answer, floor):
 
 
 # --- measuring --------------------------------------------------------------------------
-
-def run_rounds(targets, tool, seconds, args):
-    for server, url, headers in targets.values():
-        measure(tool, server, url, max(1, round(args.warmup)), headers, args)
-    print(f"load: {tool}, {args.connections} connections, {seconds} s per run, {args.rounds} rounds, "
-          "gunicorn 2 sync workers on 127.0.0.1")
-    results = {name: [] for name in targets}
-    for round_number in range(1, args.rounds + 1):
-        for name, (server, url, headers) in targets.items():
-            result = measure(tool, server, url, seconds, headers, args)
-            results[name].append(result)
-            print(f"  round {round_number} {name:<5} {result['rps']:7.0f} req/s  p50 {result['p50_ms']:6.2f} ms  "
-                  f"p95 {result['p95_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  "
-                  f"server CPU {result['cpu_us']:5.0f} µs/request")
-    return results
-
 
 def report(results, database, tool, seconds, args):
     keys = ("rps", "p50_ms", "p95_ms", "p99_ms", "cpu_us")
