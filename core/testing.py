@@ -315,6 +315,20 @@ def login_as(client, make_user):
     return login
 
 
+def sign_in_page(page, live_server, username, password=TEST_PASSWORD):
+    """Sign ``username`` in through the real login page of ``live_server`` in a Playwright
+    ``page``; returns once the home page is shown."""
+    import re
+
+    from playwright.sync_api import expect  # only browser tests need Playwright
+
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
 @pytest.fixture
 def live_server(app):
     """The app served on a free loopback port in a thread, for browser tests."""

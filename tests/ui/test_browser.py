@@ -4,21 +4,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import TEST_PASSWORD
+from core.testing import TEST_PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.slow
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-
-
 def test_sign_in_shows_only_the_menu_my_role_allows(page, live_server, make_user, org_tree):
-    sign_in(page, live_server, make_user("grid_feedback_worker", "c1/s1/m1/g1").username)
+    sign_in_page(page, live_server, make_user("grid_feedback_worker", "c1/s1/m1/g1").username)
     nav = page.locator("nav#nav")
     expect(nav.get_by_role("link", name="组织架构")).to_be_visible()
     expect(nav.get_by_role("link", name="账号管理")).to_have_count(0)
@@ -26,7 +18,7 @@ def test_sign_in_shows_only_the_menu_my_role_allows(page, live_server, make_user
 
 
 def test_tokens_page_creates_and_revokes_a_token_through_fetch_with_csrf(page, live_server, make_user):
-    sign_in(page, live_server, make_user("community_admin", "c1").username)
+    sign_in_page(page, live_server, make_user("community_admin", "c1").username)
     page.goto(f"{live_server.url}/account/tokens")
     page.get_by_label("令牌名称").fill("对接系统")
     page.get_by_role("button", name="新建令牌").click()
@@ -38,7 +30,7 @@ def test_tokens_page_creates_and_revokes_a_token_through_fetch_with_csrf(page, l
 
 
 def test_a_county_admin_composes_a_role_package_in_the_browser(page, live_server, make_user, org_tree):
-    sign_in(page, live_server, make_user("county_admin", "c1").username)
+    sign_in_page(page, live_server, make_user("county_admin", "c1").username)
     page.goto(f"{live_server.url}/packages")
     form = page.locator("form", has=page.locator("input[name=name]")).first
     form.locator("input[name=name]").fill("heat_wave_team")
@@ -54,7 +46,7 @@ def test_a_county_admin_composes_a_role_package_in_the_browser(page, live_server
 def test_the_shell_is_usable_on_a_phone(browser, live_server, make_user):
     context = browser.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
-    sign_in(page, live_server, make_user("community_admin", "c1").username)
+    sign_in_page(page, live_server, make_user("community_admin", "c1").username)
     menu = page.get_by_role("button", name=re.compile("菜单"))
     expect(menu).to_be_visible()
     expect(page.locator("nav#nav")).to_be_hidden()
@@ -101,7 +93,7 @@ def test_a_community_admin_switches_a_plugin_on_for_their_community(page, plugin
         db.add(user)
         db.flush()
         grant_package(db, user.id, "community_admin", "c1/s1/m1")
-    sign_in(page, server, "m1_admin")
+    sign_in_page(page, server, "m1_admin")
     page.goto(f"{server.url}/plugins")
     row = page.locator("#plugin-list tr[data-plugin=fx_pages]")
     expect(row.locator(".state")).to_have_text("未启用")
@@ -138,7 +130,7 @@ def test_an_operator_replays_a_dead_letter_from_the_events_page(page, live_serve
 
     from core.db import engine_of
 
-    sign_in(page, live_server, make_user("county_admin", "c1").username)
+    sign_in_page(page, live_server, make_user("county_admin", "c1").username)
     page.goto(f"{live_server.url}/events")
     dead_row = page.locator("tr", has_text="core.forward_visit").last
     expect(dead_row).to_contain_text("上游系统不可用")

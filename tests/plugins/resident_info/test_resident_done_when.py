@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import TEST_PASSWORD
+from core.testing import TEST_PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.slow
 
@@ -22,14 +22,6 @@ def demo(app):
     return app
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-
-
 def test_import_the_demo_file_find_by_last_four_and_reveal_with_an_audit_entry(demo, browser, live_server, tmp_path):
     from plugins.resident_info import demo_file
 
@@ -40,7 +32,7 @@ def test_import_the_demo_file_find_by_last_four_and_reveal_with_an_audit_entry(d
     name, id_number = someone[headers.index("姓名")], someone[headers.index("身份证号")]
 
     admin = browser.new_context().new_page()
-    sign_in(admin, live_server, "community_admin")
+    sign_in_page(admin, live_server, "community_admin")
     admin.locator("nav#nav").get_by_role("link", name="居民信息").click()
     admin.get_by_role("link", name="批量导入").click()
     expect(admin).to_have_url(re.compile(r"/resident_info/import$"))
@@ -68,7 +60,7 @@ def test_import_the_demo_file_find_by_last_four_and_reveal_with_an_audit_entry(d
     assert id_number not in admin.content()
 
     supervisor = browser.new_context().new_page()
-    sign_in(supervisor, live_server, "supervisor")
+    sign_in_page(supervisor, live_server, "supervisor")
     supervisor.goto(f"{live_server.url}/resident_info/?id_last4={id_number[-4:]}&name={name}")
     supervisor.get_by_role("link", name=name).first.click()
     expect(supervisor.get_by_text(id_number)).to_have_count(0)

@@ -5,18 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import TEST_PASSWORD
+from core.testing import sign_in_page
 from import_helpers import csv_file, person_row
 
 pytestmark = pytest.mark.slow
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def test_a_file_with_other_headers_is_mapped_in_the_page_and_imported(page, live_server, make_user, enabled,
@@ -28,7 +20,7 @@ def test_a_file_with_other_headers_is_mapped_in_the_page_and_imported(page, live
              "备用列": "x"} for p in people]
     upload = tmp_path / "社区名单.csv"
     upload.write_bytes(csv_file(rows, headers=headers))
-    sign_in(page, live_server, make_user("community_admin", "c1/s1/m1").username)
+    sign_in_page(page, live_server, make_user("community_admin", "c1/s1/m1").username)
     page.goto(f"{live_server.url}/resident_info/")
     page.get_by_role("link", name="批量导入").click()
     expect(page).to_have_url(re.compile(r"/resident_info/import$"))
