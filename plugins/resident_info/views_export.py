@@ -28,17 +28,17 @@ FILE_RESPONSES = {
     "422": {"description": "筛选条件不正确，或超过单次导出上限（请缩小筛选范围）"},
 }
 SUMMARY = ("导出居民名单（CSV 或 Excel）：查询参数与居民列表相同，另有 format=csv|xlsx；unmasked=1 导出完整身份证号和电话"
-           f"（需要 {READ_SENSITIVE}，仅限其范围内的居民，记入审计）；单次最多 {exports.MAX_ROWS} 人")
+           f"（只接受 POST；需要 {READ_SENSITIVE}，仅限其范围内的居民，记入审计）；单次最多 {exports.MAX_ROWS} 人")
 NOT_FILTERS = ("format", "unmasked", "limit", "offset", "page")
 
 
-@api_route(api, "/residents/export", summary=SUMMARY, tags=TAGS, responses=FILE_RESPONSES)
+@api_route(api, "/residents/export", methods=["GET", "POST"], summary=SUMMARY, tags=TAGS, responses=FILE_RESPONSES)
 @require(EXPORT)
 def export_residents():
     return _export()
 
 
-@pages.get("/export")
+@pages.route("/export", methods=["GET", "POST"])
 @require(EXPORT)
 def export_page():
     """The same file for the list page's "导出" form (refusals as pages, not JSON)."""
@@ -55,15 +55,21 @@ def _export_choices():
 
 
 def _export():
-    fmt = (request.args.get("format") or "csv").strip()
+    asked = request.values  # the query string, and the form of a POST
+    fmt = (asked.get("format") or "csv").strip()
     if fmt not in exports.FORMATS:
         raise ApiError(422, "format 只能是 csv 或 xlsx。", pointer="/format")
-    unmasked = request.args.get("unmasked") in ("1", "true")
+    unmasked = asked.get("unmasked") in ("1", "true")
     access = current_access()
     if unmasked and not access.sensitive:
         g.denied_permission = READ_SENSITIVE  # the 403's audit entry names what was missing
         raise ApiError(403, "导出完整身份证号和电话需要“查看完整身份证号和电话”权限；不勾选此项可导出脱敏名单。")
-    filters = queries.filter_from_args({key: value for key, value in request.args.items() if key not in NOT_FILTERS})
+    if unmasked and request.method != "POST":
+        # A GET can be set off by a link on another site (the session cookie goes along with a
+        # top-level navigation): it would file an audited full export in this user's name.
+        raise ApiError(405, "导出完整身份证号和电话须用 POST 提交（页面上的导出按钮），链接不能触发。",
+                       headers={"Allow": "POST"})
+    filters = queries.filter_from_args({key: value for key, value in asked.items() if key not in NOT_FILTERS})
     db = get_session()
     exported = exports.export_residents(db, access, filters, fmt=fmt, unmasked=unmasked,
                                         within=scope_for(current_actor, EXPORT))

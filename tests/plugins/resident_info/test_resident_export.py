@@ -95,7 +95,7 @@ def test_the_excel_export_is_masked_too_and_keeps_id_numbers_as_text(client, log
 def test_a_holder_of_read_sensitive_exports_full_values_and_one_audit_entry_is_written(app, client, login_as,
                                                                                       enabled):
     admin = two_residents(client, login_as)
-    table = xlsx_table(client.get(f"{EXPORT}?format=xlsx&unmasked=1&sort=-age&name=张大"))
+    table = xlsx_table(client.post(f"{EXPORT}?format=xlsx&unmasked=1&sort=-age&name=张大"))
 
     assert [(row["身份证号"], row["联系电话"]) for row in table] == [(OLD_ID, "13912345678")]
     assert audit_of(app, "resident_info.sensitive_exported") == [
@@ -137,7 +137,7 @@ def test_full_values_only_where_the_exporter_holds_read_sensitive(app, client, l
         grant_package(db, exporter.id, package_with(app, "id_readers", "read_sensitive"), "c1/s1/m1")
     client.login(exporter.username)
 
-    table = {row["姓名"]: row["身份证号"] for row in csv_table(client.get(f"{EXPORT}?unmasked=1"))}
+    table = {row["姓名"]: row["身份证号"] for row in csv_table(client.post(f"{EXPORT}?unmasked=1"))}
 
     assert table == {"本社区": OLD_ID, "邻社区": "110***********" + YOUNG_ID[-4:]}
     ((actor, _target, detail),) = audit_of(app, "resident_info.sensitive_exported")
@@ -169,7 +169,7 @@ def test_residents_of_a_sibling_community_never_appear(app, client, login_as, ma
     login_as("community_admin", "c1/s1/m1")
 
     for query in ("", "unmasked=1", "org_path=c1/s1/m12", "org_path=c1/s1", "format=xlsx", "name=LEAK"):
-        response = client.get(f"{EXPORT}?{query}")
+        response = client.post(f"{EXPORT}?{query}")
         assert response.status_code == 200, query
         found = xlsx_table(response) if "xlsx" in query else csv_table(response)
         assert "LEAK" not in str(found) and YOUNG_ID[-4:] not in str(found), query
@@ -226,7 +226,7 @@ def test_the_list_page_offers_the_export_of_its_current_filter(app, client, logi
     assert 'action="/resident_info/export"' in page and "导出完整身份证号和电话" in page
     assert 'name="tag" value="留守儿童"' in page and 'name="sort" value="-age"' in page
 
-    downloaded = csv_table(client.get(f"/{PLUGIN}/export?tag=留守儿童&sort=-age&format=csv"))
+    downloaded = csv_table(client.post(f"/{PLUGIN}/export", data={"tag": "留守儿童", "sort": "-age", "format": "csv"}))
     assert [row["姓名"] for row in downloaded] == ["李小明"]
     client.logout()
     login_as(masked_exporter(app), "c1/s1/m1")
@@ -234,6 +234,19 @@ def test_the_list_page_offers_the_export_of_its_current_filter(app, client, logi
     assert "导出当前筛选结果" in page and "导出完整身份证号和电话" not in page
     refused = client.get(f"/{PLUGIN}/export?unmasked=1")
     assert refused.status_code == 403 and OLD_ID not in refused.get_data(as_text=True)
+
+
+def test_a_full_export_cannot_be_set_off_by_a_link(app, client, login_as, enabled):
+    """A GET (a link or redirect from another site carries the session cookie) must not
+    file an audited full export in the user's name; the page's form POSTs with CSRF."""
+    two_residents(client, login_as)
+    for url in (f"{EXPORT}?unmasked=1", f"/{PLUGIN}/export?unmasked=1&format=xlsx"):
+        refused = client.get(url)
+        assert refused.status_code == 405 and OLD_ID not in refused.get_data(as_text=True)
+    assert client.post(f"{EXPORT}?unmasked=1", csrf=False).status_code in (400, 403)
+    assert audit_of(app, "resident_info.sensitive_exported") == []
+    page = client.get(f"/{PLUGIN}/").get_data(as_text=True)
+    assert 'method="post" action="/resident_info/export"' in page
 
 
 def test_the_api_description_declares_the_file_download(client):

@@ -129,7 +129,7 @@ def test_bad_files_are_refused_with_a_reason(admin):
 def test_an_unmasked_export_imports_again_and_a_masked_one_says_why_not(admin, app):
     for number in (1, 2):
         run(admin, csv_file([person_row(number)]))
-    full = admin.get("/api/v1/resident_info/residents/export?format=xlsx&unmasked=1").data
+    full = admin.post("/api/v1/resident_info/residents/export?format=xlsx&unmasked=1").data
     again = run(admin, full, filename="导出.xlsx")
     assert (again["status"], again["imported"], again["already_registered"]) == ("done", 0, 2)
     masked = admin.get("/api/v1/resident_info/residents/export?format=csv").data
