@@ -6,9 +6,6 @@ text it is and never computes anything."""
 import csv
 import io
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -41,6 +38,9 @@ def xlsx_bytes(header, rows, title="Sheet1", text_columns=()):
     are formatted as text (``@``) so Excel keeps 18-digit ID numbers and leading zeros.
     Written in openpyxl's write-only mode: rows stream to the file instead of building the
     whole workbook in memory (20,000 rows: about 2 MiB instead of 110 MiB)."""
+    from openpyxl import Workbook  # ~0.2 s to import: only when a file is written, not in every process
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     bold, text = Font(bold=True), frozenset(text_columns)
@@ -54,6 +54,8 @@ def xlsx_bytes(header, rows, title="Sheet1", text_columns=()):
 
 
 def _cell(sheet, value, font=None, as_text=False):
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=safe_cell(value))
     if font is not None:
         cell.font = font

@@ -146,7 +146,7 @@ def gridwork_environment(tmp_path, database_url):
             "GRIDWORK_EXTRA_PLUGINS": json.dumps(["fx_relay=fx_relay.hooks"]),
             "GRIDWORK_EVENTS_EMBEDDED_DISPATCHER": "false",
             "GRIDWORK_EVENTS_LEASE_SECONDS": "2",
-            "GRIDWORK_EVENTS_BATCH_SIZE": "10",
+            "GRIDWORK_EVENTS_BATCH_SIZE": "5",  # small batches: a longer run, more moments to kill a busy worker
             "GRIDWORK_EVENTS_POLL_INTERVAL": "0.05"}
 
 
