@@ -146,7 +146,7 @@ def gridwork_environment(tmp_path, database_url):
             "GRIDWORK_EXTRA_PLUGINS": json.dumps(["fx_relay=fx_relay.hooks"]),
             "GRIDWORK_EVENTS_EMBEDDED_DISPATCHER": "false",
             "GRIDWORK_EVENTS_LEASE_SECONDS": "2",
-            "GRIDWORK_EVENTS_BATCH_SIZE": "5",  # small batches: a longer run, more moments to kill a busy worker
+            "GRIDWORK_EVENTS_BATCH_SIZE": "10",
             "GRIDWORK_EVENTS_POLL_INTERVAL": "0.05"}
 
 
@@ -175,16 +175,18 @@ def deliver_with_kills(env, tmp_path, database_url, rng):
     watcher = make_engine(database_url)
     workers = [start() for _ in range(WORKERS)]
     started, kills, stranded = time.monotonic(), 0, set()
-    next_kill = started + pause(rng, kills)
+    next_kill = kill_point(rng, 0)
     try:
         while pending(watcher):
             elapsed = time.monotonic() - started
             assert elapsed < TIME_LIMIT, f"not finished in {TIME_LIMIT} s: {figures(watcher)}\n{tail(tmp_path)}"
             assert all(worker.poll() is None for worker in workers), f"a worker stopped by itself\n{tail(tmp_path)}"
-            if time.monotonic() >= next_kill:
+            done = delivered(watcher)
+            if done >= next_kill:
                 held = kill_a_busy_worker(workers, watcher, rng, start)
-                kills, stranded = kills + (held is not None), stranded | (held or set())
-                next_kill = time.monotonic() + pause(rng, kills)
+                if held is not None:  # no worker busy this instant: try again at the next poll
+                    kills, stranded = kills + 1, stranded | held
+                    next_kill = kill_point(rng, done)
             time.sleep(0.02)
     finally:
         for worker in workers:
@@ -200,10 +202,11 @@ def deliver_with_kills(env, tmp_path, database_url, rng):
     return result
 
 
-def pause(rng, kills):
-    """Kill often until the minimum is safely passed, then now and then: each kill strands
-    a batch for a lease period, and restarting a worker takes a second or two."""
-    return rng.uniform(0.2, 0.6) if kills < MIN_KILLS + 3 else rng.uniform(1.5, 3.0)
+def kill_point(rng, done):
+    """The delivered count at which the next kill lands. Paced by progress, not the clock:
+    however fast or slow the machine, about MIN_KILLS + 5 kills fall within one run."""
+    step = RECORDS // (MIN_KILLS + 5)
+    return done + rng.randint(step // 2, step)
 
 
 def kill_a_busy_worker(workers, engine, rng, start):
@@ -235,6 +238,12 @@ def leases_by_pid(engine):
 def redelivered_ids(engine):
     with engine.connect() as conn:
         return set(conn.execute(text("SELECT id FROM core_event_delivery WHERE attempts > 1")).scalars())
+
+
+def delivered(engine):
+    with engine.connect() as conn:
+        return conn.execute(text(f"SELECT count(*) FROM core_event_delivery WHERE handler = '{HANDLER}' "
+                                 "AND status = 'done'")).scalar()
 
 
 def pending(engine):
