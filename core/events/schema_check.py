@@ -78,7 +78,23 @@ def _type(value, _schema):
     if not isinstance(names, list) or not all(name in _TYPES for name in names):
         raise Unsupported("type")
     tests = tuple(_TYPES[name] for name in names)
-    return tests[0] if len(tests) == 1 else (lambda x: any(test(x) for test in tests))
+    if len(tests) == 1:
+        return tests[0]
+    if all(name in _PLAIN_CLASSES for name in names):  # e.g. ["string", "null"]: one isinstance
+        classes = tuple(_PLAIN_CLASSES[name] for name in names)
+        return lambda x: isinstance(x, classes)
+
+    def check_any(x):
+        for test in tests:
+            if test(x):
+                return True
+        return False
+
+    return check_any
+
+
+# Types whose test is a plain isinstance (integer and number are not: booleans are excluded).
+_PLAIN_CLASSES = {"null": type(None), "boolean": bool, "string": str, "array": list, "object": dict}
 
 
 def _strings_only(values):
@@ -97,10 +113,6 @@ def _enum(value, _schema):
 def _const(value, _schema):
     allowed = _strings_only([value])
     return lambda x: isinstance(x, str) and x in allowed
-
-
-def _string_rule(test):
-    return lambda value, _schema: (lambda x: not isinstance(x, str) or test(x, value))
 
 
 def _number_rule(test):
@@ -174,8 +186,8 @@ _BUILDERS = {
     "type": _type,
     "enum": _enum,
     "const": _const,
-    "minLength": _string_rule(lambda x, n: len(x) >= n),
-    "maxLength": _string_rule(lambda x, n: len(x) <= n),
+    "minLength": lambda n, _schema: (lambda x: not isinstance(x, str) or len(x) >= n),
+    "maxLength": lambda n, _schema: (lambda x: not isinstance(x, str) or len(x) <= n),
     "pattern": _pattern,
     "minimum": _number_rule(lambda x, n: x >= n),
     "maximum": _number_rule(lambda x, n: x <= n),

@@ -17,7 +17,6 @@ WORDS = {field: {title: value for value, title in FIELDS[field]["x-enum-titles"]
 WORDS["gender"].update({"男性": "male", "女性": "female"})
 WORDS["registration"].update({"户籍": "registered", "流动": "floating", "常住": "registered"})
 WORDS["status"].update({"迁出": "moved_out", "死亡": "deceased", "在住": "living", "已故": "deceased"})
-TEXT_FIELDS = ("name", "building", "unit", "room", "notes")
 TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 TAG_LEVEL = re.compile(r"^(?P<tag>.+?)[（(]?(?P<level>[1-4一二三四])级[)）]?$")
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
@@ -37,15 +36,18 @@ class RowReader:
         self.target_path, self.grids = target_path, grids
         self.extra_schema, self.county_tags = extra_schema, county_tags
         self.extra_types = {key: spec.get("type") for key, spec in (extra_schema or {}).get("properties", {}).items()}
+        # (cell index, field, the function putting the cell into a record): chosen once per
+        # import, not once per cell.
+        self.putters = [(index, field, self._putter(field)) for index, _header, field in self.columns]
 
     def read(self, line, cells, today=None):
         """``(clean record, [])`` or ``(None, [problem, …])``; a problem is
         ``{"line", "column", "field", "reason"}``."""
         record, problems = {"org_path": self.target_path, "extra": {}}, []
-        for index, header, field in self.columns:
+        for index, field, put in self.putters:
             cell = cells[index] if index < len(cells) else None
             try:
-                self._put(record, field, cell)
+                put(record, cell)
             except ValueError as reason:
                 problems.append(self.problem(line, field, str(reason)))
         if problems:
@@ -53,26 +55,16 @@ class RowReader:
         clean, errors = validate_resident(record, self.extra_schema, county_tags=self.county_tags, today=today)
         return clean, [self.problem(line, _field_of(error["pointer"]), error["detail"]) for error in errors]
 
-    def _put(self, record, field, cell):
+    def _putter(self, field):
         if field == "grid":
-            record["org_path"] = self._grid_path(_text(cell))
-        elif field.startswith("extra."):
+            return lambda record, cell: record.__setitem__("org_path", self._grid_path(_text(cell)))
+        if field.startswith("extra."):
             key = field.split(".", 1)[1]
-            value = _extra_value(cell, self.extra_types.get(key))
-            if value is not None:
-                record["extra"][key] = value
-        elif field in ENUM_FIELDS:
-            record[field] = _choice(field, _text(cell))
-        elif field in ("birth_date", "status_date"):
-            record[field] = _date_text(cell)
-        elif field == "id_number":
-            record[field] = _id_text(cell)
-        elif field == "phone":
-            record[field] = str(cell) if isinstance(cell, int) else _text(cell)
-        elif field == "tags":
-            record[field] = parse_tags(_text(cell))
-        elif field in TEXT_FIELDS:
-            record[field] = _text(cell)
+            return lambda record, cell: _put_extra(record, key, _extra_value(cell, self.extra_types.get(key)))
+        convert = _CONVERTERS.get(field)
+        if convert is None and field in ENUM_FIELDS:
+            convert = lambda cell: _choice(field, _text(cell))  # noqa: E731
+        return lambda record, cell: record.__setitem__(field, (convert or _text)(cell))
 
     def _grid_path(self, text):
         if not text:
@@ -91,6 +83,11 @@ class RowReader:
     def problem(self, line, field, reason):
         column = self.header_of.get(field) or self.header_of.get("grid" if field == "org_path" else "") or ""
         return {"line": line, "column": column, "field": field, "reason": reason}
+
+
+def _put_extra(record, key, value):
+    if value is not None:
+        record["extra"][key] = value
 
 
 def _field_of(pointer):
@@ -176,3 +173,13 @@ def _extra_value(cell, kind):
         except ValueError:
             pass
     return text.strip() if isinstance(cell, str) or "string" in kinds else cell
+
+
+# Per field, how a cell becomes the record's value (enum fields: ``_choice``; others: text).
+_CONVERTERS = {
+    "birth_date": lambda cell: _date_text(cell),
+    "status_date": lambda cell: _date_text(cell),
+    "id_number": lambda cell: _id_text(cell),
+    "phone": lambda cell: str(cell) if isinstance(cell, int) else _text(cell),
+    "tags": lambda cell: parse_tags(_text(cell)),
+}
