@@ -12,6 +12,7 @@ from core.public import ApiError, DataScope, session_scope
 from plugins.resident_info import imports
 from plugins.resident_info.import_run import run_job
 from plugins.resident_info.services import Access
+from plugins.resident_info.spreadsheet import csv_bytes
 
 residents_cli = AppGroup("residents", help="居民信息（导入等）")
 MODE_CHOICES = {"all": "all_or_nothing", "valid": "valid_rows"}
@@ -79,8 +80,6 @@ def _summarise(db, job, report):
     if len(problems) > 20:
         click.echo(f"  …… 共 {len(problems)} 条，完整报告见 --report 或导入页面")
     if report:
-        from plugins.resident_info.spreadsheet import csv_bytes
-
         report.write_bytes(csv_bytes(imports.REPORT_HEADER, problems))
         click.echo(f"问题报告已写入 {report}")
     if job.status != "done":

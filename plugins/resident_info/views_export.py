@@ -7,14 +7,14 @@ resident_info.read_sensitive; without it the request is refused (403, audited) r
 quietly answered masked, so nobody believes they hold a full list when they do not.
 """
 from datetime import date
-from urllib.parse import quote
 
-from flask import Response, g, request
+from flask import g, request
 
 from core.public import ApiError, api_route, current_actor, get_session, require, scope_for
 
 from plugins.resident_info import exports, queries
 from plugins.resident_info.access import current_access
+from plugins.resident_info.downloads import file_response
 from plugins.resident_info.services import EXPORT, READ_SENSITIVE
 from plugins.resident_info.spreadsheet import CSV_TYPE, XLSX_TYPE
 from plugins.resident_info.views_api import TAGS, api
@@ -79,9 +79,5 @@ def _export():
 
 def _download(exported):
     day = date.today().isoformat()
-    chinese, ascii_name = f"居民名单-{day}.{exported.extension}", f"residents-{day}.{exported.extension}"
-    return Response(exported.content, content_type=exported.mimetype, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(chinese)}",
-        "Cache-Control": "no-store",
-        "X-Export-Rows": str(exported.rows),
-        "X-Export-Unmasked-Rows": str(exported.unmasked_rows)})
+    return file_response(exported.content, exported.extension, f"居民名单-{day}", f"residents-{day}", headers={
+        "X-Export-Rows": str(exported.rows), "X-Export-Unmasked-Rows": str(exported.unmasked_rows)})
