@@ -1,7 +1,7 @@
 """First-run setup shared by the CLI and the demo: default role packages, the first admin."""
 from sqlmodel import select
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.passwords import hash_password, password_problem
 from core.db import system_query
@@ -43,7 +43,7 @@ def create_first_admin(db, username, password, org_path=None):
     db.add(user)
     db.flush()
     grant_package(db, user.id, "county_admin", path)
-    record(db, "core.user_created", actor="cli", target=f"user:{user.id}", org_path=path,
+    record_audit(db, "core.user_created", actor="cli", target=f"user:{user.id}", org_path=path,
            detail={"username": username, "package": "county_admin", "via": "create-admin"})
     return user, path
 

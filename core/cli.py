@@ -58,7 +58,7 @@ def token_create(username, name):
     """为账号新建 API 访问令牌（只显示一次）。"""
     from sqlmodel import select
 
-    from core.audit.chain import record
+    from core.audit.chain import record_audit
     from core.auth.models import User
     from core.auth.tokens import create_token
     from core.db import session_scope, system_query
@@ -68,6 +68,6 @@ def token_create(username, name):
         if user is None:
             raise click.ClickException(f"账号不存在：{username}")
         row, plaintext = create_token(db, user, name)
-        record(db, "core.token_created", actor="cli", target=f"token:{row.id}", org_path=user.org_path,
+        record_audit(db, "core.token_created", actor="cli", target=f"token:{row.id}", org_path=user.org_path,
                detail={"name": name, "user": username, "via": "cli"})
     click.echo(plaintext)

@@ -101,7 +101,12 @@ def _tenant_tables(_mapper_count):
 def system_query(statement, reason):
     """Mark a statement as system code that legitimately reads across tenants
     (login, session loading, CLI). ``reason`` documents why at the call site."""
-    return statement.execution_options(**{UNSCOPED: reason})
+    return statement.execution_options(**system_options(reason))
+
+
+def system_options(reason):
+    """The same mark as ``system_query`` for ``session.get(Model, id, execution_options=…)``."""
+    return {UNSCOPED: reason}
 
 
 def make_engine(url):

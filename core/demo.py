@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.passwords import hash_password
 from core.bootstrap import ensure_default_packages
@@ -48,7 +48,7 @@ def seed_demo(db, password):
                         password_hash=hash_password(password))
             db.add(user)
             db.flush()
-            record(db, "core.user_created", actor="demo", target=f"user:{user.id}", org_path=path,
+            record_audit(db, "core.user_created", actor="demo", target=f"user:{user.id}", org_path=path,
                    detail={"username": username, "package": package})
         grant_package(db, user.id, package, path)
     return ACCOUNTS

@@ -92,15 +92,15 @@ def audit_refusal(detail):
     """Every 403 the API or a page answers is a denial in the audit trail — recorded here,
     once, so no module can forget it. The request's unfinished work is rolled back first."""
     from flask import g
-    from flask_login import current_user
+    from core.auth.actor import current_actor
 
-    from core.audit.chain import record
+    from core.audit.chain import record_audit
     from core.db import get_session
 
     session = get_session()
     session.rollback()
-    record(session, "core.permission_denied", actor=getattr(current_user, "username", "") or "",
-           target=request.path, org_path=getattr(current_user, "org_path", "") or "", ip=request.remote_addr or "",
+    record_audit(session, "core.permission_denied", actor=getattr(current_actor, "username", "") or "",
+           target=request.path, org_path=getattr(current_actor, "org_path", "") or "", ip=request.remote_addr or "",
            detail={"permission": g.get("denied_permission"), "method": request.method, "reason": detail})
     session.commit()
 

@@ -50,7 +50,7 @@ def entry_hash(prev_hash, *, seq, at, actor, action, target, org_path, detail, i
     return hashlib.sha256(prev_hash.encode("ascii") + b"\x00" + canonical_json(fields)).hexdigest()
 
 
-def record(session, action, *, actor="", target="", org_path="", detail=None, ip=""):
+def record_audit(session, action, *, actor="", target="", org_path="", detail=None, ip=""):
     """Append one entry inside the caller's transaction (flushed, never committed), so the
     entry commits or rolls back together with the act it records.
 

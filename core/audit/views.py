@@ -7,7 +7,7 @@ from typing import Optional
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
+from core.auth.actor import current_actor
 from sqlalchemy import func, or_
 from sqlmodel import select
 
@@ -148,7 +148,7 @@ def api_list():
         filters = filter_from_query(request.args)
     except FilterProblem as problem:
         raise ApiError(422, problem.detail, pointer=problem.pointer) from None
-    entries, total = find_entries(get_session(), scope_for(current_user, AUDIT_READ), filters)
+    entries, total = find_entries(get_session(), scope_for(current_actor, AUDIT_READ), filters)
     return {"items": [entry_json(entry) for entry in entries], "total": total,
             "limit": filters.limit, "offset": filters.offset}
 
@@ -157,7 +157,7 @@ def api_list():
 @require(AUDIT_READ)
 def index():
     db = get_session()
-    scope = scope_for(current_user, AUDIT_READ)
+    scope = scope_for(current_actor, AUDIT_READ)
     page = _page_number()
     try:
         filters, problem = filter_from_query(request.args, offset=(page - 1) * PAGE_SIZE), None

@@ -2,7 +2,11 @@
 from dataclasses import dataclass
 from typing import Optional
 
-from flask_login import UserMixin
+from flask_login import UserMixin, current_user
+
+# The signed-in Actor of this request (or an anonymous user). One name for core and
+# plugins alike; Flask-Login calls it current_user.
+current_actor = current_user
 
 
 @dataclass

@@ -1,10 +1,10 @@
 """Auth API: issue a token from name + password, the caller's own profile, its tokens."""
 from flask import request
-from flask_login import current_user
+from core.auth.actor import current_actor
 from sqlmodel import select
 
 from core.api import ApiError, api_blueprint, api_route, json_body, not_found
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth.login import LoginRefused, LoginThrottled, authenticate
 from core.auth.models import ApiToken
 from core.auth.throttle import retry_after_seconds
@@ -40,7 +40,7 @@ def issue_token():
     except LoginRefused as refusal:
         raise ApiError(401, refusal.message)
     row, plaintext = store_token(db, user, data.get("name") or "API")
-    record(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
+    record_audit(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
            ip=request.remote_addr or "", detail={"name": row.name, "via": "password"})
     db.commit()
     return {"token": plaintext, "token_type": "Bearer", **token_json(row)}, 201
@@ -50,17 +50,17 @@ def issue_token():
 @login_required
 def me():
     return {
-        "id": current_user.id, "username": current_user.username, "display_name": current_user.display_name,
-        "org_path": current_user.org_path,
-        "grants": [{"package": package, "org_path": path} for package, path in policy_engine().grants_of(current_user.id)],
-        "via": "token" if current_user.token_id else "session",
+        "id": current_actor.id, "username": current_actor.username, "display_name": current_actor.display_name,
+        "org_path": current_actor.org_path,
+        "grants": [{"package": package, "org_path": path} for package, path in policy_engine().grants_of(current_actor.id)],
+        "via": "token" if current_actor.token_id else "session",
     }
 
 
 @api_route(bp, "/tokens", summary="我的访问令牌", tags=["auth"])
 @login_required
 def list_tokens():
-    rows = get_session().exec(system_query(select(ApiToken).where(ApiToken.user_id == current_user.id)
+    rows = get_session().exec(system_query(select(ApiToken).where(ApiToken.user_id == current_actor.id)
                                            .order_by(ApiToken.created_at.desc()), "the actor's own tokens")).all()
     return {"items": [token_json(row) for row in rows], "total": len(rows)}
 
@@ -74,7 +74,7 @@ def create_token():
     db = get_session()
     user = _own_user(db)
     row, plaintext = store_token(db, user, data["name"], scopes)
-    record(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
+    record_audit(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
            ip=request.remote_addr or "", detail={"name": row.name, "scopes": row.scopes})
     db.commit()
     return {"token": plaintext, "token_type": "Bearer", **token_json(row)}, 201
@@ -86,13 +86,13 @@ def revoke_token(token_id):
     _refuse_token_actors(allow_self=token_id)
     db = get_session()
     row = db.get(ApiToken, token_id)
-    if row is None or row.user_id != current_user.id:
+    if row is None or row.user_id != current_actor.id:
         raise not_found()
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         db.add(row)
-        record(db, "core.token_revoked", actor=current_user.username, target=f"token:{row.id}",
-               org_path=current_user.org_path, ip=request.remote_addr or "")
+        record_audit(db, "core.token_revoked", actor=current_actor.username, target=f"token:{row.id}",
+               org_path=current_actor.org_path, ip=request.remote_addr or "")
         db.commit()
     return "", 204
 
@@ -100,7 +100,7 @@ def revoke_token(token_id):
 def _refuse_token_actors(allow_self=None):
     """Credentials are managed from a signed-in browser: a token (perhaps limited to a few
     permissions) must not mint a broader one. A token may revoke itself."""
-    if current_user.token_id and current_user.token_id != allow_self:
+    if current_actor.token_id and current_actor.token_id != allow_self:
         raise ApiError(403, "访问令牌不能用于管理令牌，请登录后在“访问令牌”页面操作。")
 
 
@@ -117,7 +117,7 @@ def _checked_scopes(scopes):
 def _own_user(db):
     from core.auth.models import User
 
-    return db.get(User, current_user.id, execution_options={"gridwork_unscoped": "the actor's own account"})
+    return db.get(User, current_actor.id, execution_options={"gridwork_unscoped": "the actor's own account"})
 
 
 def token_json(row):

@@ -2,7 +2,7 @@
 from flask import request
 from sqlmodel import select
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth import throttle
 from core.auth.models import User
 from core.auth.passwords import verify_password
@@ -34,16 +34,16 @@ def authenticate(db, username, password):
     throttle.record_attempt(db, username, ip)
     db.commit()
     if throttle.is_throttled(db, username, ip):
-        record(db, "core.login_throttled", actor=username, org_path=org_path, ip=ip, detail={"path": request.path})
+        record_audit(db, "core.login_throttled", actor=username, org_path=org_path, ip=ip, detail={"path": request.path})
         db.commit()
         raise LoginThrottled()
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.is_active:
         reason = "unknown_user" if user is None else ("disabled" if password_ok else "bad_password")
-        record(db, "core.login_failed", actor=username, org_path=org_path, ip=ip, detail={"reason": reason})
+        record_audit(db, "core.login_failed", actor=username, org_path=org_path, ip=ip, detail={"reason": reason})
         db.commit()
         raise LoginRefused()
     throttle.clear_attempts(db, username)
-    record(db, "core.login_succeeded", actor=user.username, org_path=user.org_path, ip=ip,
+    record_audit(db, "core.login_succeeded", actor=user.username, org_path=user.org_path, ip=ip,
            detail={"via": "token" if request.path.startswith("/api/") else "page"})
     return user

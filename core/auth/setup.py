@@ -42,7 +42,7 @@ def _authenticate_bearer():
     actor = actor_for_bearer(get_session(), header)
     if actor is None:
         raise ApiError(401, "访问令牌无效、已过期或已被收回。", headers={"WWW-Authenticate": "Bearer"})
-    g._login_user = actor  # Flask-Login's per-request cache: current_user is this actor
+    g._login_user = actor  # Flask-Login's per-request cache: current_actor is this actor
 
 
 def _check_csrf(csrf):

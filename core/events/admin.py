@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlalchemy import func, select, update
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.db import SCOPED, system_query
 from core.events.models import DEAD, PENDING, EventDeadLetter, EventDelivery, EventRecord
 from core.timeutil import isoformat, utcnow
@@ -105,7 +105,7 @@ def replay(session, *, actor, scope=None, event_id=None, handler=None, delivery_
                     .values(status=PENDING, attempts=0, next_attempt_at=now, last_error=None, finished_at=None,
                             lease_owner=None, lease_until=None))
     target = f"event:{event_id}" if event_id else (f"handler:{handler}" if handler else "events:dead_letters")
-    record(session, "core.event_replayed", actor=str(actor), target=target, org_path=org_path, ip=ip,
+    record_audit(session, "core.event_replayed", actor=str(actor), target=target, org_path=org_path, ip=ip,
            detail={"count": len(replayed), "event_id": event_id, "handler": handler, "delivery_id": delivery_id})
     return len(replayed)
 

@@ -6,7 +6,7 @@ import os
 import threading
 
 from core.api.validation import compiled
-from core.events.schema_check import compile_check
+from core.events.schema_check import compile_schema_check
 from core.events.types import EventHandler, EventType, check_name
 
 EXTENSION = "gridwork.events"
@@ -43,7 +43,7 @@ class EventBus:
             raise ValueError(f"事件类型“{event_type.name}”的数据结构（JSON Schema）必须是对象。")
         # Compiled now, once: building a validator costs far more than using one.
         self.validators[event_type.name] = compiled(event_type.schema)
-        self.quick_checks[event_type.name] = compile_check(event_type.schema)
+        self.quick_checks[event_type.name] = compile_schema_check(event_type.schema)
         self.types[event_type.name] = event_type
 
     def register_handler(self, handler):

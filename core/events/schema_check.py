@@ -30,7 +30,7 @@ class Unsupported(Exception):
     """The schema uses a keyword this checker does not implement."""
 
 
-def compile_check(schema):
+def compile_schema_check(schema):
     """A function ``payload -> bool``, or ``None`` when the schema is outside the subset."""
     try:
         return _compile(schema)

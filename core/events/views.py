@@ -3,7 +3,7 @@
 operator holds ``core.plugin_manage``; a dead letter outside that scope answers 404."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api import ApiError, api_route, not_found
 from core.db import get_session
@@ -25,14 +25,14 @@ def index():
 @require(MANAGE)
 def replay():
     db = get_session()
-    scope = scope_for(current_user, MANAGE)
+    scope = scope_for(current_actor, MANAGE)
     everything = request.form.get("all") == "1"
     raw_id = (request.form.get("delivery_id") or "").strip()
     if not everything and not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 19):
         return _page(_("请选择要重放的死信。")), 422
-    count = admin.replay(db, actor=current_user.username, scope=scope,
+    count = admin.replay(db, actor=current_actor.username, scope=scope,
                          delivery_id=None if everything else int(raw_id),
-                         org_path=current_user.org_path, ip=request.remote_addr or "")
+                         org_path=current_actor.org_path, ip=request.remote_addr or "")
     if count == 0 and not everything:
         db.rollback()
         raise not_found(_("该死信不存在、已重放，或不在您的管理范围内。"))
@@ -46,7 +46,7 @@ def replay():
 @require(MANAGE)
 def api_status():
     db = get_session()
-    scope = scope_for(current_user, MANAGE)
+    scope = scope_for(current_actor, MANAGE)
     try:
         limit = _limit(request.args.get("limit"))
     except ValueError:
@@ -66,6 +66,6 @@ def _limit(raw):
 
 def _page(error=None):
     db = get_session()
-    scope = scope_for(current_user, MANAGE)
+    scope = scope_for(current_actor, MANAGE)
     return render_template("core/events/index.html", counts=admin.status_counts(db, scope), error=error,
                            failing=admin.failing_deliveries(db, scope), dead=admin.dead_letters(db, scope))

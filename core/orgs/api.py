@@ -4,7 +4,7 @@ A node outside the caller's scope answers 404 for reads and writes alike. New co
 (roots) are not created here: they come from ``gridwork create-admin`` or the demo seed.
 """
 from flask import Response, request
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api import ApiError, api_blueprint, api_route, json_body
 from core.db import get_session
@@ -48,7 +48,7 @@ def node_json(node):
 
 
 def _editor():
-    return Editor(current_user.username, scope_for(current_user, WRITE), request.remote_addr or "")
+    return Editor(current_actor.username, scope_for(current_actor, WRITE), request.remote_addr or "")
 
 
 def _run(change, *args, **kwargs):
@@ -74,7 +74,7 @@ def list_orgs():
         raise ApiError(422, "q 长度不能超过 100 个字符", pointer="/q")
     limit = _int_arg("limit", 100, 1, MAX_PAGE)
     offset = _int_arg("offset", 0, 0, MAX_OFFSET)
-    nodes, total = list_nodes(get_session(), scope_for(current_user, READ), kind=kind, parent_id=parent_id,
+    nodes, total = list_nodes(get_session(), scope_for(current_actor, READ), kind=kind, parent_id=parent_id,
                               q=q, limit=limit, offset=offset)
     return {"items": [node_json(node) for node in nodes], "total": total, "limit": limit, "offset": offset}
 
@@ -104,7 +104,7 @@ def create_org():
 @require(READ)
 def get_org(node_id):
     try:  # a read: nothing to commit
-        return node_json(find_node(get_session(), scope_for(current_user, READ), node_id))
+        return node_json(find_node(get_session(), scope_for(current_actor, READ), node_id))
     except OrgError as error:
         raise ApiError(error.status, error.message, pointer=error.pointer)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.db import system_query
 from core.orgs.models import KIND_TITLES, KINDS, OrgNode, child_kind
 from core.orgs.service import ID_RULE, OrgError, add_node, clean_name, is_node_id, kind_title, new_node_id
@@ -70,7 +70,7 @@ def import_csv(db, editor, data, *, allow_roots=False):
     if errors:
         raise ImportRefused(errors[:MAX_REPORTED_ERRORS])
     created = store_rows(db, editor.scope, rows)
-    record(db, "core.org_imported", actor=editor.username, target="org:import", ip=editor.ip,
+    record_audit(db, "core.org_imported", actor=editor.username, target="org:import", ip=editor.ip,
            org_path=_common_ancestor([node.path.rpartition("/")[0] or node.path for node in created]),
            detail={"count": len(created), "ids": [node.id for node in created[:50]]})
     return len(created)

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
 from core.orgs.models import KIND_LETTERS, KIND_TITLES, KINDS, NODE_ID_PATTERN, OrgNode, child_kind
@@ -104,7 +104,7 @@ def _filtered(statement, scope, kind, parent_id, q):
     return statement
 
 
-def tree_nodes(db, scope):
+def org_nodes_in(db, scope):
     """Every node inside ``scope``, parents before children (path order)."""
     return db.exec(scope_of_model(select(OrgNode), scope, OrgNode).order_by(OrgNode.path)).all()
 
@@ -243,11 +243,11 @@ def delete_node(db, editor, node_id):
 
 
 def audit_change(db, editor, action, node, detail):
-    record(db, action, actor=editor.username, target=f"org:{node.id}", org_path=node.path,
+    record_audit(db, action, actor=editor.username, target=f"org:{node.id}", org_path=node.path,
            detail=detail, ip=editor.ip)
 
 
-def node_at(db, path):
+def org_node_at(db, path):
     """The org node at ``path``, or None. For plugins checking that a path a user sent is a
     real node (their scope check says only that it lies inside their subtree)."""
     from core.permissions.ids import is_valid_path

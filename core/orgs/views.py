@@ -1,7 +1,7 @@
 """The org tree page (/orgs) and its plain-form actions (post, redirect, flash)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api import ApiError
 from core.db import get_session
@@ -9,7 +9,7 @@ from core.orgs.api import uploaded_csv
 from core.orgs.csv_import import ImportRefused, import_csv
 from core.orgs.models import KIND_TITLES
 from core.orgs.restructure import merge_nodes, move_node
-from core.orgs.service import Editor, OrgError, create_node, delete_node, rename_node, tree_nodes
+from core.orgs.service import Editor, OrgError, create_node, delete_node, rename_node, org_nodes_in
 from core.permissions.access import require, scope_for
 
 bp = Blueprint("core_orgs", __name__)
@@ -24,8 +24,8 @@ def tree():
 
 
 def _tree_page(import_errors=None, status=200):
-    nodes = tree_nodes(get_session(), scope_for(current_user, READ))
-    write_scope = scope_for(current_user, WRITE)
+    nodes = org_nodes_in(get_session(), scope_for(current_actor, READ))
+    write_scope = scope_for(current_actor, WRITE)
     writable = [node for node in nodes if write_scope.covers(node.path)]
     return render_template("core/orgs/tree.html", roots=nest(nodes), writable=writable,
                            writable_ids={node.id for node in writable},
@@ -46,7 +46,7 @@ def nest(nodes):
 
 
 def _editor():
-    return Editor(current_user.username, scope_for(current_user, WRITE), request.remote_addr or "")
+    return Editor(current_actor.username, scope_for(current_actor, WRITE), request.remote_addr or "")
 
 
 def _apply(change, done_message):

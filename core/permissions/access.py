@@ -2,7 +2,7 @@
 from functools import wraps
 
 from flask import current_app, g, redirect, request, url_for
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api.errors import ApiError, wants_problem_json
 from core.permissions.scope import DataScope
@@ -49,9 +49,9 @@ def require(permission):
     def decorator(view):
         @wraps(view)
         def checked(*args, **kwargs):
-            if not current_user.is_authenticated:
+            if not current_actor.is_authenticated:
                 return _unauthenticated()
-            if not scope_for(current_user, permission):
+            if not scope_for(current_actor, permission):
                 _refuse(permission)
             return view(*args, **kwargs)
 
@@ -66,7 +66,7 @@ def login_required(view):
 
     @wraps(view)
     def checked(*args, **kwargs):
-        if not current_user.is_authenticated:
+        if not current_actor.is_authenticated:
             return _unauthenticated()
         return view(*args, **kwargs)
 
@@ -83,7 +83,7 @@ def _unauthenticated():
 def _refuse(permission):
     """403 when the actor lacks the permission; 404 when they hold it but its plugin is
     switched off everywhere they could use it (the module does not exist there)."""
-    if _token_allows(current_user, permission) and policy_engine().scope_paths(current_user.id, permission):
+    if _token_allows(current_actor, permission) and policy_engine().scope_paths(current_actor.id, permission):
         raise ApiError(404, "该功能模块在您的组织未启用。")
     deny(permission)
 

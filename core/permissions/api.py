@@ -2,7 +2,7 @@
 import re
 
 from flask import request
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api import ApiError, api_blueprint, api_route, json_body
 from core.db import get_session
@@ -28,14 +28,14 @@ def list_permissions():
 @api_route(bp, "/role-packages", summary="角色包列表（含权限与可见范围内的授权数）", tags=["permissions"])
 @require("core.package_read")
 def list_packages():
-    items = service.list_packages(get_session(), current_user)
+    items = service.list_packages(get_session(), current_actor)
     return {"items": items, "total": len(items)}
 
 
 @api_route(bp, "/role-packages/<name>", summary="查看角色包", tags=["permissions"])
 @require("core.package_read")
 def get_package(name):
-    return service.get_package(get_session(), current_user, name)
+    return service.get_package(get_session(), current_actor, name)
 
 
 @api_route(bp, "/role-packages", methods=["POST"], summary="新建角色包（需在根节点持有编辑角色包权限）",
@@ -43,7 +43,7 @@ def get_package(name):
 @require("core.package_write")
 def create_package():
     data = json_body(service.NEW_PACKAGE)
-    return _committed(lambda db: service.create_package(db, current_user, data, _ip())), 201
+    return _committed(lambda db: service.create_package(db, current_actor, data, _ip())), 201
 
 
 @api_route(bp, "/role-packages/<name>", methods=["PUT"], summary="修改角色包（标题、说明与全部权限）",
@@ -51,14 +51,14 @@ def create_package():
 @require("core.package_write")
 def update_package(name):
     data = json_body(service.PACKAGE_UPDATE)
-    return _committed(lambda db: service.update_package(db, current_user, name, data, _ip()))
+    return _committed(lambda db: service.update_package(db, current_actor, name, data, _ip()))
 
 
 @api_route(bp, "/role-packages/<name>", methods=["DELETE"], summary="删除角色包（内置或仍有授权的不能删除）",
            tags=["permissions"])
 @require("core.package_write")
 def delete_package(name):
-    _committed(lambda db: service.delete_package(db, current_user, name, _ip()))
+    _committed(lambda db: service.delete_package(db, current_actor, name, _ip()))
     return "", 204
 
 
@@ -68,7 +68,7 @@ def list_grants():
     limit = _count_arg("limit", 100)
     if not 1 <= limit <= MAX_PAGE:
         raise ApiError(422, f"查询参数 limit 必须在 1 到 {MAX_PAGE} 之间。", pointer="/limit")
-    items, total = grant_rules.list_grants(get_session(), current_user, user_id=_count_arg("user_id", None),
+    items, total = grant_rules.list_grants(get_session(), current_actor, user_id=_count_arg("user_id", None),
                                        package=_package_arg(), org_path=_path_arg(), limit=limit,
                                        offset=_count_arg("offset", 0))
     return {"items": items, "total": total, "limit": limit}
@@ -77,7 +77,7 @@ def list_grants():
 @api_route(bp, "/grants/<int:grant_id>", summary="查看一条授权", tags=["permissions"])
 @require("core.grant_read")
 def get_grant(grant_id):
-    return grant_rules.get_grant(get_session(), current_user, grant_id)
+    return grant_rules.get_grant(get_session(), current_actor, grant_id)
 
 
 @api_route(bp, "/grants", methods=["POST"], summary="授予角色包（只能授予自己在该节点持有的全部权限）",
@@ -86,14 +86,14 @@ def get_grant(grant_id):
 @require("core.grant_write")
 def create_grant():
     data = json_body(service.NEW_GRANT)
-    grant, created = _committed(lambda db: grant_rules.create_grant(db, current_user, data, _ip()))
+    grant, created = _committed(lambda db: grant_rules.create_grant(db, current_actor, data, _ip()))
     return grant, 201 if created else 200
 
 
 @api_route(bp, "/grants/<int:grant_id>", methods=["DELETE"], summary="收回授权（立即生效）", tags=["permissions"])
 @require("core.grant_write")
 def revoke_grant(grant_id):
-    _committed(lambda db: grant_rules.revoke_grant(db, current_user, grant_id, _ip()))
+    _committed(lambda db: grant_rules.revoke_grant(db, current_actor, grant_id, _ip()))
     return "", 204
 
 

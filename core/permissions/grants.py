@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from core.api.errors import ApiError, not_found
 from core.api.validation import validate_or_raise
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
 from core.orgs.models import OrgNode
@@ -72,7 +72,7 @@ def create_grant(db, actor, data, ip=""):
     if existing is not None:
         return describe_grants(db, [existing], scope)[0], False
     rule = store.grant_package(db, user.id, package.name, path)
-    record(db, "core.grant_created", actor=actor.username, target=f"grant:{rule.id}", org_path=path,
+    record_audit(db, "core.grant_created", actor=actor.username, target=f"grant:{rule.id}", org_path=path,
            detail={"user_id": user.id, "username": user.username, "package": package.name}, ip=ip)
     return describe_grants(db, [rule], scope)[0], True
 
@@ -85,7 +85,7 @@ def revoke_grant(db, actor, grant_id, ip=""):
     detail = {"user_id": user_id_of(rule.v0), "package": package_name_of(rule.v1)}
     target, path = f"grant:{rule.id}", rule.v2
     store.revoke_grant(db, rule)
-    record(db, "core.grant_revoked", actor=actor.username, target=target, org_path=path, detail=detail, ip=ip)
+    record_audit(db, "core.grant_revoked", actor=actor.username, target=target, org_path=path, detail=detail, ip=ip)
 
 
 def _grant_in_scope(db, scope, grant_id):

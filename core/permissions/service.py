@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from core.api.errors import ApiError
 from core.api.validation import validate_or_raise
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.orgs.models import PATH_PATTERN
 from core.orgs.service import whole_tree_scope
 from core.permissions import store
@@ -132,7 +132,7 @@ def create_package(db, actor, data, ip=""):
         db.rollback()
         raise ApiError(409, NAME_TAKEN.format(name), pointer="/name") from None
     store.set_package_permissions(db, name, data["permissions"])
-    record(db, "core.package_created", actor=actor.username, target=f"package:{name}", org_path=roots[0],
+    record_audit(db, "core.package_created", actor=actor.username, target=f"package:{name}", org_path=roots[0],
            detail={"title_zh": package.title_zh, "permissions": sorted(data["permissions"])}, ip=ip)
     return package_json(package, data["permissions"], 0)
 
@@ -151,7 +151,7 @@ def update_package(db, actor, name, data, ip=""):
     if changed or added or removed:
         package.updated_at = utcnow()
         db.add(package)
-        record(db, "core.package_updated", actor=actor.username, target=f"package:{name}", org_path=roots[0],
+        record_audit(db, "core.package_updated", actor=actor.username, target=f"package:{name}", org_path=roots[0],
                detail={"added": added, "removed": removed, "fields": changed}, ip=ip)
     return get_package(db, actor, name)
 
@@ -166,7 +166,7 @@ def delete_package(db, actor, name, ip=""):
         store.delete_package(db, package)
     except store.PolicyError as error:
         raise ApiError(409, str(error), pointer=error.pointer) from None
-    record(db, "core.package_deleted", actor=actor.username, target=f"package:{name}", org_path=roots[0],
+    record_audit(db, "core.package_deleted", actor=actor.username, target=f"package:{name}", org_path=roots[0],
            detail={"title_zh": package.title_zh, "permissions": permissions}, ip=ip)
 
 

@@ -5,7 +5,7 @@ with the same Chinese messages; on a refusal the page shows the message and stor
 """
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from core.auth.actor import current_actor
 from sqlmodel import select
 
 from core.api.errors import ApiError, audit_refusal
@@ -38,7 +38,7 @@ def packages():
 @require("core.package_write")
 def create_package():
     form = _package_form(with_name=True)
-    error = _attempt(lambda db: service.create_package(db, current_user, form, _ip()))
+    error = _attempt(lambda db: service.create_package(db, current_actor, form, _ip()))
     if error:
         return _packages_page(form=form, error=error)
     flash(_("角色包“%(title)s”已创建。", title=form["title_zh"].strip()))
@@ -50,13 +50,13 @@ def create_package():
 def edit_package(name):
     db = get_session()
     try:
-        package = service.get_package(db, current_user, name)
+        package = service.get_package(db, current_actor, name)
     except ApiError as error:
         return _packages_page(error=error)
     if request.method == "GET":
         return _packages_page(form=package, editing=package)
     form = _package_form(with_name=False)
-    error = _attempt(lambda db: service.update_package(db, current_user, name, form, _ip()))
+    error = _attempt(lambda db: service.update_package(db, current_actor, name, form, _ip()))
     if error:
         return _packages_page(form={**form, "name": name}, editing=package, error=error)
     flash(_("角色包“%(title)s”已保存。", title=form["title_zh"].strip()))
@@ -66,7 +66,7 @@ def edit_package(name):
 @bp.route("/packages/<name>/delete", methods=["POST"])
 @require("core.package_write")
 def delete_package(name):
-    error = _attempt(lambda db: service.delete_package(db, current_user, name, _ip()))
+    error = _attempt(lambda db: service.delete_package(db, current_actor, name, _ip()))
     if error:
         return _packages_page(error=error)
     flash(_("角色包“%(name)s”已删除。", name=name))
@@ -75,9 +75,9 @@ def delete_package(name):
 
 def _packages_page(form=None, editing=None, error=None):
     db = get_session()
-    page = render_template("core/permissions/packages.html", packages=service.list_packages(db, current_user),
+    page = render_template("core/permissions/packages.html", packages=service.list_packages(db, current_actor),
                            groups=_permission_groups(), titles=_permission_titles(),
-                           may_write=bool(service.package_writer_roots(db, current_user)),
+                           may_write=bool(service.package_writer_roots(db, current_actor)),
                            form=form or {"permissions": []}, editing=editing, error=error and error.detail)
     return page, error.status if error else 200
 
@@ -116,7 +116,7 @@ def grants():
 def create_grant():
     form = {"user_id": _int_or_text(request.form.get("user_id", "")), "package": request.form.get("package", ""),
             "org_path": request.form.get("org_path", "")}
-    outcome, error = _attempt_with_result(lambda db: grant_rules.create_grant(db, current_user, form, _ip()))
+    outcome, error = _attempt_with_result(lambda db: grant_rules.create_grant(db, current_actor, form, _ip()))
     if error:
         return _grants_page(form=form, error=error)
     grant, created = outcome
@@ -130,7 +130,7 @@ def create_grant():
 @bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
 @require("core.grant_write")
 def revoke_grant(grant_id):
-    error = _attempt(lambda db: grant_rules.revoke_grant(db, current_user, grant_id, _ip()))
+    error = _attempt(lambda db: grant_rules.revoke_grant(db, current_actor, grant_id, _ip()))
     if error:
         return _grants_page(error=error)
     flash(_("授权已收回，立即生效。"))
@@ -141,13 +141,13 @@ def _grants_page(form=None, error=None):
     db = get_session()
     package = request.args.get("package", "")
     package = package if PACKAGE_NAME_PATTERN.fullmatch(package) else None
-    items, total = grant_rules.list_grants(db, current_user, package=package, limit=GRANTS_PER_PAGE)
-    write_scope = scope_for(current_user, "core.grant_write")
+    items, total = grant_rules.list_grants(db, current_actor, package=package, limit=GRANTS_PER_PAGE)
+    write_scope = scope_for(current_actor, "core.grant_write")
     choices = {}
     if write_scope:
         choices = {"users": _visible_users(db), "nodes": _grantable_nodes(db, write_scope)}
     page = render_template("core/permissions/grants.html", grants=items, total=total, write_scope=write_scope,
-                           packages=service.list_packages(db, current_user), package_filter=package or "",
+                           packages=service.list_packages(db, current_actor), package_filter=package or "",
                            form=form or {}, error=error and error.detail, **choices)
     return page, error.status if error else 200
 
@@ -155,7 +155,7 @@ def _grants_page(form=None, error=None):
 def _visible_users(db, limit=500):
     """Active accounts the actor may see: the ones the grant form offers."""
     statement = select(User).where(User.is_active).order_by(User.username).limit(limit)
-    return db.exec(scope_of_model(statement, scope_for(current_user, "core.user_read"), User)).all()
+    return db.exec(scope_of_model(statement, scope_for(current_actor, "core.user_read"), User)).all()
 
 
 def _grantable_nodes(db, write_scope, limit=1000):

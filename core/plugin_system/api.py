@@ -1,6 +1,6 @@
 """``/api/v1/plugins``: what is installed and loaded, and where each plugin is switched on."""
 from flask import current_app, request
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api import ApiError, api_blueprint, api_route, json_body, not_found
 from core.db import get_session
@@ -20,7 +20,7 @@ def _host():
 
 
 def _require_plugin_viewer():
-    if not (scope_for(current_user, "core.plugin_manage") or scope_for(current_user, "core.plugin_enable")):
+    if not (scope_for(current_actor, "core.plugin_manage") or scope_for(current_actor, "core.plugin_enable")):
         deny("core.plugin_enable")
 
 
@@ -28,9 +28,9 @@ def _require_plugin_viewer():
 @login_required
 def list_plugins():
     _require_plugin_viewer()
-    org_path = request.args.get("org_path") or current_user.org_path
-    viewer = scope_for(current_user, "core.plugin_enable")
-    if not (is_valid_path(org_path) and (viewer.covers(org_path) or org_path == current_user.org_path)):
+    org_path = request.args.get("org_path") or current_actor.org_path
+    viewer = scope_for(current_actor, "core.plugin_enable")
+    if not (is_valid_path(org_path) and (viewer.covers(org_path) or org_path == current_actor.org_path)):
         raise not_found()  # the states at nodes outside one's scope are not one's business
     db = get_session()
     items = [plugin_json(db, plugin, org_path) for plugin in _host().plugins.values()]
@@ -45,9 +45,9 @@ def get_plugin(name):
     if plugin is None:
         raise not_found()
     db = get_session()
-    scope = scope_for(current_user, "core.plugin_enable")
+    scope = scope_for(current_actor, "core.plugin_enable")
     settings = [{"org_path": path, "state": state} for path, state in service.settings_of(db, name) if scope.covers(path)]
-    return {**plugin_json(db, plugin, current_user.org_path), "settings": settings}
+    return {**plugin_json(db, plugin, current_actor.org_path), "settings": settings}
 
 
 @api_route(bp, "/plugins/<name>/nodes/<node_id>", summary="功能模块在某组织节点的状态", tags=["plugins"])
@@ -57,7 +57,7 @@ def get_node_state(name, node_id):
     if name not in _host().plugins:
         raise not_found()
     db = get_session()
-    node = node_in_scope(db, node_id, scope_for(current_user, "core.plugin_enable"))
+    node = node_in_scope(db, node_id, scope_for(current_actor, "core.plugin_enable"))
     settings = dict(service.settings_of(db, name))
     return {"plugin": name, "org_path": node.path, "setting": settings.get(node.path, "inherit"),
             "state": effective_state(list(settings.items()), node.path)}
@@ -69,12 +69,12 @@ def get_node_state(name, node_id):
 def put_node_state(name, node_id):
     db = get_session()
     # Scope before body: a foreign node is a 404 whatever was sent.
-    node = node_in_scope(db, node_id, scope_for(current_user, "core.plugin_enable"))
+    node = node_in_scope(db, node_id, scope_for(current_actor, "core.plugin_enable"))
     state = json_body(STATE_BODY)["state"]
-    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_user, "core.plugin_forbid", node.path):
+    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
     try:
-        change = service.set_state(db, _host(), name, node.path, state, actor=current_user.username)
+        change = service.set_state(db, _host(), name, node.path, state, actor=current_actor.username)
     except service.EnablementError as error:
         raise ApiError(error.status, str(error), pointer=error.pointer)
     db.commit()
@@ -88,5 +88,5 @@ def usage(node_id):
     from core.plugin_system.usage import usage_figures
 
     _require_plugin_viewer()
-    node = node_in_scope(get_session(), node_id, scope_for(current_user, "core.plugin_enable"))
+    node = node_in_scope(get_session(), node_id, scope_for(current_actor, "core.plugin_enable"))
     return {"org_path": node.path, "figures": usage_figures(current_app, policy_engine(), node.path)}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.db import on_commit
 from core.permissions.ids import covers, is_valid_path
 from core.permissions.store import bump_policy_version
@@ -60,7 +60,7 @@ def set_state(db, host, plugin, org_path, state, actor):
     new_state = effective_state(settings_of(db, plugin), org_path)
     bump_policy_version(db)
     event_name = EVENT_FOR_SETTING[state]
-    record(db, event_name, actor=actor, target=f"plugin:{plugin}", org_path=org_path,
+    record_audit(db, event_name, actor=actor, target=f"plugin:{plugin}", org_path=org_path,
            detail={"old": old_state, "new": new_state, "setting": state})
     publish(db, event_name, {"plugin": plugin, "org_path": org_path, "old_state": old_state,
                              "new_state": new_state, "setting": state}, org_path=org_path, actor=actor)

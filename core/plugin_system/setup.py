@@ -2,7 +2,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from flask import g, request
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api.errors import ApiError
 from core.plugin_system.contributions import collect
@@ -52,10 +52,10 @@ def _refuse_where_switched_off():
     from flask import current_app
 
     plugin = current_app.extensions["gridwork.blueprint_owners"].get((request.blueprint or "").split(".")[0])
-    if plugin is None or not current_user.is_authenticated:
+    if plugin is None or not current_actor.is_authenticated:
         return
     policy = current_app.extensions["gridwork.policy"]
-    grants = [path for _, path in policy.grants_of(current_user.id)]
+    grants = [path for _, path in policy.grants_of(current_actor.id)]
     from core.plugin_system.enablement import intersect
 
     if not intersect(grants, policy.plugin_terms(plugin)):

@@ -1,7 +1,7 @@
 """The plugins page (功能模块): what is installed, what failed to load, and where each is on."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from core.auth.actor import current_actor
 from sqlmodel import select
 
 from core.db import get_session
@@ -17,30 +17,30 @@ bp = Blueprint("core_plugins", __name__)
 @bp.route("/plugins")
 @login_required
 def index():
-    scope = scope_for(current_user, "core.plugin_enable")
-    if not scope and not scope_for(current_user, "core.plugin_manage"):
+    scope = scope_for(current_actor, "core.plugin_enable")
+    if not scope and not scope_for(current_actor, "core.plugin_manage"):
         deny("core.plugin_enable")
     db = get_session()
     nodes = db.exec(scope_of_model(select(OrgNode), scope, OrgNode).order_by(OrgNode.path).limit(1000)).all()
     chosen = request.args.get("node") or (nodes[0].id if nodes else "")
     chosen_node = next((n for n in nodes if n.id == chosen), None)
-    path = chosen_node.path if chosen_node else current_user.org_path
+    path = chosen_node.path if chosen_node else current_actor.org_path
     plugins = [plugin_json(db, p, path) for p in current_app.extensions["gridwork.plugins"].plugins.values()]
     return render_template("core/plugins/index.html", plugins=plugins, nodes=nodes, chosen=chosen_node,
-                           may_forbid=bool(chosen_node and can(current_user, "core.plugin_forbid", chosen_node.path)))
+                           may_forbid=bool(chosen_node and can(current_actor, "core.plugin_forbid", chosen_node.path)))
 
 
 @bp.route("/plugins/<name>/state", methods=["POST"])
 @login_required
 def set_state(name):
     db = get_session()
-    node = node_in_scope(db, request.form.get("node_id", ""), scope_for(current_user, "core.plugin_enable"))
+    node = node_in_scope(db, request.form.get("node_id", ""), scope_for(current_actor, "core.plugin_enable"))
     state = request.form.get("state", "")
-    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_user, "core.plugin_forbid", node.path):
+    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
     try:
         change = service.set_state(db, current_app.extensions["gridwork.plugins"], name, node.path, state,
-                                   actor=current_user.username)
+                                   actor=current_actor.username)
         db.commit()
         flash(_("“%(name)s”在%(node)s：%(old)s → %(new)s", name=name, node=node.name,
                 old=_(service.STATE_TITLES[change.old_state]), new=_(service.STATE_TITLES[change.new_state])))

@@ -1,6 +1,6 @@
 """Home (工作台), the token page and the shell's context (navigation, CSRF meta tag)."""
 from flask import Blueprint, current_app, render_template
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.permissions.access import login_required
 from core.ui.nav import visible_entries
@@ -11,7 +11,7 @@ bp = Blueprint("core_ui", __name__, template_folder="templates", static_folder="
 
 @bp.app_context_processor
 def shell_context():
-    return {"nav_entries": lambda: visible_entries(current_app, current_user)}
+    return {"nav_entries": lambda: visible_entries(current_app, current_actor)}
 
 
 @bp.route("/")
@@ -19,7 +19,7 @@ def shell_context():
 def home():
     from core.permissions.access import policy_engine
 
-    grants = policy_engine().grants_of(current_user.id)
+    grants = policy_engine().grants_of(current_actor.id)
     return render_template("core/home.html", grants=grants)
 
 

@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.api import ApiError, api_blueprint, api_route, json_body
 from core.db import get_session
@@ -40,8 +40,8 @@ NEW_PASSWORD = {
 
 def acting_now():
     """The signed-in actor as the service layer wants it."""
-    return Acting(user_id=current_user.id, username=current_user.username, ip=request.remote_addr or "",
-                  actor=current_user._get_current_object())
+    return Acting(user_id=current_actor.id, username=current_actor.username, ip=request.remote_addr or "",
+                  actor=current_actor._get_current_object())
 
 
 def min_password_length():
@@ -99,7 +99,7 @@ def _problems_as_json(view):
 
 
 def _described(db, users):
-    return service.describe_users(db, users, scope_for(current_user, GRANT_READ))
+    return service.describe_users(db, users, scope_for(current_actor, GRANT_READ))
 
 
 @api_route(bp, "/users", summary="账号列表（仅限管理范围内）", tags=["users"])
@@ -108,7 +108,7 @@ def _described(db, users):
 def list_users():
     db = get_session()
     filters = filter_from_query(request.args)
-    users, total = service.list_users(db, scope_for(current_user, READ), filters)
+    users, total = service.list_users(db, scope_for(current_actor, READ), filters)
     return {"items": _described(db, users), "total": total, "limit": filters.limit, "offset": filters.offset}
 
 
@@ -118,7 +118,7 @@ def list_users():
 def create_user():
     data = json_body(NEW_USER)
     db = get_session()
-    user = service.create_user(db, scope_for(current_user, WRITE), acting_now(),
+    user = service.create_user(db, scope_for(current_actor, WRITE), acting_now(),
                                min_password_length=min_password_length(), **data)
     db.commit()
     location = url_for("core_users_api.get_user", user_id=user.id)
@@ -130,7 +130,7 @@ def create_user():
 @_problems_as_json
 def get_user(user_id):
     db = get_session()
-    return _described(db, [service.get_user(db, scope_for(current_user, READ), user_id)])[0]
+    return _described(db, [service.get_user(db, scope_for(current_actor, READ), user_id)])[0]
 
 
 @api_route(bp, "/users/<int:user_id>", methods=["PATCH"], summary="修改账号（姓名、所属组织、启用/停用）",
@@ -140,7 +140,7 @@ def get_user(user_id):
 def update_user(user_id):
     changes = json_body(USER_CHANGES)
     db = get_session()
-    user = service.update_user(db, scope_for(current_user, WRITE), acting_now(), user_id, changes)
+    user = service.update_user(db, scope_for(current_actor, WRITE), acting_now(), user_id, changes)
     db.commit()
     return _described(db, [user])[0]
 
@@ -152,7 +152,7 @@ def update_user(user_id):
 def reset_password(user_id):
     data = json_body(NEW_PASSWORD)
     db = get_session()
-    service.reset_password(db, scope_for(current_user, WRITE), acting_now(), user_id, data["password"],
+    service.reset_password(db, scope_for(current_actor, WRITE), acting_now(), user_id, data["password"],
                            min_password_length())
     db.commit()
     return "", 204

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth.models import ApiToken, User
 from core.auth.passwords import hash_password, password_problem
 from core.auth.sessions import revoke_user_sessions
@@ -159,7 +159,7 @@ def create_user(db, write_scope, acting, *, username, display_name, password, or
     except IntegrityError:  # a concurrent request took the name between our check and insert
         db.rollback()
         raise _username_conflict() from None
-    record(db, "core.user_created", actor=acting.username, target=f"user:{user.id}", org_path=user.org_path,
+    record_audit(db, "core.user_created", actor=acting.username, target=f"user:{user.id}", org_path=user.org_path,
            detail={"username": username, "display_name": display_name, "org_path": org_path}, ip=acting.ip)
     return user
 
@@ -196,7 +196,7 @@ def reset_password(db, write_scope, acting, user_id, password, min_password_leng
     user.password_changed_at = utcnow()
     db.add(user)
     revoke_user_sessions(db, user.id)
-    record(db, "core.user_password_reset", actor=acting.username, target=f"user:{user.id}",
+    record_audit(db, "core.user_password_reset", actor=acting.username, target=f"user:{user.id}",
            org_path=user.org_path, detail={"username": user.username, "sessions_ended": True}, ip=acting.ip)
     return user
 
@@ -252,16 +252,16 @@ def _audit_changes(db, acting, user, changed):
     common = {"actor": acting.username, "target": f"user:{user.id}", "org_path": user.org_path, "ip": acting.ip}
     activity = changed.pop("is_active", None)
     if changed:
-        record(db, "core.user_updated", detail={"username": user.username, "changes": changed}, **common)
+        record_audit(db, "core.user_updated", detail={"username": user.username, "changes": changed}, **common)
     if activity is None:
         return
     if activity["new"]:
-        record(db, "core.user_enabled", detail={"username": user.username}, **common)
+        record_audit(db, "core.user_enabled", detail={"username": user.username}, **common)
         return
     revoke_user_sessions(db, user.id)
     revoked = db.exec(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                       .values(revoked_at=utcnow())).rowcount
-    record(db, "core.user_disabled", detail={"username": user.username, "tokens_revoked": revoked}, **common)
+    record_audit(db, "core.user_disabled", detail={"username": user.username, "tokens_revoked": revoked}, **common)
 
 
 def _check_username(username):

@@ -1,7 +1,7 @@
 """Account pages (账号管理): plain HTML forms over the same service functions as the API."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from core.auth.actor import current_actor
 
 from core.db import get_session
 from core.permissions.access import require, scope_for
@@ -27,10 +27,10 @@ def index():
         problem = None
     filters = service.UserFilter(q=filters.q, org_path=filters.org_path, is_active=filters.is_active,
                                  limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    users, total = service.list_users(db, scope_for(current_user, READ), filters)
+    users, total = service.list_users(db, scope_for(current_actor, READ), filters)
     return render_template("core/users/index.html", users=service.describe_users(db, users, _grant_scope()),
                            total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), filters=filters,
-                           error=problem, can_write=bool(scope_for(current_user, WRITE)))
+                           error=problem, can_write=bool(scope_for(current_actor, WRITE)))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -41,7 +41,7 @@ def new():
         return _new_form(db, {})
     form = request.form
     try:
-        user = service.create_user(db, scope_for(current_user, WRITE), acting_now(),
+        user = service.create_user(db, scope_for(current_actor, WRITE), acting_now(),
                                    username=form.get("username"), display_name=form.get("display_name"),
                                    password=_confirmed_password(form), org_path=form.get("org_path"),
                                    min_password_length=min_password_length())
@@ -67,7 +67,7 @@ def update(user_id):
     changes = {"display_name": form.get("display_name", ""), "org_path": form.get("org_path", ""),
                "is_active": form.get("is_active") == "1"}
     try:
-        service.update_user(db, scope_for(current_user, WRITE), acting_now(), user_id, changes)
+        service.update_user(db, scope_for(current_actor, WRITE), acting_now(), user_id, changes)
     except UserError as error:
         return _refused(db, user_id, error, "edit")
     db.commit()
@@ -80,7 +80,7 @@ def update(user_id):
 def reset_password(user_id):
     db = get_session()
     try:
-        service.reset_password(db, scope_for(current_user, WRITE), acting_now(), user_id,
+        service.reset_password(db, scope_for(current_actor, WRITE), acting_now(), user_id,
                                _confirmed_password(request.form), min_password_length())
     except UserError as error:
         return _refused(db, user_id, error, "password")
@@ -108,27 +108,27 @@ def _refused(db, user_id, error, form_name):
 
 def _detail_page(db, user_id, **extra):
     try:
-        user = service.get_user(db, scope_for(current_user, READ), user_id)
+        user = service.get_user(db, scope_for(current_actor, READ), user_id)
     except UserError:
         abort(404)
-    write_scope = scope_for(current_user, WRITE)
+    write_scope = scope_for(current_actor, WRITE)
     in_scope = write_scope.covers(user.org_path)
     # Forms only for an account the actor may change; otherwise say why.
     refusal = service.management_refusal(db, write_scope, acting_now(), user) if in_scope else None
     writable = in_scope and refusal is None
     return render_template("core/users/detail.html", user=service.describe_users(db, [user], _grant_scope())[0],
-                           writable=writable, is_self=user.id == current_user.id, refusal=refusal and refusal.detail,
+                           writable=writable, is_self=user.id == current_actor.id, refusal=refusal and refusal.detail,
                            nodes=service.home_node_choices(db, write_scope) if writable else [], **extra)
 
 
 def _new_form(db, submitted, error=None):
-    return render_template("core/users/new.html", nodes=service.home_node_choices(db, scope_for(current_user, WRITE)),
+    return render_template("core/users/new.html", nodes=service.home_node_choices(db, scope_for(current_actor, WRITE)),
                            submitted=submitted, error=error.detail if error else None,
                            error_field=(error.pointer or "").lstrip("/") if error else None)
 
 
 def _grant_scope():
-    return scope_for(current_user, GRANT_READ)
+    return scope_for(current_actor, GRANT_READ)
 
 
 def _page_number():

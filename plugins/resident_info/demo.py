@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from sqlalchemy import insert, update
 from sqlmodel import func, select
 
-from core.public import audit, utcnow
+from core.public import record_audit, utcnow
 
 from plugins.resident_info import demo_file, ids
 from plugins.resident_info.demo_households import BUILDINGS_PER_GRID, Place, plan_households
@@ -106,7 +106,7 @@ def _insert(db, county_path, plans, grid_count):
     statuses = Counter(row["status"] for row in rows)
     detail = {"residents": len(rows), "households": len(household_ids), "grids": grid_count,
               "moved_out": statuses["moved_out"], "deceased": statuses["deceased"]}
-    audit(db, f"{PLUGIN}.demo_seeded", actor=ACTOR, target=f"{PLUGIN}_county:{county_path}", org_path=county_path,
+    record_audit(db, f"{PLUGIN}.demo_seeded", actor=ACTOR, target=f"{PLUGIN}_county:{county_path}", org_path=county_path,
           detail=detail)
     return (f"居民 {len(rows)} 人（{len(household_ids)} 户，分布在 {grid_count} 个网格；"
             f"迁出 {statuses['moved_out']} 人，死亡 {statuses['deceased']} 人）")

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.public import ApiError, audit, scoped
+from core.public import ApiError, record_audit, scoped
 
 from plugins.resident_info import spreadsheet
 from plugins.resident_info.import_columns import TEMPLATE_COLUMNS
@@ -146,7 +146,7 @@ def export_residents(db, access, filters, *, fmt="csv", unmasked=False, within=N
     detail = {"format": fmt, "rows": found.tally.rows, "filter": filter_detail(filters)}
     if unmasked:
         detail["unmasked_rows"] = found.tally.unmasked_rows
-    audit(db, f"{PLUGIN}.{'sensitive_exported' if unmasked else 'residents_exported'}", actor=access.username,
+    record_audit(db, f"{PLUGIN}.{'sensitive_exported' if unmasked else 'residents_exported'}", actor=access.username,
           target=f"{PLUGIN}_resident:export", org_path=filters.org_path or common_root(access.read), ip=access.ip,
           detail=detail)
     return ExportFile(content, mimetype, fmt, found.tally.rows, found.tally.unmasked_rows)

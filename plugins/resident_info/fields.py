@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from core.public import ApiError, audit, isoformat, utcnow, validate
+from core.public import ApiError, record_audit, isoformat, utcnow, validate_or_raise
 
 from plugins.resident_info.models import CountyFields
 from plugins.resident_info.validation import BUILTIN_TAGS
@@ -39,7 +39,7 @@ def fields_json(db, county_path):
 def put_fields(db, username, county_path, body, ip=""):
     """Replace the county's extra-field schema and tags (the caller checked manage_fields
     at the county root). 422 naming the field when the schema is not one we can use."""
-    validate(FIELDS_SCHEMA, body)
+    validate_or_raise(FIELDS_SCHEMA, body)
     schema = dict(body["schema"], additionalProperties=False)
     _check_schema(schema)
     tags = body.get("tags", [])
@@ -49,7 +49,7 @@ def put_fields(db, username, county_path, body, ip=""):
     row.updated_at, row.updated_by = utcnow(), username
     db.add(row)
     db.flush()
-    audit(db, f"{PLUGIN}.fields_updated", actor=username, target=f"{PLUGIN}_county_fields:{county_path}",
+    record_audit(db, f"{PLUGIN}.fields_updated", actor=username, target=f"{PLUGIN}_county_fields:{county_path}",
           org_path=county_path, ip=ip, detail={"fields": sorted(schema["properties"]),
                                                "tags": [t["tag"] for t in row.tags]})
     return row

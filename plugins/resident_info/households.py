@@ -2,7 +2,7 @@
 whose ``household_id`` points here, each with a relation to the head."""
 from sqlmodel import func, select
 
-from core.public import ApiError, audit, not_found, org_node_at, scope_of_model, utcnow
+from core.public import ApiError, record_audit, not_found, org_node_at, scope_of_model, utcnow
 
 from plugins.resident_info.models import Household, Resident
 from plugins.resident_info.present import brief_json
@@ -48,7 +48,7 @@ def create_household(db, access, data):
                           address=(data.get("address") or "").strip())
     db.add(household)
     db.flush()
-    audit(db, f"{PLUGIN}.household_created", actor=access.username, target=f"{PLUGIN}_household:{household.id}",
+    record_audit(db, f"{PLUGIN}.household_created", actor=access.username, target=f"{PLUGIN}_household:{household.id}",
           org_path=org_path, ip=access.ip, detail={"household_id": household.id})
     return household
 

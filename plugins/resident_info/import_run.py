@@ -8,7 +8,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
-from core.public import ApiError, audit, utcnow
+from core.public import ApiError, record_audit, utcnow
 
 from plugins.resident_info import import_write
 from plugins.resident_info.import_check import RowChecker
@@ -118,7 +118,7 @@ def _finish(db, access, job, status):
     if status == "done":
         job.message = (f"导入 {job.imported} 人；已登记跳过 {job.already_registered} 人；"
                        f"有错误未导入 {job.bad_rows} 行。")
-    audit(db, "resident_info.residents_imported", actor=access.username, target=f"resident_info_import:{job.id}",
+    record_audit(db, "resident_info.residents_imported", actor=access.username, target=f"resident_info_import:{job.id}",
           org_path=job.org_path, ip=access.ip,
           detail={"job_id": job.id, "status": status, "mode": job.mode, "rows": job.total_rows,
                   "imported": job.imported, "already_registered": job.already_registered, "bad_rows": job.bad_rows})

@@ -3,7 +3,7 @@ other knew, both histories stay, and the other record remains — marked as merg
 from lists — so nothing is ever lost."""
 from sqlmodel import select
 
-from core.public import ApiError, audit, not_found, utcnow
+from core.public import ApiError, record_audit, not_found, utcnow
 
 from plugins.resident_info import events
 from plugins.resident_info.models import ResidentChange, ResidentTag
@@ -43,7 +43,7 @@ def merge_residents(db, access, keep_id, keep_version, merge_id, merge_version):
     db.add(ResidentChange(resident_id=other.id, actor=access.username, action="merged_into",
                           changes={"merged_into_id": {"old": None, "new": keep.id},
                                    "id_number": {"old": masked("id_number", other_before["id_number"]), "new": None}}))
-    audit(db, f"{PLUGIN}.resident_merged", actor=access.username, target=target_of(keep), org_path=keep.org_path,
+    record_audit(db, f"{PLUGIN}.resident_merged", actor=access.username, target=target_of(keep), org_path=keep.org_path,
           ip=access.ip, detail={"kept": keep.id, "merged": other.id, "fields": sorted(changes)})
     events.merged(db, access.username, keep, other)
     if changes:

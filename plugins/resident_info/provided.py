@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import exists
 from sqlmodel import select
 
-from core.public import ApiError, DataScope, get_session, scope_for, scope_of_model, validate
+from core.public import ApiError, DataScope, get_session, scope_for, scope_of_model, validate_or_raise
 
 from plugins.resident_info.models import Resident, ResidentTag
 from plugins.resident_info.present import brief_json
@@ -58,7 +58,7 @@ def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
         read residents (and resident_info is enabled).
     :param session: a database session (default: the request's).
     """
-    validate(RULE_SCHEMA, rule)
+    validate_or_raise(RULE_SCHEMA, rule)
     db = session or get_session()
     statement = scope_of_model(select(Resident), DataScope(tuple(scope_paths)), Resident)
     if actor is not None:

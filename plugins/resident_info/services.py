@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
-from core.public import ApiError, DataScope, audit, not_found, org_node_at, scope_of_model, utcnow
+from core.public import ApiError, DataScope, record_audit, not_found, org_node_at, scope_of_model, utcnow
 
 from plugins.resident_info import events, fields, households
 from plugins.resident_info.models import Resident, ResidentChange, ResidentTag
@@ -111,7 +111,7 @@ def register_resident(db, access, data, today=None):
     sync_tags(db, resident)
     households.follow_head(db, resident)
     _remember(db, access, resident, "registered", first_values(snapshot(resident)))
-    audit(db, f"{PLUGIN}.resident_registered", actor=access.username, target=target_of(resident),
+    record_audit(db, f"{PLUGIN}.resident_registered", actor=access.username, target=target_of(resident),
           org_path=resident.org_path, ip=access.ip, detail={"resident_id": resident.id})
     events.registered(db, access.username, resident)
     return resident, near_duplicates(db, access.read, resident)
@@ -172,7 +172,7 @@ def _apply(db, access, resident, before, clean):
     if changes.keys() & {"household_id", "relation_to_head"}:
         households.follow_head(db, resident)
     _remember(db, access, resident, "updated", changes)
-    audit(db, f"{PLUGIN}.resident_updated", actor=access.username, target=target_of(resident),
+    record_audit(db, f"{PLUGIN}.resident_updated", actor=access.username, target=target_of(resident),
           org_path=resident.org_path, ip=access.ip, detail={"resident_id": resident.id, "fields": sorted(changes)})
     events.updated(db, access.username, resident, before, after, sorted(changes))
     return resident
@@ -254,6 +254,6 @@ def reveal(db, access, resident, ip=""):
     """Record one full view of a resident's ID number and phone (the caller checked
     resident_info.read_sensitive). The audit entry names the fields shown, never the values."""
     shown = [field for field in SENSITIVE_FIELDS if getattr(resident, field)]
-    audit(db, f"{PLUGIN}.sensitive_viewed", actor=access.username, target=target_of(resident),
+    record_audit(db, f"{PLUGIN}.sensitive_viewed", actor=access.username, target=target_of(resident),
           org_path=resident.org_path, ip=ip or access.ip, detail={"resident_id": resident.id, "fields": shown})
     return shown

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 import core.db
 from core.audit import chain
-from core.audit.chain import entry_hash, record, verify
+from core.audit.chain import entry_hash, record_audit, verify
 from core.audit.cli import audit_cli
 from core.audit.models import AuditEntry, AuditHead
 
@@ -19,7 +19,7 @@ CHAIN_LENGTH = 30
 def append_entries(engine, count):
     with Session(engine) as session:
         for number in range(count):
-            record(session, "resident.viewed", actor="网格员甲", target=f"resident:{number}",
+            record_audit(session, "resident.viewed", actor="网格员甲", target=f"resident:{number}",
                    org_path="/county/town/", detail={"fields": ["姓名", "电话"], "n": number}, ip="10.0.0.1")
         session.commit()
 
@@ -98,9 +98,9 @@ def test_an_empty_trail_verifies(engine):
 
 def test_seq_stays_gapless_when_a_transaction_rolls_back(engine):
     with Session(engine) as session:
-        record(session, "login.failed")
+        record_audit(session, "login.failed")
         session.rollback()
-        entry = record(session, "login.succeeded")
+        entry = record_audit(session, "login.succeeded")
         session.commit()
         assert entry.seq == 1
         assert session.get(AuditHead, 1).hash == entry.hash
@@ -108,7 +108,7 @@ def test_seq_stays_gapless_when_a_transaction_rolls_back(engine):
 
 def test_the_hash_survives_a_round_trip_through_the_database(engine):
     with Session(engine, expire_on_commit=False) as session:  # keep the values as written
-        written = record(session, "export.created", actor="张*", target="resident:1",
+        written = record_audit(session, "export.created", actor="张*", target="resident:1",
                          detail={"列": ("姓名", "电话"), 7: 1.5}, ip="::1")
         session.commit()
     with Session(engine) as session:
@@ -140,7 +140,7 @@ def test_concurrent_appends_from_two_workers_never_fork_the_chain(engine):
             start_together.wait()
             for number in range(50):
                 with Session(engine) as session:
-                    record(session, "worker.acted", actor=name, detail={"n": number})
+                    record_audit(session, "worker.acted", actor=name, detail={"n": number})
                     session.commit()
         except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
@@ -239,10 +239,10 @@ def test_the_verify_command_exits_nonzero_and_names_the_broken_entry(database_ur
 def test_overlong_fields_are_clipped_not_lost(engine):
     from sqlmodel import Session
 
-    from core.audit.chain import record, verify
+    from core.audit.chain import record_audit, verify
 
     with Session(engine) as session:
-        entry = record(session, "core.permission_denied", target="/api/v1/x/" + "y" * 500, actor="a" * 300)
+        entry = record_audit(session, "core.permission_denied", target="/api/v1/x/" + "y" * 500, actor="a" * 300)
         session.commit()
         assert len(entry.target) == 300 and entry.target.endswith("…")
         assert verify(session).ok

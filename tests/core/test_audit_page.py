@@ -8,12 +8,12 @@ CHINA = timezone(timedelta(hours=8))
 
 def record_entries(app, *entries):
     """Append (action, org_path) entries to the real chain."""
-    from core.audit.chain import record
+    from core.audit.chain import record_audit
     from core.db import session_scope
 
     with app.app_context(), session_scope(app) as db:
         for action, org_path in entries:
-            record(db, action, actor="检查员", target=f"thing:{action}", org_path=org_path,
+            record_audit(db, action, actor="检查员", target=f"thing:{action}", org_path=org_path,
                    detail={"说明": "测试"}, ip="10.0.0.9")
 
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from core.audit.chain import record
+from core.audit.chain import record_audit
 from core.auth.tokens import create_token
 from core.db import engine_of, session_scope
 from core.permissions.defaults import DEFAULT_PACKAGES
@@ -51,7 +51,7 @@ def tenants(app, org_tree, make_user):
         with app.app_context(), session_scope(app) as db:
             token, _ = create_token(db, user, f"LEAK-{community}")
             grant = grant_package(db, user.id, "event_dispatcher", path)
-            record(db, "core.matrix_marker", actor=f"leak_{community}", target=f"LEAK-{community}", org_path=path)
+            record_audit(db, "core.matrix_marker", actor=f"leak_{community}", target=f"LEAK-{community}", org_path=path)
             found[community] = {"node_id": community, "user_id": user.id, "grant_id": grant.id, "token_id": token.id,
                                 "path": path}
     for community, ids in resident_records(app, make_user).items():

@@ -2,7 +2,7 @@
 folder; it records each call, and raises (after writing) while ``FAIL`` is set."""
 from pathlib import Path
 
-from core.public import audit, hookimpl
+from core.public import record_audit, hookimpl
 
 CALLS = []
 FAIL = []
@@ -12,7 +12,7 @@ FAIL = []
 def gridwork_demo_data(session, county_path, org_nodes, folder):
     CALLS.append({"county_path": county_path, "root": org_nodes[0], "folder": folder,
                   "grids": [node["path"] for node in org_nodes if node["kind"] == "grid"]})
-    audit(session, "fx_demo.sample_seeded", actor="demo", target="fx_demo:sample", org_path=county_path)
+    record_audit(session, "fx_demo.sample_seeded", actor="demo", target="fx_demo:sample", org_path=county_path)
     if FAIL:
         raise RuntimeError("示例数据坏了")
     path = Path(folder) / "fx-demo.txt"
