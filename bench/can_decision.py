@@ -50,7 +50,7 @@ def bare_enforcer(app):
     from sqlalchemy_adapter import Adapter
 
     from core.db import engine_of
-    from core.permissions.ids import covers
+    from core.tree.paths import covers
     from core.permissions.models import CasbinRule
     from core.permissions.policy import MODEL_TEXT
 

@@ -30,7 +30,7 @@ from sqlalchemy import Column, Float, MetaData, String, Table, text
 from core.app import create_app
 from core.db import engine_of, session_scope
 from core.events import EventHandler, EventType, init_app, publish, register_event_type, register_handler
-from core.events.bus import EXTENSION
+from core.state import state_of
 from core.events.dispatch import run_workers
 from core.events.types import new_event_id
 from core.migrate import upgrade
@@ -53,7 +53,7 @@ def build_app(directory):
     app = create_app({"DATABASE_URL": f"sqlite:///{Path(directory) / 'events.sqlite'}",
                       "EVENTS_EMBEDDED_DISPATCHER": False,
                       "SECRET_KEY": "bench-not-secret", "INSTANCE_PATH": str(Path(directory) / "instance")})
-    if EXTENSION not in app.extensions:
+    if state_of(app).bus is None:
         init_app(app)
     table = handled_table()
 

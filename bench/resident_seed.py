@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from _common import REPO_ROOT
+from core.state import state_of
 
 SEED_VERSION = "1"  # bump when the generated data changes
 STREETS, COMMUNITIES_PER_STREET, GRIDS_PER_COMMUNITY = 10, 10, 10
@@ -161,7 +162,7 @@ def seed(database_url, directory, progress=print):
     from sqlalchemy import insert
 
     from core.db import engine_of
-    from core.orgs.models import OrgNode
+    from core.tree.models import OrgNode
     from core.plugin_system.migrations import upgrade_all
 
     app = app_for(database_url, directory)
@@ -190,7 +191,7 @@ def _admin_with_token(app):
     from core.plugin_system.service import set_state
 
     with session_scope(app) as db:
-        set_state(db, app.extensions["gridwork.plugins"], "resident_info", COUNTY, "enabled", actor="bench")
+        set_state(db, state_of(app).host, "resident_info", COUNTY, "enabled", actor="bench")
         user = User(username=ADMIN, display_name="社区管理员（基准）", org_path=COMMUNITY,
                     password_hash=hash_password("bench-password-not-secret"))
         db.add(user)

@@ -1,15 +1,27 @@
 """The application factory: a straight list of named steps (flaskr style).
 
 Nothing here lives at module level: every call builds an independent app with its own
-engine, policy engine and configuration, so tests can build as many as they like.
+engine, policy engine and configuration (all in one ``core.state.Gridwork`` object), so
+tests can build as many as they like.
 """
-import threading
+
 from pathlib import Path
 
 from flask import Flask
 
 from core import config as config_module
-from core import db
+from core import db, default_plugin, events, state
+from core.api import converters
+from core.api.errors import register_error_handlers
+from core.api.input_guard import refuse_unsafe_text
+from core.auth.setup import init_app as init_auth
+from core.permissions.catalogue import PermissionCatalogue
+from core.permissions.policy import PolicyEngine
+from core.permissions.refusals import audit_refusal
+from core.plugin_system.registration import register_blocks, register_services
+from core.plugin_system.registration import register_events as register_plugin_events
+from core.plugin_system.setup import contributed, load_plugins, register_plugin_blueprints, register_plugin_cli
+from core.ui.i18n import init_app as init_i18n
 
 
 def create_app(test_config=None, instance_path=None):
@@ -18,6 +30,7 @@ def create_app(test_config=None, instance_path=None):
     app = Flask("core", root_path=str(Path(__file__).parent), static_folder=None, instance_path=str(instance),
                 instance_relative_config=True)
     app.config.from_mapping(config_module.load_config(instance, test_config))
+    state.init_app(app)
     register_json(app)
     register_request_guards(app)
     register_database(app)
@@ -41,9 +54,6 @@ def register_json(app):
 
 def register_request_guards(app):
     """Bounded integer URL parameters and no control characters in any input."""
-    from core.api import converters
-    from core.api.input_guard import refuse_unsafe_text
-
     converters.init_app(app)
     app.before_request(refuse_unsafe_text)
 
@@ -53,91 +63,49 @@ def register_database(app):
 
 
 def register_i18n(app):
-    from core.ui.i18n import init_app
-
-    init_app(app)
+    init_i18n(app)
 
 
 def register_auth(app):
-    from core.auth.setup import init_app
-
-    init_app(app)
+    init_auth(app)
 
 
 def register_plugins(app):
     """Discover and load plugins (the core is the first) and collect what they contribute."""
-    from core.plugin_system.setup import load_plugins
-
-    load_plugins(app)
+    load_plugins(app, default_plugin)
 
 
 def register_permissions(app):
-    from core.permissions.access import EXTENSION
-    from core.permissions.catalogue import PermissionCatalogue
-    from core.permissions.policy import PolicyEngine
-    from core.plugin_system.setup import contributed
-
-    app.extensions["gridwork.permission_catalogue"] = PermissionCatalogue(
-        permission for _plugin, permission in contributed(app, "gridwork_permissions"))
-    app.extensions[EXTENSION] = _LazyPolicyEngine(app, PolicyEngine)
+    """The permission catalogue now; the policy engine on first use (see ``Gridwork.policy``)."""
+    gridwork = state.state_of(app)
+    gridwork.catalogue = PermissionCatalogue(permission for _plugin, permission in
+                                             contributed(app, "gridwork_permissions"))
+    gridwork.policy_factory = lambda: PolicyEngine(db.engine_of(app), app.config["POLICY_CHECK_INTERVAL"])
 
 
 def register_events(app):
     """The durable event bus, with the event types and handlers plugins declare."""
-    from core import events
-    from core.plugin_system.registration import register_events as register_plugin_events
-
     events.init_app(app)
     register_plugin_events(app)
 
 
 def register_services_and_blocks(app):
-    from core.plugin_system.registration import register_blocks, register_services
-
     register_services(app)
     register_blocks(app)
 
 
 def register_blueprints(app):
-    from core.plugin_system.setup import register_plugin_blueprints
-
     register_plugin_blueprints(app)
 
 
 def register_navigation(app):
-    from core.plugin_system.setup import contributed
-
-    app.extensions["gridwork.nav"] = tuple(contributed(app, "gridwork_nav_entries"))  # (plugin, entry)
+    state.state_of(app).nav = tuple(contributed(app, "gridwork_nav_entries"))  # (plugin, entry)
 
 
 def register_errors(app):
-    from core.api.errors import register_error_handlers
-
-    register_error_handlers(app)
+    """problem+json and error pages; every 403 is audited once (``core.permissions.refusals``)."""
+    register_error_handlers(app, on_refusal=audit_refusal)
 
 
 def register_cli(app):
-    from core.plugin_system.setup import register_plugin_cli
-
     register_plugin_cli(app)
-
-
-class _LazyPolicyEngine:
-    """Builds the policy engine on first use — the CLI must run ``db upgrade`` on an empty
-    database before anything can read the policy tables — then puts the real engine in its
-    place, so later lookups pay nothing for the indirection."""
-
-    def __init__(self, app, factory):
-        self._app = app
-        self._factory = factory
-        self._engine = None
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name):
-        with self._lock:
-            if self._engine is None:
-                self._engine = self._factory(db.engine_of(self._app), self._app.config["POLICY_CHECK_INTERVAL"])
-                from core.permissions.access import EXTENSION
-
-                self._app.extensions[EXTENSION] = self._engine
-        return getattr(self._engine, name)

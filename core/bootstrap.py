@@ -5,10 +5,11 @@ from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.passwords import hash_password, password_problem
 from core.db import system_query
-from core.orgs.models import OrgNode
+from core.tree.models import OrgNode
 from core.permissions.defaults import DEFAULT_PACKAGES
 from core.permissions.models import RolePackage
 from core.permissions.store import grant_package, set_package_permissions
+from core.permissions.policy_reads import package_permission_names
 
 
 class BootstrapError(Exception):
@@ -25,7 +26,6 @@ def ensure_default_packages(db, extra_permissions=None):
                                   description=default.description, builtin=True)
             db.add(package)
             db.flush()
-        from core.permissions.policy_reads import package_permission_names
 
         wanted = set(default.permissions) | set((extra_permissions or {}).get(default.name, ()))
         set_package_permissions(db, default.name, package_permission_names(db, default.name) | wanted)

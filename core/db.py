@@ -8,12 +8,15 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 
-from flask import current_app, g
+from flask import g
 from sqlalchemy import event
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, create_engine
 
-EXTENSION = "gridwork.db"
+from core.state import state_of
+from sqlmodel import SQLModel
+from sqlalchemy import text
+
 AFTER_COMMIT = "gridwork.after_commit"
 SCOPED = "gridwork_scoped"
 UNSCOPED = "gridwork_unscoped"
@@ -69,7 +72,7 @@ def _drop_commit_callbacks(session):
 @event.listens_for(GridworkSession, "do_orm_execute")
 def _fail_closed_without_scope(state):
     """Tables whose models declare ``__tenant_path_column__`` may only be read through
-    ``core.permissions.scope.scoped`` (or explicitly as system code with ``system_query``).
+    ``core.tree.scope.scoped`` (or explicitly as system code with ``system_query``).
     Every table the statement touches counts — selected, joined, counted or in a
     subquery — not only the entities it returns."""
     if not state.is_select or state.execution_options.get(SCOPED) or state.execution_options.get(UNSCOPED):
@@ -84,16 +87,12 @@ def _fail_closed_without_scope(state):
 
 
 def _tenant_table_names():
-    from sqlmodel import SQLModel
-
     # Re-read when a plugin adds models; otherwise the cached set answers.
     return _tenant_tables(len(SQLModel._sa_registry.mappers))
 
 
 @lru_cache(maxsize=8)
 def _tenant_tables(_mapper_count):
-    from sqlmodel import SQLModel
-
     return frozenset(mapper.local_table.name for mapper in SQLModel._sa_registry.mappers
                      if getattr(mapper.class_, "__tenant_path_column__", None))
 
@@ -131,12 +130,12 @@ def _sqlite_pragmas(dbapi_conn, _record):
 
 
 def init_app(app):
-    app.extensions[EXTENSION] = make_engine(app.config["DATABASE_URL"])
+    state_of(app).engine = make_engine(app.config["DATABASE_URL"])
     app.teardown_appcontext(_close_request_session)
 
 
 def engine_of(app=None):
-    return (app or current_app).extensions[EXTENSION]
+    return state_of(app).engine
 
 
 def get_session():
@@ -166,8 +165,6 @@ def session_scope(app=None):
 
 def database_status():
     """``"ok"`` when a trivial query succeeds, else the error's class name."""
-    from sqlalchemy import text
-
     try:
         with engine_of().connect() as conn:
             conn.execute(text("SELECT 1"))

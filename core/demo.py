@@ -7,17 +7,20 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
+from core.state import state_of
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.passwords import hash_password
 from core.bootstrap import ensure_default_packages
 from core.db import session_scope, system_query
-from core.orgs.models import OrgNode
-from core.permissions.scope import DataScope, scope_of_model
+from core.tree.models import OrgNode
+from core.tree.scope import DataScope, scope_of_model
 from core.permissions.store import grant_package
-from core.plugin_system.enablement import effective_state
+from core.tree.regions import effective_state
 from core.plugin_system.host import CORE_PLUGIN
 from core.plugin_system.service import STATE_TITLES, set_state, settings_of
+from core.plugin_system.migrations import upgrade_all
+from werkzeug.serving import run_simple
 
 DEMO_PASSWORD = "gridwork-demo"
 DEMO_COUNTY = "c01"
@@ -132,7 +135,7 @@ def prepare_demo(app, password):
     every plugin switched on and its demo data. Returns ``(accounts, plugin outcomes)``."""
     folder = Path(app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
-    host = app.extensions["gridwork.plugins"]
+    host = state_of(app).host
     with session_scope(app) as db:
         accounts = seed_demo(db, password)
         states = enable_plugins(db, host, DEMO_COUNTY)
@@ -147,8 +150,6 @@ def prepare_demo(app, password):
 @with_appcontext
 def demo_command(port, password, no_serve):
     """创建或升级实例数据库，写入演示县和演示账号，并在 127.0.0.1 上启动服务。"""
-    from core.plugin_system.migrations import upgrade_all
-
     upgrade_all(current_app)
     accounts, outcomes = prepare_demo(current_app, password)
     click.echo("演示账号（密码：%s）：" % password)
@@ -161,6 +162,5 @@ def demo_command(port, password, no_serve):
     current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     click.echo(f"请在浏览器中打开 http://127.0.0.1:{port}/login")
     # Not app.run(): Flask ignores it inside a CLI command.
-    from werkzeug.serving import run_simple
 
     run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True, use_reloader=False)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from core.db import make_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -25,9 +27,6 @@ def upgrade(database_url, version_locations=(), revision="heads"):
 
 
 def current_heads(database_url):
-    from alembic.runtime.migration import MigrationContext
-    from core.db import make_engine
-
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:

@@ -2,7 +2,7 @@
 from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.events.models import EventDeadLetter, EventDelivery, EventProcessed, EventRecord
-from core.orgs.models import OrgNode
+from core.tree.models import OrgNode
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.plugin_system.models import PluginSetting
 

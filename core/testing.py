@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from core.state import state_of
 
 TEST_DB_ENV = "GRIDWORK_TEST_DATABASE_URL"
 
@@ -178,7 +179,7 @@ TEST_PASSWORD = "correct-horse-battery"
 
 def build_tree(db, rows=STANDARD_TREE):
     """Insert org nodes given as (id, parent id, kind, name); returns {id: path}."""
-    from core.orgs.models import OrgNode
+    from core.tree.models import OrgNode
 
     paths = {}
     for node_id, parent_id, kind, name in rows:
@@ -247,7 +248,7 @@ def app(test_config):
     app = create_app(test_config)
     with app.app_context():
         with session_scope(app) as db:
-            ensure_default_packages(db, manifest_default_permissions(app.extensions["gridwork.plugins"]))
+            ensure_default_packages(db, manifest_default_permissions(state_of(app).host))
     yield app
     from core.db import engine_of
 
@@ -407,7 +408,7 @@ def _app_with_plugins(config):
 
     app = create_app(config)
     with app.app_context(), session_scope(app) as db:
-        ensure_default_packages(db, manifest_default_permissions(app.extensions["gridwork.plugins"]))
+        ensure_default_packages(db, manifest_default_permissions(state_of(app).host))
     return app
 
 
@@ -415,7 +416,7 @@ def _enable_plugins(app, names, paths):
     from core.db import session_scope
     from core.plugin_system.service import set_state
 
-    host = app.extensions["gridwork.plugins"]
+    host = state_of(app).host
     for name in names:
         if paths and host.get(name) is None:
             plugin = host.plugins.get(name)

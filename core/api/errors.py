@@ -2,6 +2,8 @@
 from flask import request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+from flask import current_app
+from flask import render_template
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -38,8 +40,6 @@ def not_found(detail=None):
 
 
 def problem_response(status, detail, pointer=None, errors=None, headers=None):
-    from flask import current_app
-
     body = {
         "type": "about:blank",
         "title": STATUS_TITLES.get(status, "错误"),
@@ -66,14 +66,14 @@ def wants_problem_json():
     return best == "application/json"
 
 
-def register_error_handlers(app):
+def register_error_handlers(app, on_refusal=None):
+    """``on_refusal(detail)`` runs for every 403 (the permission layer audits it there)."""
+
     @app.errorhandler(ApiError)
     def _api_error(error):
-        if error.status == 403:
-            audit_refusal(error.detail)
+        if error.status == 403 and on_refusal is not None:
+            on_refusal(error.detail)
         if not wants_problem_json():
-            from flask import render_template
-
             title = STATUS_TITLES.get(error.status, "错误")
             return render_template("core/error.html", status=error.status, title=title, detail=error.detail), error.status
         return problem_response(error.status, error.detail, error.pointer, error.errors, error.headers)
@@ -88,25 +88,6 @@ def register_error_handlers(app):
         return problem_response(error.code or 500, detail)
 
 
-def audit_refusal(detail):
-    """Every 403 the API or a page answers is a denial in the audit trail — recorded here,
-    once, so no module can forget it. The request's unfinished work is rolled back first."""
-    from flask import g
-    from core.auth.actor import current_actor
-
-    from core.audit.chain import record_audit
-    from core.db import get_session
-
-    session = get_session()
-    session.rollback()
-    record_audit(session, "core.permission_denied", actor=getattr(current_actor, "username", "") or "",
-           target=request.path, org_path=getattr(current_actor, "org_path", "") or "", ip=request.remote_addr or "",
-           detail={"permission": g.get("denied_permission"), "method": request.method, "reason": detail})
-    session.commit()
-
-
 def _html_error(error):
-    from flask import render_template
-
     title = STATUS_TITLES.get(error.code, error.name)
     return render_template("core/error.html", status=error.code, title=title), error.code

@@ -11,6 +11,8 @@ from core.auth.actor import Actor
 from core.auth.models import User, UserSession
 from core.db import get_session, system_query
 from core.timeutil import utcnow
+from core.auth.models import ApiToken
+from datetime import timezone
 
 _TOUCH_EVERY = timedelta(minutes=1)
 
@@ -62,8 +64,6 @@ def revoke_user_sessions(db, user_id, keep_session_id=None):
 
 def revoke_user_tokens(db, user_id):
     """Every API token of the user stops working (disabled account, new password)."""
-    from core.auth.models import ApiToken
-
     db.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
             .values(revoked_at=utcnow()))
 
@@ -76,6 +76,4 @@ def end_other_credentials(db, user_id, keep_session_id=None):
 
 
 def _aware(value):
-    from datetime import timezone
-
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

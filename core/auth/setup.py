@@ -7,6 +7,7 @@ from core.api.errors import ApiError, problem_response, wants_problem_json
 from core.auth.sessions import load_actor_for_session
 from core.auth.tokens import actor_for_bearer
 from core.db import get_session
+from flask import render_template
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Endpoints that use no ambient credentials (the caller sends name + password itself).
@@ -56,7 +57,6 @@ def _check_csrf(csrf):
 def _csrf_failed(error):
     if wants_problem_json():
         return problem_response(403, "安全校验失败（CSRF 令牌缺失或无效），请刷新页面后重试。")
-    from flask import render_template
 
     return render_template("core/error.html", status=403, title="安全校验失败",
                            detail="页面已过期或来源不可信，请刷新页面后重试。"), 403

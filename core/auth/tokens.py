@@ -10,6 +10,8 @@ from core.auth.actor import Actor
 from core.auth.models import ApiToken, User
 from core.db import system_query
 from core.timeutil import utcnow
+from datetime import timezone
+from sqlalchemy import update
 
 PREFIX = "gw_"
 _TOUCH_EVERY = timedelta(minutes=1)
@@ -63,9 +65,6 @@ _TOKEN_LOOKUP = (select(ApiToken.secret_hash, ApiToken.revoked_at, ApiToken.last
 
 def _touch(db, token_id, last_used_at):
     """Record use at most once a minute: a write on every request would cost more than the read."""
-    from datetime import timezone
-
-    from sqlalchemy import update
 
     now = utcnow()
     if last_used_at is not None and last_used_at.tzinfo is None:

@@ -6,9 +6,11 @@ web process, or ``gridwork worker``), with retries, dead letters and idempotent 
     register_handler(app, EventHandler("resident_info.resident_tagged", "stats.count_tags", fn, "stats"))
     publish(session, "resident_info.resident_tagged", {"resident_id": 7}, org_path="c1/s1/m1", actor="u")
 """
-from core.events.bus import EXTENSION, EventBus, start_embedded_before_request
+from core.events.bus import EventBus, start_embedded_before_request
+from core.events.dispatch import Dispatcher
 from core.events.publish import publish
 from core.events.types import Event, EventHandler, EventType
+from core.state import state_of
 
 __all__ = ["Event", "EventBus", "EventHandler", "EventType", "bus_of", "init_app", "publish", "register_event_type",
            "register_handler"]
@@ -17,14 +19,14 @@ __all__ = ["Event", "EventBus", "EventHandler", "EventType", "bus_of", "init_app
 def init_app(app):
     """Create the app's bus; its embedded dispatcher starts with the first request when
     ``EVENTS_EMBEDDED_DISPATCHER`` is on (default: on, except under TESTING)."""
-    bus = EventBus(app)
-    app.extensions[EXTENSION] = bus
+    bus = EventBus(app, Dispatcher)
+    state_of(app).bus = bus
     app.before_request(start_embedded_before_request(bus))
     return bus
 
 
 def bus_of(app):
-    return app.extensions[EXTENSION]
+    return state_of(app).bus
 
 
 def register_event_type(app, event_type):

@@ -9,7 +9,6 @@ from core.api.validation import compiled
 from core.events.schema_check import compile_schema_check
 from core.events.types import EventHandler, EventType, check_name
 
-EXTENSION = "gridwork.events"
 log = logging.getLogger(__name__)
 
 
@@ -17,8 +16,12 @@ class EventBus:
     """Registries are filled during ``create_app`` (by the plugin loader) and only read
     afterwards, so they need no lock."""
 
-    def __init__(self, app):
+    def __init__(self, app, dispatcher_factory):
+        """``dispatcher_factory(app, owner_suffix=…)`` builds the embedded dispatcher
+        (``core.events.dispatch.Dispatcher``): passed in, so the bus never imports its own
+        consumer."""
         self.app = app
+        self.dispatcher_factory = dispatcher_factory
         self.types = {}  # name -> EventType
         self.validators = {}  # name -> compiled JSON Schema validator
         self.quick_checks = {}  # name -> fast yes/no check, or None (schema_check.py)
@@ -72,10 +75,8 @@ class EventBus:
         with self._start_lock:
             if self._thread is not None and self._thread_pid == os.getpid() and self._thread.is_alive():
                 return
-            from core.events.dispatch import Dispatcher
-
             self._stop.clear()
-            dispatcher = Dispatcher(self.app, owner_suffix="embedded")
+            dispatcher = self.dispatcher_factory(self.app, owner_suffix="embedded")
             self._thread = threading.Thread(target=dispatcher.run, args=(self._stop, self._wake),
                                             name="gridwork-events", daemon=True)
             self._thread_pid = os.getpid()

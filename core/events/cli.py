@@ -6,6 +6,10 @@ import threading
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from core.events.dispatch import Dispatcher, run_workers
+from core.db import session_scope
+from core.events.admin import status_counts
+from core.events.admin import replay
 
 events_cli = AppGroup("events", help="事件总线：积压、失败与死信")
 
@@ -17,8 +21,6 @@ events_cli = AppGroup("events", help="事件总线：积压、失败与死信")
 @with_appcontext
 def worker_command(concurrency, once, batch):
     """运行事件分发进程（可在多台机器上同时运行，靠租约安全分工）。"""
-    from core.events.dispatch import Dispatcher, run_workers
-
     app = current_app._get_current_object()
     if once:
         total = sum(Dispatcher(app, owner_suffix=f"once{index}", batch_size=batch).drain()
@@ -38,9 +40,6 @@ def worker_command(concurrency, once, batch):
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def status_command(as_json):
     """显示积压、失败中和死信的投递数。"""
-    from core.db import session_scope
-    from core.events.admin import status_counts
-
     with session_scope() as session:
         counts = status_counts(session)
     if as_json:
@@ -59,9 +58,6 @@ def status_command(as_json):
 @click.option("--all", "replay_all", is_flag=True, help="重放全部死信")
 def replay_command(event_id, handler, replay_all):
     """把死信重新放回投递队列（记入审计日志）。"""
-    from core.db import session_scope
-    from core.events.admin import replay
-
     if not (event_id or handler or replay_all):
         raise click.UsageError("请指定 --id、--handler 或 --all。")
     with session_scope() as session:

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 
 from core.db import engine_of
-from core.events.bus import EXTENSION
+from core.state import state_of
 from core.events.delivery import Outcomes, backoff_seconds, run_guarded, run_unguarded
 from core.events.models import PENDING, SKIPPED, EventDelivery, EventRecord
 from core.events.types import Event
@@ -59,7 +59,7 @@ class Dispatcher:
 
     def __init__(self, app, owner_suffix="", batch_size=None):
         self.app = app
-        self.bus = app.extensions[EXTENSION]
+        self.bus = state_of(app).bus
         self.engine = engine_of(app)
         self.settings = Settings.from_config(app.config, batch_size)
         self.owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{owner_suffix or threading.get_ident()}"[:100]
@@ -163,9 +163,10 @@ class Dispatcher:
     def _plugin_enabled(self, plugin, org_path):
         if plugin == "core":
             return True
-        policy = self.app.extensions.get("gridwork.policy")
-        check = getattr(policy, "plugin_enabled", None)
-        return True if check is None else bool(check(plugin, org_path))
+        state = state_of(self.app)
+        if state.policy_factory is None:  # a bare bus without permissions (bus tests)
+            return True
+        return bool(state.policy.plugin_enabled(plugin, org_path))
 
 
 def run_workers(app, concurrency=1, batch_size=None, stop=None):

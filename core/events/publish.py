@@ -7,16 +7,15 @@ cheap as raw inserts of the same rows (bench/event_bus.py).
 """
 import json
 
-from flask import current_app
 from sqlalchemy import JSON, TypeDecorator, bindparam, insert
 from sqlalchemy import event as sa_event
 
 from core.api.errors import ApiError
 from core.api.validation import describe
-from core.events.bus import EXTENSION
+from core.state import state_of
 from core.events.models import PENDING, EventDelivery, EventRecord
 from core.events.types import new_event_id
-from core.permissions.ids import is_valid_path
+from core.tree.paths import is_valid_path
 from core.timeutil import utcnow
 
 OUTBOX = "gridwork.events.outbox"
@@ -63,7 +62,7 @@ def publish(session, event_type, payload, *, org_path, actor=""):
     ``ApiError(422)`` naming the field for a payload its schema refuses.
     """
     outbox = session.info.get(OUTBOX)
-    bus = outbox.bus if outbox is not None else current_app.extensions[EXTENSION]
+    bus = outbox.bus if outbox is not None else state_of().bus
     validator = bus.validators.get(event_type)
     if validator is None:
         raise ValueError(f"未声明的事件类型：{event_type}")

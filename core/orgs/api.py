@@ -9,7 +9,7 @@ from core.auth.actor import current_actor
 from core.api import ApiError, api_blueprint, api_route, json_body
 from core.db import get_session
 from core.orgs.csv_import import MAX_BYTES, ImportRefused, import_csv, template_csv
-from core.orgs.models import KINDS, NODE_ID_PATTERN
+from core.tree.paths import KINDS, NODE_ID_PATTERN
 from core.orgs.restructure import merge_nodes, move_node
 from core.orgs.service import (MAX_PAGE, Editor, OrgError, create_node, delete_node, find_node, kind_title,
                                list_nodes, rename_node)

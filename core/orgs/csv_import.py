@@ -17,9 +17,10 @@ from sqlmodel import select
 
 from core.audit.chain import record_audit
 from core.db import system_query
-from core.orgs.models import KIND_TITLES, KINDS, OrgNode, child_kind
+from core.tree.paths import KIND_TITLES, KINDS, child_kind
+from core.tree.models import OrgNode
 from core.orgs.service import ID_RULE, OrgError, add_node, clean_name, is_node_id, kind_title, new_node_id
-from core.permissions.scope import scope_of_model
+from core.tree.scope import scope_of_model
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000

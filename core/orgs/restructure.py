@@ -11,9 +11,10 @@ the node, its descendants, users, grants and the audit entry commit together or 
 from sqlalchemy import String, func, literal, update
 
 from core.auth.models import User
-from core.orgs.models import OrgNode, parent_kind
+from core.tree.models import OrgNode
+from core.tree.paths import parent_kind
 from core.orgs.service import OrgError, audit_change, find_node, kind_title
-from core.permissions.ids import covers
+from core.tree.paths import covers
 from core.permissions.store import rewrite_grant_paths
 
 

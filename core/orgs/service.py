@@ -16,9 +16,11 @@ from sqlmodel import select
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
-from core.orgs.models import KIND_LETTERS, KIND_TITLES, KINDS, NODE_ID_PATTERN, OrgNode, child_kind
+from core.tree.paths import KIND_LETTERS, KIND_TITLES, KINDS, NODE_ID_PATTERN, child_kind
+from core.tree.models import OrgNode
 from core.permissions.models import CasbinRule
-from core.permissions.scope import DataScope, scope_of_model, scoped
+from core.tree.scope import DataScope, scope_of_model, scoped
+from core.tree.paths import is_valid_path
 
 MAX_PAGE = 500
 NAME_MAX_LENGTH = 100
@@ -107,13 +109,6 @@ def _filtered(statement, scope, kind, parent_id, q):
 def org_nodes_in(db, scope):
     """Every node inside ``scope``, parents before children (path order)."""
     return db.exec(scope_of_model(select(OrgNode), scope, OrgNode).order_by(OrgNode.path)).all()
-
-
-def whole_tree_scope(db):
-    """A scope over every county, for system callers (CLI) that act on the whole tree."""
-    roots = db.exec(system_query(select(OrgNode.path).where(OrgNode.parent_id.is_(None)),
-                                 "system callers act on every county")).all()
-    return DataScope(tuple(sorted(roots)))
 
 
 # ---------------------------------------------------------------- validation
@@ -250,8 +245,6 @@ def audit_change(db, editor, action, node, detail):
 def org_node_at(db, path):
     """The org node at ``path``, or None. For plugins checking that a path a user sent is a
     real node (their scope check says only that it lies inside their subtree)."""
-    from core.permissions.ids import is_valid_path
-
     if not is_valid_path(path):
         return None
     return db.exec(select(OrgNode).where(OrgNode.path == path)

@@ -7,7 +7,7 @@ from core.api import ApiError
 from core.db import get_session
 from core.orgs.api import uploaded_csv
 from core.orgs.csv_import import ImportRefused, import_csv
-from core.orgs.models import KIND_TITLES
+from core.tree.paths import KIND_TITLES
 from core.orgs.restructure import merge_nodes, move_node
 from core.orgs.service import Editor, OrgError, create_node, delete_node, rename_node, org_nodes_in
 from core.permissions.access import require, scope_for

@@ -1,17 +1,16 @@
 """``can``, ``scope_for`` and the ``@require`` view decorator: the permission checks views use."""
 from functools import wraps
 
-from flask import current_app, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from core.auth.actor import current_actor
 
 from core.api.errors import ApiError, wants_problem_json
-from core.permissions.scope import DataScope
-
-EXTENSION = "gridwork.policy"
+from core.state import state_of
+from core.tree.scope import DataScope
 
 
 def policy_engine():
-    return current_app.extensions[EXTENSION]
+    return state_of().policy
 
 
 def _token_allows(actor, permission):
@@ -29,7 +28,7 @@ def can(actor, permission, org_path):
     scopes = actor.token_scopes
     if scopes is not None and "*" not in scopes and permission not in scopes:
         return False
-    return current_app.extensions[EXTENSION].allows(actor.id, permission, org_path)
+    return state_of().policy.allows(actor.id, permission, org_path)
 
 
 def scope_for(actor, permission):

@@ -9,7 +9,8 @@ from core.db import get_session
 from core.permissions import grants as grant_rules
 from core.permissions import service
 from core.permissions.access import require
-from core.permissions.ids import PACKAGE_NAME_PATTERN, is_valid_path
+from core.permissions.ids import PACKAGE_NAME_PATTERN
+from core.tree.paths import is_valid_path
 
 bp = api_blueprint("core_permissions_api", __name__)
 

@@ -12,14 +12,17 @@ from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
-from core.orgs.models import OrgNode
+from core.tree.models import OrgNode
 from core.permissions import store
-from core.permissions.access import can, scope_for
-from core.permissions.ids import is_valid_path, package_name_of, package_subject, user_id_of
+from core.permissions.access import scope_for
+from core.tree.paths import is_valid_path
+from core.permissions.ids import package_name_of, package_subject, user_id_of
 from core.permissions.models import CasbinRule, RolePackage
 from core.permissions.policy_reads import package_permission_names
-from core.permissions.scope import DataScope, scope_of_model
+from core.tree.scope import DataScope, scope_of_model
 from core.permissions.service import NEW_GRANT, Refused, _package_or_404, permission_label
+from core.permissions.access import _token_allows, policy_engine
+from core.tree.paths import covers
 
 
 def list_grants(db, actor, *, user_id=None, package=None, org_path=None, limit=100, offset=0):
@@ -117,9 +120,6 @@ def first_missing_permission(db, actor, package_name, path):
 
     The anti-escalation rule: an admin hands out, takes back — or, through account
     management, takes over — at most what they hold at that node."""
-    from core.permissions.access import _token_allows, policy_engine
-    from core.permissions.ids import covers
-
     for permission in sorted(package_permission_names(db, package_name)):
         held = policy_engine().scope_paths(actor.id, permission)  # held, whether or not its plugin is on
         if not (_token_allows(actor, permission) and any(covers(root, path) for root in held)):

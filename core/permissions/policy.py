@@ -13,9 +13,10 @@ import casbin
 from sqlalchemy import text
 from sqlalchemy_adapter import Adapter
 
-from core.permissions.ids import covers, is_valid_path, package_name_of, user_subject
+from core.tree.paths import covers, is_valid_path
+from core.permissions.ids import package_name_of, user_subject
 from core.permissions.models import CasbinRule
-from core.plugin_system.enablement import ALWAYS_ON, enabled_terms, intersect, term_covers
+from core.tree.regions import ALWAYS_ON, enabled_terms, intersect, term_covers
 
 # Packages are defined once for every domain (p.dom == "*"); users are bound to packages
 # at an org path in g rules, and the domain matching function makes that binding cover

@@ -9,16 +9,17 @@ Functions write in the caller's transaction and never commit; a ``Refused`` (403
 """
 from contextlib import contextmanager
 
-from flask import current_app, g
+from flask import g
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from core.state import state_of
 from core.api.errors import ApiError
 from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
-from core.orgs.models import PATH_PATTERN
-from core.orgs.service import whole_tree_scope
+from core.tree.paths import PATH_PATTERN
+from core.tree.scope import whole_tree_scope
 from core.permissions import store
 from core.permissions.access import can, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN, package_name_of
@@ -57,7 +58,7 @@ class Refused(ApiError):
 @contextmanager
 def refusals_named():
     """Name the permission of a ``Refused`` for the audit entry of the refusal (written by
-    the shared 403 handler, ``core.api.errors.audit_refusal``), then re-raise it."""
+    the shared 403 handler, ``core.permissions.refusals.audit_refusal``), then re-raise it."""
     try:
         yield
     except Refused as refusal:
@@ -66,7 +67,7 @@ def refusals_named():
 
 
 def catalogue():
-    return current_app.extensions["gridwork.permission_catalogue"]
+    return state_of().catalogue
 
 
 def permission_label(name):

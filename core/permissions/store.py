@@ -9,10 +9,14 @@ by id, and every process reloads from the table when the version moves.
 from sqlalchemy import func, update
 from sqlmodel import select
 
+from core.state import state_of
 from core.db import on_commit
-from core.permissions.ids import is_valid_path, package_subject, user_subject
+from core.tree.paths import is_valid_path
+from core.permissions.ids import package_subject, user_subject
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.timeutil import utcnow
+from flask import has_app_context
+from sqlalchemy.dialects import postgresql, sqlite
 
 POLICY_CHANGED = "gridwork.policy_changed"
 
@@ -35,11 +39,9 @@ def bump_policy_version(session):
 
 def _refresh_this_process(session):
     """This process sees its own change at once; the others see the version bump."""
-    from flask import current_app, has_app_context
-
     session.info.pop(POLICY_CHANGED, None)
     if has_app_context():
-        current_app.extensions["gridwork.policy"].force_refresh()
+        state_of().policy.force_refresh()
 
 
 def find_grant(session, user_id, package_name, path):
@@ -67,8 +69,6 @@ def grant_package(session, user_id, package_name, path):
 
 
 def _insert_ignoring_duplicates(session, values):
-    from sqlalchemy.dialects import postgresql, sqlite
-
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(CasbinRule).values(**values).on_conflict_do_nothing(
         index_elements=["ptype", "v0", "v1", "v2"], index_where=CasbinRule.ptype == "g")

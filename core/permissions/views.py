@@ -8,15 +8,16 @@ from flask_babel import gettext as _
 from core.auth.actor import current_actor
 from sqlmodel import select
 
-from core.api.errors import ApiError, audit_refusal
+from core.api.errors import ApiError
+from core.permissions.refusals import audit_refusal
 from core.auth.models import User
 from core.db import get_session
-from core.orgs.models import OrgNode
+from core.tree.models import OrgNode
 from core.permissions import grants as grant_rules
 from core.permissions import service
 from core.permissions.access import require, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN
-from core.permissions.scope import scope_of_model
+from core.tree.scope import scope_of_model
 
 bp = Blueprint("core_permissions", __name__)
 

@@ -1,14 +1,17 @@
 """``/api/v1/plugins``: what is installed and loaded, and where each plugin is switched on."""
 from flask import current_app, request
+from core.state import state_of
 from core.auth.actor import current_actor
 
 from core.api import ApiError, api_blueprint, api_route, json_body, not_found
 from core.db import get_session
 from core.permissions.access import can, deny, login_required, scope_for
-from core.permissions.ids import is_valid_path
+from core.tree.paths import is_valid_path
 from core.plugin_system import service
-from core.plugin_system.enablement import effective_state
+from core.tree.regions import effective_state
 from core.plugin_system.listing import node_in_scope, plugin_json
+from core.permissions.access import policy_engine
+from core.plugin_system.usage import usage_figures
 
 bp = api_blueprint("core_plugins_api", __name__)
 STATE_BODY = {"type": "object", "additionalProperties": False, "required": ["state"],
@@ -16,7 +19,7 @@ STATE_BODY = {"type": "object", "additionalProperties": False, "required": ["sta
 
 
 def _host():
-    return current_app.extensions["gridwork.plugins"]
+    return state_of().host
 
 
 def _require_plugin_viewer():
@@ -84,9 +87,6 @@ def put_node_state(name, node_id):
 @api_route(bp, "/plugins/usage/<node_id>", summary="各功能模块在某组织节点的使用数据", tags=["plugins"])
 @login_required
 def usage(node_id):
-    from core.permissions.access import policy_engine
-    from core.plugin_system.usage import usage_figures
-
     _require_plugin_viewer()
     node = node_in_scope(get_session(), node_id, scope_for(current_actor, "core.plugin_enable"))
     return {"org_path": node.path, "figures": usage_figures(current_app, policy_engine(), node.path)}

@@ -1,7 +1,7 @@
 """``gridwork plugin …``: see what loaded, switch plugins on and off at org nodes."""
 import click
-from flask import current_app
 from flask.cli import AppGroup
+from core.state import state_of
 
 plugin_cli = AppGroup("plugin", help="功能模块（插件）")
 
@@ -9,7 +9,7 @@ plugin_cli = AppGroup("plugin", help="功能模块（插件）")
 @plugin_cli.command("list")
 def list_plugins():
     """列出已安装的功能模块及其加载状态。"""
-    for plugin in current_app.extensions["gridwork.plugins"].plugins.values():
+    for plugin in state_of().host.plugins.values():
         status = "已加载" if plugin.ok else f"未加载：{plugin.error}"
         click.echo(f"{plugin.name:<24} {plugin.version or '-':<10} {plugin.source:<8} {status}")
 
@@ -25,7 +25,7 @@ def set_state_command(name, org_path, state):
 
     try:
         with session_scope() as db:
-            result = set_state(db, current_app.extensions["gridwork.plugins"], name, org_path, state, actor="cli")
+            result = set_state(db, state_of().host, name, org_path, state, actor="cli")
     except EnablementError as error:
         raise click.ClickException(str(error))
     click.echo(f"{name} 在 {org_path}：{result.old_state} → {result.new_state}")

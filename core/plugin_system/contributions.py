@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from core.hookspecs import STARTUP_HOOKS
 from core.permissions.catalogue import Permission
+from core.plugin_system.vetting import vet
 
 
 @dataclass
@@ -27,7 +28,6 @@ def collect(host, config):
             found.by_hook.setdefault(hook_name, []).extend((plugin, item) for item in items)
     _add_manifest_permissions(host, found)
     _check_names(host, found)
-    from core.plugin_system.vetting import vet
 
     vet(host, found)
     return found

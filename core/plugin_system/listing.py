@@ -3,8 +3,8 @@ from sqlmodel import select
 
 from core.api import not_found
 from core.db import system_query
-from core.orgs.models import OrgNode
-from core.plugin_system.enablement import effective_state
+from core.tree.models import OrgNode
+from core.tree.regions import effective_state
 from core.plugin_system.service import settings_of
 
 

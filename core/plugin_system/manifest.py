@@ -11,6 +11,8 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from core.api.validation import compiled, describe
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 
@@ -122,9 +124,6 @@ def _load_schemas(file, data):
 
 
 def _schema(file, value, pointer):
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
     if isinstance(value, str):
         path = file.parent / value
         if ".." in Path(value).parts or not path.is_file():

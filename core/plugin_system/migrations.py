@@ -3,7 +3,11 @@
 Only ``gridwork db upgrade`` and ``gridwork demo`` call this: nothing migrates implicitly
 when a plugin loads.
 """
+from core.state import state_of
 from core.migrate import upgrade
+from core.bootstrap import ensure_default_packages
+from core.db import session_scope
+from core.plugin_system.defaults import manifest_default_permissions
 
 
 def plugin_migration_folders(host):
@@ -18,11 +22,7 @@ def plugin_migration_folders(host):
 def upgrade_all(app):
     """Apply core and plugin migrations, then make sure default packages carry the default
     permissions plugin manifests give them (additions only)."""
-    from core.bootstrap import ensure_default_packages
-    from core.db import session_scope
-    from core.plugin_system.defaults import manifest_default_permissions
-
-    host = app.extensions["gridwork.plugins"]
+    host = state_of(app).host
     upgrade(app.config["DATABASE_URL"], plugin_migration_folders(host))
     with session_scope(app) as db:
         ensure_default_packages(db, manifest_default_permissions(host))

@@ -9,13 +9,14 @@ from sqlmodel import select
 
 from core.audit.chain import record_audit
 from core.db import on_commit
-from core.permissions.ids import covers, is_valid_path
+from core.tree.paths import covers, is_valid_path
 from core.permissions.store import bump_policy_version
 from core.events.publish import publish
 from core.plugin_system.core_events import EVENT_FOR_SETTING
-from core.plugin_system.enablement import effective_state
+from core.tree.regions import effective_state
 from core.plugin_system.models import PluginSetting
 from core.timeutil import utcnow
+import logging
 
 CHOICES = ("enabled", "disabled", "forbidden", "inherit")
 STATE_TITLES = {"enabled": "已启用", "disabled": "未启用", "forbidden": "已禁止", "inherit": "跟随上级"}
@@ -99,7 +100,6 @@ def _announce(db, host, change):
             host.call_for({change.plugin}, "gridwork_lifecycle_changed", plugin=change.plugin,
                           org_path=change.org_path, old_state=change.old_state, new_state=change.new_state)
         except Exception:  # a plugin's bug must not undo an admin's committed decision
-            import logging
 
             logging.getLogger(__name__).exception("gridwork_lifecycle_changed failed for %s", change.plugin)
 

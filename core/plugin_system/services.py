@@ -1,8 +1,6 @@
 """Services plugins offer each other through the core ("resident by id"), so no plugin
 imports another."""
-from flask import current_app
-
-EXTENSION = "gridwork.services"
+from core.state import state_of
 
 
 class ServiceUnavailable(LookupError):
@@ -12,7 +10,7 @@ class ServiceUnavailable(LookupError):
 def call_service(name, /, **kwargs):
     """Call the service ``<plugin>.<service>``; raises ServiceUnavailable when no loaded
     plugin offers it (e.g. the plugin is not installed)."""
-    service = current_app.extensions.get(EXTENSION, {}).get(name)
+    service = state_of().services.get(name)
     if service is None:
         raise ServiceUnavailable(f"服务不可用：{name}")
     return service(**kwargs)

@@ -2,15 +2,14 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from flask import g, request
+from core.state import state_of
 from core.auth.actor import current_actor
 
 from core.api.errors import ApiError
 from core.plugin_system.contributions import collect
 from core.plugin_system.discovery import discover
 from core.plugin_system.host import CORE_PLUGIN, PluginHost
-
-EXTENSION = "gridwork.plugins"
-
+from core.tree.regions import intersect
 
 def core_version():
     try:
@@ -19,21 +18,23 @@ def core_version():
         return "0.0.0"
 
 
-def load_plugins(app):
-    """Build the host and collect every plugin's startup contributions (nothing registered yet)."""
-    from core import default_plugin
+def load_plugins(app, core_plugin_module):
+    """Build the host and collect every plugin's startup contributions (nothing registered yet).
 
-    host = PluginHost(core_version())
-    host.register_core(default_plugin)
-    host.load(discover(app.config))
-    app.extensions[EXTENSION] = host
-    app.extensions["gridwork.contributions"] = collect(host, app.config)
-    return host
+    ``core_plugin_module`` is ``core.default_plugin``, handed in by the app factory: it
+    contributes every core page and command, so importing it here would tie this layer to
+    all of them."""
+    state = state_of(app)
+    state.host = PluginHost(core_version())
+    state.host.register_core(core_plugin_module)
+    state.host.load(discover(app.config))
+    state.contributions = collect(state.host, app.config)
+    return state.host
 
 
 def contributed(app, hook_name):
     """[(plugin, item)] of plugins still loaded."""
-    return app.extensions["gridwork.contributions"].items(hook_name, app.extensions[EXTENSION])
+    return state_of(app).contributed(hook_name)
 
 
 def register_plugin_blueprints(app):
@@ -42,21 +43,18 @@ def register_plugin_blueprints(app):
         app.register_blueprint(blueprint)
         if plugin != CORE_PLUGIN:
             owners[blueprint.name] = plugin
-    app.extensions["gridwork.blueprint_owners"] = owners
+    state_of(app).blueprint_owners = owners
     app.before_request(_refuse_where_switched_off)
 
 
 def _refuse_where_switched_off():
     """A plugin's pages and API do not exist for someone whose part of the tree has the
     plugin switched off: 404, exactly as for an unknown address."""
-    from flask import current_app
-
-    plugin = current_app.extensions["gridwork.blueprint_owners"].get((request.blueprint or "").split(".")[0])
+    plugin = state_of().blueprint_owners.get((request.blueprint or "").split(".")[0])
     if plugin is None or not current_actor.is_authenticated:
         return
-    policy = current_app.extensions["gridwork.policy"]
+    policy = state_of().policy
     grants = [path for _, path in policy.grants_of(current_actor.id)]
-    from core.plugin_system.enablement import intersect
 
     if not intersect(grants, policy.plugin_terms(plugin)):
         raise ApiError(404, "该功能模块在您的组织未启用。")

@@ -1,13 +1,14 @@
 """The plugins page (功能模块): what is installed, what failed to load, and where each is on."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from core.state import state_of
 from core.auth.actor import current_actor
 from sqlmodel import select
 
 from core.db import get_session
-from core.orgs.models import OrgNode
+from core.tree.models import OrgNode
 from core.permissions.access import can, deny, login_required, scope_for
-from core.permissions.scope import scope_of_model
+from core.tree.scope import scope_of_model
 from core.plugin_system import service
 from core.plugin_system.listing import node_in_scope, plugin_json
 
@@ -25,7 +26,7 @@ def index():
     chosen = request.args.get("node") or (nodes[0].id if nodes else "")
     chosen_node = next((n for n in nodes if n.id == chosen), None)
     path = chosen_node.path if chosen_node else current_actor.org_path
-    plugins = [plugin_json(db, p, path) for p in current_app.extensions["gridwork.plugins"].plugins.values()]
+    plugins = [plugin_json(db, p, path) for p in state_of().host.plugins.values()]
     return render_template("core/plugins/index.html", plugins=plugins, nodes=nodes, chosen=chosen_node,
                            may_forbid=bool(chosen_node and can(current_actor, "core.plugin_forbid", chosen_node.path)))
 
@@ -39,7 +40,7 @@ def set_state(name):
     if service.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
     try:
-        change = service.set_state(db, current_app.extensions["gridwork.plugins"], name, node.path, state,
+        change = service.set_state(db, state_of().host, name, node.path, state,
                                    actor=current_actor.username)
         db.commit()
         flash(_("“%(name)s”在%(node)s：%(old)s → %(new)s", name=name, node=node.name,

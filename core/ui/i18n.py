@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import has_request_context, request, session
 from flask_babel import Babel
+from flask_babel import get_locale
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 
@@ -20,7 +21,6 @@ def select_locale():
 def init_app(app):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=lambda: _normalise(select_locale()))
-    from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
 

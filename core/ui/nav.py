@@ -6,7 +6,9 @@ from typing import Optional
 from flask import url_for
 from flask_babel import gettext as _
 
+from core.state import state_of
 from core.permissions.access import scope_for
+from core.tree.regions import intersect
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def visible_entries(app, actor):
     it names (its pages answer 404 elsewhere)."""
     if not actor.is_authenticated:
         return []
-    owned = sorted(app.extensions.get("gridwork.nav", ()), key=lambda pair: pair[1].order)
+    owned = sorted(state_of(app).nav, key=lambda pair: pair[1].order)
     return [(url_for(entry.endpoint), _(entry.title)) for plugin, entry in owned
             if entry.endpoint in app.view_functions and _may_open(app, actor, plugin, entry)]
 
@@ -46,7 +48,6 @@ def _may_open(app, actor, plugin, entry):
         return False
     if plugin == "core":
         return True
-    from core.plugin_system.enablement import intersect
 
-    policy = app.extensions["gridwork.policy"]
+    policy = state_of(app).policy
     return bool(intersect([path for _, path in policy.grants_of(actor.id)], policy.plugin_terms(plugin)))

@@ -4,6 +4,7 @@ from core.auth.actor import current_actor
 
 from core.permissions.access import login_required
 from core.ui.nav import visible_entries
+from core.permissions.access import policy_engine
 
 bp = Blueprint("core_ui", __name__, template_folder="templates", static_folder="static/core",
                static_url_path="/static/core")
@@ -17,8 +18,6 @@ def shell_context():
 @bp.route("/")
 @login_required
 def home():
-    from core.permissions.access import policy_engine
-
     grants = policy_engine().grants_of(current_actor.id)
     return render_template("core/home.html", grants=grants)
 

@@ -8,7 +8,7 @@ from core.auth.actor import current_actor
 from core.api import ApiError, api_blueprint, api_route, json_body
 from core.db import get_session
 from core.permissions.access import require, scope_for
-from core.permissions.ids import is_valid_path
+from core.tree.paths import is_valid_path
 from core.users import service
 from core.users.service import Acting, UserError, UserFilter
 

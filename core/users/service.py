@@ -18,10 +18,11 @@ from core.auth.models import ApiToken, User
 from core.auth.passwords import hash_password, password_problem
 from core.auth.sessions import revoke_user_sessions
 from core.db import system_query
-from core.orgs.models import OrgNode
-from core.permissions.ids import is_valid_path, package_name_of, user_subject
+from core.tree.models import OrgNode
+from core.tree.paths import is_valid_path
+from core.permissions.ids import package_name_of, user_subject
 from core.permissions.models import CasbinRule, RolePackage
-from core.permissions.scope import DataScope, scope_of_model, scoped
+from core.tree.scope import DataScope, scope_of_model, scoped
 from core.permissions.grants import first_missing_permission
 from core.permissions.service import permission_label
 from core.timeutil import isoformat, utcnow

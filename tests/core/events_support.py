@@ -5,7 +5,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, s
 
 from core.db import engine_of, session_scope
 from core.events import EventHandler, EventType, publish, register_event_type, register_handler
-from core.events.bus import EXTENSION
+from core.state import state_of
 from core.events.dispatch import Dispatcher
 
 NOTED = "core.resident_noted"
@@ -23,7 +23,7 @@ def test_config(test_config):
 @pytest.fixture(autouse=True)
 def bus(app):
     """The app's bus, the declared event type and the effects table."""
-    bus = app.extensions[EXTENSION]
+    bus = state_of(app).bus
     register_event_type(app, EventType(NOTED, SCHEMA, "core"))
     effects.create(engine_of(app))
     yield bus

@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 import core.db
+import core.state
 from core.audit import chain
 from core.audit.chain import entry_hash, record_audit, verify
 from core.audit.cli import audit_cli
@@ -222,6 +223,7 @@ def test_a_deleted_head_row_is_reported(engine):
 def test_the_verify_command_exits_nonzero_and_names_the_broken_entry(database_url):
     app = Flask(__name__)
     app.config["DATABASE_URL"] = database_url
+    core.state.init_app(app)
     core.db.init_app(app)
     app.cli.add_command(audit_cli)
     engine = core.db.engine_of(app)

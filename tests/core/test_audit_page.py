@@ -116,11 +116,11 @@ def test_a_tampered_chain_is_reported_at_the_top(app, client, login_as, spread_e
 
 def test_a_repeated_verification_reuses_the_result_until_the_chain_grows(app, client, login_as, spread_entries,
                                                                        monkeypatch):
-    import core.audit.views
+    import core.web.audit
 
     passes = []
-    real_verify = core.audit.views.verify
-    monkeypatch.setattr(core.audit.views, "verify", lambda db: passes.append(1) or real_verify(db))
+    real_verify = core.web.audit.verify
+    monkeypatch.setattr(core.web.audit, "verify", lambda db: passes.append(1) or real_verify(db))
     login_as("data_supervisor", "c1")  # logging in appends to the chain, so verify afterwards
     for _ in range(3):
         assert "审计链校验通过" in client.get("/audit?verify=1").get_data(as_text=True)

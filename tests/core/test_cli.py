@@ -1,6 +1,7 @@
 """The ``gridwork`` command: migrations, first admin, tokens, audit verify, demo data."""
 from sqlalchemy import text
 
+from core.state import state_of
 from core.app import create_app
 
 
@@ -22,7 +23,7 @@ def test_db_upgrade_creates_the_schema_on_an_empty_database(tmp_path):
 
     from core.plugin_system.migrations import plugin_migration_folders
 
-    folders = plugin_migration_folders(app.extensions["gridwork.plugins"])
+    folders = plugin_migration_folders(state_of(app).host)
     heads = set(ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"], folders)).get_heads())
     with engine_of(app).connect() as conn:
         assert {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))} == heads

@@ -11,6 +11,7 @@ import re
 import pytest
 from sqlalchemy import text
 
+from core.state import state_of
 from core.audit.chain import record_audit
 from core.auth.tokens import create_token
 from core.db import engine_of, session_scope
@@ -65,7 +66,7 @@ def resident_records(app, make_user):
     from core.plugin_system.service import set_state
     from core.testing import GridworkClient
 
-    host = app.extensions["gridwork.plugins"]
+    host = state_of(app).host
     if host.get("resident_info") is None:
         return {community: {"resident_id": 1, "household_id": 1, "job_id": 1} for community in PATHS}
     with app.app_context(), session_scope(app) as db:
@@ -197,7 +198,7 @@ def test_the_matrix_catches_a_broken_data_scope(app, client, login_as, tenants, 
     the matrix must notice, or it proves nothing."""
     from sqlalchemy import true
 
-    from core.permissions.scope import DataScope
+    from core.tree.scope import DataScope
 
     login_as("community_admin", PATHS[OWN])
     monkeypatch.setattr(DataScope, "covers", lambda self, path: True)

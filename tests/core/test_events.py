@@ -9,6 +9,7 @@ from events_support import (NOTED, SCHEMA, bus, dispatch, effect_count, publish_
                             subscribe, test_config, writes_effect)
 from sqlalchemy import text
 
+from core.state import state_of
 from core.api import ApiError
 from core.db import engine_of, session_scope
 from core.events import EventType, bus_of, publish, register_event_type
@@ -175,7 +176,7 @@ def test_a_failing_subscriber_does_not_stop_another_subscriber_or_the_publisher(
 
 
 def test_a_handler_of_a_plugin_switched_off_at_the_events_node_is_skipped(app, monkeypatch):
-    monkeypatch.setattr(app.extensions["gridwork.policy"], "plugin_enabled",
+    monkeypatch.setattr(state_of(app).policy, "plugin_enabled",
                         lambda plugin, path: path.startswith("c1/s1/"), raising=False)
     register_event_type(app, EventType("demo.thing_seen", {"type": "object"}, "demo"))
     subscribe(app, "demo.write_effect", writes_effect, plugin="demo", event_type="demo.thing_seen")

@@ -19,7 +19,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, text
 
 from core.db import engine_of, make_engine, session_scope
 from core.events import EventHandler, EventType, init_app, publish, register_event_type, register_handler
-from core.events.bus import EXTENSION
+from core.state import state_of
 
 EVENTS = 10_000
 PER_TRANSACTION = 100
@@ -42,7 +42,7 @@ def insert_effect(event, session):
 
 
 def declare(app):
-    bus = app.extensions.get(EXTENSION) or init_app(app)
+    bus = state_of(app).bus or init_app(app)
     if TESTED not in bus.types:
         register_event_type(app, EventType(TESTED, SCHEMA, "core"))
         register_handler(app, EventHandler(TESTED, "core.crash_effect", insert_effect, "core"))

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from core.state import state_of
 from core.auth.actor import Actor
 from core.db import engine_of, session_scope
 from core.testing import GridworkClient
@@ -29,7 +30,7 @@ def sign_in(make_user, org_tree):
 
 
 def module_of(app, plugin):
-    return app.extensions["gridwork.plugins"].get(plugin).module
+    return state_of(app).host.get(plugin).module
 
 
 def rows(app, sql, **params):
@@ -53,7 +54,7 @@ def test_hook_gridwork_permissions(plugged, sign_in, make_user):
     from core.permissions.store import set_package_permissions
 
     app = plugged("fx_perms", enabled_at="c1")
-    catalogue = app.extensions["gridwork.permission_catalogue"]
+    catalogue = state_of(app).catalogue
     assert catalogue.get("fx_perms.export").title_zh == "导出测试数据"  # from the hook
     assert catalogue.get("fx_perms.read").title_zh == "查看测试数据"  # from the manifest
     county = sign_in(app)
@@ -77,7 +78,7 @@ def test_hook_gridwork_event_types(plugged, org_tree):
     from core.events import publish
 
     app = plugged("fx_events")
-    types = app.extensions["gridwork.events"].types
+    types = state_of(app).bus.types
     assert types["fx_events.noted"].plugin == "fx_events"
     assert types["fx_events.noted"].schema == json.loads((FIXTURES / "fx_events/events/noted.json").read_text())
     assert types["fx_events.counted"].plugin == "fx_events"  # from the hook
@@ -112,7 +113,7 @@ def test_hook_gridwork_event_handlers(plugged, org_tree):
 
 def test_hook_gridwork_blocks(plugged):
     app = plugged("fx_blocks")
-    block, schema = app.extensions["gridwork.blocks"][("fx_blocks", "greeting")]
+    block, schema = state_of(app).blocks[("fx_blocks", "greeting")]
     assert schema == json.loads((FIXTURES / "fx_blocks/blocks/greeting.json").read_text())  # the manifest's
     assert block.permission == "fx_blocks.view"
     assert block.render({"text": "<b>你好</b>"}, {}) == '<p class="greeting">&lt;b&gt;你好&lt;/b&gt;</p>'
@@ -120,7 +121,7 @@ def test_hook_gridwork_blocks(plugged):
 
 def test_hook_gridwork_nav_entries(plugged, sign_in):
     app = plugged("fx_pages", enabled_at="c1")
-    assert ("fx_pages", "fx_pages.index") in {(plugin, entry.endpoint) for plugin, entry in app.extensions["gridwork.nav"]}
+    assert ("fx_pages", "fx_pages.index") in {(plugin, entry.endpoint) for plugin, entry in state_of(app).nav}
     assert '<a href="/fx_pages/">测试页面</a>' in sign_in(app).get("/").get_data(as_text=True)
     worker = sign_in(app, "grid_feedback_worker", f"{M1}/g1")  # lacks fx_pages.view
     assert "/fx_pages/" not in worker.get("/").get_data(as_text=True)
@@ -177,7 +178,7 @@ def test_hook_gridwork_demo_data(plugged, monkeypatch):
     app = plugged("fx_demo", PLUGINS_ALLOW=["fx_demo"])  # resident_info would seed 2,000 people
     # The test database is migrated already, with every installed plugin's branch, which an
     # app loading fx_demo alone would not recognise.
-    monkeypatch.setattr("core.plugin_system.migrations.upgrade_all", lambda app: None)
+    monkeypatch.setattr("core.demo.upgrade_all", lambda app: None)
     runner, plugin = app.test_cli_runner(), module_of(app, "fx_demo")
     first = runner.invoke(args=["demo", "--no-serve"])
     assert first.exit_code == 0, first.output

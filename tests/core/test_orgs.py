@@ -153,7 +153,7 @@ def test_moving_street_s1_leaves_sibling_s10_untouched(app, client, org_tree, lo
 def _add_under(app, rows):
     """Insert nodes whose parents already exist."""
     from core.db import session_scope
-    from core.orgs.models import OrgNode
+    from core.tree.models import OrgNode
 
     with app.app_context(), session_scope(app) as db:
         known = paths(app)
@@ -247,7 +247,8 @@ def test_an_id_with_a_trailing_newline_is_refused_everywhere(app, client, org_tr
 
 def test_the_id_check_refuses_a_trailing_newline_for_service_callers(app, org_tree):
     from core.db import session_scope
-    from core.orgs.service import Editor, OrgError, create_node, is_node_id, whole_tree_scope
+    from core.orgs.service import Editor, OrgError, create_node, is_node_id
+    from core.tree.scope import whole_tree_scope
 
     assert is_node_id("m9") and not is_node_id("m9\n")
     with app.app_context(), session_scope(app) as db:

@@ -129,7 +129,8 @@ def test_a_service_caller_may_import_counties(app, org_tree):
     """What a future CLI uses: roots allowed, scope = the whole tree."""
     from core.db import session_scope
     from core.orgs.csv_import import import_csv
-    from core.orgs.service import Editor, whole_tree_scope
+    from core.orgs.service import Editor
+    from core.tree.scope import whole_tree_scope
 
     with app.app_context(), session_scope(app) as db:
         editor = Editor("cli", whole_tree_scope(db))

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from core.auth.actor import Actor
 from core.db import UnscopedQueryError, session_scope
-from core.orgs.models import OrgNode
+from core.tree.models import OrgNode
 from core.permissions import store
 from core.permissions.access import can, policy_engine, scope_for
 from core.permissions.models import CasbinRule
@@ -150,7 +150,7 @@ def test_data_scope_lists_the_outermost_subtrees(ctx, make_user):
 
 def test_scoped_queries_filter_in_sql_and_unscoped_ones_fail_closed(ctx, make_user, org_tree):
     from core.db import get_session
-    from core.permissions.scope import scope_of_model
+    from core.tree.scope import scope_of_model
 
     user = actor(make_user("community_admin", "c1/s1/m1"))
     db = get_session()
@@ -162,7 +162,7 @@ def test_scoped_queries_filter_in_sql_and_unscoped_ones_fail_closed(ctx, make_us
 
 def test_underscores_in_ids_are_not_sql_wildcards(ctx, make_user):
     from core.db import get_session
-    from core.permissions.scope import scope_of_model
+    from core.tree.scope import scope_of_model
     from core.testing import build_tree
 
     with session_scope(ctx) as db:

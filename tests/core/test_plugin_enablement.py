@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select, text
 
+from core.state import state_of
 from core.auth.actor import Actor
 from core.db import engine_of
 from core.testing import GridworkClient
@@ -235,7 +236,7 @@ def test_plugin_permissions_hold_only_where_the_plugin_is_on(plugged, people):
 
 def test_switching_a_plugin_off_leaves_its_data_alone(plugged, sign_in):
     app = plugged("fx_notes", enabled_at=M1)
-    notes = app.extensions["gridwork.plugins"].get("fx_notes").module.notes
+    notes = state_of(app).host.get("fx_notes").module.notes
     notes.create(engine_of(app))
     with engine_of(app).begin() as conn:
         conn.execute(insert(notes), [{"org_path": M1, "text": f"记录{n}"} for n in range(3)])
@@ -255,7 +256,7 @@ def test_switching_a_plugin_off_leaves_its_data_alone(plugged, sign_in):
 
 def test_the_lifecycle_hook_hears_of_a_change_after_commit_and_only_its_own(plugged, sign_in):
     app = plugged("fx_lifecycle", "fx_bystander")
-    host = app.extensions["gridwork.plugins"]
+    host = state_of(app).host
     heard, bystander = host.get("fx_lifecycle").module.CALLS, host.get("fx_bystander").module.CALLS
     county = sign_in(app, "county")
     put_state(county, "m1", "enabled", plugin="fx_lifecycle")

@@ -67,6 +67,7 @@ from sqlmodel import select
 
 from core.app import create_app
 from core.auth.actor import Actor
+from core.state import state_of
 from core.auth.models import User
 from core.db import session_scope, system_query
 from core.permissions.access import scope_for
@@ -75,7 +76,7 @@ from rollcall import services
 
 report_file, records, per_transaction = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 app = create_app()
-host = app.extensions["gridwork.plugins"]
+host = state_of(app).host
 report = {"plugins": {name: {"ok": host.plugins[name].ok, "error": host.plugins[name].error,
                              "source": host.plugins[name].source, "distribution": host.plugins[name].distribution}
                       for name in ("rollcall", "fx_relay")}}

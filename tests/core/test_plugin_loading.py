@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core.state import state_of
 from core.testing import GridworkClient
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
@@ -32,7 +33,7 @@ def listed(client):
 
 
 def error_of(app, name):
-    return app.extensions["gridwork.plugins"].plugins[name].error
+    return state_of(app).host.plugins[name].error
 
 
 def copy_plugin(source, root, folder, **manifest_changes):
@@ -133,7 +134,7 @@ def test_an_import_error_names_the_module(plugged, county_client):
 def test_a_misspelt_hook_is_an_error_not_silence(plugged):
     app = plugged("fx_misspelt", "fx_pages")
     assert "未知的钩子 gridwork_blueprintz" in error_of(app, "fx_misspelt")
-    assert app.extensions["gridwork.plugins"].get("fx_pages") is not None
+    assert state_of(app).host.get("fx_pages") is not None
 
 
 def test_a_startup_hook_that_raises_stops_that_plugin_and_the_others_serve(plugged, county_client):
@@ -148,15 +149,15 @@ def test_a_permission_named_after_someone_else_is_refused(name, owner, plugged):
     app = plugged("fx_dup_perm", "fx_pages", FX_DUP_PERMISSION=name)
     error = error_of(app, "fx_dup_perm")
     assert name in error and "必须以插件名 fx_dup_perm 开头" in error
-    permission = app.extensions["gridwork.permission_catalogue"].get(name)
+    permission = state_of(app).catalogue.get(name)
     assert permission.title_zh != "重复的权限"  # the owner's permission is untouched
-    assert app.extensions["gridwork.plugins"].get(owner) is not None
+    assert state_of(app).host.get(owner) is not None
 
 
 def test_a_permission_declared_twice_is_refused(plugged):
     app = plugged("fx_dup_perm", FX_DUP_PERMISSION="fx_dup_perm.read")
     assert "名称 fx_dup_perm.read 重复" in error_of(app, "fx_dup_perm")
-    assert "fx_dup_perm.read" not in app.extensions["gridwork.permission_catalogue"]
+    assert "fx_dup_perm.read" not in state_of(app).catalogue
 
 
 def test_a_blueprint_not_named_after_its_plugin_is_refused_and_not_mounted(plugged, county_client):
@@ -194,7 +195,7 @@ def test_a_claim_cannot_take_a_core_command(plugged, tmp_path):
 def test_a_plugin_needing_a_missing_plugin_is_refused(plugged):
     app = plugged("fx_orphan", "fx_pages")
     assert error_of(app, "fx_orphan") == "缺少依赖的插件：fx_missing"
-    assert app.extensions["gridwork.plugins"].get("fx_pages") is not None
+    assert state_of(app).host.get("fx_pages") is not None
 
 
 def test_a_plugin_whose_dependency_failed_is_refused_too(plugged, tmp_path):
@@ -205,7 +206,7 @@ def test_a_plugin_whose_dependency_failed_is_refused_too(plugged, tmp_path):
 
 def test_a_second_plugin_of_the_same_name_is_refused(plugged):
     app = plugged("fx_pages", EXTRA_PLUGINS=["fx_pages=fx_minimal.hooks"])
-    host = app.extensions["gridwork.plugins"]
+    host = state_of(app).host
     assert host.get("fx_pages").module_name == "fx_pages.hooks"
     refused = host.plugins["fx_pages#fx_minimal.hooks"]
     assert refused.error == "插件名称 fx_pages 已被 fx_pages.hooks 使用，未加载"
@@ -214,17 +215,17 @@ def test_a_second_plugin_of_the_same_name_is_refused(plugged):
 def test_a_block_missing_from_the_manifest_is_refused(plugged):
     app = plugged("fx_halfblock")
     assert "功能块 undeclared 没有在 manifest.json 的 blocks 中声明" in error_of(app, "fx_halfblock")
-    assert ("fx_halfblock", "undeclared") not in app.extensions["gridwork.blocks"]
+    assert ("fx_halfblock", "undeclared") not in state_of(app).blocks
 
 
 def test_a_plugin_refused_late_leaves_nothing_behind(plugged):
     """fx_halfblock passes the name checks, then offers a block its manifest lacks. The
     plugins page says it failed, so nothing of it may be live."""
     app = plugged("fx_halfblock")
-    assert app.extensions["gridwork.plugins"].get("fx_halfblock") is None
-    assert "fx_halfblock.ping" not in app.extensions["gridwork.services"]
-    assert "fx_halfblock.use" not in app.extensions["gridwork.permission_catalogue"]
-    assert "fx_halfblock.listen" not in app.extensions["gridwork.events"].handlers
+    assert state_of(app).host.get("fx_halfblock") is None
+    assert "fx_halfblock.ping" not in state_of(app).services
+    assert "fx_halfblock.use" not in state_of(app).catalogue
+    assert "fx_halfblock.listen" not in state_of(app).bus.handlers
 
 
 # ---------------------------------------------------------------- discovery
@@ -247,7 +248,7 @@ def test_autoload_off_skips_packages_but_loads_builtins_and_configured_plugins(p
     # Built-ins are the entry points of the gridwork distribution itself.
     fake_distribution(builtins, "gridwork", "0.1.0", {"fx_builtin": "fx_builtin.hooks"})
     app = plugged("fx_pages", search_path=[packages, builtins], PLUGINS_AUTOLOAD=False)
-    host = app.extensions["gridwork.plugins"]
+    host = state_of(app).host
     assert "fx_pkg" not in host.plugins
     assert host.get("fx_builtin").source == "builtin"
     assert host.get("fx_pages").source == "config"
@@ -258,14 +259,14 @@ def test_the_environment_switch_turns_autoload_off(value, plugged, tmp_path, mon
     copy_plugin("fx_minimal", tmp_path, "fx_pkg")
     fake_distribution(tmp_path, "fx-pkg", "1.2.3", {"fx_pkg": "fx_pkg.hooks"})
     monkeypatch.setenv("GRIDWORK_PLUGINS_AUTOLOAD", value)
-    assert "fx_pkg" not in plugged(search_path=[tmp_path]).extensions["gridwork.plugins"].plugins
+    assert "fx_pkg" not in state_of(plugged(search_path=[tmp_path])).host.plugins
 
 
 def test_the_allow_list_narrows_what_loads(plugged, tmp_path):
     copy_plugin("fx_minimal", tmp_path, "fx_pkg")
     fake_distribution(tmp_path, "fx-pkg", "1.2.3", {"fx_pkg": "fx_pkg.hooks"})
     app = plugged("fx_pages", "fx_usage", search_path=[tmp_path], PLUGINS_ALLOW="fx_usage, fx_pkg")
-    assert set(app.extensions["gridwork.plugins"].plugins) == {"core", "fx_usage", "fx_pkg"}
+    assert set(state_of(app).host.plugins) == {"core", "fx_usage", "fx_pkg"}
 
 
 def test_plugin_list_command_shows_loaded_and_failed_plugins(plugged):

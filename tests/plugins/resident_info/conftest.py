@@ -24,6 +24,7 @@ if _cached is not None and getattr(_cached, "__file__", None) is None:
         del sys.modules[_name]
 
 from plugins.resident_info.ids import check_character  # noqa: E402  (after the path fix above)
+from core.state import state_of
 
 PLUGIN = "resident_info"
 API = "/api/v1/resident_info"
@@ -44,7 +45,7 @@ def enabled(app, org_tree):
     from core.plugin_system.service import set_state
 
     with app.app_context(), session_scope(app) as db:
-        set_state(db, app.extensions["gridwork.plugins"], PLUGIN, "c1", "enabled", actor="test")
+        set_state(db, state_of(app).host, PLUGIN, "c1", "enabled", actor="test")
     return org_tree
 
 

@@ -7,6 +7,7 @@ import io
 from conftest import PLUGIN, RESIDENTS, audit_of, make_id, register, rows
 from openpyxl import load_workbook
 
+from core.state import state_of
 from core.db import session_scope
 from core.plugin_system.service import set_state
 
@@ -213,7 +214,7 @@ def test_export_needs_the_export_permission(app, client, login_as, enabled):
 
 def test_where_the_plugin_is_switched_off_there_is_no_export(app, client, login_as, org_tree):
     with app.app_context(), session_scope(app) as db:
-        set_state(db, app.extensions["gridwork.plugins"], PLUGIN, "c1/s1", "enabled", actor="test")
+        set_state(db, state_of(app).host, PLUGIN, "c1/s1", "enabled", actor="test")
     login_as("community_admin", "c1/s2/m2")
     assert client.get(EXPORT).status_code == 404
     assert client.get(f"{EXPORT}?unmasked=1&format=xlsx").status_code == 404

@@ -3,6 +3,7 @@ core, scenario blocks, and the "is it in use?" figures."""
 import pytest
 from conftest import make_id, register
 
+from core.state import state_of
 from core.auth.actor import Actor
 from core.public import ServiceUnavailable, call_service
 
@@ -63,7 +64,7 @@ def test_an_unknown_service_name_is_unavailable(app):
 
 
 def test_the_resident_list_block_shows_the_saved_filter_masked(app, residents, make_user):
-    block, _schema = app.extensions["gridwork.blocks"][("resident_info", "resident_list")]
+    block, _schema = state_of(app).blocks[("resident_info", "resident_list")]
     actor = actor_for(make_user, "community_admin", "c1/s1/m1")
     with app.test_request_context():
         html = block.render({"filter": {"tag": "独居老人", "min_age": 70}, "limit": 5},
@@ -73,7 +74,7 @@ def test_the_resident_list_block_shows_the_saved_filter_masked(app, residents, m
 
 
 def test_the_registration_form_block_shows_only_the_optional_fields_chosen(app, enabled, make_user):
-    block, schema = app.extensions["gridwork.blocks"][("resident_info", "registration_form")]
+    block, schema = state_of(app).blocks[("resident_info", "registration_form")]
     assert "optional_fields" in schema["properties"]
     actor = actor_for(make_user, "grid_feedback_worker", "c1/s1/m1/g1")
     with app.test_request_context():
@@ -84,7 +85,7 @@ def test_the_registration_form_block_shows_only_the_optional_fields_chosen(app, 
 
 
 def test_the_import_panel_block_offers_an_upload_for_its_node(app, enabled, make_user):
-    block, schema = app.extensions["gridwork.blocks"][("resident_info", "import_panel")]
+    block, schema = state_of(app).blocks[("resident_info", "import_panel")]
     assert schema["properties"]["default_mode"]["enum"] == ["all_or_nothing", "valid_rows"]
     admin, worker = actor_for(make_user, "community_admin", "c1/s1/m1"), actor_for(make_user, "grid_feedback_worker",
                                                                                       "c1/s1/m1/g1")
@@ -105,11 +106,11 @@ def test_the_usage_figures_count_residents_in_the_subtree(client, login_as, resi
 
 
 def test_the_plugin_declares_its_permissions_events_and_tables(app):
-    catalogue = app.extensions["gridwork.permission_catalogue"]
+    catalogue = state_of(app).catalogue
     names = {permission.name for permission in catalogue.all()}
     assert {"resident_info.read", "resident_info.read_sensitive", "resident_info.read_health", "resident_info.write",
             "resident_info.import", "resident_info.export", "resident_info.manage_fields"} <= names
-    manifest = app.extensions["gridwork.plugins"].get("resident_info").manifest
+    manifest = state_of(app).host.get("resident_info").manifest
     assert {name for name, _schema in manifest.emitted_events()} >= {
         f"resident_info.resident_{kind}" for kind in ("registered", "updated", "tagged", "untagged", "moved_out",
                                                       "deceased")}

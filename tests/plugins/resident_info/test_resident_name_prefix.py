@@ -4,6 +4,7 @@ import pytest
 from conftest import RESIDENTS, register
 
 from plugins.resident_info.ranges import after_prefix
+from core.state import state_of
 
 
 def named(client, *names, org_path="c1/s1/m1/g1", **fields):
@@ -130,7 +131,7 @@ def test_the_resident_list_block_keeps_a_saved_name_prefix(app, admin_of_m1, mak
     from core.auth.actor import Actor
 
     named(admin_of_m1, "王秀英", "李秀英")
-    block, schema = app.extensions["gridwork.blocks"][("resident_info", "resident_list")]
+    block, schema = state_of(app).blocks[("resident_info", "resident_list")]
     assert "name_prefix" in schema["properties"]["filter"]["properties"]
     actor = Actor.from_user(make_user("community_admin", "c1/s1/m1"))
     with app.test_request_context():

@@ -5,6 +5,7 @@ import pytest
 from conftest import API, PLUGIN, RESIDENTS, make_id, person, register, rows
 from import_helpers import csv_file, person_row, run
 
+from core.state import state_of
 from core.db import session_scope
 from core.permissions.defaults import DEFAULT_PACKAGES
 from core.plugin_system.service import set_state
@@ -82,7 +83,7 @@ def test_joining_a_household_of_another_community_is_refused(client, login_as, f
 
 def test_where_the_plugin_is_switched_off_the_register_does_not_exist(app, client, login_as, org_tree, make_user):
     with app.app_context(), session_scope(app) as db:
-        set_state(db, app.extensions["gridwork.plugins"], PLUGIN, "c1/s1", "enabled", actor="test")
+        set_state(db, state_of(app).host, PLUGIN, "c1/s1", "enabled", actor="test")
     login_as("county_admin", "c1")
     register(client)
     assert client.post(RESIDENTS, json=person(org_path=FOREIGN["m2"], id_number=make_id(sequence="777"))).status_code == 404

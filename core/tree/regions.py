@@ -8,7 +8,7 @@ it offers. The core itself is always enabled.
 A region is a tuple of terms ``(path, excluded paths)``: the subtree at ``path`` minus the
 subtrees in ``excluded``. ``DataScope`` filters SQL with the same terms.
 """
-from core.permissions.ids import covers
+from core.tree.paths import covers
 
 ALWAYS_ON = "core"
 

@@ -5,17 +5,19 @@ from datetime import date, datetime, time, timedelta, timezone
 from time import monotonic
 from typing import Optional
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from core.auth.actor import current_actor
 from sqlalchemy import func, or_
 from sqlmodel import select
 
+from core.state import state_of
+
 from core.api import ApiError, api_route
 from core.audit.chain import verify
 from core.audit.models import AuditEntry, AuditHead
 from core.db import SCOPED, get_session
-from core.orgs.service import whole_tree_scope
+from core.tree.scope import whole_tree_scope
 from core.permissions.access import require, scope_for
 from core.timeutil import isoformat, utcnow
 
@@ -30,7 +32,6 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Verifying reads the whole trail (~1.7 s at 50,000 entries): on demand only, and a result
 # is reused while the chain head has not moved, for at most this long.
 VERIFY_REUSE_SECONDS = 300
-_LAST_VERIFICATION = "gridwork.audit_last_verification"
 
 
 class FilterProblem(ValueError):
@@ -78,11 +79,11 @@ def chain_verification(db):
     """(VerifyResult, when it was computed): reused while the head (seq, hash) is unchanged
     and the result is recent, so repeated clicks cost one pass over the trail."""
     head = tuple(db.exec(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first() or ())
-    last = current_app.extensions.get(_LAST_VERIFICATION)
+    last = state_of().audit_verification
     if last and last["head"] == head and monotonic() - last["clock"] < VERIFY_REUSE_SECONDS:
         return last["result"], last["at"]
     result, at = verify(db), utcnow()
-    current_app.extensions[_LAST_VERIFICATION] = {"head": head, "clock": monotonic(), "result": result, "at": at}
+    state_of().audit_verification = {"head": head, "clock": monotonic(), "result": result, "at": at}
     return result, at
 
 

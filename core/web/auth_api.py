@@ -1,5 +1,6 @@
 """Auth API: issue a token from name + password, the caller's own profile, its tokens."""
 from flask import request
+from core.state import state_of
 from core.auth.actor import current_actor
 from sqlmodel import select
 
@@ -12,6 +13,7 @@ from core.auth.tokens import create_token as store_token
 from core.db import get_session, system_query
 from core.permissions.access import login_required, policy_engine
 from core.timeutil import isoformat, utcnow
+from core.auth.models import User
 
 bp = api_blueprint("core_auth_api", __name__)
 
@@ -105,9 +107,7 @@ def _refuse_token_actors(allow_self=None):
 
 
 def _checked_scopes(scopes):
-    from flask import current_app
-
-    catalogue = current_app.extensions["gridwork.permission_catalogue"]
+    catalogue = state_of().catalogue
     for index, scope in enumerate(scopes):
         if scope != "*" and scope not in catalogue:
             raise ApiError(422, f"未知的权限：{scope}", pointer=f"/scopes/{index}")
@@ -115,8 +115,6 @@ def _checked_scopes(scopes):
 
 
 def _own_user(db):
-    from core.auth.models import User
-
     return db.get(User, current_actor.id, execution_options={"gridwork_unscoped": "the actor's own account"})
 
 

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, false, not_, or_
 
-from core.db import SCOPED
-from core.permissions.ids import covers
+from sqlmodel import select
+
+from core.db import SCOPED, system_query
+from core.tree.models import OrgNode
+from core.tree.paths import covers
 
 
 @dataclass(frozen=True)
@@ -55,3 +58,10 @@ def scoped(statement, scope, column):
 def scope_of_model(statement, scope, model):
     """Like ``scoped`` for a model that names its path column in ``__tenant_path_column__``."""
     return scoped(statement, scope, getattr(model, model.__tenant_path_column__))
+
+
+def whole_tree_scope(db):
+    """A scope over every county, for system callers (CLI) that act on the whole tree."""
+    roots = db.exec(system_query(select(OrgNode.path).where(OrgNode.parent_id.is_(None)),
+                                 "system callers act on every county")).all()
+    return DataScope(tuple(sorted(roots)))
