@@ -1,5 +1,5 @@
 """RFC 9457 problem details with a Chinese ``detail`` and the JSON pointer of the bad field."""
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from flask import current_app
@@ -23,14 +23,29 @@ STATUS_TITLES = {
 }
 
 
-class ApiError(Exception):
-    """An error the API reports as problem+json. ``pointer`` names the field at fault."""
+class ServiceError(Exception):
+    """The one error every core service raises when it refuses: an HTTP-like ``status``, a
+    Chinese ``detail`` that names the field but never echoes a value, the JSON ``pointer``
+    of the field at fault, and for a 403 the ``permission`` the actor lacks (named in the
+    audit entry). The shared handler answers it as problem+json or as an error page, so a
+    view only catches it when it wants to show the message on its own page."""
 
-    def __init__(self, status, detail, pointer=None, errors=None, headers=None):
+    def __init__(self, status, detail, pointer=None, *, permission=None):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.pointer = pointer
+        self.permission = permission
+        self.errors = []
+        self.headers = {}
+
+
+class ApiError(ServiceError):
+    """A ``ServiceError`` raised by API code, which may also carry per-row ``errors`` and
+    response ``headers`` (``Retry-After``)."""
+
+    def __init__(self, status, detail, pointer=None, errors=None, headers=None, *, permission=None):
+        super().__init__(status, detail, pointer, permission=permission)
         self.errors = errors or []
         self.headers = headers or {}
 
@@ -69,8 +84,10 @@ def wants_problem_json():
 def register_error_handlers(app, on_refusal=None):
     """``on_refusal(detail)`` runs for every 403 (the permission layer audits it there)."""
 
-    @app.errorhandler(ApiError)
-    def _api_error(error):
+    @app.errorhandler(ServiceError)
+    def _service_error(error):
+        if error.permission:
+            g.denied_permission = error.permission
         if error.status == 403 and on_refusal is not None:
             on_refusal(error.detail)
         if not wants_problem_json():

@@ -4,6 +4,7 @@ A node outside the caller's scope answers 404 for reads and writes alike. New co
 (roots) are not created here: they come from ``gridwork create-admin`` or the demo seed.
 """
 from flask import Response, request
+from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 
 from core.api import ApiError, api_blueprint, api_route, json_body
@@ -11,7 +12,7 @@ from core.db import get_session
 from core.orgs.csv_import import MAX_BYTES, ImportRefused, import_csv, template_csv
 from core.tree.paths import KINDS, NODE_ID_PATTERN
 from core.orgs.restructure import merge_nodes, move_node
-from core.orgs.service import (MAX_PAGE, Editor, OrgError, create_node, delete_node, find_node, kind_title,
+from core.orgs.service import (MAX_PAGE, Editor, create_node, delete_node, find_node, kind_title,
                                list_nodes, rename_node)
 from core.permissions.access import require, scope_for
 from core.timeutil import isoformat
@@ -53,13 +54,13 @@ def _editor():
 
 def _run(change, *args, **kwargs):
     """Run a service call in the request's session: commit on success; on refusal roll back
-    and answer problem+json."""
+    (the shared handler answers problem+json)."""
     db = get_session()
     try:
         result = change(db, *args, **kwargs)
-    except OrgError as error:
+    except ServiceError:
         db.rollback()
-        raise ApiError(error.status, error.message, pointer=error.pointer)
+        raise
     db.commit()
     return result
 
@@ -103,10 +104,7 @@ def create_org():
 @api_route(bp, "/orgs/<node_id>", summary="查看组织节点", tags=TAGS)
 @require(READ)
 def get_org(node_id):
-    try:  # a read: nothing to commit
-        return node_json(find_node(get_session(), scope_for(current_actor, READ), node_id))
-    except OrgError as error:
-        raise ApiError(error.status, error.message, pointer=error.pointer)
+    return node_json(find_node(get_session(), scope_for(current_actor, READ), node_id))
 
 
 @api_route(bp, "/orgs/<node_id>", methods=["PATCH"], summary="修改组织节点名称", body=RENAME, tags=TAGS)

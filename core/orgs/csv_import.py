@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.db import system_query
 from core.tree.paths import KIND_TITLES, KINDS, child_kind
 from core.tree.models import OrgNode
-from core.orgs.service import ID_RULE, OrgError, add_node, clean_name, is_node_id, kind_title, new_node_id
+from core.orgs.service import ID_RULE, add_node, clean_name, is_node_id, kind_title, new_node_id
 from core.tree.scope import scope_of_model
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -179,8 +180,8 @@ def _check_row(row, file_ids, taken, errors):
                                                         "应为 县/区、街道/乡镇、社区/村 或 网格。"))
     try:
         clean_name(row.values["name"])
-    except OrgError as error:
-        errors.append(_error(row.line, headers["name"], error.message))
+    except ServiceError as error:
+        errors.append(_error(row.line, headers["name"], error.detail))
     return kind
 
 

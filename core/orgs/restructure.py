@@ -10,10 +10,11 @@ the node, its descendants, users, grants and the audit entry commit together or 
 """
 from sqlalchemy import String, func, literal, update
 
+from core.api.errors import ServiceError
 from core.auth.models import User
 from core.tree.models import OrgNode
 from core.tree.paths import parent_kind
-from core.orgs.service import OrgError, audit_change, find_node, kind_title
+from core.orgs.service import audit_change, find_node, kind_title
 from core.tree.paths import covers
 from core.permissions.store import rewrite_grant_paths
 
@@ -54,13 +55,13 @@ def move_node(db, editor, node_id, new_parent_id):
     """Hang ``node_id`` under ``new_parent_id``; both must be in the editor's scope."""
     node = find_node(db, editor.scope, node_id, lock=True)
     if node.parent_id is None:
-        raise OrgError(422, "县/区是最上一级节点，不能移动。", "/parent_id")
+        raise ServiceError(422, "县/区是最上一级节点，不能移动。", "/parent_id")
     new_parent = find_node(db, editor.scope, new_parent_id, "/parent_id", lock=True)
     if covers(node.path, new_parent.path):
-        raise OrgError(422, "不能把节点移动到它自己或它的下级节点之下。", "/parent_id")
+        raise ServiceError(422, "不能把节点移动到它自己或它的下级节点之下。", "/parent_id")
     expected = parent_kind(node.kind)
     if new_parent.kind != expected:
-        raise OrgError(422, f"“{kind_title(node.kind)}”只能放在“{kind_title(expected)}”之下，"
+        raise ServiceError(422, f"“{kind_title(node.kind)}”只能放在“{kind_title(expected)}”之下，"
                             f"“{new_parent.name}”是“{kind_title(new_parent.kind)}”。", "/parent_id")
     if new_parent.id == node.parent_id:
         return node  # already there: nothing to rewrite or record
@@ -85,11 +86,11 @@ def merge_nodes(db, editor, source_id, into_id):
     source = find_node(db, editor.scope, source_id, lock=True)
     target = find_node(db, editor.scope, into_id, "/into", lock=True)
     if source.id == target.id:
-        raise OrgError(422, "不能把节点合并到它自己。", "/into")
+        raise ServiceError(422, "不能把节点合并到它自己。", "/into")
     if covers(source.path, target.path) or covers(target.path, source.path):
-        raise OrgError(422, "不能在上下级节点之间合并。", "/into")
+        raise ServiceError(422, "不能在上下级节点之间合并。", "/into")
     if source.kind != target.kind:
-        raise OrgError(422, f"只能合并同一级别的节点：“{source.name}”是“{kind_title(source.kind)}”，"
+        raise ServiceError(422, f"只能合并同一级别的节点：“{source.name}”是“{kind_title(source.kind)}”，"
                             f"“{target.name}”是“{kind_title(target.kind)}”。", "/into")
     children = _rewrite(db, OrgNode, OrgNode.parent_id == source.id,
                         {OrgNode.parent_id: target.id})

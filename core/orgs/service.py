@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
@@ -34,15 +35,6 @@ _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 # Control, format (bidi overrides, zero-width) and line/paragraph separators.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 
-
-class OrgError(Exception):
-    """A refused org read or change: HTTP-like ``status``, Chinese ``message``, ``pointer``."""
-
-    def __init__(self, status, message, pointer=None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.pointer = pointer
 
 
 @dataclass(frozen=True)
@@ -67,23 +59,23 @@ def is_node_id(value):
 
 
 def find_node(db, scope, node_id, pointer=None, lock=False):
-    """The node when ``scope`` covers it; otherwise OrgError 404, whether it exists or not.
+    """The node when ``scope`` covers it; otherwise ServiceError 404, whether it exists or not.
 
     ``lock`` (writers): hold the row until commit. A concurrent move rewrites the paths of
     the node's whole subtree, this row included, so it waits for us — and we, coming
     second, read the path it left (PostgreSQL; SQLite serialises writers anyway)."""
     if not is_node_id(node_id):
-        raise OrgError(404, NOT_FOUND, pointer)
+        raise ServiceError(404, NOT_FOUND, pointer)
     if not lock:  # the hot read path: a primary-key get, then the same scope test in Python
         node = db.get(OrgNode, node_id, execution_options={"gridwork_unscoped": "scope checked on the next line"})
         if node is None or not scope.covers(node.path):
-            raise OrgError(404, NOT_FOUND, pointer)
+            raise ServiceError(404, NOT_FOUND, pointer)
         return node
     statement = scope_of_model(select(OrgNode).where(OrgNode.id == node_id), scope, OrgNode)
     # populate_existing: a copy already in the session must not hide the locked row
     node = db.exec(statement.with_for_update().execution_options(populate_existing=True)).first()
     if node is None:
-        raise OrgError(404, NOT_FOUND, pointer)
+        raise ServiceError(404, NOT_FOUND, pointer)
     return node
 
 
@@ -115,16 +107,16 @@ def org_nodes_in(db, scope):
 
 
 def clean_name(name, pointer="/name"):
-    """The trimmed name, or OrgError 422 saying what is wrong with it."""
+    """The trimmed name, or ServiceError 422 saying what is wrong with it."""
     if not isinstance(name, str):
-        raise OrgError(422, "名称必须是文字。", pointer)
+        raise ServiceError(422, "名称必须是文字。", pointer)
     name = name.strip()
     if not name:
-        raise OrgError(422, "名称不能为空。", pointer)
+        raise ServiceError(422, "名称不能为空。", pointer)
     if len(name) > NAME_MAX_LENGTH:
-        raise OrgError(422, f"名称不能超过 {NAME_MAX_LENGTH} 个字符（现为 {len(name)} 个）。", pointer)
+        raise ServiceError(422, f"名称不能超过 {NAME_MAX_LENGTH} 个字符（现为 {len(name)} 个）。", pointer)
     if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in name):
-        raise OrgError(422, "名称不能包含换行、控制字符或不可见的格式字符。", pointer)
+        raise ServiceError(422, "名称不能包含换行、控制字符或不可见的格式字符。", pointer)
     return name
 
 
@@ -135,13 +127,13 @@ def id_taken(db, node_id):
 
 def check_id_format(node_id, pointer="/id"):
     if not is_node_id(node_id):
-        raise OrgError(422, f"编号“{node_id}”格式不正确：{ID_RULE}", pointer)
+        raise ServiceError(422, f"编号“{node_id}”格式不正确：{ID_RULE}", pointer)
     return node_id
 
 
 def check_id_free(db, node_id, pointer="/id"):
     if id_taken(db, node_id):
-        raise OrgError(409, f"编号“{node_id}”已被占用，请换一个。", pointer)
+        raise ServiceError(409, f"编号“{node_id}”已被占用，请换一个。", pointer)
     return node_id
 
 
@@ -151,19 +143,19 @@ def new_node_id(db, kind, reserved=frozenset()):
         candidate = KIND_LETTERS[kind] + "".join(secrets.choice(_ID_ALPHABET) for _ in range(5))
         if candidate not in reserved and not id_taken(db, candidate):
             return candidate
-    raise OrgError(409, "暂时无法生成不重复的编号，请稍后重试或自行指定编号。", "/id")
+    raise ServiceError(409, "暂时无法生成不重复的编号，请稍后重试或自行指定编号。", "/id")
 
 
 def expected_child_kind(parent, kind, pointer="/kind"):
-    """The kind a child of ``parent`` has; OrgError 422 when ``kind`` (if given) disagrees."""
+    """The kind a child of ``parent`` has; ServiceError 422 when ``kind`` (if given) disagrees."""
     expected = child_kind(parent.kind)
     if expected is None:
-        raise OrgError(422, "网格是最末一级，不能再添加下级节点。", "/parent_id")
+        raise ServiceError(422, "网格是最末一级，不能再添加下级节点。", "/parent_id")
     if kind is not None and kind not in KINDS:
-        raise OrgError(422, "类型不正确，应为 county（县/区）、street（街道/乡镇）、"
+        raise ServiceError(422, "类型不正确，应为 county（县/区）、street（街道/乡镇）、"
                             "community（社区/村）或 grid（网格）。", pointer)
     if kind is not None and kind != expected:
-        raise OrgError(422, f"“{kind_title(parent.kind)}”下只能添加“{kind_title(expected)}”，"
+        raise ServiceError(422, f"“{kind_title(parent.kind)}”下只能添加“{kind_title(expected)}”，"
                             f"不能添加“{kind_title(kind)}”。", pointer)
     return expected
 
@@ -183,7 +175,7 @@ def add_node(db, node_id, kind, name, parent=None):
 def create_node(db, editor, *, parent_id, name, kind=None, node_id=None):
     """A new child of ``parent_id`` (which must be in the editor's scope); audited."""
     if not parent_id:
-        raise OrgError(403, ROOT_REFUSED, "/parent_id")
+        raise ServiceError(403, ROOT_REFUSED, "/parent_id")
     name = clean_name(name)
     if node_id is not None:
         check_id_format(node_id)
@@ -197,7 +189,7 @@ def create_node(db, editor, *, parent_id, name, kind=None, node_id=None):
     try:
         db.flush()
     except IntegrityError:  # the id was taken between our check and the insert
-        raise OrgError(409, f"编号“{node.id}”已被占用，请换一个。", "/id")
+        raise ServiceError(409, f"编号“{node.id}”已被占用，请换一个。", "/id")
     audit_change(db, editor, "core.org_created", node,
            {"id": node.id, "kind": kind, "name": name, "parent_id": parent.id})
     return node
@@ -223,14 +215,14 @@ def delete_node(db, editor, node_id):
     children = db.exec(scoped(select(func.count()).select_from(OrgNode), subtree, OrgNode.path)
                        .where(OrgNode.id != node.id)).one()
     if children:
-        raise OrgError(409, f"该节点下还有 {children} 个下级节点，不能删除。请先移走或合并下级节点。")
+        raise ServiceError(409, f"该节点下还有 {children} 个下级节点，不能删除。请先移走或合并下级节点。")
     users = db.exec(scoped(select(func.count()).select_from(User), subtree, User.org_path)).one()
     if users:
-        raise OrgError(409, f"该节点还有 {users} 个账号，不能删除。请先调整这些账号的所属组织。")
+        raise ServiceError(409, f"该节点还有 {users} 个账号，不能删除。请先调整这些账号的所属组织。")
     grants = db.exec(select(func.count()).select_from(CasbinRule).where(
         CasbinRule.ptype == "g", subtree.clause(CasbinRule.v2))).one()
     if grants:
-        raise OrgError(409, f"该节点上还有 {grants} 项授权，不能删除。请先收回这些授权。")
+        raise ServiceError(409, f"该节点上还有 {grants} 项授权，不能删除。请先收回这些授权。")
     db.delete(node)
     db.flush()
     audit_change(db, editor, "core.org_deleted", node, {"id": node.id, "kind": node.kind, "name": node.name})

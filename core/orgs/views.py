@@ -1,6 +1,7 @@
 """The org tree page (/orgs) and its plain-form actions (post, redirect, flash)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 
 from core.api import ApiError
@@ -9,7 +10,7 @@ from core.orgs.api import uploaded_csv
 from core.orgs.csv_import import ImportRefused, import_csv
 from core.tree.paths import KIND_TITLES
 from core.orgs.restructure import merge_nodes, move_node
-from core.orgs.service import Editor, OrgError, create_node, delete_node, rename_node, org_nodes_in
+from core.orgs.service import Editor, create_node, delete_node, rename_node, org_nodes_in
 from core.permissions.access import require, scope_for
 
 bp = Blueprint("core_orgs", __name__)
@@ -54,9 +55,9 @@ def _apply(change, done_message):
     db = get_session()
     try:
         node = change(db, _editor())
-    except OrgError as error:
+    except ServiceError as error:
         db.rollback()
-        flash(_("未能完成：%(reason)s", reason=error.message), "error")
+        flash(_("未能完成：%(reason)s", reason=error.detail), "error")
         return redirect(url_for(".tree"))
     db.commit()
     flash(done_message(node))

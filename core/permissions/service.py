@@ -163,10 +163,7 @@ def delete_package(db, actor, name, ip=""):
     if package.builtin:
         raise ApiError(409, f"“{package.title_zh}”是内置角色包，不能删除（可以修改它的权限）。", pointer="/name")
     permissions = sorted(package_permission_names(db, name))
-    try:
-        store.delete_package(db, package)
-    except store.PolicyError as error:
-        raise ApiError(409, str(error), pointer=error.pointer) from None
+    store.delete_package(db, package)
     record_audit(db, "core.package_deleted", actor=actor.username, target=f"package:{name}", org_path=roots[0],
            detail={"title_zh": package.title_zh, "permissions": permissions}, ip=ip)
 

@@ -9,6 +9,7 @@ by id, and every process reloads from the table when the version moves.
 from sqlalchemy import func, update
 from sqlmodel import select
 
+from core.api.errors import ServiceError
 from core.state import state_of
 from core.db import on_commit
 from core.tree.paths import is_valid_path
@@ -20,13 +21,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 POLICY_CHANGED = "gridwork.policy_changed"
 
-
-class PolicyError(ValueError):
-    """A policy write that cannot be done; ``pointer`` names the field at fault."""
-
-    def __init__(self, message, pointer=None):
-        super().__init__(message)
-        self.pointer = pointer
 
 
 def bump_policy_version(session):
@@ -53,9 +47,9 @@ def find_grant(session, user_id, package_name, path):
 def grant_package(session, user_id, package_name, path):
     """Bind ``package_name`` to the user at ``path`` (and its subtree). Idempotent."""
     if not is_valid_path(path):
-        raise PolicyError(f"组织路径格式不正确：{path!r}", "/org_path")
+        raise ServiceError(422, "组织路径格式不正确。", "/org_path")
     if session.get(RolePackage, package_name) is None:
-        raise PolicyError(f"角色包不存在：{package_name}", "/package")
+        raise ServiceError(404, "角色包不存在。", "/package")
     existing = find_grant(session, user_id, package_name, path)
     if existing is not None:
         return existing
@@ -101,7 +95,7 @@ def set_package_permissions(session, package_name, permissions):
 
 def delete_package(session, package):
     if count_grants_of_package(session, package.name):
-        raise PolicyError("该角色包仍授予给账号，请先收回授权。", "/name")
+        raise ServiceError(409, "该角色包仍授予给账号，请先收回授权。", "/name")
     set_package_permissions(session, package.name, ())
     session.delete(package)
     session.flush()

@@ -3,7 +3,7 @@ from flask import current_app, request
 from core.state import state_of
 from core.auth.actor import current_actor
 
-from core.api import ApiError, api_blueprint, api_route, json_body, not_found
+from core.api import api_blueprint, api_route, json_body, not_found
 from core.db import get_session
 from core.permissions.access import can, deny, login_required, scope_for
 from core.tree.paths import is_valid_path
@@ -76,10 +76,7 @@ def put_node_state(name, node_id):
     state = json_body(STATE_BODY)["state"]
     if service.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
-    try:
-        change = service.set_state(db, _host(), name, node.path, state, actor=current_actor.username)
-    except service.EnablementError as error:
-        raise ApiError(error.status, str(error), pointer=error.pointer)
+    change = service.set_state(db, _host(), name, node.path, state, actor=current_actor.username)
     db.commit()
     return {"plugin": name, "org_path": node.path, "old_state": change.old_state, "state": change.new_state}
 

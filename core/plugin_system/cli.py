@@ -21,12 +21,13 @@ def list_plugins():
 def set_state_command(name, org_path, state):
     """在组织节点 ORG_PATH 上启用/停用/禁止功能模块 NAME（inherit = 清除该节点的设置）。"""
     from core.db import session_scope
-    from core.plugin_system.service import EnablementError, set_state
+    from core.api.errors import ServiceError
+    from core.plugin_system.service import set_state
 
     try:
         with session_scope() as db:
             result = set_state(db, state_of().host, name, org_path, state, actor="cli")
-    except EnablementError as error:
+    except ServiceError as error:
         raise click.ClickException(str(error))
     click.echo(f"{name} 在 {org_path}：{result.old_state} → {result.new_state}")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.db import on_commit
 from core.tree.paths import covers, is_valid_path
@@ -21,11 +22,6 @@ import logging
 CHOICES = ("enabled", "disabled", "forbidden", "inherit")
 STATE_TITLES = {"enabled": "已启用", "disabled": "未启用", "forbidden": "已禁止", "inherit": "跟随上级"}
 
-
-class EnablementError(ValueError):
-    def __init__(self, message, status=422, pointer=None):
-        super().__init__(message)
-        self.status, self.pointer = status, pointer
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ def set_state(db, host, plugin, org_path, state, actor):
     settings = settings_of(db, plugin)
     blocked_by = [p for p, s in settings if s == "forbidden" and covers(p, org_path) and p != org_path]
     if state == "enabled" and blocked_by:
-        raise EnablementError(f"上级组织 {blocked_by[0]} 已禁止该功能模块，不能在下级启用。", 409, "/state")
+        raise ServiceError(409, f"上级组织 {blocked_by[0]} 已禁止该功能模块，不能在下级启用。", "/state")
     old_state = effective_state(settings, org_path)
     _write(db, plugin, org_path, state, actor)
     new_state = effective_state(settings_of(db, plugin), org_path)
@@ -73,11 +69,11 @@ def set_state(db, host, plugin, org_path, state, actor):
 
 def _check(host, plugin, org_path, state):
     if state not in CHOICES:
-        raise EnablementError("状态只能是 enabled、disabled、forbidden 或 inherit。", 422, "/state")
+        raise ServiceError(422, "状态只能是 enabled、disabled、forbidden 或 inherit。", "/state")
     if host.get(plugin) is None or plugin == "core":
-        raise EnablementError(f"功能模块不存在或未能加载：{plugin}", 404)
+        raise ServiceError(404, f"功能模块不存在或未能加载：{plugin}")
     if not is_valid_path(org_path):
-        raise EnablementError("组织路径格式不正确。", 422, "/org_path")
+        raise ServiceError(422, "组织路径格式不正确。", "/org_path")
 
 
 def _write(db, plugin, org_path, state, actor):

@@ -1,6 +1,7 @@
 """The plugins page (功能模块): what is installed, what failed to load, and where each is on."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from core.api.errors import ServiceError
 from core.state import state_of
 from core.auth.actor import current_actor
 from sqlmodel import select
@@ -45,7 +46,7 @@ def set_state(name):
         db.commit()
         flash(_("“%(name)s”在%(node)s：%(old)s → %(new)s", name=name, node=node.name,
                 old=_(service.STATE_TITLES[change.old_state]), new=_(service.STATE_TITLES[change.new_state])))
-    except service.EnablementError as error:
+    except ServiceError as error:
         db.rollback()
         flash(_("未能完成：%(reason)s", reason=str(error)), "error")
     return redirect(url_for("core_plugins.index", node=node.id))

@@ -1,16 +1,16 @@
 """Accounts API (账号管理): /api/v1/users. Thin: parse, call core.users.service, answer JSON."""
-from functools import wraps
 
-from flask import current_app, g, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
+from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 
-from core.api import ApiError, api_blueprint, api_route, json_body
+from core.api import api_blueprint, api_route, json_body
 from core.db import get_session
 from core.permissions.access import require, scope_for
 from core.tree.paths import is_valid_path
 from core.users import service
-from core.users.service import Acting, UserError, UserFilter
+from core.users.service import Acting, UserFilter
 
 bp = api_blueprint("core_users_api", __name__)
 
@@ -52,7 +52,7 @@ def filter_from_query(args):
     """A ``UserFilter`` from query-string values; 422 naming the parameter when one is bad."""
     org_path = (args.get("org_path") or "").strip()
     if org_path and not is_valid_path(org_path):
-        raise UserError(422, _("组织路径格式不正确。"), "/org_path")
+        raise ServiceError(422, _("组织路径格式不正确。"), "/org_path")
     return UserFilter(q=(args.get("q") or "").strip()[:100], org_path=org_path,
                       is_active=_optional_bool(args.get("is_active")),
                       limit=_bounded_int(args.get("limit"), 50, 1, LIST_LIMIT_MAX, "/limit"),
@@ -66,7 +66,7 @@ def _optional_bool(raw):
         return True
     if raw in ("false", "0"):
         return False
-    raise UserError(422, _("is_active 只能是 true 或 false。"), "/is_active")
+    raise ServiceError(422, _("is_active 只能是 true 或 false。"), "/is_active")
 
 
 def _bounded_int(raw, default, low, high, pointer):
@@ -74,28 +74,9 @@ def _bounded_int(raw, default, low, high, pointer):
         return default
     # Length first: int() refuses (ValueError, a 500) strings of more than 4300 digits.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or not low <= int(raw) <= high:
-        raise UserError(422, _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。",
+        raise ServiceError(422, _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。",
                                name=pointer.lstrip("/"), low=low, high=high), pointer)
     return int(raw)
-
-
-def as_api_error(error):
-    """The ``UserError`` as an ``ApiError``: a 403 then reaches the shared handler, which
-    audits it under the permission the actor lacked."""
-    if error.permission:
-        g.denied_permission = error.permission
-    return ApiError(error.status, error.detail, pointer=error.pointer)
-
-
-def _problems_as_json(view):
-    @wraps(view)
-    def answered(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except UserError as error:
-            raise as_api_error(error) from None
-
-    return answered
 
 
 def _described(db, users):
@@ -104,7 +85,6 @@ def _described(db, users):
 
 @api_route(bp, "/users", summary="账号列表（仅限管理范围内）", tags=["users"])
 @require(READ)
-@_problems_as_json
 def list_users():
     db = get_session()
     filters = filter_from_query(request.args)
@@ -114,7 +94,6 @@ def list_users():
 
 @api_route(bp, "/users", methods=["POST"], summary="新建账号", body=NEW_USER, tags=["users"])
 @require(WRITE)
-@_problems_as_json
 def create_user():
     data = json_body(NEW_USER)
     db = get_session()
@@ -127,7 +106,6 @@ def create_user():
 
 @api_route(bp, "/users/<int:user_id>", summary="查看账号", tags=["users"])
 @require(READ)
-@_problems_as_json
 def get_user(user_id):
     db = get_session()
     return _described(db, [service.get_user(db, scope_for(current_actor, READ), user_id)])[0]
@@ -136,7 +114,6 @@ def get_user(user_id):
 @api_route(bp, "/users/<int:user_id>", methods=["PATCH"], summary="修改账号（姓名、所属组织、启用/停用）",
            body=USER_CHANGES, tags=["users"])
 @require(WRITE)
-@_problems_as_json
 def update_user(user_id):
     changes = json_body(USER_CHANGES)
     db = get_session()
@@ -148,7 +125,6 @@ def update_user(user_id):
 @api_route(bp, "/users/<int:user_id>/password", methods=["POST"], summary="管理员重置账号密码",
            body=NEW_PASSWORD, tags=["users"])
 @require(WRITE)
-@_problems_as_json
 def reset_password(user_id):
     data = json_body(NEW_PASSWORD)
     db = get_session()

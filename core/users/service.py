@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.auth.models import ApiToken, User
 from core.auth.passwords import hash_password, password_problem
@@ -31,17 +32,6 @@ USERNAME_PATTERN = re.compile(r"[a-zA-Z0-9_.-]{3,64}")
 DISPLAY_NAME_MAX = 100
 MAX_ID = 2**31 - 1
 
-
-class UserError(Exception):
-    """A refused account operation: HTTP-like status, Chinese detail, JSON pointer of the
-    field; for a 403, the permission the actor lacks (named in the audit entry)."""
-
-    def __init__(self, status, detail, pointer=None, permission=None):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.pointer = pointer
-        self.permission = permission
 
 
 @dataclass(frozen=True)
@@ -91,10 +81,10 @@ def get_user(db, scope, user_id):
     """The user when their home node lies inside ``scope``; 404 otherwise (never 403: an
     account outside one's scope must not even be confirmed to exist)."""
     if not 0 < user_id <= MAX_ID:  # PostgreSQL would refuse the number with an error, not "no row"
-        raise UserError(404, _("账号不存在，或不在您的管理范围内。"))
+        raise ServiceError(404, _("账号不存在，或不在您的管理范围内。"))
     user = db.get(User, user_id, execution_options={"gridwork_unscoped": "checked against the scope below"})
     if user is None or not scope.covers(user.org_path):
-        raise UserError(404, _("账号不存在，或不在您的管理范围内。"))
+        raise ServiceError(404, _("账号不存在，或不在您的管理范围内。"))
     return user
 
 
@@ -148,7 +138,7 @@ def create_user(db, write_scope, acting, *, username, display_name, password, or
     display_name = _checked_display_name(display_name)
     problem = password_problem(password, username, min_password_length)
     if problem:
-        raise UserError(422, problem, "/password")
+        raise ServiceError(422, problem, "/password")
     _checked_home_node(db, write_scope, org_path)
     if _username_taken(db, username):
         raise _username_conflict()
@@ -188,11 +178,11 @@ def reset_password(db, write_scope, acting, user_id, password, min_password_leng
     session could lock its owner out."""
     user = _managed_user(db, write_scope, acting, user_id)
     if user.id == acting.user_id:
-        raise UserError(422, _("不能在这里重置自己的密码，请到“修改密码”页面（/account/password）输入当前密码后修改。"),
+        raise ServiceError(422, _("不能在这里重置自己的密码，请到“修改密码”页面（/account/password）输入当前密码后修改。"),
                         "/password")
     problem = password_problem(password, user.username, min_password_length)
     if problem:
-        raise UserError(422, problem, "/password")
+        raise ServiceError(422, problem, "/password")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     db.add(user)
@@ -212,7 +202,7 @@ def _managed_user(db, write_scope, acting, user_id):
 
 
 def management_refusal(db, write_scope, acting, user):
-    """Why the actor may not change ``user`` (a UserError 403), or None.
+    """Why the actor may not change ``user`` (a ServiceError 403), or None.
 
     Whoever can reset a password can log in as that person, so the actor must hold, at the
     node of EVERY grant the account has, every permission of that grant's package — the
@@ -221,13 +211,13 @@ def management_refusal(db, write_scope, acting, user):
     rules = db.exec(select(CasbinRule.v1, CasbinRule.v2)
                     .where(CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user.id))).all()
     if not all(write_scope.covers(path) for _subject, path in rules):
-        return UserError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"), permission="core.user_write")
+        return ServiceError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"), permission="core.user_write")
     for subject, path in rules:
         package = package_name_of(subject)
         missing = first_missing_permission(db, acting.actor, package, path)
         if missing:
             title = getattr(db.get(RolePackage, package), "title_zh", package)
-            return UserError(403, _("该账号在 %(path)s 持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
+            return ServiceError(403, _("该账号在 %(path)s 持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
                                     "只能由持有该权限的上级管理员修改此账号。",
                                     path=path, package=title, permission=permission_label(missing)),
                              permission=missing)
@@ -242,9 +232,9 @@ def _checked_changes(db, write_scope, acting, user, changes):
         wanted["org_path"] = _checked_home_node(db, write_scope, changes["org_path"]).path
     if "is_active" in changes:
         if not isinstance(changes["is_active"], bool):
-            raise UserError(422, _("启用状态必须是 true 或 false。"), "/is_active")
+            raise ServiceError(422, _("启用状态必须是 true 或 false。"), "/is_active")
         if changes["is_active"] is False and user.id == acting.user_id:
-            raise UserError(422, _("不能停用自己的账号。"), "/is_active")
+            raise ServiceError(422, _("不能停用自己的账号。"), "/is_active")
         wanted["is_active"] = changes["is_active"]
     return wanted
 
@@ -267,15 +257,15 @@ def _audit_changes(db, acting, user, changed):
 
 def _check_username(username):
     if not USERNAME_PATTERN.fullmatch(username):
-        raise UserError(422, _("用户名须为 3–64 个字符，只能包含英文字母、数字、下划线、点和连字符。"), "/username")
+        raise ServiceError(422, _("用户名须为 3–64 个字符，只能包含英文字母、数字、下划线、点和连字符。"), "/username")
 
 
 def _checked_display_name(display_name):
     display_name = (display_name or "").strip() if isinstance(display_name, str) else None
     if not display_name:
-        raise UserError(422, _("请填写姓名。"), "/display_name")
+        raise ServiceError(422, _("请填写姓名。"), "/display_name")
     if len(display_name) > DISPLAY_NAME_MAX:
-        raise UserError(422, _("姓名不能超过 %(n)s 个字符。", n=DISPLAY_NAME_MAX), "/display_name")
+        raise ServiceError(422, _("姓名不能超过 %(n)s 个字符。", n=DISPLAY_NAME_MAX), "/display_name")
     return display_name
 
 
@@ -285,7 +275,7 @@ def _checked_home_node(db, write_scope, org_path):
     if isinstance(org_path, str) and is_valid_path(org_path):
         node = db.exec(scoped(select(OrgNode).where(OrgNode.path == org_path), write_scope, OrgNode.path)).first()
     if node is None:
-        raise UserError(422, _("所属组织不存在，或不在您的管理范围内。"), "/org_path")
+        raise ServiceError(422, _("所属组织不存在，或不在您的管理范围内。"), "/org_path")
     return node
 
 
@@ -298,4 +288,4 @@ def _username_taken(db, username):
 
 
 def _username_conflict():
-    return UserError(409, _("该用户名已被使用，请换一个。"), "/username")
+    return ServiceError(409, _("该用户名已被使用，请换一个。"), "/username")

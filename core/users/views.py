@@ -1,13 +1,13 @@
 """Account pages (账号管理): plain HTML forms over the same service functions as the API."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 
 from core.db import get_session
 from core.permissions.access import require, scope_for
 from core.users import service
-from core.users.api import GRANT_READ, READ, WRITE, acting_now, as_api_error, filter_from_query, min_password_length
-from core.users.service import UserError
+from core.users.api import GRANT_READ, READ, WRITE, acting_now, filter_from_query, min_password_length
 
 bp = Blueprint("core_users", __name__)
 
@@ -21,7 +21,7 @@ def index():
     page = _page_number()
     try:
         filters = filter_from_query(request.args)
-    except UserError as error:
+    except ServiceError as error:
         filters, problem = service.UserFilter(), error.detail
     else:
         problem = None
@@ -45,7 +45,7 @@ def new():
                                    username=form.get("username"), display_name=form.get("display_name"),
                                    password=_confirmed_password(form), org_path=form.get("org_path"),
                                    min_password_length=min_password_length())
-    except UserError as error:
+    except ServiceError as error:
         db.rollback()
         return _new_form(db, form, error), error.status
     db.commit()
@@ -68,7 +68,7 @@ def update(user_id):
                "is_active": form.get("is_active") == "1"}
     try:
         service.update_user(db, scope_for(current_actor, WRITE), acting_now(), user_id, changes)
-    except UserError as error:
+    except ServiceError as error:
         return _refused(db, user_id, error, "edit")
     db.commit()
     flash(_("账号信息已保存。"))
@@ -82,7 +82,7 @@ def reset_password(user_id):
     try:
         service.reset_password(db, scope_for(current_actor, WRITE), acting_now(), user_id,
                                _confirmed_password(request.form), min_password_length())
-    except UserError as error:
+    except ServiceError as error:
         return _refused(db, user_id, error, "password")
     db.commit()
     flash(_("密码已重置，该账号在所有设备上的登录均已失效。"))
@@ -93,7 +93,7 @@ def _confirmed_password(form):
     """The new password, once both entries agree (a typo would lock the person out)."""
     password = form.get("password", "")
     if "confirm_password" in form and form["confirm_password"] != password:
-        raise UserError(422, _("两次输入的密码不一致。"), "/password")
+        raise ServiceError(422, _("两次输入的密码不一致。"), "/password")
     return password
 
 
@@ -102,14 +102,14 @@ def _refused(db, user_id, error, form_name):
     if error.status == 404:
         abort(404)
     if error.status == 403:  # through the shared handler, which records the refusal
-        raise as_api_error(error)
+        raise error
     return _detail_page(db, user_id, error=error.detail, error_form=form_name, submitted=request.form), error.status
 
 
 def _detail_page(db, user_id, **extra):
     try:
         user = service.get_user(db, scope_for(current_actor, READ), user_id)
-    except UserError:
+    except ServiceError:
         abort(404)
     write_scope = scope_for(current_actor, WRITE)
     in_scope = write_scope.covers(user.org_path)

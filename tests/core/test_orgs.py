@@ -247,12 +247,13 @@ def test_an_id_with_a_trailing_newline_is_refused_everywhere(app, client, org_tr
 
 def test_the_id_check_refuses_a_trailing_newline_for_service_callers(app, org_tree):
     from core.db import session_scope
-    from core.orgs.service import Editor, OrgError, create_node, is_node_id
+    from core.api.errors import ServiceError
+    from core.orgs.service import Editor, create_node, is_node_id
     from core.tree.scope import whole_tree_scope
 
     assert is_node_id("m9") and not is_node_id("m9\n")
     with app.app_context(), session_scope(app) as db:
-        with pytest.raises(OrgError) as refused:
+        with pytest.raises(ServiceError) as refused:
             create_node(db, Editor("cli", whole_tree_scope(db)), parent_id="s1", name="换行社区", node_id="m9\n")
     assert (refused.value.status, refused.value.pointer) == (422, "/id")
     assert "m9\n" not in node_rows(app)

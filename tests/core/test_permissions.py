@@ -100,12 +100,12 @@ def test_revoking_two_grants_deletes_exactly_those_two(ctx, make_user):
 def test_values_with_commas_never_reach_a_rule(ctx, make_user):
     """Rules are stored comma-joined; "a,b" would reload as two fields (trap §2.7)."""
     from core.permissions.ids import package_subject
-    from core.permissions.store import PolicyError
+    from core.api.errors import ServiceError
 
     user = make_user(None, "c01")
     with pytest.raises(ValueError):
         package_subject("street_admin,county_admin")
-    with pytest.raises(PolicyError):
+    with pytest.raises(ServiceError):
         with session_scope(ctx) as db:
             store.grant_package(db, user.id, "street_admin", "c01,c02")
 
