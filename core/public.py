@@ -9,7 +9,7 @@ the core can reorganise its insides without breaking plugins. The import-linter 
 
 from flask_babel import gettext as _
 
-from core.api.errors import ApiError, not_found
+from core.api.errors import ApiError, ServiceError, not_found
 from core.api.routing import api_blueprint, api_route, json_body
 from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
@@ -38,6 +38,7 @@ __all__ = [
     "EventType",
     "NavEntry",
     "Permission",
+    "ServiceError",
     "ServiceUnavailable",
     "api_blueprint",
     "api_route",
