@@ -188,7 +188,7 @@ def _admin_with_token(app):
     from core.auth.tokens import create_token
     from core.db import session_scope
     from core.permissions.store import grant_package
-    from core.plugin_system.service import set_state
+    from core.plugin_system.enablement import set_state
 
     with session_scope(app) as db:
         set_state(db, state_of(app).host, "resident_info", COUNTY, "enabled", actor="bench")

@@ -20,7 +20,7 @@ from core.permissions.policy import PolicyEngine
 from core.permissions.refusals import audit_refusal
 from core.plugin_system.registration import register_blocks, register_services
 from core.plugin_system.registration import register_events as register_plugin_events
-from core.plugin_system.setup import contributed, load_plugins, register_plugin_blueprints, register_plugin_cli
+from core.plugin_system.registration import contributed, load_plugins, register_plugin_blueprints, register_plugin_cli
 from core.ui.i18n import init_app as init_i18n
 
 

@@ -33,6 +33,6 @@ def gridwork_cli_commands():
 
 @hookimpl
 def gridwork_event_types():
-    from core.plugin_system.core_events import CORE_EVENT_TYPES
+    from core.plugin_system.enablement import CORE_EVENT_TYPES
 
     return list(CORE_EVENT_TYPES)

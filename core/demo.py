@@ -18,7 +18,7 @@ from core.tree.scope import DataScope, scope_of_model
 from core.permissions.store import grant_package
 from core.tree.regions import effective_state
 from core.plugin_system.host import CORE_PLUGIN
-from core.plugin_system.service import STATE_TITLES, set_state, settings_of
+from core.plugin_system.enablement import STATE_TITLES, set_state, settings_of
 from core.plugin_system.migrations import upgrade_all
 from werkzeug.serving import run_simple
 

@@ -23,8 +23,8 @@ from core.orgs.service import org_node_at, org_nodes_in
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
 from core.tree.scope import DataScope, scope_of_model, scoped
-from core.plugin_system.blocks import BlockType
-from core.plugin_system.services import ServiceUnavailable, call_service
+from core.plugin_system.offerings import BlockType
+from core.plugin_system.offerings import ServiceUnavailable, call_service
 from core.timeutil import isoformat, utcnow
 from core.ui.nav import NavEntry
 

@@ -101,9 +101,9 @@ def installed_plugin_migrations():
     """
     import importlib.util
 
-    from core.plugin_system.discovery import discover
+    from core.plugin_system.host import discover
     from core.plugin_system.manifest import ManifestError, read_manifest
-    from core.plugin_system.setup import core_version
+    from core.plugin_system.registration import core_version
 
     folders = []
     for candidate in discover({}):
@@ -243,7 +243,7 @@ def app(test_config):
     from core.bootstrap import ensure_default_packages
     from core.db import session_scope
 
-    from core.plugin_system.defaults import manifest_default_permissions
+    from core.plugin_system.manifest import manifest_default_permissions
 
     app = create_app(test_config)
     with app.app_context():
@@ -404,7 +404,7 @@ def _app_with_plugins(config):
     from core.app import create_app
     from core.bootstrap import ensure_default_packages
     from core.db import session_scope
-    from core.plugin_system.defaults import manifest_default_permissions
+    from core.plugin_system.manifest import manifest_default_permissions
 
     app = create_app(config)
     with app.app_context(), session_scope(app) as db:
@@ -414,7 +414,7 @@ def _app_with_plugins(config):
 
 def _enable_plugins(app, names, paths):
     from core.db import session_scope
-    from core.plugin_system.service import set_state
+    from core.plugin_system.enablement import set_state
 
     host = state_of(app).host
     for name in names:

@@ -1,21 +1,25 @@
-"""``/api/v1/plugins``: what is installed and loaded, and where each plugin is switched on."""
+"""The plugins API (/api/v1/plugins): what is installed, its state per node, usage figures; and
+how a plugin is shown there and on the plugins page."""
+
 from flask import current_app, request
 from core.state import state_of
 from core.auth.actor import current_actor
-
 from core.api import api_blueprint, api_route, json_body, not_found
 from core.db import get_session
 from core.permissions.access import can, deny, login_required, scope_for
 from core.tree.paths import is_valid_path
-from core.plugin_system import service
+from core.plugin_system import enablement
 from core.tree.regions import effective_state
-from core.plugin_system.listing import node_in_scope, plugin_json
 from core.permissions.access import policy_engine
-from core.plugin_system.usage import usage_figures
+from sqlmodel import select
+from core.db import system_query
+from core.tree.models import OrgNode
+from core.plugin_system.enablement import settings_of
+
 
 bp = api_blueprint("core_plugins_api", __name__)
 STATE_BODY = {"type": "object", "additionalProperties": False, "required": ["state"],
-              "properties": {"state": {"enum": list(service.CHOICES)}}}
+              "properties": {"state": {"enum": list(enablement.CHOICES)}}}
 
 
 def _host():
@@ -49,7 +53,7 @@ def get_plugin(name):
         raise not_found()
     db = get_session()
     scope = scope_for(current_actor, "core.plugin_enable")
-    settings = [{"org_path": path, "state": state} for path, state in service.settings_of(db, name) if scope.covers(path)]
+    settings = [{"org_path": path, "state": state} for path, state in enablement.settings_of(db, name) if scope.covers(path)]
     return {**plugin_json(db, plugin, current_actor.org_path), "settings": settings}
 
 
@@ -61,7 +65,7 @@ def get_node_state(name, node_id):
         raise not_found()
     db = get_session()
     node = node_in_scope(db, node_id, scope_for(current_actor, "core.plugin_enable"))
-    settings = dict(service.settings_of(db, name))
+    settings = dict(enablement.settings_of(db, name))
     return {"plugin": name, "org_path": node.path, "setting": settings.get(node.path, "inherit"),
             "state": effective_state(list(settings.items()), node.path)}
 
@@ -74,9 +78,9 @@ def put_node_state(name, node_id):
     # Scope before body: a foreign node is a 404 whatever was sent.
     node = node_in_scope(db, node_id, scope_for(current_actor, "core.plugin_enable"))
     state = json_body(STATE_BODY)["state"]
-    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
+    if enablement.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
-    change = service.set_state(db, _host(), name, node.path, state, actor=current_actor.username)
+    change = enablement.set_state(db, _host(), name, node.path, state, actor=current_actor.username)
     db.commit()
     return {"plugin": name, "org_path": node.path, "old_state": change.old_state, "state": change.new_state}
 
@@ -87,3 +91,49 @@ def usage(node_id):
     _require_plugin_viewer()
     node = node_in_scope(get_session(), node_id, scope_for(current_actor, "core.plugin_enable"))
     return {"org_path": node.path, "figures": usage_figures(current_app, policy_engine(), node.path)}
+
+
+def plugin_json(db, plugin, org_path):
+    manifest = plugin.manifest.data if plugin.manifest else {}
+    state = "enabled" if plugin.name == "core" else effective_state(settings_of(db, plugin.name), org_path)
+    return {
+        "name": plugin.name,
+        "version": plugin.version,
+        "title": manifest.get("title", {"zh": "核心", "en": "Core"} if plugin.name == "core" else {}),
+        "description": manifest.get("description", {}),
+        "source": plugin.source,
+        "distribution": plugin.distribution,
+        "hooks": list(plugin.hooks),
+        "load_state": "loaded" if plugin.ok else "error",
+        "error": plugin.error,
+        "permissions": [f"{plugin.name}.{p['name']}" for p in manifest.get("permissions", [])],
+        "events": [f"{plugin.name}.{e['name']}" for e in manifest.get("events", {}).get("emits", [])],
+        "blocks": [b["name"] for b in manifest.get("blocks", [])],
+        "state": state,
+    }
+
+
+def node_in_scope(db, node_id, scope):
+    """The org node, if ``scope`` covers it; otherwise 404 (as if it did not exist)."""
+    node = db.exec(system_query(select(OrgNode).where(OrgNode.id == node_id), "resolve, then check the scope")).first()
+    if node is None or not scope.covers(node.path):
+        raise not_found()
+    return node
+
+
+def usage_figures(app, policy, org_path):
+    """{plugin: {figure: int}} from the plugins enabled at ``org_path``. A plugin whose hook
+    fails reports nothing rather than breaking the page."""
+    host = state_of(app).host
+    enabled = {p.name for p in host.loaded() if p.name != "core" and policy.plugin_enabled(p.name, org_path)}
+    figures = {}
+    for name in sorted(enabled):
+        try:
+            results = host.call_for({name}, "gridwork_usage_figures", org_path=org_path)
+        except Exception:  # one plugin's bug must not hide the others' figures
+            continue
+        merged = {}
+        for result in results:
+            merged.update({key: int(value) for key, value in (result or {}).items()})
+        figures[name] = merged
+    return figures

@@ -22,7 +22,7 @@ def set_state_command(name, org_path, state):
     """在组织节点 ORG_PATH 上启用/停用/禁止功能模块 NAME（inherit = 清除该节点的设置）。"""
     from core.db import session_scope
     from core.api.errors import ServiceError
-    from core.plugin_system.service import set_state
+    from core.plugin_system.enablement import set_state
 
     try:
         with session_scope() as db:

@@ -1,20 +1,17 @@
-"""The plugin host: one pluggy manager per app, and what each plugin loaded (or why not).
+"""Finding plugins (built-ins, the entry-point group, EXTRA_PLUGINS) and loading them into one
+pluggy host per app; a plugin that fails is stopped alone, with the reason."""
 
-Loading a plugin: read its manifest (without importing it), import its hooks module,
-register it, refuse unknown hook names (a misspelt hook is an error, not silence). Any
-failure stops *that* plugin, with a message naming the file and the fault; the app starts.
-"""
 import importlib
 import importlib.util
 import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
-
 import pluggy
-
 from core import hookspecs
 from core.plugin_system.manifest import ManifestError, read_manifest
+from importlib.metadata import entry_points
+
 
 CORE_PLUGIN = "core"
 
@@ -143,3 +140,52 @@ def _refuse_unknown_hooks(module):
     for name in _implemented_hooks(module):
         if name not in known:
             raise ValueError(f"未知的钩子 {name}（拼写错误？可用的钩子见 docs/plugins.md）")
+
+
+ENTRY_POINT_GROUP = "gridwork.plugins"
+OWN_DISTRIBUTION = "gridwork"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    module: str  # the plugin's hooks module, e.g. "plugins.resident_info.hooks"
+    source: str  # "builtin" | "package" | "config"
+    distribution: Optional[str] = None
+    version: Optional[str] = None
+
+
+def discover(config):
+    allow = _allow_list(config.get("PLUGINS_ALLOW"))
+    autoload = _switched_on(config.get("PLUGINS_AUTOLOAD", True))
+    found = [*_from_entry_points(), *_from_config(config.get("EXTRA_PLUGINS") or [])]
+    return [c for c in found if (autoload or c.source != "package") and (allow is None or c.name in allow)]
+
+
+def _from_entry_points():
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        dist = entry.dist
+        dist_name = (dist.metadata["Name"] if dist else "") or ""
+        source = "builtin" if dist_name.lower() == OWN_DISTRIBUTION else "package"
+        yield Candidate(entry.name, entry.value.split(":")[0], source, dist_name or None, dist.version if dist else None)
+
+
+def _from_config(entries):
+    for entry in entries:
+        name, _, module = entry.partition("=")
+        yield Candidate(name.strip(), module.strip(), "config")
+
+
+def _switched_on(value):
+    """Environment values arrive as text in any spelling: "false", "False", "off", "0", "no"."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("false", "0", "off", "no", "")
+    return bool(value)
+
+
+def _allow_list(value):
+    if value in (None, "", []):
+        return None
+    if isinstance(value, str):
+        value = value.split(",")
+    return {name.strip() for name in value if name.strip()}

@@ -1,18 +1,15 @@
-"""Read and check a plugin's ``manifest.json`` without importing the plugin.
+"""A plugin's manifest.json: read and validated before any of its code is imported; the default
+role-package permissions it asks for."""
 
-Errors name the file and the JSON pointer of the fault, in Chinese, so the plugins page
-can say exactly what to fix.
-"""
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
 from core.api.validation import compiled, describe
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+
 
 SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 
@@ -137,3 +134,15 @@ def _schema(file, value, pointer):
     except SchemaError as error:
         raise ManifestError(file, pointer, f"不是有效的 JSON Schema：{error.message}")
     return value
+
+
+def manifest_default_permissions(host):
+    """{package name: {permission, …}} from every loaded plugin's manifest."""
+    extra = {}
+    for plugin in host.loaded():
+        if plugin.manifest is None:
+            continue
+        for entry in plugin.manifest.data.get("permissions", []):
+            for package in entry.get("default_packages", []):
+                extra.setdefault(package, set()).add(f"{plugin.name}.{entry['name']}")
+    return extra

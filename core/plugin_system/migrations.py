@@ -7,7 +7,7 @@ from core.state import state_of
 from core.migrate import upgrade
 from core.bootstrap import ensure_default_packages
 from core.db import session_scope
-from core.plugin_system.defaults import manifest_default_permissions
+from core.plugin_system.manifest import manifest_default_permissions
 
 
 def plugin_migration_folders(host):

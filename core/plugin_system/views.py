@@ -10,8 +10,8 @@ from core.db import get_session
 from core.tree.models import OrgNode
 from core.permissions.access import can, deny, login_required, scope_for
 from core.tree.scope import scope_of_model
-from core.plugin_system import service
-from core.plugin_system.listing import node_in_scope, plugin_json
+from core.plugin_system import enablement
+from core.plugin_system.api import node_in_scope, plugin_json
 
 bp = Blueprint("core_plugins", __name__)
 
@@ -38,14 +38,14 @@ def set_state(name):
     db = get_session()
     node = node_in_scope(db, request.form.get("node_id", ""), scope_for(current_actor, "core.plugin_enable"))
     state = request.form.get("state", "")
-    if service.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
+    if enablement.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
         deny("core.plugin_forbid")
     try:
-        change = service.set_state(db, state_of().host, name, node.path, state,
+        change = enablement.set_state(db, state_of().host, name, node.path, state,
                                    actor=current_actor.username)
         db.commit()
         flash(_("“%(name)s”在%(node)s：%(old)s → %(new)s", name=name, node=node.name,
-                old=_(service.STATE_TITLES[change.old_state]), new=_(service.STATE_TITLES[change.new_state])))
+                old=_(enablement.STATE_TITLES[change.old_state]), new=_(enablement.STATE_TITLES[change.new_state])))
     except ServiceError as error:
         db.rollback()
         flash(_("未能完成：%(reason)s", reason=str(error)), "error")

@@ -63,7 +63,7 @@ def tenants(app, org_tree, make_user):
 def resident_records(app, make_user):
     """With resident_info loaded: switch it on for the county and give each community a
     marked resident and household, so its routes are walked with the plugin on."""
-    from core.plugin_system.service import set_state
+    from core.plugin_system.enablement import set_state
     from core.testing import GridworkClient
 
     host = state_of(app).host

@@ -135,7 +135,7 @@ def test_hook_gridwork_cli_commands(plugged):
 
 
 def test_hook_gridwork_services(plugged):
-    from core.plugin_system.services import ServiceUnavailable
+    from core.plugin_system.offerings import ServiceUnavailable
     from core.public import call_service
 
     app = plugged("fx_services")

@@ -11,7 +11,7 @@ import pytest
 
 from core import hookspecs
 from core.plugin_system.manifest import read_manifest
-from core.plugin_system.setup import core_version
+from core.plugin_system.registration import core_version
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTINS = ROOT / "plugins"

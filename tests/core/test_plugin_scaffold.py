@@ -19,7 +19,7 @@ from packaging.version import Version
 
 from core.plugin_system.manifest import read_manifest
 from core.plugin_system.scaffold import ScaffoldError, create_plugin
-from core.plugin_system.setup import core_version
+from core.plugin_system.registration import core_version
 from core.testing import TEST_DB_ENV
 
 EXPECTED_FILES = {

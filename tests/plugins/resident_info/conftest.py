@@ -42,7 +42,7 @@ def test_config(test_config):
 def enabled(app, org_tree):
     """resident_info switched on for the whole county c1."""
     from core.db import session_scope
-    from core.plugin_system.service import set_state
+    from core.plugin_system.enablement import set_state
 
     with app.app_context(), session_scope(app) as db:
         set_state(db, state_of(app).host, PLUGIN, "c1", "enabled", actor="test")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from core.state import state_of
 from core.db import session_scope
-from core.plugin_system.service import set_state
+from core.plugin_system.enablement import set_state
 
 EXPORT = f"{RESIDENTS}/export"
 OLD_ID, YOUNG_ID = make_id("19400101", "015"), make_id("20100505", "026")

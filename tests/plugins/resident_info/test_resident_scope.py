@@ -8,7 +8,7 @@ from import_helpers import csv_file, person_row, run
 from core.state import state_of
 from core.db import session_scope
 from core.permissions.defaults import DEFAULT_PACKAGES
-from core.plugin_system.service import set_state
+from core.plugin_system.enablement import set_state
 from core.testing import GridworkClient
 
 FOREIGN = {"m12": "c1/s1/m12/g10", "m2": "c1/s2/m2/g2"}  # m12: a sibling whose id starts with m1

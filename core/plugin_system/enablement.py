@@ -1,23 +1,20 @@
-"""Switching a plugin on or off at an org node (enabled / disabled / forbidden / inherit).
+"""Per-node plugin state (enabled / disabled / forbidden / inherit): the settings table, the one
+audited service that changes it, and the core event each change publishes."""
 
-Every change bumps the policy version (plugin permissions follow enablement), is audited,
-and tells the plugin through ``gridwork_lifecycle_changed`` after the commit.
-"""
 from dataclasses import dataclass
-
 from sqlmodel import select
-
 from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.db import on_commit
 from core.tree.paths import covers, is_valid_path
 from core.permissions.store import bump_policy_version
 from core.events.publish import publish
-from core.plugin_system.core_events import EVENT_FOR_SETTING
 from core.tree.regions import effective_state
 from core.plugin_system.models import PluginSetting
 from core.timeutil import utcnow
 import logging
+from core.events.types import EventType
+
 
 CHOICES = ("enabled", "disabled", "forbidden", "inherit")
 STATE_TITLES = {"enabled": "已启用", "disabled": "未启用", "forbidden": "已禁止", "inherit": "跟随上级"}
@@ -100,3 +97,18 @@ def _announce(db, host, change):
             logging.getLogger(__name__).exception("gridwork_lifecycle_changed failed for %s", change.plugin)
 
     on_commit(db, tell_plugin)
+
+
+STATE_CHANGE_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["plugin", "org_path", "old_state", "new_state", "setting"],
+    "properties": {
+        "plugin": {"type": "string"}, "org_path": {"type": "string"},
+        "old_state": {"enum": ["enabled", "disabled", "forbidden"]},
+        "new_state": {"enum": ["enabled", "disabled", "forbidden"]},
+        "setting": {"enum": ["enabled", "disabled", "forbidden", "inherit"]},
+    },
+}
+EVENT_FOR_SETTING = {"enabled": "core.plugin_enabled", "disabled": "core.plugin_disabled",
+                     "forbidden": "core.plugin_forbidden", "inherit": "core.plugin_setting_cleared"}
+CORE_EVENT_TYPES = tuple(EventType(name, STATE_CHANGE_SCHEMA, "core") for name in EVENT_FOR_SETTING.values())
