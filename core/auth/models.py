@@ -11,6 +11,9 @@ from core.timeutil import utcnow
 class User(SQLModel, table=True):
     __tablename__ = "core_user"
     __tenant_path_column__ = "org_path"
+    # Unique regardless of case ("Admin" cannot pose as "admin") through the index
+    # core_user_username_lower on lower(username) (migration core_0005), so parallel
+    # creations cannot both win.
 
     id: Optional[int] = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True, max_length=64)

@@ -54,25 +54,20 @@ def end_current_session(db, actor):
     cookie_session.clear()
 
 
-def revoke_user_sessions(db, user_id, keep_session_id=None):
-    """End every live session of the user (disabled account, changed password)."""
-    statement = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+def end_credentials(db, user_id, keep_session_id=None):
+    """The one way an account's credentials end: every live browser session (except
+    ``keep_session_id``, the caller's own after changing their password) and every API
+    token. A password change, an administrator's reset and disabling the account all come
+    here, because whoever knew the old password may have used it to open any of them.
+    Returns ``(sessions ended, tokens revoked)`` for the audit entry."""
+    now = utcnow()
+    sessions = update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
     if keep_session_id:
-        statement = statement.where(UserSession.id != keep_session_id)
-    db.exec(statement.values(revoked_at=utcnow()))
-
-
-def revoke_user_tokens(db, user_id):
-    """Every API token of the user stops working (disabled account, new password)."""
-    db.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow()))
-
-
-def end_other_credentials(db, user_id, keep_session_id=None):
-    """After a password change or reset: other sessions and all tokens end, because whoever
-    knew the old password may have used it to open them."""
-    revoke_user_sessions(db, user_id, keep_session_id=keep_session_id)
-    revoke_user_tokens(db, user_id)
+        sessions = sessions.where(UserSession.id != keep_session_id)
+    ended = db.exec(sessions.values(revoked_at=now)).rowcount
+    revoked = db.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                      .values(revoked_at=now)).rowcount
+    return ended, revoked
 
 
 def _aware(value):

@@ -3,11 +3,10 @@ from flask import g, request
 from flask_login import AnonymousUserMixin, LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from core.api.errors import ApiError, problem_response, wants_problem_json
+from core.api.errors import ApiError
 from core.auth.sessions import load_actor_for_session
 from core.auth.tokens import actor_for_bearer
 from core.db import get_session
-from flask import render_template
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Endpoints that use no ambient credentials (the caller sends name + password itself).
@@ -31,7 +30,6 @@ def init_app(app):
     csrf.init_app(app)
     app.before_request(_authenticate_bearer)
     app.before_request(lambda: _check_csrf(csrf))
-    app.register_error_handler(CSRFError, _csrf_failed)
 
 
 def _authenticate_bearer():
@@ -51,12 +49,8 @@ def _check_csrf(csrf):
         return
     if request.endpoint in CSRF_EXEMPT_ENDPOINTS:
         return
-    csrf.protect()
-
-
-def _csrf_failed(error):
-    if wants_problem_json():
-        return problem_response(403, "安全校验失败（CSRF 令牌缺失或无效），请刷新页面后重试。")
-
-    return render_template("core/error.html", status=403, title="安全校验失败",
-                           detail="页面已过期或来源不可信，请刷新页面后重试。"), 403
+    try:
+        csrf.protect()
+    except CSRFError:
+        # A 403 like any other: the shared handler audits it and answers page or problem+json.
+        raise ApiError(403, "安全校验失败（CSRF 令牌缺失或无效）：页面已过期或来源不可信，请刷新页面后重试。") from None

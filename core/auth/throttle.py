@@ -4,6 +4,8 @@ Every attempt is a row in the database (shared by every worker and machine), wri
 committed before the password is checked; a successful login clears the account's rows.
 So "attempts in the window" equals "failures since the last success" plus the current one.
 """
+import hashlib
+import hmac
 from datetime import timedelta
 
 from flask import current_app
@@ -39,7 +41,16 @@ def clear_attempts(db, username):
 
 def _key(username):
     # Usernames are unique regardless of case, so "Admin" and "admin" share one budget.
-    return username.lower()[:64]
+    return typed_name_key(username)
+
+
+def typed_name_key(username):
+    """A keyed hash of what was typed as a user name (lower-cased): the same text always
+    gives the same key, so attempts can be counted and correlated, but a password typed
+    into the name field is never kept in clear — neither here nor in the audit trail."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(secret, username.lower().encode(), hashlib.sha256).hexdigest()
 
 
 def retry_after_seconds():

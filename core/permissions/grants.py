@@ -74,7 +74,9 @@ def create_grant(db, actor, data, ip=""):
     existing = store.find_grant(db, user.id, package.name, path)
     if existing is not None:
         return describe_grants(db, [existing], scope)[0], False
-    rule = store.grant_package(db, user.id, package.name, path)
+    rule, created = store.grant_package_once(db, user.id, package.name, path)
+    if not created:  # an identical request won the race: no second 201, no second audit entry
+        return describe_grants(db, [rule], scope)[0], False
     record_audit(db, "core.grant_created", actor=actor.username, target=f"grant:{rule.id}", org_path=path,
            detail={"user_id": user.id, "username": user.username, "package": package.name}, ip=ip)
     return describe_grants(db, [rule], scope)[0], True

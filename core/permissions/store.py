@@ -46,20 +46,26 @@ def find_grant(session, user_id, package_name, path):
 
 def grant_package(session, user_id, package_name, path):
     """Bind ``package_name`` to the user at ``path`` (and its subtree). Idempotent."""
+    return grant_package_once(session, user_id, package_name, path)[0]
+
+
+def grant_package_once(session, user_id, package_name, path):
+    """``grant_package``, also saying whether *this* call created the grant: of several
+    identical requests racing, exactly one gets True (the unique index decides)."""
     if not is_valid_path(path):
         raise ServiceError(422, "组织路径格式不正确。", "/org_path")
     if session.get(RolePackage, package_name) is None:
         raise ServiceError(404, "角色包不存在。", "/package")
     existing = find_grant(session, user_id, package_name, path)
     if existing is not None:
-        return existing
+        return existing, False
     values = {"ptype": "g", "v0": user_subject(user_id), "v1": package_subject(package_name), "v2": path}
     # ON CONFLICT, not a savepoint: a concurrent identical grant may win the unique index,
     # and pysqlite's legacy transactions make SAVEPOINT commit on its own.
     inserted = session.exec(_insert_ignoring_duplicates(session, values))
     if inserted.rowcount:
         bump_policy_version(session)
-    return find_grant(session, user_id, package_name, path)
+    return find_grant(session, user_id, package_name, path), bool(inserted.rowcount)
 
 
 def _insert_ignoring_duplicates(session, values):

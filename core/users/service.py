@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.api.errors import ServiceError
 from core.audit.chain import record_audit
-from core.auth.models import ApiToken, User
+from core.auth.models import User
 from core.auth.passwords import hash_password, password_problem
-from core.auth.sessions import revoke_user_sessions
+from core.auth.sessions import end_credentials
 from core.db import system_query
 from core.tree.models import OrgNode
 from core.tree.paths import is_valid_path
@@ -173,7 +173,8 @@ def update_user(db, write_scope, acting, user_id, changes):
 
 
 def reset_password(db, write_scope, acting, user_id, password, min_password_length=12):
-    """An administrator sets a new password for someone else; every session of the account ends.
+    """An administrator sets a new password for someone else; every session and API token of
+    the account ends.
     Not for one's own: that needs the current password (/account/password), or a stolen
     session could lock its owner out."""
     user = _managed_user(db, write_scope, acting, user_id)
@@ -186,9 +187,10 @@ def reset_password(db, write_scope, acting, user_id, password, min_password_leng
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     db.add(user)
-    revoke_user_sessions(db, user.id)
+    sessions, tokens = end_credentials(db, user.id)
     record_audit(db, "core.user_password_reset", actor=acting.username, target=f"user:{user.id}",
-           org_path=user.org_path, detail={"username": user.username, "sessions_ended": True}, ip=acting.ip)
+                 org_path=user.org_path, detail={"username": user.username, "sessions_ended": sessions,
+                                                 "tokens_revoked": tokens}, ip=acting.ip)
     return user
 
 
@@ -249,10 +251,9 @@ def _audit_changes(db, acting, user, changed):
     if activity["new"]:
         record_audit(db, "core.user_enabled", detail={"username": user.username}, **common)
         return
-    revoke_user_sessions(db, user.id)
-    revoked = db.exec(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                      .values(revoked_at=utcnow())).rowcount
-    record_audit(db, "core.user_disabled", detail={"username": user.username, "tokens_revoked": revoked}, **common)
+    sessions, tokens = end_credentials(db, user.id)
+    record_audit(db, "core.user_disabled", detail={"username": user.username, "sessions_ended": sessions,
+                                                   "tokens_revoked": tokens}, **common)
 
 
 def _check_username(username):

@@ -8,7 +8,7 @@ from core.auth.actor import current_actor
 from core.audit.chain import record_audit
 from core.auth.login import LoginRefused, LoginThrottled, authenticate
 from core.auth.passwords import hash_password, password_problem, verify_password
-from core.auth.sessions import end_current_session, end_other_credentials, start_session
+from core.auth.sessions import end_current_session, end_credentials, start_session
 from core.auth.models import User
 from core.db import get_session
 from core.permissions.access import login_required
@@ -61,7 +61,7 @@ def change_password():
     user.password_hash = hash_password(request.form["new_password"])
     user.password_changed_at = utcnow()
     db.add(user)
-    end_other_credentials(db, user.id, keep_session_id=current_actor.session_id)
+    end_credentials(db, user.id, keep_session_id=current_actor.session_id)
     record_audit(db, "core.password_changed", actor=user.username, target=f"user:{user.id}", org_path=user.org_path,
            ip=request.remote_addr or "")
     db.commit()

@@ -66,7 +66,6 @@ def test_logout_kills_the_session_even_if_the_cookie_is_replayed(client, make_us
 
 
 def test_disabling_a_user_ends_live_sessions(app, client, make_user):
-    from core.auth.sessions import revoke_user_sessions
     from core.db import session_scope
     from core.auth.models import User
 
