@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from core.api.errors import ApiError, ServiceError, not_found
 from core.api.routing import api_blueprint, api_route, json_body
+from core.api.text import clean_text
 from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
 from core.auth.actor import current_actor
@@ -45,6 +46,7 @@ __all__ = [
     "bulk_insert",
     "call_service",
     "can",
+    "clean_text",
     "compile_schema_check",
     "current_actor",
     "get_session",

@@ -12,12 +12,18 @@ from core.api.errors import ApiError
 
 # C0 controls except tab, newline, carriage return; DEL; lone UTF-16 surrogates.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Deeper than any document Gridwork reads (a scenario export nests about 8); Python's JSON
+# parser and every recursive walk after it would hit the recursion limit near 1,000.
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
 
 
 def refuse_unsafe_text():
     for name, value in list(request.args.items(multi=True)) + list(request.form.items(multi=True)):
         _check(value, f"/{name}")
     if request.is_json:
+        refuse_deep_json(request.get_data(cache=True))
         body = request.get_json(silent=True)
         if body is not None:
             _walk(body, "")
@@ -38,3 +44,14 @@ def _walk(value, pointer):
 def _check(text, pointer):
     if isinstance(text, str) and _UNSAFE.search(text):
         raise ApiError(422, f"{pointer}：包含不允许的控制字符或无效字符", pointer=pointer)
+
+
+def refuse_deep_json(raw):
+    """400 before parsing when brackets nest deeper than MAX_JSON_DEPTH (strings skipped, so
+    brackets inside text do not count). Regular expressions do the scanning at C speed."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b"", raw)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            raise ApiError(400, f"请求体嵌套层级过深（最多 {MAX_JSON_DEPTH} 层）。")

@@ -6,7 +6,6 @@ A node outside the caller's scope is reported exactly like a missing one (404).
 """
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -14,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.api.errors import ServiceError
+from core.api.text import clean_text
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
@@ -33,7 +33,6 @@ _NODE_ID = re.compile(NODE_ID_PATTERN)
 # Crockford's base32 alphabet: no i, l, o, u, so a read-aloud id is not misheard.
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 # Control, format (bidi overrides, zero-width) and line/paragraph separators.
-_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 
 
 
@@ -107,17 +106,8 @@ def org_nodes_in(db, scope):
 
 
 def clean_name(name, pointer="/name"):
-    """The trimmed name, or ServiceError 422 saying what is wrong with it."""
-    if not isinstance(name, str):
-        raise ServiceError(422, "名称必须是文字。", pointer)
-    name = name.strip()
-    if not name:
-        raise ServiceError(422, "名称不能为空。", pointer)
-    if len(name) > NAME_MAX_LENGTH:
-        raise ServiceError(422, f"名称不能超过 {NAME_MAX_LENGTH} 个字符（现为 {len(name)} 个）。", pointer)
-    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in name):
-        raise ServiceError(422, "名称不能包含换行、控制字符或不可见的格式字符。", pointer)
-    return name
+    """The normalised, trimmed name, or ServiceError 422 saying what is wrong with it."""
+    return clean_text(name, label="名称", pointer=pointer, max_length=NAME_MAX_LENGTH)
 
 
 def id_taken(db, node_id):

@@ -17,6 +17,7 @@ from sqlmodel import select
 from core.state import state_of
 from core.api.errors import ApiError
 from core.api.validation import validate_or_raise
+from core.api.text import clean_text
 from core.audit.chain import record_audit
 from core.tree.paths import PATH_PATTERN
 from core.tree.scope import whole_tree_scope
@@ -194,5 +195,14 @@ def _package_or_404(db, name, status=404, pointer=None):
 
 
 def _texts(data):
-    return {"title_zh": data["title_zh"].strip(), "title_en": data.get("title_en", "").strip(),
-            "description": data.get("description", "").strip()}
+    return {"title_zh": clean_text(data["title_zh"], label="角色包名称", pointer="/title_zh", max_length=100),
+            "title_en": clean_text(data.get("title_en"), label="英文名称", pointer="/title_en", max_length=100,
+                                   required=False),
+            "description": _description(data.get("description"))}
+
+
+def _description(text):
+    # A description may run over several lines; only its length and invisible characters matter.
+    cleaned = clean_text((text or "").replace("\r\n", " ").replace("\n", " "), label="说明",
+                         pointer="/description", max_length=500, required=False)
+    return cleaned

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core.api.errors import ServiceError
+from core.api.text import clean_text
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.passwords import hash_password, password_problem
@@ -262,12 +263,7 @@ def _check_username(username):
 
 
 def _checked_display_name(display_name):
-    display_name = (display_name or "").strip() if isinstance(display_name, str) else None
-    if not display_name:
-        raise ServiceError(422, _("请填写姓名。"), "/display_name")
-    if len(display_name) > DISPLAY_NAME_MAX:
-        raise ServiceError(422, _("姓名不能超过 %(n)s 个字符。", n=DISPLAY_NAME_MAX), "/display_name")
-    return display_name
+    return clean_text(display_name, label="姓名", pointer="/display_name", max_length=DISPLAY_NAME_MAX)
 
 
 def _checked_home_node(db, write_scope, org_path):
