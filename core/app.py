@@ -18,7 +18,7 @@ from core.auth.setup import init_app as init_auth
 from core.permissions.catalogue import PermissionCatalogue
 from core.permissions.policy import PolicyEngine
 from core.permissions.refusals import audit_refusal
-from core.plugin_system.registration import register_blocks, register_services
+from core.plugin_system.registration import register_blocks, register_org_bound_tables, register_services
 from core.plugin_system.registration import register_events as register_plugin_events
 from core.plugin_system.registration import contributed, load_plugins, register_plugin_blueprints, register_plugin_cli
 from core.ui.i18n import init_app as init_i18n
@@ -92,6 +92,7 @@ def register_events(app):
 def register_services_and_blocks(app):
     register_services(app)
     register_blocks(app)
+    register_org_bound_tables(app)
 
 
 def register_blueprints(app):

@@ -37,6 +37,7 @@ class Gridwork:
     blocks: dict[tuple[str, str], tuple[Any, dict]] = field(default_factory=dict)
     nav: tuple = ()  # ((plugin, NavEntry), …)
     blueprint_owners: dict[str, str] = field(default_factory=dict)  # blueprint name → plugin
+    org_bound_tables: tuple = ()  # plugin tables whose rows follow their org node (core.tree.bound)
     audit_verification: dict | None = None  # the audit page's last chain check
     policy_factory: Callable[[], PolicyEngine] | None = None
     _policy: PolicyEngine | None = field(default=None, repr=False)

@@ -10,6 +10,8 @@ the node, its descendants, users, grants and the audit entry commit together or 
 """
 from sqlalchemy import String, func, literal, update
 
+from core.state import state_of
+from core.tree.bound import rewrite_bound_paths
 from core.api.errors import ServiceError
 from core.auth.models import User
 from core.tree.models import OrgNode
@@ -71,18 +73,19 @@ def move_node(db, editor, node_id, new_parent_id):
     nodes = rewrite_node_paths(db, at_or_under(OrgNode.path, old_path), old_path, new_path, depth_change)
     users = rewrite_user_paths(db, old_path, new_path)
     grants = rewrite_grant_paths(db, old_path, new_path)
+    records = rewrite_bound_paths(db, state_of().org_bound_tables, old_path, new_path)
     node.parent_id, node.path, node.depth = new_parent.id, new_path, node.depth + depth_change
     db.add(node)
     db.flush()
     audit_change(db, editor, "core.org_moved", node, {
         "old": old_path, "new": new_path, "old_parent_id": old_parent_id, "new_parent_id": new_parent.id,
-        "nodes": nodes, "users": users, "grants": grants})
+        "nodes": nodes, "users": users, "grants": grants, "records": records})
     return node
 
 
 def merge_nodes(db, editor, source_id, into_id):
-    """Fold ``source_id`` into ``into_id`` (same kind): its children, accounts and grants
-    move to the target, then the source is deleted. Returns the target."""
+    """Fold ``source_id`` into ``into_id`` (same kind): its children, accounts, grants and
+    every plugin's org-bound records move to the target, then the source is deleted."""
     source = find_node(db, editor.scope, source_id, lock=True)
     target = find_node(db, editor.scope, into_id, "/into", lock=True)
     if source.id == target.id:
@@ -98,9 +101,11 @@ def merge_nodes(db, editor, source_id, into_id):
     nodes = rewrite_node_paths(db, strictly_under(OrgNode.path, source.path), source.path, target.path)
     users = rewrite_user_paths(db, source.path, target.path)
     grants = rewrite_grant_paths(db, source.path, target.path)
+    records = rewrite_bound_paths(db, state_of().org_bound_tables, source.path, target.path)
     db.delete(source)
     db.flush()
     audit_change(db, editor, "core.org_merged", target, {
         "source": source.id, "source_name": source.name, "into": target.id, "old": source.path,
-        "new": target.path, "children": children, "nodes": nodes, "users": users, "grants": grants})
+        "new": target.path, "children": children, "nodes": nodes, "users": users, "grants": grants,
+        "records": records})
     return target

@@ -12,6 +12,8 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from core.state import state_of
+from core.tree.bound import records_at_or_under
 from core.api.errors import ServiceError
 from core.api.text import clean_text
 from core.audit.chain import record_audit
@@ -198,8 +200,9 @@ def rename_node(db, editor, node_id, name):
 
 
 def delete_node(db, editor, node_id):
-    """Delete a leaf that nobody belongs to and nothing is granted at (409 otherwise):
-    a grant left at a deleted path would come back to life if the id were reused."""
+    """Delete a leaf that nobody belongs to, nothing is granted at and no plugin keeps records
+    at (409 otherwise): anything left at a deleted path would come back to life if the id
+    were reused."""
     node = find_node(db, editor.scope, node_id, lock=True)
     subtree = DataScope((node.path,))
     children = db.exec(scoped(select(func.count()).select_from(OrgNode), subtree, OrgNode.path)
@@ -213,6 +216,11 @@ def delete_node(db, editor, node_id):
         CasbinRule.ptype == "g", subtree.clause(CasbinRule.v2))).one()
     if grants:
         raise ServiceError(409, f"该节点上还有 {grants} 项授权，不能删除。请先收回这些授权。")
+    held = records_at_or_under(db, state_of().org_bound_tables, node.path)
+    if held:
+        raise ServiceError(409, "该节点还有" + "、".join(f"“{bound.plugin_title}”的 {count} 条记录（{bound.description or bound.name}）"
+                                                     for bound, count in held)
+                           + "，不能删除。请先把这些记录移到其他节点，或合并该节点。")
     db.delete(node)
     db.flush()
     audit_change(db, editor, "core.org_deleted", node, {"id": node.id, "kind": node.kind, "name": node.name})

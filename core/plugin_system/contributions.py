@@ -2,6 +2,9 @@
 handlers, blocks) before anything registers, so a refused plugin leaves nothing live."""
 
 from dataclasses import dataclass, field
+
+from sqlalchemy import Table
+from sqlmodel import SQLModel
 from core.hookspecs import STARTUP_HOOKS
 from core.permissions.catalogue import Permission
 from core.events.types import EventType, check_name
@@ -94,6 +97,7 @@ def vet(host, found):
         _vet_event_types(host, found)
         _vet_handlers(host, found)
         _vet_blocks(host, found)
+        _vet_org_bound_tables(host)
         if {name for name, plugin in host.plugins.items() if not plugin.ok} == failed_before:
             return
 
@@ -134,6 +138,37 @@ def _vet_blocks(host, found):
         schemas = loaded.manifest.block_schemas() if loaded.manifest else {}
         if block.plugin != plugin or block.name not in schemas:
             host.fail(plugin, f"功能块 {block.name} 没有在 manifest.json 的 blocks 中声明")
+
+
+def _vet_org_bound_tables(host):
+    """A declared org path column must exist, or moving a node would silently leave the
+    plugin's rows behind at the old path."""
+    for plugin in host.loaded():
+        if plugin.name == "core" or plugin.manifest is None:
+            continue
+        for bound in plugin.manifest.org_bound_tables():
+            problem = _org_bound_problem(bound, _declared_table(plugin.module, bound.name))
+            if problem:
+                host.fail(plugin.name, problem)
+                break
+
+
+def _declared_table(module, name):
+    """The plugin's table ``name``: a SQLModel table, or a SQLAlchemy ``Table`` its hooks
+    module defines."""
+    table = SQLModel.metadata.tables.get(name)
+    if table is not None:
+        return table
+    return next((value for value in vars(module).values() if isinstance(value, Table) and value.name == name), None)
+
+
+def _org_bound_problem(bound, table):
+    if table is None:
+        return f"manifest.json 的 tables 声明了 {bound.name}，但插件没有定义这张表"
+    for column in filter(None, (bound.path_column, bound.county_column)):
+        if column not in table.c:
+            return f"manifest.json 的 tables 声明 {bound.name}.{column} 为组织路径列，但表中没有这一列"
+    return None
 
 
 def _name_problem(kind, name, plugin):

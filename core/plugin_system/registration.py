@@ -83,6 +83,13 @@ def register_services(app):
                                            in contributed(app, "gridwork_services")}
 
 
+def register_org_bound_tables(app):
+    """Every loaded plugin's tables that hang off the org tree (vetted: the columns exist)."""
+    state = state_of(app)
+    state.org_bound_tables = tuple(bound for plugin in state.host.loaded() if plugin.manifest
+                                   for bound in plugin.manifest.org_bound_tables())
+
+
 def register_blocks(app):
     """{(plugin, block name): (BlockType, settings schema)} — the schema from the manifest."""
     host = state_of(app).host

@@ -1,0 +1,68 @@
+"""Plugin data that hangs off the org tree (DESIGN: "org-bound data").
+
+A plugin declares, in its manifest's ``tables``, which of its tables carry an org path
+(``org_path_column``) and, where it keeps one, the county's path beside it
+(``county_path_column``). The core then keeps those rows with their node: a move or merge
+rewrites them in the same transaction as the nodes, a node that still holds any is not
+deleted, and the same list serves retirement previews, exports and purges.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import String, column, func, literal, select, table, update
+from sqlalchemy.exc import IntegrityError
+
+from core.api.errors import ServiceError
+from core.db import system_query
+
+
+@dataclass(frozen=True)
+class OrgBoundTable:
+    plugin: str
+    plugin_title: str
+    name: str
+    path_column: str
+    county_column: str | None = None
+    description: str = ""
+    personal_data: bool = False
+
+    def sql_table(self):
+        columns = [column(self.path_column, String)]
+        if self.county_column:
+            columns.append(column(self.county_column, String))
+        return table(self.name, *columns)
+
+
+def at_or_under(path_column, prefix):
+    return (path_column == prefix) | path_column.startswith(prefix + "/", autoescape=True)
+
+
+def rewrite_bound_paths(db, tables, old_prefix, new_prefix):
+    """Rows at or under ``old_prefix`` move to ``new_prefix``; returns {table: rows}. A
+    rewrite that would make two rows collide (a merge of two nodes that both hold the same
+    record) refuses the whole change with a 409 naming the plugin."""
+    moved = {}
+    for bound in tables:
+        sql = bound.sql_table()
+        path = sql.c[bound.path_column]
+        values = {bound.path_column: literal(new_prefix, String) + func.substr(path, len(old_prefix) + 1)}
+        if bound.county_column:
+            values[bound.county_column] = new_prefix.split("/")[0]
+        try:  # no savepoint: the caller rolls the whole change back on a refusal
+            moved[bound.name] = db.exec(update(sql).where(at_or_under(path, old_prefix)).values(values)).rowcount
+        except IntegrityError:
+            raise ServiceError(409, f"这样调整会使“{bound.plugin_title}”的记录（{bound.description or bound.name}）"
+                                    "在目标节点重复，未做任何修改。请先处理重复的记录。") from None
+    return moved
+
+
+def records_at_or_under(db, tables, path):
+    """[(OrgBoundTable, count)] of the tables holding rows at ``path`` or below it."""
+    held = []
+    for bound in tables:
+        sql = bound.sql_table()
+        statement = select(func.count()).select_from(sql).where(at_or_under(sql.c[bound.path_column], path))
+        count = db.exec(system_query(statement, "the caller checked the node is in its scope")).one()[0]
+        if count:
+            held.append((bound, count))
+    return held
