@@ -42,17 +42,29 @@ def _operation(rule, method, meta):
         "summary": summary if isinstance(summary, str) else " ".join(summary),
         "tags": meta.get("tags") or [rule.endpoint.split(".")[0]],
         "parameters": [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                       for name in _CONVERTER.findall(rule.rule)],
+                       for name in _CONVERTER.findall(rule.rule)] + _query_parameters(meta.get("query")),
         "responses": {"200": {"description": "成功"}, "default": PROBLEM, **meta.get("responses", {})},
     }
     if meta.get("body") and method in ("POST", "PUT", "PATCH"):
         operation["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": meta["body"]}}}
+    if meta.get("form") and method in ("POST", "PUT", "PATCH"):
+        operation["requestBody"] = {"required": True,
+                                    "content": {"multipart/form-data": {"schema": meta["form"]}}}
     if meta.get("public"):
         operation["security"] = []
     else:
         operation["security"] = [{"bearer": []}, {"session": []}]
     return operation
+
+
+def _query_parameters(schema):
+    if not schema:
+        return []
+    required = set(schema.get("required", ()))
+    return [{"name": name, "in": "query", "required": name in required, "schema": property_schema,
+             **({"description": property_schema["description"]} if "description" in property_schema else {})}
+            for name, property_schema in schema.get("properties", {}).items()]
 
 
 _PROBLEM_SCHEMA = {

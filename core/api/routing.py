@@ -16,10 +16,15 @@ def api_blueprint(name, import_name, url_prefix=""):
     return Blueprint(name, import_name, url_prefix=API_PREFIX + url_prefix)
 
 
-def api_route(bp, rule, methods=("GET",), summary="", body=None, tags=(), public=False, responses=None):
+def api_route(bp, rule, methods=("GET",), summary="", body=None, tags=(), public=False, responses=None,
+              query=None, form=None):
     """Register ``view`` on ``bp`` and attach OpenAPI facts to it.
 
     :param body: JSON Schema of the request body (validated by ``json_body``).
+    :param query: JSON Schema object whose ``properties`` are the query parameters (filters,
+        paging) — described as OpenAPI parameters so clients and fuzzers see them.
+    :param form: JSON Schema object of a ``multipart/form-data`` body; a file field is
+        ``{"type": "string", "format": "binary"}``.
     :param public: True when the route needs no authentication.
     """
 
@@ -27,6 +32,8 @@ def api_route(bp, rule, methods=("GET",), summary="", body=None, tags=(), public
         view.openapi = {
             "summary": summary or (view.__doc__ or "").strip().splitlines()[0:1],
             "body": body,
+            "query": query,
+            "form": form,
             "tags": list(tags),
             "public": public,
             "responses": responses or {},

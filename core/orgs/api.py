@@ -65,7 +65,18 @@ def _run(change, *args, **kwargs):
     return result
 
 
-@api_route(bp, "/orgs", summary="组织节点列表（按路径排序，限管理范围）", tags=TAGS)
+LIST_QUERY = {"type": "object", "properties": {
+    "kind": {"enum": list(KINDS), "description": "节点类型"},
+    "parent_id": {"type": "string", "maxLength": 32, "description": "只列这个节点的直接下级"},
+    "q": {"type": "string", "maxLength": 100, "description": "名称包含的文字"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "description": "每页条数"},
+    "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
+}}
+IMPORT_FORM = {"type": "object", "required": ["file"], "properties": {
+    "file": {"type": "string", "format": "binary", "description": "组织架构 CSV（UTF-8 或 GB18030）或 .xlsx 文件"}}}
+
+
+@api_route(bp, "/orgs", summary="组织节点列表（按路径排序，限管理范围）", tags=TAGS, query=LIST_QUERY)
 @require(READ)
 def list_orgs():
     kind, parent_id, q = (request.args.get(name) or None for name in ("kind", "parent_id", "q"))
@@ -138,7 +149,7 @@ def merge_org(node_id):
 
 
 @api_route(bp, "/orgs/import", methods=["POST"], summary="从 CSV 批量导入组织节点（全部成功或全部不导入）",
-           tags=TAGS, responses=IMPORT_RESPONSES)
+           tags=TAGS, responses=IMPORT_RESPONSES, form=IMPORT_FORM)
 @require(WRITE)
 def import_orgs():
     data = uploaded_csv()

@@ -63,7 +63,17 @@ def delete_package(name):
     return "", 204
 
 
-@api_route(bp, "/grants", summary="授权列表（数据范围内；可按账号、角色包、组织子树筛选）", tags=["permissions"])
+GRANTS_QUERY = {"type": "object", "properties": {
+    "user_id": {"type": "integer", "minimum": 1, "description": "只列这个账号的授权"},
+    "package": {"type": "string", "maxLength": 64, "description": "角色包标识"},
+    "org_path": {"type": "string", "maxLength": 300, "description": "只列这个组织子树内的授权"},
+    "limit": {"type": "integer", "minimum": 0, "description": "每页条数"},
+    "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
+}}
+
+
+@api_route(bp, "/grants", summary="授权列表（数据范围内；可按账号、角色包、组织子树筛选）", tags=["permissions"],
+           query=GRANTS_QUERY)
 @require("core.grant_read")
 def list_grants():
     limit = _count_arg("limit", 100)

@@ -31,7 +31,9 @@ def _require_plugin_viewer():
         deny("core.plugin_enable")
 
 
-@api_route(bp, "/plugins", summary="已安装的功能模块及其加载情况", tags=["plugins"])
+@api_route(bp, "/plugins", summary="已安装的功能模块及其加载情况", tags=["plugins"],
+           query={"type": "object", "properties": {"org_path": {
+               "type": "string", "maxLength": 300, "description": "在哪个组织节点看各模块的状态（默认：本人所属节点）"}}})
 @login_required
 def list_plugins():
     _require_plugin_viewer()

@@ -83,7 +83,16 @@ def _described(db, users):
     return service.describe_users(db, users, scope_for(current_actor, GRANT_READ))
 
 
-@api_route(bp, "/users", summary="账号列表（仅限管理范围内）", tags=["users"])
+LIST_QUERY = {"type": "object", "properties": {
+    "q": {"type": "string", "maxLength": 100, "description": "用户名或姓名包含的文字"},
+    "org_path": {"type": "string", "maxLength": 300, "description": "只列这个组织子树的账号"},
+    "is_active": {"enum": ["true", "false"], "description": "启用或停用的账号"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": LIST_LIMIT_MAX, "description": "每页条数"},
+    "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
+}}
+
+
+@api_route(bp, "/users", summary="账号列表（仅限管理范围内）", tags=["users"], query=LIST_QUERY)
 @require(READ)
 def list_users():
     db = get_session()

@@ -142,7 +142,17 @@ def entry_json(entry):
             "target": entry.target, "org_path": entry.org_path, "detail": entry.detail, "ip": entry.ip}
 
 
-@api_route(bp, "/api/v1/audit", summary="审计日志（仅限审计范围内，新的在前）", tags=["audit"])
+AUDIT_QUERY = {"type": "object", "properties": {
+    "action": {"type": "string", "maxLength": 100, "description": "动作，如 core.login_failed"},
+    "actor": {"type": "string", "maxLength": 100, "description": "操作人用户名"},
+    "date_from": {"type": "string", "format": "date", "description": "起始日期（北京时间，含）"},
+    "date_to": {"type": "string", "format": "date", "description": "截止日期（北京时间，含）"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "description": "每页条数"},
+    "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
+}}
+
+
+@api_route(bp, "/api/v1/audit", summary="审计日志（仅限审计范围内，新的在前）", tags=["audit"], query=AUDIT_QUERY)
 @require(AUDIT_READ)
 def api_list():
     try:

@@ -118,3 +118,18 @@ def test_a_not_found_raised_outside_a_request_still_speaks_chinese(app):
 
     with app.app_context():
         assert "不存在" in not_found().detail
+
+
+def test_the_document_describes_query_filters_and_multipart_uploads(client):
+    """Without them no client generator or fuzzer can see the list filters or the upload."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    users = {parameter["name"]: parameter for parameter in document["paths"]["/api/v1/users"]["get"]["parameters"]}
+    assert {"q", "org_path", "is_active", "limit", "offset"} <= set(users)
+    assert users["limit"]["in"] == "query" and users["limit"]["schema"]["maximum"] == 200
+    orgs = {parameter["name"] for parameter in document["paths"]["/api/v1/orgs"]["get"]["parameters"]}
+    assert {"kind", "parent_id", "q", "limit", "offset"} <= orgs
+    upload = document["paths"]["/api/v1/orgs/import"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["properties"]["file"] == {"type": "string", "format": "binary",
+                                                      "description": upload["schema"]["properties"]["file"]["description"]}
+    audit = {parameter["name"] for parameter in document["paths"]["/api/v1/audit"]["get"]["parameters"]}
+    assert {"action", "actor", "date_from", "date_to"} <= audit
