@@ -15,6 +15,7 @@ from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
 from core.auth.actor import current_actor
 from core.db import bulk_insert, get_session, session_scope, system_options, system_query
+from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
 from core.events.types import Event, EventHandler, EventType
@@ -25,6 +26,8 @@ from core.permissions.catalogue import Permission
 from core.permissions.scope import DataScope, scope_of_model, scoped
 from core.plugin_system.blocks import BlockType
 from core.plugin_system.services import ServiceUnavailable, call_service
+from core.spreadsheets.read import cell_text, read_spreadsheet
+from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, xlsx_bytes
 from core.timeutil import isoformat, utcnow
 from core.ui.nav import NavEntry
 
@@ -32,6 +35,7 @@ __all__ = [
     "_",
     "ApiError",
     "BlockType",
+    "CSV_TYPE",
     "DataScope",
     "Event",
     "EventHandler",
@@ -39,13 +43,17 @@ __all__ = [
     "NavEntry",
     "Permission",
     "ServiceUnavailable",
+    "XLSX_TYPE",
     "api_blueprint",
     "api_route",
     "bulk_insert",
     "call_service",
     "can",
+    "cell_text",
     "compile_schema_check",
+    "csv_bytes",
     "current_actor",
+    "file_response",
     "get_session",
     "hookimpl",
     "isoformat",
@@ -55,8 +63,10 @@ __all__ = [
     "org_node_at",
     "org_nodes_in",
     "publish",
+    "read_spreadsheet",
     "record_audit",
     "require",
+    "safe_cell",
     "scope_for",
     "scope_of_model",
     "scoped",
@@ -65,4 +75,5 @@ __all__ = [
     "system_query",
     "utcnow",
     "validate_or_raise",
+    "xlsx_bytes",
 ]

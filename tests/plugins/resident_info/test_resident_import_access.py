@@ -59,7 +59,7 @@ def test_the_report_downloads_as_csv_and_excel_without_cell_values(admin):
 
 
 def test_the_template_has_the_chinese_headers_and_the_county_fields(admin, app):
-    from plugins.resident_info.import_columns import TEMPLATE_HEADERS
+    from plugins.resident_info.importing.columns import TEMPLATE_HEADERS
 
     admin.put("/api/v1/resident_info/fields", json={"county_path": "c1", "extra_schema": {
         "type": "object", "properties": {"vaccinated": {"type": "boolean", "title": "已接种"}}}, "tags": []})

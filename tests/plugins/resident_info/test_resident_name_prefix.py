@@ -3,7 +3,7 @@ at the edges of Unicode, LIKE wildcards taken literally, and the data scope stil
 import pytest
 from conftest import RESIDENTS, register
 
-from plugins.resident_info.ranges import after_prefix
+from plugins.resident_info.register.ranges import after_prefix
 
 
 def named(client, *names, org_path="c1/s1/m1/g1", **fields):
