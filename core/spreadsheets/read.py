@@ -25,17 +25,22 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .doc) format
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 decodes GBK and GB2312 files too
 BROKEN_XLSX = "文件不是有效的 .xlsx 表格，可能已损坏。"
+# What openpyxl raises for a damaged file: a bad zip, a missing part, bad XML (ParseError
+# is a SyntaxError), values it cannot convert.
+_BROKEN = (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError)
 
 
 @dataclass(frozen=True)
 class Sheet:
     """A spreadsheet as read: ``headers`` are the header row's texts in file order ("" for
-    an empty header cell; trailing empty ones dropped); ``rows`` are ``[(line, [cell, …])]``.
-    CSV cells are text; .xlsx cells are what the sheet holds (text, int, float, datetime,
-    bool or None). Both are empty when the file has no non-empty row."""
+    an empty header cell; trailing empty ones dropped) and ``header_line`` its line;
+    ``rows`` are ``[(line, [cell, …])]``. CSV cells are text; .xlsx cells are what the
+    sheet holds (text, int, float, datetime, bool or None). Headers and rows are empty
+    (and ``header_line`` 0) when the file has no non-empty row."""
 
     headers: list
     rows: list
+    header_line: int = 0
 
 
 def read_spreadsheet(filename, content, *, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, headers_only=False):
@@ -116,25 +121,27 @@ def _xlsx_lines(content):
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except _BROKEN:
         raise _refused(BROKEN_XLSX) from None
     try:
         if not workbook.worksheets:
             raise _refused("这个 .xlsx 文件里没有工作表。")
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         yield from ((line, list(values)) for line, values in enumerate(rows, start=1))
+    except _BROKEN:  # read-only mode parses the sheet while it is read
+        raise _refused(BROKEN_XLSX) from None
     finally:
         workbook.close()
 
 
 def _sheet(lines, max_rows, headers_only):
     """The first row with any text is the header; rows with no value at all are skipped."""
-    headers, rows = None, []
+    headers, rows, header_line = None, [], 0
     for line, cells in lines:
         if not any(_filled(cell) for cell in cells):
             continue
         if headers is None:
-            headers = [_header_text(cell) for cell in cells]
+            headers, header_line = [_header_text(cell) for cell in cells], line
             if headers_only:
                 break
             continue
@@ -144,7 +151,7 @@ def _sheet(lines, max_rows, headers_only):
     headers = headers or []
     while headers and not headers[-1]:
         headers.pop()
-    return Sheet(headers=headers, rows=rows)
+    return Sheet(headers=headers, rows=rows, header_line=header_line)
 
 
 def _filled(cell):
