@@ -1,6 +1,6 @@
 """The demo's households (户): who lives together, where, and which tags and statuses they
-carry. Pure and seeded — a plan of plain values that ``demo.py`` stores and ``demo_file.py``
-writes to a spreadsheet.
+carry. Pure and seeded — a plan of plain values that ``demo.services`` stores and
+``demo.import_file`` writes to a spreadsheet.
 
 Proportions are rough but plausible for a Chinese county town: about 3 people a household,
 15 % floating population, elderly people living alone (独居老人) or as couples whose children
