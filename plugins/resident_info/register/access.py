@@ -1,6 +1,6 @@
 """Who acts and where they may, as the register's services want it: an ``Access``. The
 web layer builds one from the signed-in actor; the importer and the CLI build their own
-(an importer writes where it holds ``resident_info.import``; the CLI operator acts over a
+(an importer writes where it holds ``IMPORT``; the CLI operator acts over a
 whole subtree). No Flask request here: the caller passes the client's address."""
 from dataclasses import dataclass
 

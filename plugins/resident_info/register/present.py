@@ -42,7 +42,7 @@ def masked(field, value):
 
 def resident_json(resident, *, health_visible, reveal=False, today=None):
     """The resident as the API and pages show it. ``reveal`` (an explicit, audited request
-    by a holder of resident_info.read_sensitive) is the only way to get full values."""
+    by a holder of READ_SENSITIVE) is the only way to get full values."""
     values = snapshot(resident)
     for field in SENSITIVE_FIELDS:
         if not reveal:

@@ -31,7 +31,7 @@ RULE_SCHEMA = {
 def get_residents(ids, actor, session=None):
     """``resident_info.get_residents``: the residents with these ids that ``actor`` may read
     (others are silently left out, as if they did not exist), masked; health tags only where
-    the actor holds resident_info.read_health. Order follows ``ids``.
+    the actor holds READ_HEALTH. Order follows ``ids``.
 
     :param ids: resident ids (at most 1000).
     :param actor: the signed-in actor the caller acts for (``current_actor``).

@@ -234,7 +234,7 @@ def near_duplicates(db, scope, resident, limit=10):
 
 def reveal(db, access, resident, ip=""):
     """Record one full view of a resident's ID number and phone (the caller checked
-    resident_info.read_sensitive). The audit entry names the fields shown, never the values."""
+    READ_SENSITIVE). The audit entry names the fields shown, never the values."""
     shown = [field for field in SENSITIVE_FIELDS if getattr(resident, field)]
     record_audit(db, f"{PLUGIN}.sensitive_viewed", actor=access.username, target=target_of(resident),
           org_path=resident.org_path, ip=ip or access.ip, detail={"resident_id": resident.id, "fields": shown})
