@@ -1,6 +1,6 @@
-"""The signed-in actor's ``Access`` for this request: the register's (pages, API, blocks)
-and the importer's. The only place the web layer turns ``current_actor`` and the client's
-address into the plain values the services take."""
+"""The signed-in actor's ``Access`` for this request — the register's (pages, API) and the
+importer's: ``current_actor`` and the client's address turned into the plain values the
+services take."""
 from flask import request
 
 from core.public import current_actor

@@ -115,6 +115,17 @@ def test_the_page_starts_an_import_and_shows_the_job(admin, app):
     assert "<progress" in job_page and "a.csv" in job_page
 
 
+def test_the_import_page_loads_its_script_from_the_plugin(admin):
+    import re
+
+    page = admin.get("/resident_info/import").get_data(as_text=True)
+    script = re.search(r'<script src="([^"]+import\.js)"', page).group(1)
+    response = admin.get(script)
+    assert script == "/resident_info/static/resident_info/import.js"
+    assert response.status_code == 200 and "preview" in response.get_data(as_text=True)
+    response.close()
+
+
 def test_the_page_shows_why_a_file_was_refused(admin):
     response = admin.post("/resident_info/import", data={
         "file": (io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\0" * 10), "old.xls"), "org_path": "c1/s1/m1",
