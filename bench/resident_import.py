@@ -1,7 +1,7 @@
 """Resident import: a 100,000-row CSV through the full import path vs raw ``executemany``.
 
-Ours: ``imports.create_job`` + ``import_run.run_job`` — exactly what ``gridwork residents
-import`` and ``POST /api/v1/resident_info/imports`` run: read the CSV, map the columns,
+Ours: ``importing.services.create_job`` + ``importing.run.run_job`` — exactly what
+``gridwork residents import`` and ``POST /api/v1/resident_info/imports`` run: read the CSV, map the columns,
 convert and validate every row (``validate_resident``: JSON Schema, GB 11643 check
 character, birth date/gender cross-check, phone rules, tags), look every ID up in the
 county, then write residents, tag index rows, history rows and the registration events
@@ -31,10 +31,10 @@ from core.db import session_scope
 from core.demo import seed_demo
 from core.plugin_system.migrations import upgrade_all
 from core.public import DataScope
-from plugins.resident_info import imports
-from plugins.resident_info.ids import check_character
-from plugins.resident_info.import_run import run_job
-from plugins.resident_info.services import Access
+from plugins.resident_info.importing import services as imports
+from plugins.resident_info.importing.run import run_job
+from plugins.resident_info.register.access import Access
+from plugins.resident_info.register.ids import check_character
 
 GOAL = 0.2
 TARGET = "c01/s01/m01"

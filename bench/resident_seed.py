@@ -98,7 +98,7 @@ def _tags_for(rng, age, gender):
 
 def resident_rows(rng, grid_path, first_id, taken_ids, now_text):
     """RESIDENTS_PER_GRID residents of one grid: (resident rows, tag rows) as tuples."""
-    from plugins.resident_info.ids import check_character
+    from plugins.resident_info.register.ids import check_character
 
     surnames = list(SURNAMES) + list(RARE_SURNAMES)
     rare_share = (100 - sum(SURNAMES.values())) / len(RARE_SURNAMES)

@@ -16,6 +16,7 @@ from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
 from core.auth.actor import current_actor
 from core.db import bulk_insert, get_session, session_scope, system_options, system_query
+from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
 from core.events.types import Event, EventHandler, EventType
@@ -26,6 +27,8 @@ from core.permissions.catalogue import Permission
 from core.tree.scope import DataScope, scope_of_model, scoped
 from core.plugin_system.offerings import BlockType
 from core.plugin_system.offerings import ServiceUnavailable, call_service
+from core.spreadsheets.read import cell_text, read_spreadsheet
+from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, xlsx_bytes
 from core.timeutil import isoformat, utcnow
 from core.ui.nav import NavEntry
 
@@ -33,6 +36,7 @@ __all__ = [
     "_",
     "ApiError",
     "BlockType",
+    "CSV_TYPE",
     "DataScope",
     "Event",
     "EventHandler",
@@ -41,14 +45,18 @@ __all__ = [
     "Permission",
     "ServiceError",
     "ServiceUnavailable",
+    "XLSX_TYPE",
     "api_blueprint",
     "api_route",
     "bulk_insert",
     "call_service",
     "can",
     "clean_text",
+    "cell_text",
     "compile_schema_check",
+    "csv_bytes",
     "current_actor",
+    "file_response",
     "get_session",
     "hookimpl",
     "isoformat",
@@ -58,8 +66,10 @@ __all__ = [
     "org_node_at",
     "org_nodes_in",
     "publish",
+    "read_spreadsheet",
     "record_audit",
     "require",
+    "safe_cell",
     "scope_for",
     "scope_of_model",
     "scoped",
@@ -68,4 +78,5 @@ __all__ = [
     "system_query",
     "utcnow",
     "validate_or_raise",
+    "xlsx_bytes",
 ]

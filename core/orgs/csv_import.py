@@ -1,7 +1,9 @@
-"""Import org nodes from CSV (批量导入组织架构): check every row, then store all or nothing.
+"""Import org nodes from a spreadsheet (批量导入组织架构): check every row, then store all or
+nothing.
 
-Columns ``id,parent_id,kind,name`` or ``编号,上级编号,类型,名称`` (any order), UTF-8 with or
-without BOM (Excel's "CSV UTF-8"). A parent is an existing node inside the importer's
+Columns ``id,parent_id,kind,name`` or ``编号,上级编号,类型,名称`` (any order). The file is
+read by ``core.spreadsheets.read``: CSV in UTF-8 (with or without BOM) or GB18030, comma or
+tab separated, or .xlsx (first sheet). A parent is an existing node inside the importer's
 write scope, or a row earlier in the file. Kinds may be written in English or Chinese.
 
 Root rows (empty parent) create counties: the API refuses them (``allow_roots=False``);
@@ -22,6 +24,7 @@ from core.tree.paths import KIND_TITLES, KINDS, child_kind
 from core.tree.models import OrgNode
 from core.orgs.service import ID_RULE, add_node, clean_name, is_node_id, kind_title, new_node_id
 from core.tree.scope import scope_of_model
+from core.spreadsheets.read import cell_text, read_spreadsheet
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -31,6 +34,7 @@ HEADERS = {"id": "id", "编号": "id", "parent_id": "parent_id", "上级编号":
            "kind": "kind", "类型": "kind", "name": "name", "名称": "name"}
 TEMPLATE_HEADER = ("编号", "上级编号", "类型", "名称")
 TEMPLATE_EXAMPLE = ("m_new01", "s01", "社区/村", "示例社区")
+NO_ROWS = "文件中没有数据行：第 1 行是表头（编号,上级编号,类型,名称），从第 2 行起每行一个节点。"
 _CHUNK = 500
 _KIND_WORDS = {**{kind: kind for kind in KINDS},
                **{title: kind for kind, title in KIND_TITLES.items()},
@@ -64,10 +68,11 @@ def kind_from_text(text):
     return _KIND_WORDS.get(text.strip().lower())
 
 
-def import_csv(db, editor, data, *, allow_roots=False):
-    """Check every row of ``data`` (bytes or str), then insert them all; returns the count.
-    Raises ImportRefused (nothing stored) when any row is wrong."""
-    rows = parse(data)
+def import_csv(db, editor, data, *, allow_roots=False, filename=""):
+    """Check every row of ``data`` (the file's bytes, or CSV text), then insert them all;
+    returns the count. Raises ImportRefused (nothing stored) when any row is wrong.
+    ``filename`` only sharpens the message for a broken .xlsx."""
+    rows = parse(data, filename)
     errors = check_rows(db, editor.scope, rows, allow_roots)
     if errors:
         raise ImportRefused(errors[:MAX_REPORTED_ERRORS])
@@ -81,37 +86,18 @@ def import_csv(db, editor, data, *, allow_roots=False):
 # ---------------------------------------------------------------- reading the file
 
 
-def decode(data):
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise ImportRefused([_error(line, "", f"文件不是 UTF-8 编码（第 {line} 行起无法识别）。"
-                                              "请在 Excel 中“另存为”选择“CSV UTF-8（逗号分隔）”。")])
-
-
-def parse(data):
+def parse(data, filename=""):
     """The data rows, each with its line number; ImportRefused for file-level problems."""
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
-    headers, rows, errors, last_line = None, [], [], 0
+    content = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        for cells in reader:
-            line, last_line = last_line + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if headers is None:
-                headers = _read_header(cells, line)
-            elif len(rows) >= MAX_ROWS:
-                raise ImportRefused([_error(line, "", f"一次最多导入 {MAX_ROWS} 行，请分批导入。")])
-            else:
-                rows.append(_read_row(cells, line, headers, errors))
-    except csv.Error as error:
-        raise ImportRefused([_error(reader.line_num, "", f"CSV 格式有误：{error}")])
-    if headers is None or not rows:
-        raise ImportRefused([_error(1, "", "文件中没有数据行：第 1 行是表头（编号,上级编号,类型,名称），"
-                                           "从第 2 行起每行一个节点。")])
+        sheet = read_spreadsheet(filename, content, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    except ApiError as refused:  # empty, too large, unreadable: one reason for the whole file
+        raise ImportRefused([_error(1, "", refused.detail)]) from None
+    headers = _read_header(sheet.headers, sheet.header_line) if sheet.headers else None
+    if not sheet.rows:
+        raise ImportRefused([_error(1, "", NO_ROWS)])
+    errors = []
+    rows = [_read_row([cell_text(cell) for cell in cells], line, headers, errors) for line, cells in sheet.rows]
     if errors:
         raise ImportRefused(errors[:MAX_REPORTED_ERRORS])
     return rows

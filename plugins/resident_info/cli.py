@@ -7,12 +7,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from core.public import ApiError, DataScope, session_scope
+from core.public import ApiError, DataScope, csv_bytes, session_scope
 
-from plugins.resident_info import imports
-from plugins.resident_info.import_run import run_job
-from plugins.resident_info.services import Access
-from plugins.resident_info.spreadsheet import csv_bytes
+from plugins.resident_info.importing import services as imports
+from plugins.resident_info.importing.run import progress_of, run_job
+from plugins.resident_info.register.access import Access
 
 residents_cli = AppGroup("residents", help="居民信息（导入等）")
 MODE_CHOICES = {"all": "all_or_nothing", "valid": "valid_rows"}
@@ -65,7 +64,7 @@ def _mapping(maps):
 def _run_with_bar(db, access, job_id, content):
     with click.progressbar(length=1, label="导入", show_percent=True, show_eta=True) as bar:
         def advance(job):
-            phase, processed = imports.LIVE.get(job.id, (job.phase, job.processed_rows))
+            phase, processed = progress_of(job)
             bar.length = max(job.total_rows, 1)
             bar.label = imports.PHASE_TITLES.get(phase, "导入")
             bar.update(processed - bar.pos)

@@ -5,15 +5,16 @@ from datetime import timedelta
 
 from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
 
-from plugins.resident_info import blocks, cli, demo, provided, queries, views_api, views_pages
-# Imported for their side effect: their routes join the two blueprints above.
-from plugins.resident_info import views_export, views_import  # noqa: F401
-from plugins.resident_info.services import PLUGIN, READ, WRITE
+from plugins.resident_info import cli, web
+from plugins.resident_info.demo import services as demo
+from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, WRITE
+from plugins.resident_info.register import provided, queries
+from plugins.resident_info.web import blocks
 
 
 @hookimpl
 def gridwork_blueprints():
-    return [views_pages.pages, views_api.api]
+    return web.blueprints()
 
 
 @hookimpl
@@ -25,7 +26,7 @@ def gridwork_nav_entries():
 def gridwork_blocks():
     return [BlockType(PLUGIN, "resident_list", blocks.render_resident_list, READ),
             BlockType(PLUGIN, "registration_form", blocks.render_registration_form, WRITE),
-            BlockType(PLUGIN, "import_panel", blocks.render_import_panel, f"{PLUGIN}.import")]
+            BlockType(PLUGIN, "import_panel", blocks.render_import_panel, IMPORT)]
 
 
 @hookimpl

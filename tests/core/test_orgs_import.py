@@ -90,16 +90,77 @@ def test_upload_as_a_form_file_with_english_headers(app, client, org_tree, login
     assert node_rows(app)["s_south"] == ("c1", "street", "c1/s_south", "South Street")
 
 
-def test_a_file_that_is_not_utf8_or_lacks_columns_is_explained(client, org_tree, login_as):
+def test_a_file_in_an_unknown_encoding_or_lacking_columns_is_explained(client, org_tree, login_as):
     login_as("county_admin", "c1")
-    gbk = client.post("/api/v1/orgs/import", data="编号,上级编号,类型,名称\n".encode("gbk"),
-                      content_type="text/csv")
-    assert gbk.status_code == 422 and "UTF-8" in gbk.get_json()["errors"][0]["reason"]
+    utf16 = client.post("/api/v1/orgs/import", data="编号,上级编号,类型,名称\nm1x,s1,社区,某社区\n".encode("utf-16"),
+                        content_type="text/csv")
+    assert utf16.status_code == 422
+    assert "无法识别文件的字符编码" in utf16.get_json()["errors"][0]["reason"]
     missing = post_csv(client, "编号,上级编号,名称\nm1x,s1,某社区\n")
     assert missing.status_code == 422
     assert missing.get_json()["errors"] == [{"line": 1, "column": "类型", "reason": "缺少“类型”列。"}]
     json_body = client.post("/api/v1/orgs/import", json={"rows": []})
     assert json_body.status_code == 415
+
+
+def test_a_gb18030_csv_as_excel_saves_it_on_chinese_windows_is_imported(app, client, org_tree, login_as):
+    login_as("street_admin", "c1/s1")
+    content = "编号,上级编号,类型,名称\r\nm60,s1,社区,镕锦社区\r\ng61,m60,网格,镕锦一网格\r\n".encode("gb18030")
+
+    response = client.post("/api/v1/orgs/import", data=content, content_type="text/csv")
+
+    assert response.status_code == 201 and response.get_json() == {"created": 2}
+    assert node_rows(app)["m60"] == ("s1", "community", "c1/s1/m60", "镕锦社区")
+    assert node_rows(app)["g61"][3] == "镕锦一网格"
+
+
+def test_an_xlsx_file_is_imported_from_its_first_sheet(app, client, org_tree, login_as):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["编号", "上级编号", "类型", "名称"])
+    sheet.append(["m70", "s1", "社区/村", "滨江社区"])
+    sheet.append([None, None, None, None])  # an empty row in between is skipped
+    sheet.append(["g71", "m70", "网格", 3])  # a name Excel stored as a number
+    workbook.create_sheet("说明").append(["只读第一个工作表", "x", "y", "z"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    login_as("street_admin", "c1/s1")
+
+    response = client.post("/api/v1/orgs/import", data={"file": (io.BytesIO(buffer.getvalue()), "组织.xlsx")},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 201 and response.get_json() == {"created": 2}
+    assert node_rows(app)["m70"] == ("s1", "community", "c1/s1/m70", "滨江社区")
+    assert node_rows(app)["g71"] == ("m70", "grid", "c1/s1/m70/g71", "3")
+
+
+def test_an_xlsx_row_error_names_the_line_excel_shows(client, org_tree, login_as):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append([])
+    workbook.active.append(["编号", "上级编号", "类型", "名称"])  # header on line 2
+    workbook.active.append(["m80", "s1", "乡政府", "某社区"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    login_as("street_admin", "c1/s1")
+
+    response = client.post("/api/v1/orgs/import", data={"file": (io.BytesIO(buffer.getvalue()), "组织.xlsx")},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    assert [(e["line"], e["column"]) for e in response.get_json()["errors"]] == [(3, "类型")]
+
+
+def test_a_broken_xlsx_or_an_old_xls_is_refused_with_a_reason(client, org_tree, login_as):
+    login_as("county_admin", "c1")
+    for content, filename, reason in ((b"PK\x03\x04garbage", "orgs.xlsx", "不是有效的 .xlsx"),
+                                      (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "orgs.xls", "另存为 .xlsx")):
+        response = client.post("/api/v1/orgs/import", data={"file": (io.BytesIO(content), filename)},
+                               content_type="multipart/form-data")
+        assert response.status_code == 422 and reason in response.get_json()["errors"][0]["reason"]
 
 
 def test_the_template_downloads_with_chinese_headers(client, login_as, org_tree):

@@ -72,7 +72,8 @@ from core.auth.models import User
 from core.db import session_scope, system_query
 from core.permissions.access import scope_for
 from core.testing import GridworkClient
-from rollcall import services
+from rollcall.permissions import WRITE
+from rollcall.records import services
 
 report_file, records, per_transaction = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 app = create_app()
@@ -93,7 +94,7 @@ with app.app_context():
     with session_scope(app) as db:
         user = db.exec(system_query(select(User).where(User.username == "m1_admin"), "test script")).one()
         admin = Actor.from_user(user)  # as a signed-in request sees them
-    scope = scope_for(admin, services.WRITE)
+    scope = scope_for(admin, WRITE)
     report["scope"] = list(scope.paths)
     for start in range(0, records, per_transaction):
         with session_scope(app) as db:

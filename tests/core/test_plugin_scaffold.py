@@ -24,8 +24,10 @@ from core.testing import TEST_DB_ENV
 
 EXPECTED_FILES = {
     "pyproject.toml", "README.md", "tests/test_street_notes.py",
-    "street_notes/__init__.py", "street_notes/manifest.json", "street_notes/hooks.py", "street_notes/services.py",
-    "street_notes/models.py", "street_notes/views.py", "street_notes/schemas/form.json",
+    "street_notes/__init__.py", "street_notes/manifest.json", "street_notes/hooks.py", "street_notes/permissions.py",
+    "street_notes/models.py", "street_notes/records/__init__.py", "street_notes/records/services.py",
+    "street_notes/web/__init__.py", "street_notes/web/pages.py", "street_notes/web/api.py",
+    "street_notes/web/blocks.py", "street_notes/schemas/form.json",
     "street_notes/schemas/record_added.json", "street_notes/schemas/latest_block.json",
     "street_notes/templates/street_notes/index.html", "street_notes/templates/street_notes/latest_block.html",
     "street_notes/migrations/street_notes_0001_initial.py",

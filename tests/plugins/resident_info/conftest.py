@@ -23,7 +23,7 @@ if _cached is not None and getattr(_cached, "__file__", None) is None:
     for _name in [name for name in sys.modules if name == "plugins" or name.startswith("plugins.")]:
         del sys.modules[_name]
 
-from plugins.resident_info.ids import check_character  # noqa: E402  (after the path fix above)
+from plugins.resident_info.register.ids import check_character  # noqa: E402  (after the path fix above)
 from core.state import state_of
 
 PLUGIN = "resident_info"

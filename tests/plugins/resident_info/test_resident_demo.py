@@ -11,11 +11,12 @@ from conftest import rows
 from openpyxl import load_workbook
 
 from core.testing import GridworkClient
-from plugins.resident_info import ids
-from plugins.resident_info.demo_file import BAD_LINES, DUPLICATE_LINES, FILENAME, demo_import_rows, demo_import_xlsx
-from plugins.resident_info.import_columns import TEMPLATE_COLUMNS, TEMPLATE_HEADERS
-from plugins.resident_info.present import RECORD_FIELDS
-from plugins.resident_info.validation import BUILTIN_TAGS, validate_resident
+from plugins.resident_info.demo.import_file import (BAD_LINES, DUPLICATE_LINES, FILENAME, demo_import_rows,
+                                                    demo_import_xlsx)
+from plugins.resident_info.importing.columns import TEMPLATE_COLUMNS, TEMPLATE_HEADERS
+from plugins.resident_info.register import ids
+from plugins.resident_info.register.present import RECORD_FIELDS
+from plugins.resident_info.register.validation import BUILTIN_TAGS, validate_resident
 
 M01_GRIDS = {"第1网格": "c01/s01/m01/g01", "第2网格": "c01/s01/m01/g02", "第3网格": "c01/s01/m01/g03"}
 

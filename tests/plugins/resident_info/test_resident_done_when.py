@@ -23,7 +23,7 @@ def demo(app):
 
 
 def test_import_the_demo_file_find_by_last_four_and_reveal_with_an_audit_entry(demo, browser, live_server, tmp_path):
-    from plugins.resident_info import demo_file
+    from plugins.resident_info.demo import import_file as demo_file
 
     upload = tmp_path / demo_file.FILENAME
     upload.write_bytes(demo_file.demo_import_xlsx())

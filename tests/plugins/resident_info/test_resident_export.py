@@ -193,7 +193,7 @@ def test_a_cell_that_would_run_as_a_formula_is_written_as_text(client, login_as,
 
 
 def test_too_many_rows_are_refused_before_anything_is_written(app, client, login_as, enabled, monkeypatch):
-    from plugins.resident_info import exports
+    from plugins.resident_info.exporting import services as exports
 
     two_residents(client, login_as)
     monkeypatch.setattr(exports, "MAX_ROWS", 1)

@@ -117,3 +117,17 @@ def test_the_plugin_declares_its_permissions_events_and_tables(app):
     holding_personal_data = {table["name"] for table in manifest.data["tables"] if table["personal_data"]}
     assert holding_personal_data == {f"resident_info_{name}" for name in ("resident", "resident_tag", "household",
                                                                           "history")}
+
+
+def test_every_app_gets_fresh_blueprints_carrying_every_route(app):
+    """The blueprints are built by ``web.blueprints()`` for each app; the export and import
+    routes (once attached by importing their modules) are among them."""
+    from plugins.resident_info import web
+
+    first, second = web.blueprints(), web.blueprints()
+    assert [blueprint.name for blueprint in first] == ["resident_info", "resident_info_api"]
+    assert first[0] is not second[0] and first[1] is not second[1]
+    served = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("resident_info")}
+    assert {"/resident_info/", "/resident_info/export", "/resident_info/import", "/resident_info/import/<int:job_id>",
+            "/api/v1/resident_info/residents", "/api/v1/resident_info/residents/export",
+            "/api/v1/resident_info/imports", "/api/v1/resident_info/imports/template"} <= served

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from plugins.resident_info.ids import (EARLIEST_BIRTH, PROVINCE_CODES, check_character, id_facts, id_problem,
+from plugins.resident_info.register.ids import (EARLIEST_BIRTH, PROVINCE_CODES, check_character, id_facts, id_problem,
                                        is_valid_id, mask_id, mask_phone, normalize_id, phone_problem)
 
 TODAY = date(2025, 6, 30)  # pinned: "not in the future" must not drift with the calendar

@@ -59,7 +59,7 @@ def test_the_report_downloads_as_csv_and_excel_without_cell_values(admin):
 
 
 def test_the_template_has_the_chinese_headers_and_the_county_fields(admin, app):
-    from plugins.resident_info.import_columns import TEMPLATE_HEADERS
+    from plugins.resident_info.importing.columns import TEMPLATE_HEADERS
 
     admin.put("/api/v1/resident_info/fields", json={"county_path": "c1", "extra_schema": {
         "type": "object", "properties": {"vaccinated": {"type": "boolean", "title": "已接种"}}}, "tags": []})
@@ -113,6 +113,17 @@ def test_the_page_starts_an_import_and_shows_the_job(admin, app):
     assert response.status_code == 302
     job_page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "<progress" in job_page and "a.csv" in job_page
+
+
+def test_the_import_page_loads_its_script_from_the_plugin(admin):
+    import re
+
+    page = admin.get("/resident_info/import").get_data(as_text=True)
+    script = re.search(r'<script src="([^"]+import\.js)"', page).group(1)
+    response = admin.get(script)
+    assert script == "/resident_info/static/resident_info/import.js"
+    assert response.status_code == 200 and "preview" in response.get_data(as_text=True)
+    response.close()
 
 
 def test_the_page_shows_why_a_file_was_refused(admin):

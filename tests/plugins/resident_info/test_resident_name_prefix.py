@@ -3,7 +3,7 @@ at the edges of Unicode, LIKE wildcards taken literally, and the data scope stil
 import pytest
 from conftest import RESIDENTS, register
 
-from plugins.resident_info.ranges import after_prefix
+from plugins.resident_info.register.ranges import after_prefix
 from core.state import state_of
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from conftest import make_id
 
-from plugins.resident_info.validation import validate_resident
+from plugins.resident_info.register.validation import validate_resident
 
 TODAY = date(2025, 6, 30)
 EXTRA = {"type": "object", "additionalProperties": False, "required": ["insured"],
@@ -125,7 +125,7 @@ def test_the_fast_record_check_agrees_with_jsonschema():
     from jsonschema import Draft202012Validator
 
     from core.public import compile_schema_check
-    from plugins.resident_info.validation import RESIDENT_SCHEMA
+    from plugins.resident_info.register.validation import RESIDENT_SCHEMA
 
     quick, reference = compile_schema_check(RESIDENT_SCHEMA), Draft202012Validator(RESIDENT_SCHEMA)
     assert quick is not None

@@ -1,0 +1,184 @@
+"""The register's JSON API, ``/api/v1/resident_info/…``: residents, county fields,
+households. Thin: read the request, call the services, answer. Every answer masks ID
+numbers and phones; ``?reveal=1`` on one resident is the only full view, and it is
+audited. Routes (with their OpenAPI summaries): ``add_routes`` at the end."""
+import copy
+
+from flask import g, request, url_for
+
+from core.public import ApiError, api_route, can, current_actor, get_session, json_body, require
+
+from plugins.resident_info.permissions import MANAGE_FIELDS, PLUGIN, READ, READ_SENSITIVE, WRITE
+from plugins.resident_info.register import fields, households, queries, services
+from plugins.resident_info.register.merge import merge_residents
+from plugins.resident_info.register.present import history_json, resident_json
+from plugins.resident_info.register.validation import PATH_PATTERN, RESIDENT_SCHEMA, county_of
+from plugins.resident_info.web.current import current_access
+
+TAGS = [PLUGIN]
+
+PATCH_SCHEMA = copy.deepcopy(RESIDENT_SCHEMA)
+PATCH_SCHEMA.update(title="修改居民信息（只需提交要改的字段和 version）", required=["version"])
+PATCH_SCHEMA["properties"]["version"] = {"type": "integer", "minimum": 1, "title": "读取时的版本号"}
+MERGE_SCHEMA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["keep_id", "keep_version", "merge_id", "merge_version"],
+    "properties": {name: {"type": "integer", "minimum": 1, "maximum": 2147483647}
+                   for name in ("keep_id", "keep_version", "merge_id", "merge_version")},
+}
+HOUSEHOLD_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["org_path"],
+    "properties": {"org_path": {"type": "string", "maxLength": 300},
+                   "building": {"type": ["string", "null"], "maxLength": 20},
+                   "unit": {"type": ["string", "null"], "maxLength": 20},
+                   "room": {"type": ["string", "null"], "maxLength": 20},
+                   "address": {"type": ["string", "null"], "maxLength": 200}},
+}
+
+
+def _json_object():
+    """The request body as a dict; validation of its fields is the services' job."""
+    if not request.is_json:
+        raise ApiError(415, "请求体必须是 JSON（Content-Type: application/json）。")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(422, "请求体必须是 JSON 对象。", pointer="/")
+    return data
+
+
+def _shown(resident, access, reveal=False):
+    return resident_json(resident, health_visible=access.health.covers(resident.org_path), reveal=reveal)
+
+
+@require(READ)
+def list_residents():
+    access = current_access()
+    filters = queries.filter_from_args(request.args)
+    rows, total = queries.list_residents(get_session(), access.read, access.health, filters)
+    return {"items": [_shown(row, access) for row in rows], "total": total, "limit": filters.limit,
+            "offset": filters.offset}
+
+
+@require(WRITE)
+def register_resident():
+    access, db = current_access(), get_session()
+    resident, duplicates = services.register_resident(db, access, _json_object())
+    db.commit()
+    location = url_for(".get_resident", resident_id=resident.id)
+    return {**_shown(resident, access), "possible_duplicates": duplicates}, 201, {"Location": location}
+
+
+@require(READ)
+def get_resident(resident_id):
+    access, db = current_access(), get_session()
+    resident = services.find_resident(db, access.read, resident_id)
+    reveal = request.args.get("reveal") in ("1", "true")
+    if reveal:
+        if not can(current_actor, READ_SENSITIVE, resident.org_path):
+            g.denied_permission = READ_SENSITIVE
+            raise ApiError(403, "查看完整身份证号和电话需要“查看敏感信息”权限。")
+        services.reveal(db, access, resident)
+        db.commit()
+    return _shown(resident, access, reveal=reveal)
+
+
+@require(WRITE)
+def update_resident(resident_id):
+    access, db = current_access(), get_session()
+    resident = services.update_resident(db, access, resident_id, _json_object())
+    db.commit()
+    return _shown(resident, access)
+
+
+@require(READ)
+def resident_history(resident_id):
+    access, db = current_access(), get_session()
+    resident = services.find_resident(db, access.read, resident_id)
+    health_visible = access.health.covers(resident.org_path)
+    items = [history_json(change, health_visible=health_visible) for change in services.history_of(db, resident)]
+    return {"items": [item for item in items if item is not None]}
+
+
+@require(WRITE)
+def merge():
+    access, db = current_access(), get_session()
+    body = json_body(MERGE_SCHEMA)
+    kept = merge_residents(db, access, body["keep_id"], body["keep_version"], body["merge_id"], body["merge_version"])
+    db.commit()
+    return _shown(kept, access)
+
+
+def _county_param(raw):
+    county = (raw or "").strip() or county_of(current_actor.org_path)
+    if not PATH_PATTERN.fullmatch(county) or "/" in county:
+        raise ApiError(422, "县的组织路径格式不正确。", pointer="/county")
+    return county
+
+
+@require(READ)
+def get_fields():
+    county = _county_param(request.args.get("county"))
+    if not any(county_of(path) == county for path in current_access().read.paths):
+        raise ApiError(404, "没有找到该县的设置，或不在您的管理范围内。")
+    return fields.fields_json(get_session(), county)
+
+
+@require(MANAGE_FIELDS)
+def put_fields():
+    body, db = _json_object(), get_session()
+    county = _county_param(body.get("county_path"))
+    if not can(current_actor, MANAGE_FIELDS, county):
+        raise ApiError(404, "没有找到该县的设置，或不在您的管理范围内。")
+    fields.put_fields(db, current_actor.username, county, {**body, "county_path": county}, request.remote_addr or "")
+    db.commit()
+    return fields.fields_json(db, county)
+
+
+@require(READ)
+def list_households():
+    access = current_access()
+    page = queries.filter_from_args({key: request.args.get(key) for key in ("limit", "offset")})
+    rows, total = households.list_households(get_session(), access.read, building=request.args.get("building"),
+                                             limit=page.limit, offset=page.offset)
+    return {"items": [households.household_json(row) for row in rows], "total": total, "limit": page.limit,
+            "offset": page.offset}
+
+
+@require(WRITE)
+def create_household():
+    access, db = current_access(), get_session()
+    household = households.create_household(db, access, json_body(HOUSEHOLD_SCHEMA))
+    db.commit()
+    return households.household_json(household, []), 201, {
+        "Location": url_for(".get_household", household_id=household.id)}
+
+
+@require(READ)
+def get_household(household_id):
+    access, db = current_access(), get_session()
+    household = households.find_household(db, access.read, household_id)
+    members = households.members_of(db, access.read, household)
+    return households.household_json(household, members, health_scope=access.health)
+
+
+def add_routes(pages, api):
+    """This module's routes, on the API blueprint ``web.blueprints()`` builds."""
+    api_route(api, "/residents", summary="居民列表：按姓名、身份证后四位、地址、标签、网格、状态、年龄筛选，分页并给出总数",
+              tags=TAGS)(list_residents)
+    api_route(api, "/residents", methods=["POST"], summary="登记居民（同县身份证号重复时 409，疑似重复的记录随结果返回）",
+              body=RESIDENT_SCHEMA, tags=TAGS)(register_resident)
+    api_route(api, "/residents/<int:resident_id>", tags=TAGS, summary=(
+        f"查看居民（默认脱敏；?reveal=1 显示完整身份证号和电话，需要 {READ_SENSITIVE}，并记入审计）"))(get_resident)
+    api_route(api, "/residents/<int:resident_id>", methods=["PATCH"], body=PATCH_SCHEMA, tags=TAGS,
+              summary="修改居民信息（必须带读取时的 version；版本过期时 409，不会覆盖他人的修改）")(update_resident)
+    api_route(api, "/residents/<int:resident_id>/history", summary="居民的修改历史（谁、何时、旧值→新值，脱敏）",
+              tags=TAGS)(resident_history)
+    api_route(api, "/residents/merge", methods=["POST"], summary="合并两条重复的居民记录（保留双方历史）",
+              body=MERGE_SCHEMA, tags=TAGS)(merge)
+    api_route(api, "/fields", summary="本县的附加字段（JSON Schema）和自定义标签", tags=TAGS)(get_fields)
+    api_route(api, "/fields", methods=["PUT"], summary=f"设置本县的附加字段和自定义标签（需要 {MANAGE_FIELDS}）",
+              body=fields.FIELDS_SCHEMA, tags=TAGS)(put_fields)
+    api_route(api, "/households", summary="户列表（管理范围内）", tags=TAGS)(list_households)
+    api_route(api, "/households", methods=["POST"], summary="新建一户", body=HOUSEHOLD_SCHEMA,
+              tags=TAGS)(create_household)
+    api_route(api, "/households/<int:household_id>", summary="查看一户及其成员（脱敏）", tags=TAGS)(get_household)

@@ -1,0 +1,55 @@
+"""Scenario blocks (功能块) for workbenches: small HTML, settings already validated against
+the block's settings schema from the manifest, ``context`` carrying the org node
+(``context["org_path"]``) and, when the builder passes it, the actor."""
+from flask import render_template
+
+from core.public import current_actor, get_session, scope_for
+
+from plugins.resident_info.importing import services as imports
+from plugins.resident_info.permissions import IMPORT, READ, READ_HEALTH, WRITE
+from plugins.resident_info.register import fields, forms, queries
+from plugins.resident_info.register.present import resident_json
+from plugins.resident_info.register.validation import county_of
+
+
+def _actor(context):
+    return context.get("actor") or current_actor
+
+
+def render_resident_list(settings, context):
+    """Residents of the block's node (within the viewer's scope) by the saved filter, masked."""
+    actor = _actor(context)
+    scope, health = scope_for(actor, READ), scope_for(actor, READ_HEALTH)
+    saved = {key: str(value) for key, value in (settings.get("filter") or {}).items()}
+    filters = queries.filter_from_args(saved, limit=settings.get("limit", 10), org_path=context.get("org_path") or "")
+    rows, total = queries.list_residents(get_session(), scope, health, filters)
+    residents = [resident_json(row, health_visible=health.covers(row.org_path)) for row in rows]
+    return render_template("resident_info/block_list.html", residents=residents, total=total, filters=filters)
+
+
+def render_registration_form(settings, context):
+    """The registration form, with the optional fields the block's settings choose; it posts
+    to the register's own page, which checks everything again."""
+    actor = _actor(context)
+    org_path = context.get("org_path") or actor.org_path
+    extra_schema, county_tags = fields.county_settings(get_session(), county_of(org_path))
+    optional = settings.get("optional_fields")
+    health_visible = scope_for(actor, READ_HEALTH).covers(org_path)
+    show_tags = optional is None or "tags" in optional
+    return render_template("resident_info/block_form.html",
+                           fields=forms.form_fields(extra_schema, optional_fields=optional,
+                                                    values={"org_path": org_path, "registration": "registered",
+                                                            "status": "living"}),
+                           tags=forms.tag_choices(county_tags, [], health_visible) if show_tags else [],
+                           writable=scope_for(actor, WRITE).covers(org_path))
+
+
+def render_import_panel(settings, context):
+    """The upload form for the block's node (and the nodes under it the viewer may import
+    into); it posts to the import page, which checks everything again."""
+    actor = _actor(context)
+    org_path = context.get("org_path") or actor.org_path
+    targets = [(path, name) for path, name in imports.import_targets(get_session(), scope_for(actor, IMPORT))
+               if path == org_path or path.startswith(org_path + "/")]
+    return render_template("resident_info/block_import.html", targets=targets, modes=imports.MODES, chosen=org_path,
+                           mode=settings.get("default_mode", "all_or_nothing"))

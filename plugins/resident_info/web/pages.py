@@ -1,0 +1,194 @@
+"""The register's pages, ``/resident_info/…``: list with filters, resident detail (masked)
+with its history, "显示完整信息" (POST, audited) for holders of READ_SENSITIVE, the
+registration form generated from the JSON Schemas, the edit form carrying the record's
+version, merging a near-duplicate. Routes: ``add_routes`` at the end."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from core.public import ApiError, can, current_actor, get_session, not_found, require, scope_for, scope_of_model
+
+from plugins.resident_info.models import Resident
+from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
+from plugins.resident_info.register import fields, forms, queries, services
+from plugins.resident_info.register.merge import merge_residents
+from plugins.resident_info.register.present import history_json, resident_json, snapshot
+from plugins.resident_info.register.validation import FIELDS, HEALTH_TAGS, county_of
+from plugins.resident_info.web.current import current_access
+
+PAGE_SIZE = 20
+# "import_source" appears only in history: where an imported record came from.
+FIELD_TITLES = {**{key: spec.get("title") for key, spec in FIELDS.items()}, "import_source": "导入来源"}
+TITLES = {name: FIELDS[name].get("x-enum-titles", {}) for name in ("gender", "status", "registration",
+                                                                  "relation_to_head")}
+
+
+def _render(template, **context):
+    return render_template(f"{PLUGIN}/{template}", titles=TITLES, field_titles=FIELD_TITLES, **context)
+
+
+@require(READ)
+def index():
+    access, db = current_access(), get_session()
+    error, page = None, _page_number()
+    try:
+        filters = queries.filter_from_args(request.args, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    except ApiError as problem:
+        error, filters = problem.detail, queries.ResidentFilter(limit=PAGE_SIZE)
+    rows, total = queries.list_residents(db, access.read, access.health, filters)
+    _schema, county_tags = fields.county_settings(db, county_of(current_actor.org_path))
+    tags = [choice["tag"] for choice in forms.tag_choices(county_tags, [], bool(access.health))]
+    return _render("index.html", residents=[_shown(row, access) for row in rows], total=total, filters=filters,
+                   error=error, page=page, pages=max(1, -(-total // PAGE_SIZE)), tags=tags,
+                   sorts=queries.SORT_TITLES, can_write=bool(access.write),
+                   can_import=bool(scope_for(current_actor, IMPORT)),
+                   page_args={k: v for k, v in filters.as_args().items() if k not in ("limit", "offset")})
+
+
+def _page_number():
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+
+
+def _shown(resident, access, reveal=False):
+    return resident_json(resident, health_visible=access.health.covers(resident.org_path), reveal=reveal)
+
+
+@require(READ)
+def detail(resident_id):
+    access = current_access()
+    return _detail_page(services.find_resident(get_session(), access.read, resident_id), access)
+
+
+@require(READ_SENSITIVE)
+def reveal(resident_id):
+    """The full ID number and phone, on request only, one audit entry per view."""
+    access, db = current_access(), get_session()
+    resident = services.find_resident(db, access.read, resident_id)
+    if not can(current_actor, READ_SENSITIVE, resident.org_path):
+        raise not_found("没有找到这位居民，或不在您的管理范围内。")
+    services.reveal(db, access, resident)
+    db.commit()
+    return _detail_page(resident, access, reveal=True)
+
+
+def _detail_page(resident, access, reveal=False):
+    db = get_session()
+    health_visible = access.health.covers(resident.org_path)
+    history = [json for json in (history_json(change, health_visible=health_visible)
+                                 for change in services.history_of(db, resident)) if json]
+    duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access.read, resident)
+    return _render("detail.html", resident=_shown(resident, access, reveal), history=history, duplicates=duplicates,
+                   can_reveal=not reveal and can(current_actor, READ_SENSITIVE, resident.org_path),
+                   can_write=access.write.covers(resident.org_path) and not resident.merged_into_id)
+
+
+@require(WRITE)
+def new():
+    access, db = current_access(), get_session()
+    extra_schema, county_tags = fields.county_settings(db, county_of(current_actor.org_path))
+    values, errors = {"org_path": _default_org(access), "registration": "registered", "status": "living"}, {}
+    if request.method == "POST":
+        values = forms.data_from_form(request.form, extra_schema)
+        try:
+            resident, duplicates = services.register_resident(db, access, values)
+            db.commit()
+        except ApiError as problem:
+            db.rollback()
+            errors = _field_errors(problem)
+        else:
+            flash(_("居民已登记。") + (_("发现 %(n)s 条疑似重复的记录，请在下方核对。", n=len(duplicates)) if duplicates else ""))
+            return redirect(url_for(".detail", resident_id=resident.id))
+    return _form_page("new", access, extra_schema, county_tags, values, errors), 422 if errors else 200
+
+
+@require(WRITE)
+def edit(resident_id):
+    access, db = current_access(), get_session()
+    resident = services.find_resident(db, access.read, resident_id)
+    if not access.write.covers(resident.org_path):
+        raise not_found("没有找到这位居民，或不在您的管理范围内。")
+    extra_schema, county_tags = fields.county_settings(db, resident.county_path)
+    values, errors, version = snapshot(resident), {}, resident.version
+    if request.method == "POST":
+        submitted = forms.data_from_form(request.form, extra_schema, editing=True)
+        version = _form_int("version")
+        try:
+            services.update_resident(db, access, resident_id, {**submitted, "version": version})
+            db.commit()
+        except ApiError as problem:
+            if problem.status == 404:
+                raise
+            db.rollback()
+            errors, values = _field_errors(problem), {**snapshot(resident), **submitted}
+        else:
+            flash(_("修改已保存。"))
+            return redirect(url_for(".detail", resident_id=resident_id))
+    page = _form_page("edit", access, extra_schema, county_tags, values, errors, resident=resident, version=version)
+    return page, (409 if errors.get("version") else 422) if errors else 200
+
+
+@require(WRITE)
+def merge_into(resident_id):
+    """Merge a near-duplicate (``merge_id``) into this resident."""
+    access, db = current_access(), get_session()
+    try:
+        merge_residents(db, access, resident_id, _form_int("keep_version"), _form_int("merge_id"),
+                        _form_int("merge_version"))
+        db.commit()
+        flash(_("记录已合并，双方的修改历史都已保留。"))
+    except ApiError as problem:
+        if problem.status == 404:
+            raise
+        db.rollback()
+        flash(problem.detail, "error")
+    return redirect(url_for(".detail", resident_id=resident_id))
+
+
+def _form_int(name):
+    raw = request.form.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+
+
+def _field_errors(problem):
+    """{input name: Chinese reason} from an ApiError (its ``errors`` or its one pointer)."""
+    if problem.status == 404:
+        raise problem
+    found = {}
+    for error in problem.errors or [{"pointer": problem.pointer or "", "detail": problem.detail}]:
+        parts = (error.get("pointer") or "").strip("/").split("/")
+        name = forms.EXTRA_PREFIX + parts[1] if parts[0] == "extra" and len(parts) > 1 else parts[0] or "_form"
+        found.setdefault(name, error["detail"])
+    return found
+
+
+def _form_page(mode, access, extra_schema, county_tags, values, errors, resident=None, version=None):
+    editing = mode == "edit"
+    org_path = (resident.org_path if resident else values.get("org_path")) or ""
+    health_visible = access.health.covers(org_path) if org_path else bool(access.health)
+    return _render("form.html", mode=mode, resident=resident, version=version, errors=errors,
+                   fields=forms.form_fields(extra_schema, values=values, editing=editing),
+                   tags=forms.tag_choices(county_tags, values.get("tags"), health_visible),
+                   org_choices=_org_choices(access), health_tags=HEALTH_TAGS)
+
+
+def _default_org(access):
+    paths = access.write.paths
+    return paths[0] if len(paths) == 1 else ""
+
+
+def _org_choices(access, limit=200):
+    """Org paths to offer: the writer's own subtrees and the grids residents already live in."""
+    statement = scope_of_model(select(Resident.org_path).distinct(), access.write, Resident)
+    known = get_session().exec(statement.order_by(Resident.org_path).limit(limit)).all()
+    return sorted(set(access.write.paths) | set(known))
+
+
+def add_routes(pages, api):
+    """This module's routes, on the page blueprint ``web.blueprints()`` builds."""
+    pages.add_url_rule("/", view_func=index)
+    pages.add_url_rule("/residents/<int:resident_id>", view_func=detail)
+    pages.add_url_rule("/residents/<int:resident_id>/reveal", view_func=reveal, methods=["POST"])
+    pages.add_url_rule("/residents/new", view_func=new, methods=["GET", "POST"])
+    pages.add_url_rule("/residents/<int:resident_id>/edit", view_func=edit, methods=["GET", "POST"])
+    pages.add_url_rule("/residents/<int:resident_id>/merge", view_func=merge_into, methods=["POST"])
