@@ -128,18 +128,31 @@ def _first_per_field(errors):
     return kept
 
 
-def _text(value):
-    """Trimmed, NFKC-folded text (so ``３号楼`` and ``3号楼`` are the same building), or None."""
+def _text(value, field, errors):
+    """Trimmed, NFKC-folded text (so ``３号楼`` and ``3号楼`` are the same building), or None.
+
+    The schema's maxLength is checked again on the folded text, the text as stored: NFKC
+    turns one U+FDFA into 18 characters. Line breaks, bidi overrides and zero-width
+    characters are refused, as in every display name of the core."""
     if value is None:
         return None
     value = unicodedata.normalize("NFKC", value).strip()
+    limit = FIELDS.get(field, {}).get("maxLength")
+    if limit and len(value) > limit:
+        errors.append(_error(f"/{field}", f"{title_of(field)}：长度不能超过 {limit} 个字符"))
+    elif any(unicodedata.category(char) in _INVISIBLE for char in value):
+        errors.append(_error(f"/{field}", f"{title_of(field)}：不能包含换行、控制字符或不可见的格式字符"))
     return value or None
+
+
+# Cc controls, Cf formats (U+202E, U+200B …), line/paragraph separators, unassigned.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def _check_name(clean, failed, errors, _today):
     if "name" in failed:
         return
-    clean["name"] = _text(clean.get("name"))
+    clean["name"] = _text(clean.get("name"), "name", errors)
     if not clean["name"]:
         errors.append(_error("/name", "请填写姓名。"))
 
@@ -221,7 +234,7 @@ def _check_place(clean, failed, errors, _today):
             clean["county_path"] = county_of(clean["org_path"])
     for field in OPTIONAL_TEXT:
         if field not in failed:
-            clean[field] = _text(clean.get(field))
+            clean[field] = _text(clean.get(field), field, errors)
     if clean.get("relation_to_head") and not clean.get("household_id") and "household_id" not in failed:
         errors.append(_error("/household_id", "填写了与户主关系时，请同时选择所属户。"))
 
