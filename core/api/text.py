@@ -14,8 +14,9 @@ import unicodedata
 from core.api.errors import ServiceError
 
 # Cc controls (CR, LF, tab …), Cf formats (U+202E bidi override, U+200B zero width …),
-# Zl/Zp line and paragraph separators, Cs lone surrogates, Co private use, Cn unassigned.
-FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+# Zl/Zp line and paragraph separators, Cs lone surrogates. Private-use characters stay
+# allowed: registers encode rare characters of Chinese names (生僻字) there.
+FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 def clean_text(value, *, label, pointer, max_length, required=True):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.api.errors import ServiceError
+from core.api.errors import ApiError, ServiceError
 from core.audit.chain import record_audit
 from core.db import system_query
 from core.tree.paths import KIND_TITLES, KINDS, child_kind

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.api.errors import ApiError
+from core.spreadsheets.bounds import MAX_CELLS, MAX_COLUMNS, TOO_LARGE, check_xlsx_bounds
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -58,6 +59,7 @@ def read_spreadsheet(filename, content, *, max_bytes=MAX_BYTES, max_rows=MAX_ROW
     if content.startswith(OLE_MAGIC):
         raise _refused("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为 .xlsx”后再导入。")
     if content.startswith(XLSX_MAGIC):
+        check_xlsx_bounds(content, max_rows)
         lines = _xlsx_lines(content)
     elif (filename or "").lower().endswith((".xlsx", ".xlsm")):
         raise _refused(BROKEN_XLSX)
@@ -126,8 +128,19 @@ def _xlsx_lines(content):
     try:
         if not workbook.worksheets:
             raise _refused("这个 .xlsx 文件里没有工作表。")
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        yield from ((line, list(values)) for line, values in enumerate(rows, start=1))
+        sheet = workbook.worksheets[0]
+        # The declared size was checked (bounds.py) but may understate: read what is there,
+        # within a budget of columns per row and cells in all.
+        sheet.reset_dimensions()
+        cells, width = 0, 0
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells += len(values)
+            if len(values) > MAX_COLUMNS:
+                raise _refused(f"表格过宽：一行最多 {MAX_COLUMNS} 列，请删去多余的列后再导入。")
+            if cells > MAX_CELLS:
+                raise _refused(TOO_LARGE)
+            width = max(width, len(values))  # a short row padded to the widest so far
+            yield line, list(values) + [None] * (width - len(values))
     except _BROKEN:  # read-only mode parses the sheet while it is read
         raise _refused(BROKEN_XLSX) from None
     finally:

@@ -145,8 +145,9 @@ def _text(value, field, errors):
     return value or None
 
 
-# Cc controls, Cf formats (U+202E, U+200B …), line/paragraph separators, unassigned.
-_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+# Cc controls, Cf formats (U+202E, U+200B …), line/paragraph separators, lone surrogates.
+# Private-use characters stay allowed: registers encode rare characters of names (生僻字) there.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 def _check_name(clean, failed, errors, _today):
