@@ -103,3 +103,17 @@ def test_the_org_import_answers_a_bomb_with_problem_json(client, login_as, org_t
                          content_type="multipart/form-data")
     assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
     assert "表格过大" in answer.get_data(as_text=True)
+
+
+def test_a_sheet_without_a_declared_size_is_bounded_by_its_unzipped_bytes(monkeypatch):
+    """openpyxl walks such a sheet whole just to open the workbook (16.7 s for 20,000 × 300)."""
+    from core.spreadsheets import bounds
+
+    book = Workbook(write_only=True)  # write-only workbooks declare no <dimension>
+    sheet = book.create_sheet()
+    for _ in range(200):
+        sheet.append(["王秀英"] * 20)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    monkeypatch.setattr(bounds, "MAX_SHEET_BYTES", 10_000)
+    assert "解压后过大" in refusal(buffer.getvalue()).detail
