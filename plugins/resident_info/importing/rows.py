@@ -72,13 +72,13 @@ class RowReader:
         if "/" in text:
             if text == self.target_path or text.startswith(self.target_path + "/"):
                 return text
-            raise ValueError(f"网格“{text}”不在本次导入的组织范围内。")
+            raise ValueError("该行的网格不在本次导入的组织范围内。")
         paths = self.grids.get(text, [])
         if len(paths) == 1:
             return paths[0]
         if not paths:
-            raise ValueError(f"本次导入的组织下没有名为“{text}”的网格。")
-        raise ValueError(f"有 {len(paths)} 个网格都叫“{text}”，请改填组织路径（如 {paths[0]}）。")
+            raise ValueError("本次导入的组织下没有这个名称的网格，请检查“网格”列。")
+        raise ValueError(f"有 {len(paths)} 个网格同名，请改填组织路径（如 {paths[0]}）。")
 
     def problem(self, line, field, reason):
         column = self.header_of.get(field) or self.header_of.get("grid" if field == "org_path" else "") or ""
@@ -120,7 +120,7 @@ def _choice(field, text):
     value = WORDS[field].get(text.strip(), text.strip() if text.strip() in FIELDS[field]["enum"] else None)
     if value is None:
         allowed = "、".join(FIELDS[field]["x-enum-titles"].values())
-        raise ValueError(f"{FIELDS[field]['title']}“{text}”无法识别，应为：{allowed}。")
+        raise ValueError(f"{FIELDS[field]['title']}无法识别，应为：{allowed}。")
     return value
 
 

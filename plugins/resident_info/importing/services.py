@@ -74,7 +74,7 @@ def resolve_mapping(headers, mapping, extra_schema):
         if header not in headers:
             raise ApiError(422, f"文件中没有名为“{header}”的列。", pointer="/mapping")
         if field and field not in known:
-            raise ApiError(422, f"“{field}”不是可以导入的字段。", pointer="/mapping")
+            raise ApiError(422, "对应关系中有不能导入的字段。", pointer="/mapping")
         final[header] = field or ""
     used = [field for field in final.values() if field]
     for field in set(used):

@@ -268,7 +268,7 @@ def _clean_tags(tags, county_tags, errors):
         tag, level = entry["tag"].strip(), entry.get("level")
         pointer = f"/tags/{index}"
         if tag not in known:
-            errors.append(_error(pointer + "/tag", f"标签“{tag}”未定义，请先由县级管理员添加。"))
+            errors.append(_error(pointer + "/tag", f"第 {index + 1} 个标签不是已定义的标签（只能选用已有标签），请先由县级管理员添加。"))
         elif tag in seen:
             errors.append(_error(pointer + "/tag", f"标签“{tag}”重复了。"))
         elif tag in TAGS_NEEDING_LEVEL and level is None:
