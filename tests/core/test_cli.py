@@ -97,3 +97,17 @@ def test_demo_seeds_the_county_and_accounts_idempotently(tmp_path):
     assert gw.login("grid_worker", "gridwork-demo").status_code == 302
     assert gw.get("/api/v1/me").get_json()["grants"] == [{"package": "grid_feedback_worker", "org_path": "c01/s01/m01/g01"}]
     engine_of(app).dispose()
+
+
+# ---------------------------------------------------------------- the entry point and the core's commands
+
+
+def test_building_the_app_does_not_import_the_entry_point_back():
+    """app → plugin setup → default plugin → commands must never lead back to core.app or
+    core.cli: that cycle made ``import core.default_plugin`` fail on its own."""
+    import grimp
+
+    graph = grimp.build_graph("core")
+    for importer in ("core.commands", "core.default_plugin"):
+        for entry in ("core.app", "core.cli"):
+            assert graph.find_shortest_chain(importer=importer, imported=entry) is None, (importer, entry)

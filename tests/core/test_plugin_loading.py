@@ -167,7 +167,7 @@ def test_a_blueprint_not_named_after_its_plugin_is_refused_and_not_mounted(plugg
 
 
 def test_a_cli_command_not_named_after_its_plugin_is_refused(plugged):
-    from core.cli import db_cli
+    from core.commands import db_cli
 
     app = plugged("fx_cli", FX_CLI_GROUP="db")
     assert app.cli.commands["db"] is db_cli, "a plugin replaced the core's `gridwork db`"
@@ -183,7 +183,7 @@ def test_a_plugin_may_claim_a_command_name_in_its_manifest(plugged, tmp_path):
 
 
 def test_a_claim_cannot_take_a_core_command(plugged, tmp_path):
-    from core.cli import db_cli
+    from core.commands import db_cli
 
     copy_plugin("fx_cli", tmp_path, "fx_greedy", cli_commands=["db"])
     app = plugged("fx_greedy", search_path=[tmp_path], FX_CLI_GROUP="db")
