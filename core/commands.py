@@ -27,8 +27,14 @@ def db_upgrade():
     """把数据库升级到最新结构（核心与所有已安装模块）。"""
     from core.plugin_system.migrations import upgrade_all
 
-    upgrade_all(current_app)
-    click.echo("数据库已是最新结构。")
+    applied = upgrade_all(current_app)
+    if not applied:
+        click.echo("数据库已是最新结构，没有需要应用的迁移。")
+        return
+    click.echo(f"已应用 {len(applied)} 个迁移：")
+    for revision, description in applied:
+        click.echo(f"  {revision:<24} {description}")
+    click.echo("数据库已升级到最新结构。")
 
 
 @click.command("create-admin")
@@ -61,6 +67,9 @@ def token_create(username, name):
     from core.auth.tokens import create_token
     from core.db import session_scope, system_query
 
+    name = name.strip()
+    if not name:
+        raise click.ClickException("--name：令牌名称不能为空，请写明用途（如 “数据对接”）。")
     with session_scope() as db:
         user = db.exec(system_query(select(User).where(User.username == username), "CLI by login name")).first()
         if user is None:
