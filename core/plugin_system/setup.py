@@ -6,6 +6,7 @@ from core.auth.actor import current_actor
 
 from core.api.errors import ApiError
 from core.plugin_system.contributions import collect
+from core.plugin_system.defaults import warn_about_ungrantable_defaults
 from core.plugin_system.discovery import discover
 from core.plugin_system.host import CORE_PLUGIN, PluginHost
 
@@ -26,6 +27,7 @@ def load_plugins(app):
     host = PluginHost(core_version())
     host.register_core(default_plugin)
     host.load(discover(app.config))
+    warn_about_ungrantable_defaults(host)
     app.extensions[EXTENSION] = host
     app.extensions["gridwork.contributions"] = collect(host, app.config)
     return host
