@@ -285,3 +285,19 @@ def test_the_secret_key_is_created_when_the_first_request_needs_it_and_kept(oper
 
     engine_of(app).dispose()
     engine_of(again).dispose()
+
+
+def test_create_admin_refuses_an_org_node_that_does_not_exist(tmp_path):
+    app = make_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["db", "upgrade"])
+
+    result = runner.invoke(args=["create-admin", "--username", "root_admin", "--password", "a-long-admin-passphrase",
+                                 "--org", "c09"])
+
+    assert result.exit_code == 1 and "--org：组织节点 c09 不存在" in result.output
+    from core.db import engine_of
+
+    with engine_of(app).connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM core_user")).scalar_one() == 0
+    engine_of(app).dispose()
