@@ -157,3 +157,27 @@ def test_a_not_found_raised_outside_a_request_still_speaks_chinese(app):
 
     with app.app_context():
         assert "不存在" in not_found().detail
+
+
+def test_the_plugin_guide_lists_exactly_the_formats_the_api_checks():
+    """docs/plugins.md promises which JSON Schema formats are enforced; keep it true."""
+    from pathlib import Path
+
+    from jsonschema import FormatChecker
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    passage = guide.split("**`format` is checked**", 1)[1].split("A value that fails", 1)[0]
+    documented = set(re.findall(r"`([a-z0-9-]+)`", passage))
+
+    assert documented == set(FormatChecker().checkers)
+
+
+def test_a_checked_format_answers_422_naming_the_field():
+    from core.api.errors import ApiError
+    from core.api.validation import validate_or_raise
+
+    schema = {"type": "object", "properties": {"birthday": {"type": "string", "format": "date"}}}
+    with pytest.raises(ApiError) as refused:
+        validate_or_raise(schema, {"birthday": "2024-02-30"})
+
+    assert (refused.value.pointer, refused.value.detail) == ("/birthday", "/birthday：不是有效的 date 格式")
