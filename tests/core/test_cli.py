@@ -150,10 +150,23 @@ def operator_folder(tmp_path, monkeypatch):
 
 def gridwork(*args, **env):
     """Run ``gridwork ARGS`` in this process, through the same group the console script uses."""
-    from core.cli import GridworkGroup
+    from flask.cli import ScriptInfo
 
+    from core.cli import GridworkGroup, _create_app
+    from core.db import engine_of
+
+    built = []
+
+    def create_app():
+        built.append(_create_app())
+        return built[-1]
+
+    info = ScriptInfo(create_app=create_app, load_dotenv_defaults=False)
     # FlaskGroup sets FLASK_RUN_FROM_CLI for the process; the runner restores listed variables.
-    return CliRunner().invoke(GridworkGroup(), list(args), env={"FLASK_RUN_FROM_CLI": None, **env})
+    result = CliRunner().invoke(GridworkGroup(), list(args), obj=info, env={"FLASK_RUN_FROM_CLI": None, **env})
+    for app in built:  # a process would close its connections on exit; this one goes on
+        engine_of(app).dispose()
+    return result
 
 
 @pytest.fixture
