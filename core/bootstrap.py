@@ -38,7 +38,7 @@ def create_first_admin(db, username, password, org_path=None):
     if db.exec(system_query(select(User.id).where(User.username == username), "unique login name")).first():
         raise BootstrapError(f"账号已存在：{username}")
     ensure_default_packages(db)
-    path = org_path or _default_county(db)
+    path = _existing_node(db, org_path) if org_path else _default_county(db)
     user = User(username=username, display_name=username, password_hash=hash_password(password), org_path=path)
     db.add(user)
     db.flush()
@@ -46,6 +46,14 @@ def create_first_admin(db, username, password, org_path=None):
     record_audit(db, "core.user_created", actor="cli", target=f"user:{user.id}", org_path=path,
            detail={"username": username, "package": "county_admin", "via": "create-admin"})
     return user, path
+
+
+def _existing_node(db, org_path):
+    """A grant at a path with no node covers nothing until someone creates that path."""
+    statement = system_query(select(OrgNode.path).where(OrgNode.path == org_path), "the operator names a node")
+    if db.exec(statement).first() is None:
+        raise BootstrapError(f"--org：组织节点 {org_path} 不存在。首次安装请省略 --org（将创建县级节点 c01）。")
+    return org_path
 
 
 def _default_county(db):

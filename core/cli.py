@@ -1,73 +1,69 @@
-"""The ``gridwork`` command, built on Flask's CLI (``run``, ``shell``, ``routes`` come with it)."""
-import click
-from flask import current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+"""The ``gridwork`` entry point: Flask's CLI group, building the app for each command.
 
-db_cli = AppGroup("db", help="数据库结构迁移")
-token_cli = AppGroup("token", help="API 访问令牌")
+Only ``main`` lives here. The core's own commands are in ``core.commands`` and arrive
+through the ``gridwork_cli_commands`` hook like any plugin's, so nothing the app imports
+while it is being built imports this module back.
+"""
+import platform
+from importlib.metadata import version
+
+import click
+from flask.cli import FlaskGroup
+from sqlalchemy.exc import DBAPIError
+
+NOT_MIGRATED = "数据库还没有建表（或缺少部分表）：请先运行 gridwork db upgrade。"
+# PostgreSQL's SQLSTATE for "undefined table".
+UNDEFINED_TABLE = "42P01"
 
 
 def main():
+    GridworkGroup().main(prog_name="gridwork")
+
+
+class GridworkGroup(FlaskGroup):
+    """Flask's group without what Gridwork does not ship or need: no ``-e/--env-file``
+    (it needs python-dotenv), no ``.env`` loading; ``--version`` names Gridwork."""
+
+    def __init__(self):
+        version_option = click.Option(["--version"], is_flag=True, is_eager=True, expose_value=False,
+                                      callback=_print_version, help="显示 Gridwork 的版本。")
+        super().__init__(create_app=_create_app, load_dotenv=False, add_version_option=False,
+                         params=[version_option], help="Gridwork 网格治理平台")
+        # FlaskGroup adds the option whatever load_dotenv says; without dotenv it can only fail.
+        self.params = [param for param in self.params if param.name != "env_file"]
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as error:
+            if not is_missing_table(error):
+                raise
+            # One line the operator can act on, instead of a page of SQLAlchemy traceback.
+            click.echo(NOT_MIGRATED, err=True)
+            ctx.exit(1)
+
+
+def is_missing_table(error):
+    """True when the database has not been migrated: a table is missing, or (SQLite) the
+    instance folder holding the database file does not exist yet."""
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) == UNDEFINED_TABLE:
+        return True
+    text = str(original)
+    return "no such table" in text or "unable to open database file" in text
+
+
+def _create_app():
     from core.app import create_app
 
-    cli = FlaskGroup(create_app=lambda: create_app(), help="Gridwork 网格治理平台")
-    cli.main(prog_name="gridwork")
+    return create_app()
 
 
-def core_commands():
-    """The core's commands, contributed through the ``gridwork_cli_commands`` hook."""
-    from core.audit.cli import audit_cli
-    from core.demo import demo_command
-    from core.events.cli import events_cli, worker_command
-    from core.plugin_system.cli import plugin_cli
+def _print_version(ctx, _param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from core.plugin_system.registration import core_version
 
-    return [db_cli, token_cli, audit_cli, create_admin, demo_command, plugin_cli, events_cli, worker_command]
-
-
-@db_cli.command("upgrade")
-def db_upgrade():
-    """把数据库升级到最新结构（核心与所有已安装模块）。"""
-    from core.plugin_system.migrations import upgrade_all
-
-    upgrade_all(current_app)
-    click.echo("数据库已是最新结构。")
-
-
-@click.command("create-admin")
-@click.option("--username", required=True, help="登录名")
-@click.option("--password", required=True, help="密码（至少 12 个字符）")
-@click.option("--org", "org_path", default=None, help="授予县级管理员的组织路径；默认为唯一的县级节点")
-@with_appcontext
-def create_admin(username, password, org_path):
-    """创建第一个管理员（县级管理员角色包）。"""
-    from core.bootstrap import BootstrapError, create_first_admin
-    from core.db import session_scope
-
-    try:
-        with session_scope() as db:
-            user, path = create_first_admin(db, username, password, org_path)
-    except BootstrapError as error:
-        raise click.ClickException(str(error))
-    click.echo(f"已创建管理员 {user.username}，在 {path} 拥有县级管理员权限。")
-
-
-@token_cli.command("create")
-@click.option("--user", "username", required=True, help="令牌所属的登录名")
-@click.option("--name", default="cli", help="令牌名称")
-def token_create(username, name):
-    """为账号新建 API 访问令牌（只显示一次）。"""
-    from sqlmodel import select
-
-    from core.audit.chain import record_audit
-    from core.auth.models import User
-    from core.auth.tokens import create_token
-    from core.db import session_scope, system_query
-
-    with session_scope() as db:
-        user = db.exec(system_query(select(User).where(User.username == username), "CLI by login name")).first()
-        if user is None:
-            raise click.ClickException(f"账号不存在：{username}")
-        row, plaintext = create_token(db, user, name)
-        record_audit(db, "core.token_created", actor="cli", target=f"token:{row.id}", org_path=user.org_path,
-               detail={"name": name, "user": username, "via": "cli"})
-    click.echo(plaintext)
+    click.echo(f"Gridwork {core_version()}")
+    click.echo(f"Python {platform.python_version()} · Flask {version('flask')}")
+    ctx.exit()

@@ -6,6 +6,7 @@ Each later layer overrides the earlier ones. Keys are upper-case Flask-style nam
 import json
 import os
 import secrets
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -15,7 +16,7 @@ SECRET_FILE = "secret_key"
 DEFAULTS = {
     "DATABASE_URL": None,  # None = SQLite file in the instance folder
     "REDIS_URL": None,  # None = embedded single-node mode
-    "SECRET_KEY": None,  # None = generated into the instance folder
+    "SECRET_KEY": None,  # None = read from the instance folder, generated there on the first request
     "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
     "LANGUAGES": ["zh_Hans_CN", "en"],
     "SESSION_COOKIE_HTTPONLY": True,
@@ -50,7 +51,9 @@ def load_config(instance_path, test_config=None):
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'gridwork.sqlite'}"
     if not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = _instance_secret(instance_path)
+        # Not created here: `gridwork plugin new` or `--help` must not leave an instance
+        # folder behind. core.auth.secret_key creates it when a request first needs it.
+        config["SECRET_KEY"] = read_instance_secret(instance_path)
     return config
 
 
@@ -78,14 +81,29 @@ def _parse_env_value(raw):
         return raw
 
 
-def _instance_secret(instance_path):
-    """Read the instance's secret key, creating it (mode 600) on first run."""
+def read_instance_secret(instance_path):
+    """The instance's secret key, or None while it has not been created."""
     path = Path(instance_path) / SECRET_FILE
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    return path.read_text().strip() if path.exists() else None
+
+
+def create_instance_secret(instance_path):
+    """Create the instance's secret key (mode 600) unless it exists; return the key in the file.
+
+    The key is written to a private temporary file and hard-linked into place, which fails
+    if the file exists: when several workers start at once, the first wins and every worker
+    reads the same complete key (never a half-written one).
+    """
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, draft = tempfile.mkstemp(dir=folder, prefix=f".{SECRET_FILE}-")  # mkstemp: mode 600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, folder / SECRET_FILE)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(draft)
+    return read_instance_secret(folder)

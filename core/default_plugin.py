@@ -26,7 +26,7 @@ def gridwork_nav_entries():
 
 @hookimpl
 def gridwork_cli_commands():
-    from core.cli import core_commands
+    from core.commands import core_commands
 
     return core_commands()
 

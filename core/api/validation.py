@@ -30,13 +30,22 @@ def validate_or_raise(schema, data):
 
 
 def describe(error):
+    """{"pointer", "detail"} for one error. A field whose schema carries ``"x-message"``
+    is described by that text instead of the generic reason, whichever rule failed."""
     pointer = "/" + "/".join(str(part) for part in error.absolute_path)
     if error.validator == "required":
         missing = error.message.split("'")[1]
         pointer = pointer.rstrip("/") + "/" + missing
-        return {"pointer": pointer, "detail": f"缺少必填字段 {missing}"}
+        custom = _custom_message(error.schema.get("properties", {}).get(missing))
+        return {"pointer": pointer, "detail": custom or f"缺少必填字段 {missing}"}
     field = pointer if pointer != "/" else "请求体"
-    return {"pointer": pointer, "detail": f"{field}：{_reason(error)}"}
+    custom = _custom_message(error.schema)
+    return {"pointer": pointer, "detail": custom or f"{field}：{_reason(error)}"}
+
+
+def _custom_message(schema):
+    message = schema.get("x-message") if isinstance(schema, dict) else None
+    return message if isinstance(message, str) and message.strip() else None
 
 
 def _reason(error):

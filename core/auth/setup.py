@@ -4,6 +4,7 @@ from flask_login import AnonymousUserMixin, LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from core.api.errors import ApiError
+from core.auth.secret_key import InstanceSecretSessionInterface
 from core.auth.sessions import load_actor_for_session
 from core.auth.tokens import actor_for_bearer
 from core.db import get_session
@@ -21,6 +22,7 @@ class Anonymous(AnonymousUserMixin):
 
 
 def init_app(app):
+    app.session_interface = InstanceSecretSessionInterface()
     manager = LoginManager()
     manager.anonymous_user = Anonymous
     manager.session_protection = None  # server-side session records do this job

@@ -29,7 +29,9 @@ def run_migrations_online():
 
 def _run(connection):
     # render_as_batch: SQLite can only ALTER tables by copy-and-move.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # on_version_apply: core.migrate.upgrade collects what it applied, to tell the operator.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      on_version_apply=config.attributes.get("on_version_apply"))
     with context.begin_transaction():
         context.run_migrations()
 

@@ -108,6 +108,7 @@ def plugin_json(db, plugin, org_path):
         "hooks": list(plugin.hooks),
         "load_state": "loaded" if plugin.ok else "error",
         "error": plugin.error,
+        "warnings": list(plugin.warnings),
         "permissions": [f"{plugin.name}.{p['name']}" for p in manifest.get("permissions", [])],
         "events": [f"{plugin.name}.{e['name']}" for e in manifest.get("events", {}).get("emits", [])],
         "blocks": [b["name"] for b in manifest.get("blocks", [])],

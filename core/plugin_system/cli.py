@@ -12,6 +12,8 @@ def list_plugins():
     for plugin in state_of().host.plugins.values():
         status = "已加载" if plugin.ok else f"未加载：{plugin.error}"
         click.echo(f"{plugin.name:<24} {plugin.version or '-':<10} {plugin.source:<8} {status}")
+        for warning in plugin.warnings:
+            click.echo(f"{'':<24} 注意：{warning}")
 
 
 @plugin_cli.command("set-state")
@@ -26,10 +28,24 @@ def set_state_command(name, org_path, state):
 
     try:
         with session_scope() as db:
+            _require_org_node(db, org_path)
             result = set_state(db, state_of().host, name, org_path, state, actor="cli")
     except ServiceError as error:
         raise click.ClickException(str(error))
     click.echo(f"{name} 在 {org_path}：{result.old_state} → {result.new_state}")
+
+
+def _require_org_node(db, org_path):
+    """A setting at a path with no node would switch nothing on (no one is granted there)
+    and would wait, invisible, for a node that someday takes that path."""
+    from sqlmodel import select
+
+    from core.db import system_query
+    from core.tree.models import OrgNode
+
+    statement = system_query(select(OrgNode.id).where(OrgNode.path == org_path), "the operator names a node")
+    if db.exec(statement).first() is None:
+        raise click.ClickException(f"ORG_PATH：组织节点 {org_path} 不存在，请使用组织架构中已有的路径（如 c01/s01/m01）。")
 
 
 @plugin_cli.command("new")

@@ -27,6 +27,7 @@ class LoadedPlugin:
     module: object = None
     error: Optional[str] = None
     hooks: tuple = field(default_factory=tuple)
+    warnings: list = field(default_factory=list)  # loaded, but something to fix (Chinese)
 
     @property
     def ok(self):

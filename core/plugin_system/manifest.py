@@ -1,5 +1,6 @@
 """A plugin's manifest.json: read and validated before any of its code is imported; the default
-role-package permissions it asks for."""
+role-package permissions it asks for are read in
+default_packages.py."""
 
 import json
 from dataclasses import dataclass
@@ -145,15 +146,3 @@ def _schema(file, value, pointer):
     except SchemaError as error:
         raise ManifestError(file, pointer, f"不是有效的 JSON Schema：{error.message}")
     return value
-
-
-def manifest_default_permissions(host):
-    """{package name: {permission, …}} from every loaded plugin's manifest."""
-    extra = {}
-    for plugin in host.loaded():
-        if plugin.manifest is None:
-            continue
-        for entry in plugin.manifest.data.get("permissions", []):
-            for package in entry.get("default_packages", []):
-                extra.setdefault(package, set()).add(f"{plugin.name}.{entry['name']}")
-    return extra

@@ -7,7 +7,7 @@ from core.state import state_of
 from core.migrate import upgrade
 from core.bootstrap import ensure_default_packages
 from core.db import session_scope
-from core.plugin_system.manifest import manifest_default_permissions
+from core.plugin_system.default_packages import manifest_default_permissions
 
 
 def plugin_migration_folders(host):
@@ -21,8 +21,10 @@ def plugin_migration_folders(host):
 
 def upgrade_all(app):
     """Apply core and plugin migrations, then make sure default packages carry the default
-    permissions plugin manifests give them (additions only)."""
+    permissions plugin manifests give them (additions only). Returns the revisions applied
+    (``core.migrate.upgrade``)."""
     host = state_of(app).host
-    upgrade(app.config["DATABASE_URL"], plugin_migration_folders(host))
+    applied = upgrade(app.config["DATABASE_URL"], plugin_migration_folders(host))
     with session_scope(app) as db:
         ensure_default_packages(db, manifest_default_permissions(host))
+    return applied

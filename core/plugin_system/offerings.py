@@ -22,7 +22,8 @@ def call_service(name, /, **kwargs):
 @dataclass(frozen=True)
 class BlockType:
     """One block a plugin offers: ``name`` must match a ``blocks`` entry of its manifest,
-    whose ``settings_schema`` validates the settings an admin gives it.
+    whose ``settings_schema`` describes the settings an admin will give it (nothing checks
+    them until the scenario builder renders blocks).
 
     ``render(settings, context)`` returns HTML for the workbench; ``context`` carries the
     actor and the org node. ``permission`` is what a viewer needs to see the block.

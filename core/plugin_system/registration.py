@@ -7,6 +7,7 @@ from core.state import state_of
 from core.auth.actor import current_actor
 from core.api.errors import ApiError
 from core.plugin_system.contributions import collect
+from core.plugin_system.default_packages import warn_about_ungrantable_defaults
 from core.plugin_system.host import discover
 from core.plugin_system.host import CORE_PLUGIN, PluginHost
 from core.tree.regions import intersect
@@ -31,6 +32,7 @@ def load_plugins(app, core_plugin_module):
     state.host = PluginHost(core_version())
     state.host.register_core(core_plugin_module)
     state.host.load(discover(app.config))
+    warn_about_ungrantable_defaults(state.host)
     state.contributions = collect(state.host, app.config)
     return state.host
 

@@ -24,6 +24,13 @@ PATH_PLACEHOLDER = "plugin_name"
 TEXT_PLACEHOLDER = "@@name@@"
 # The house's own top-level names, refused even where nothing by that name is importable.
 RESERVED = frozenset({"core", "plugins", "scenario_builder", "gridwork", "tests", "test"})
+# Names the core already uses where a plugin's one name would go: page prefixes (/<name>),
+# API prefixes (/api/v1/<name>) and `gridwork <name>` commands. tests/core/test_cli.py
+# checks the list against a real app, so a new core page or command cannot be missed.
+CORE_NAMES = frozenset({
+    "account", "api", "audit", "events", "grants", "healthz", "login", "logout", "orgs", "packages", "static",
+    "users", "auth", "me", "permissions", "tokens", "db", "demo", "token", "worker", "plugin",
+})
 
 
 class ScaffoldError(ValueError):
@@ -37,6 +44,11 @@ def check_name(name):
                             "共 2–40 个字符（如 resident_info）。")
     if name in RESERVED or name in sys.stdlib_module_names or _importable(name):
         raise ScaffoldError(f"模块名称“{name}”与已有的 Python 模块重名，安装后会互相遮蔽，请换一个名称。")
+    if name in CORE_NAMES:
+        raise ScaffoldError(f"模块名称“{name}”与 Gridwork 核心的网址或命令重名，请换一个名称。")
+    if name in _installed_plugin_names():
+        raise ScaffoldError(f"模块名称“{name}”与已安装的功能模块重名（含内置模块），"
+                            "两者同时安装时只有一个能加载，请换一个名称。")
 
 
 def create_plugin(name, parent_dir="."):
@@ -66,6 +78,16 @@ def _importable(name):
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):  # a broken module of that name still clashes
         return True
+
+
+def _installed_plugin_names():
+    """Names in the plugin entry-point group, built-ins included: a built-in such as
+    resident_info lives in ``plugins.resident_info``, so it is not importable by its name."""
+    from importlib.metadata import entry_points
+
+    from core.plugin_system.discovery import ENTRY_POINT_GROUP
+
+    return {entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)}
 
 
 def _refuse_occupied(target):

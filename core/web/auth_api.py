@@ -17,15 +17,18 @@ from core.auth.models import User
 
 bp = api_blueprint("core_auth_api", __name__)
 
+# A name people recognise on the 访问令牌 page: not empty, not only spaces.
+TOKEN_NAME = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S",
+              "x-message": "令牌名称须是 1–100 个字符的文字，且不能只有空格。"}
 TOKEN_REQUEST = {
     "type": "object", "additionalProperties": False, "required": ["username", "password"],
     "properties": {"username": {"type": "string", "minLength": 1, "maxLength": 64},
                    "password": {"type": "string", "minLength": 1, "maxLength": 128},
-                   "name": {"type": "string", "minLength": 1, "maxLength": 100}},
+                   "name": TOKEN_NAME},
 }
 NEW_TOKEN = {
     "type": "object", "additionalProperties": False, "required": ["name"],
-    "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100},
+    "properties": {"name": TOKEN_NAME,
                    "scopes": {"type": "array", "items": {"type": "string", "maxLength": 100}, "minItems": 1}},
 }
 
@@ -41,7 +44,7 @@ def issue_token():
         raise ApiError(429, refusal.message, headers={"Retry-After": str(retry_after_seconds())})
     except LoginRefused as refusal:
         raise ApiError(401, refusal.message)
-    row, plaintext = store_token(db, user, data.get("name") or "API")
+    row, plaintext = store_token(db, user, (data.get("name") or "API").strip())
     record_audit(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
            ip=request.remote_addr or "", detail={"name": row.name, "via": "password"})
     db.commit()
@@ -75,7 +78,7 @@ def create_token():
     scopes = _checked_scopes(data.get("scopes") or ["*"])
     db = get_session()
     user = _own_user(db)
-    row, plaintext = store_token(db, user, data["name"], scopes)
+    row, plaintext = store_token(db, user, data["name"].strip(), scopes)
     record_audit(db, "core.token_created", actor=user.username, target=f"token:{row.id}", org_path=user.org_path,
            ip=request.remote_addr or "", detail={"name": row.name, "scopes": row.scopes})
     db.commit()

@@ -25,18 +25,57 @@ def test_every_api_route_is_declared_with_metadata(app):
 
 def test_bad_body_answers_problem_json_in_chinese_naming_the_field(client, login_as):
     login_as("community_admin", "c1")
-    response = client.post("/api/v1/tokens", json={"name": 5})
+    response = client.post("/api/v1/tokens", json={"name": "数据对接", "scopes": "core.org_read"})
     assert response.status_code == 422
     assert response.headers["Content-Type"] == "application/problem+json"
     problem = response.get_json()
-    assert problem["pointer"] == "/name"
+    assert problem["pointer"] == "/scopes"
     assert "类型不正确" in problem["detail"]
 
 
 def test_missing_field_points_at_the_field(client, login_as):
     login_as("community_admin", "c1")
-    problem = client.post("/api/v1/tokens", json={}).get_json()
-    assert problem["pointer"] == "/name" and "缺少必填字段" in problem["detail"]
+    problem = client.post("/api/v1/grants", json={"user_id": 1, "org_path": "c1"}).get_json()
+    assert problem["pointer"] == "/package" and problem["detail"] == "缺少必填字段 package"
+
+
+PHONE_FORM = {
+    "type": "object", "required": ["phone"],
+    "properties": {"phone": {"type": "string", "pattern": "^1[3-9][0-9]{9}$",
+                             "x-message": "请填写 11 位手机号码，如 13800138000。"},
+                   "note": {"type": "string", "maxLength": 5}},
+}
+
+
+@pytest.mark.parametrize("body", [{"phone": "12345"}, {"phone": 13800138000}, {}], ids=["pattern", "type", "missing"])
+def test_a_field_with_x_message_is_explained_in_the_schema_authors_words(body):
+    from core.api.errors import ApiError
+    from core.api.validation import validate_or_raise
+
+    with pytest.raises(ApiError) as refused:
+        validate_or_raise(PHONE_FORM, body)
+
+    assert (refused.value.status, refused.value.pointer) == (422, "/phone")
+    assert refused.value.detail == "请填写 11 位手机号码，如 13800138000。"
+
+
+def test_a_field_without_x_message_keeps_the_generic_reason():
+    from core.api.errors import ApiError
+    from core.api.validation import validate_or_raise
+
+    with pytest.raises(ApiError) as refused:
+        validate_or_raise(PHONE_FORM, {"phone": "13800138000", "note": "太长了的备注"})
+
+    assert refused.value.detail == "/note：长度不能超过 5 个字符"
+
+
+def test_the_api_answers_with_the_x_message_of_the_field(client, login_as):
+    login_as("community_admin", "c1")
+
+    problem = client.post("/api/v1/tokens", json={"name": "   "}).get_json()
+
+    assert problem["pointer"] == "/name"
+    assert problem["detail"] == "令牌名称须是 1–100 个字符的文字，且不能只有空格。"
 
 
 def test_non_json_body_is_refused_clearly(client, login_as):
@@ -47,7 +86,7 @@ def test_non_json_body_is_refused_clearly(client, login_as):
 
 def test_json_is_utf8_not_ascii_escaped(client, login_as):
     login_as("community_admin", "c1")
-    raw = client.post("/api/v1/tokens", json={}).get_data()
+    raw = client.post("/api/v1/grants", json={}).get_data()
     assert "缺少必填字段".encode() in raw and b"\\u" not in raw
 
 
@@ -133,3 +172,27 @@ def test_the_document_describes_query_filters_and_multipart_uploads(client):
                                                       "description": upload["schema"]["properties"]["file"]["description"]}
     audit = {parameter["name"] for parameter in document["paths"]["/api/v1/audit"]["get"]["parameters"]}
     assert {"action", "actor", "date_from", "date_to"} <= audit
+
+
+def test_the_plugin_guide_lists_exactly_the_formats_the_api_checks():
+    """docs/plugins.md promises which JSON Schema formats are enforced; keep it true."""
+    from pathlib import Path
+
+    from jsonschema import FormatChecker
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    passage = guide.split("**`format` is checked**", 1)[1].split("A value that fails", 1)[0]
+    documented = set(re.findall(r"`([a-z0-9-]+)`", passage))
+
+    assert documented == set(FormatChecker().checkers)
+
+
+def test_a_checked_format_answers_422_naming_the_field():
+    from core.api.errors import ApiError
+    from core.api.validation import validate_or_raise
+
+    schema = {"type": "object", "properties": {"birthday": {"type": "string", "format": "date"}}}
+    with pytest.raises(ApiError) as refused:
+        validate_or_raise(schema, {"birthday": "2024-02-30"})
+
+    assert (refused.value.pointer, refused.value.detail) == ("/birthday", "/birthday：不是有效的 date 格式")

@@ -1,4 +1,5 @@
 """Accounts and sessions, as a user and an attacker would meet them."""
+import pytest
 from sqlalchemy import text
 
 from core.testing import TEST_PASSWORD
@@ -208,6 +209,22 @@ def test_a_limited_token_cannot_mint_a_broader_one(client, make_user):
     assert client.get("/api/v1/users", headers=bearer).status_code == 403
     minted = client.post("/api/v1/tokens", json={"name": "escalated"}, headers=bearer)
     assert minted.status_code == 403 and "令牌" in minted.get_json()["detail"]
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_token_needs_a_name_people_can_read(client, make_user, app, name):
+    user = make_user("community_admin", "c1")
+    issued = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD,
+                                                     "name": name})
+    client.login(user.username)
+    created = client.post("/api/v1/tokens", json={"name": name})
+
+    assert (issued.status_code, created.status_code) == (422, 422)
+    assert issued.get_json()["pointer"] == created.get_json()["pointer"] == "/name"
+    from core.db import engine_of
+
+    with engine_of(app).connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM core_api_token")).scalar_one() == 0
 
 
 def test_token_scopes_must_be_real_permissions(client, login_as):

@@ -163,7 +163,7 @@ def test_hook_gridwork_usage_figures(plugged, sign_in):
     assert sign_in(app, "community_admin", M12).get("/api/v1/plugins/usage/m1").status_code == 404
 
 
-def test_hook_gridwork_lifecycle_changed(plugged):
+def test_hook_gridwork_lifecycle_changed(plugged, org_tree):
     app = plugged("fx_lifecycle")
     result = app.test_cli_runner().invoke(args=["plugin", "set-state", "fx_lifecycle", "c1/s2", "enabled"])
     assert result.exit_code == 0, result.output

@@ -189,7 +189,7 @@ def county_name(app):
     return rows(app, "SELECT username FROM core_user WHERE org_path = 'c1'")[0][0]
 
 
-def test_the_command_line_switches_a_plugin_and_audits_it(plugged):
+def test_the_command_line_switches_a_plugin_and_audits_it(plugged, org_tree):
     app = plugged("fx_pages")
     result = app.test_cli_runner().invoke(args=["plugin", "set-state", "fx_pages", M1, "enabled"])
     assert result.exit_code == 0, result.output

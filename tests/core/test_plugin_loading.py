@@ -1,6 +1,7 @@
 """Loading plugins: a good one shows up with everything it implements; a broken one is
 stopped with a message that says what to fix, and the app starts and serves the others."""
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -121,6 +122,47 @@ def test_a_manifest_in_a_folder_of_another_name_is_refused(plugged, tmp_path):
     assert "/name 名称 fx_broken 与所在文件夹 fx_elsewhere 不一致" in error_of(app, "fx_broken")
 
 
+# ---------------------------------------------------------------- default packages an admin could not grant
+
+TRAP = [{"name": "note", "title": {"zh": "记录"}, "default_packages": ["county_admin", "community_admin"]}]
+TRAP_WARNING = ("权限 fx_trap.note 的 default_packages 有 community_admin 却没有 street_admin："
+                "授予角色包须持有包内全部权限，street_admin 将无法授予 community_admin。请把 street_admin 也列入。")
+
+
+def test_a_permission_given_below_an_admin_but_not_to_them_loads_with_a_warning(plugged, county_client, tmp_path,
+                                                                               caplog):
+    copy_plugin("fx_minimal", tmp_path, "fx_trap", permissions=TRAP)
+
+    with caplog.at_level(logging.WARNING, logger="core.plugin_system.default_packages"):
+        app = plugged("fx_trap", search_path=[tmp_path])
+
+    assert error_of(app, "fx_trap") is None  # a warning, not a refusal
+    assert listed(county_client(app))["fx_trap"]["warnings"] == [TRAP_WARNING]
+    assert TRAP_WARNING in caplog.text
+    shown = app.test_cli_runner().invoke(args=["plugin", "list"]).output
+    assert f"注意：{TRAP_WARNING}" in shown
+
+
+def test_the_warning_is_true_a_street_admin_cannot_grant_the_community_package(plugged, make_user, tmp_path,
+                                                                               org_tree):
+    copy_plugin("fx_minimal", tmp_path, "fx_trap", permissions=TRAP)
+    app = plugged("fx_trap", search_path=[tmp_path], enabled_at="c1")
+    street = make_user("street_admin", "c1/s1")
+    newcomer = make_user("grid_feedback_worker", "c1/s1/m1")
+    client = GridworkClient(app.test_client())
+    client.login(street.username)
+
+    refused = client.post("/api/v1/grants", json={"user_id": newcomer.id, "package": "community_admin",
+                                                  "org_path": "c1/s1/m1"})
+
+    assert refused.status_code == 403 and "不能授予" in refused.get_json()["detail"]
+
+
+def test_the_built_in_plugins_give_their_permissions_up_the_whole_admin_chain(app):
+    assert {name: plugin.warnings for name, plugin in state_of(app).host.plugins.items()
+            if plugin.warnings} == {}
+
+
 # ---------------------------------------------------------------- faults in the code
 
 
@@ -168,7 +210,7 @@ def test_a_blueprint_not_named_after_its_plugin_is_refused_and_not_mounted(plugg
 
 
 def test_a_cli_command_not_named_after_its_plugin_is_refused(plugged):
-    from core.cli import db_cli
+    from core.commands import db_cli
 
     app = plugged("fx_cli", FX_CLI_GROUP="db")
     assert app.cli.commands["db"] is db_cli, "a plugin replaced the core's `gridwork db`"
@@ -184,7 +226,7 @@ def test_a_plugin_may_claim_a_command_name_in_its_manifest(plugged, tmp_path):
 
 
 def test_a_claim_cannot_take_a_core_command(plugged, tmp_path):
-    from core.cli import db_cli
+    from core.commands import db_cli
 
     copy_plugin("fx_cli", tmp_path, "fx_greedy", cli_commands=["db"])
     app = plugged("fx_greedy", search_path=[tmp_path], FX_CLI_GROUP="db")

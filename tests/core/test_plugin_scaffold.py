@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
+from core.state import state_of
 from core.plugin_system.manifest import read_manifest
 from core.plugin_system.scaffold import ScaffoldError, create_plugin
 from core.plugin_system.registration import core_version
@@ -49,6 +50,43 @@ def test_a_name_that_would_shadow_an_importable_module_is_refused(tmp_path, name
     with pytest.raises(ScaffoldError, match="重名"):
         create_plugin(name, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_name_of_an_installed_plugin_is_refused(tmp_path):
+    with pytest.raises(ScaffoldError, match="与已安装的功能模块重名"):
+        create_plugin("resident_info", tmp_path)  # built in, though not importable as `resident_info`
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["users", "audit", "db", "worker", "tokens"])
+def test_a_name_the_core_uses_for_pages_api_or_commands_is_refused(tmp_path, name):
+    with pytest.raises(ScaffoldError, match="核心的网址或命令重名"):
+        create_plugin(name, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_core_names_list_covers_every_core_page_api_and_command(app):
+    """CORE_NAMES is written out so ``plugin new`` needs no app; this keeps it honest."""
+    from core.plugin_system.scaffold import CORE_NAMES, NAME_PATTERN, RESERVED
+
+    host = state_of(app).host
+    plugin_names = {name for name in host.plugins if name != "core"}
+    claimed = {command for plugin in host.loaded() if plugin.manifest
+               for command in plugin.manifest.data.get("cli_commands", [])}
+    segments = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules()}
+    segments |= {rule.rule.split("/")[3] for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    used = (segments | set(app.cli.commands)) - plugin_names - claimed
+    assert {name for name in used if NAME_PATTERN.fullmatch(name)} <= CORE_NAMES | RESERVED
+
+
+def test_the_scaffolded_permissions_can_be_granted_down_the_admin_chain(tmp_path):
+    """No default-package trap in the example every plugin author starts from."""
+    from core.plugin_system.default_packages import ungrantable_defaults
+
+    folder, _written = create_plugin("street_notes", tmp_path)
+    manifest = read_manifest(folder / "street_notes", "street_notes", core_version())
+
+    assert ungrantable_defaults("street_notes", manifest.data) == []
 
 
 def test_a_non_empty_target_folder_is_refused_and_left_as_it_was(tmp_path):
