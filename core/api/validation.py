@@ -62,7 +62,7 @@ def _reason(error):
         "minItems": lambda: f"至少需要 {value} 项",
         "maxItems": lambda: f"最多允许 {value} 项",
         "uniqueItems": lambda: "不能有重复项",
-        "additionalProperties": lambda: "包含不允许的字段：" + _extra_fields(error),
+        "additionalProperties": lambda: _extra_fields(error),
         "format": lambda: f"不是有效的 {value} 格式",
     }
     return reasons.get(error.validator, lambda: "取值无效")()
@@ -77,5 +77,9 @@ def _type_name(value):
 
 
 def _extra_fields(error):
-    allowed = set(error.schema.get("properties", {}))
-    return "、".join(sorted(k for k in error.instance if k not in allowed))
+    # The keys sent are never repeated (one may be an ID number typed in the wrong place):
+    # say which fields are allowed instead.
+    allowed = sorted(error.schema.get("properties", {}))
+    if not allowed:
+        return "包含不允许的字段"
+    return "包含不允许的字段，只能填写：" + "、".join(allowed)

@@ -196,3 +196,12 @@ def test_a_checked_format_answers_422_naming_the_field():
         validate_or_raise(schema, {"birthday": "2024-02-30"})
 
     assert (refused.value.pointer, refused.value.detail) == ("/birthday", "/birthday：不是有效的 date 格式")
+
+
+def test_an_unknown_field_is_refused_without_repeating_its_name(client, login_as):
+    """The key sent might be an ID number typed into the wrong place: never echo it."""
+    login_as("county_admin", "c1")
+    answer = client.post("/api/v1/tokens", json={"name": "接口", "330127197505053217": "x"})
+    assert answer.status_code == 422
+    body = answer.get_data(as_text=True)
+    assert "330127197505053217" not in body and "包含不允许的字段" in body
