@@ -15,7 +15,10 @@ import re
 import shutil
 import sys
 import tempfile
+from importlib.metadata import entry_points
 from pathlib import Path
+
+from core.plugin_system.host import ENTRY_POINT_GROUP
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 TEMPLATE_ROOT = Path(__file__).with_name("scaffold_template")
@@ -83,10 +86,6 @@ def _importable(name):
 def _installed_plugin_names():
     """Names in the plugin entry-point group, built-ins included: a built-in such as
     resident_info lives in ``plugins.resident_info``, so it is not importable by its name."""
-    from importlib.metadata import entry_points
-
-    from core.plugin_system.discovery import ENTRY_POINT_GROUP
-
     return {entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)}
 
 
