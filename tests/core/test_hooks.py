@@ -4,11 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from core.auth.actor import Actor
-from core.db import engine_of, session_scope
-from core.testing import GridworkClient
+from core.db import session_scope
+from core.testing import rows
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 M1, M12 = "c1/s1/m1", "c1/s1/m12"
@@ -16,25 +15,8 @@ M1, M12 = "c1/s1/m1", "c1/s1/m12"
 
 
 
-@pytest.fixture
-def sign_in(make_user, org_tree):
-    """``sign_in(app, package, org_path)`` → a client of ``app`` signed in as a new user."""
-
-    def client_for(app, package="county_admin", org_path="c1"):
-        client = GridworkClient(app.test_client())
-        assert client.login(make_user(package, org_path).username).status_code == 302
-        return client
-
-    return client_for
-
-
 def module_of(app, plugin):
     return app.extensions["gridwork.plugins"].get(plugin).module
-
-
-def rows(app, sql, **params):
-    with engine_of(app).connect() as conn:
-        return [tuple(row) for row in conn.execute(text(sql), params)]
 
 
 def test_hook_gridwork_blueprints(plugged, sign_in):
