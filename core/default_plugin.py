@@ -36,3 +36,10 @@ def gridwork_event_types():
     from core.plugin_system.core_events import CORE_EVENT_TYPES
 
     return list(CORE_EVENT_TYPES)
+
+
+@hookimpl
+def gridwork_sample_records(session, org_path, marker):
+    from core.testing.cross_tenant import core_sample_records  # only the test suite calls this hook
+
+    return core_sample_records(session, org_path, marker)

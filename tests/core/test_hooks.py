@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from core.auth.actor import Actor
-from core.db import session_scope
+from core.db import engine_of, session_scope
 from core.testing import rows
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
@@ -182,3 +182,23 @@ def test_hook_gridwork_demo_data(plugged, monkeypatch):
     assert runner.invoke(args=["plugin", "set-state", "fx_demo", "c01", "disabled"]).exit_code == 0
     skipped = runner.invoke(args=["demo", "--no-serve"])
     assert len(plugin.CALLS) == 2 and "fx_demo          在本县未启用，未添加演示数据" in skipped.output
+
+
+def test_hook_gridwork_sample_records(plugged, cross_tenant_matrix, sign_in):
+    """The matrix asks each plugin enabled in a tenant for its records there and aims the
+    plugin's routes at them: fx_records' one route is walked with the foreign records' ids."""
+    app = plugged("fx_records", enabled_at="c1")
+    module_of(app, "fx_records").records.create(engine_of(app))
+
+    matrix = cross_tenant_matrix(app, plugins=["fx_records"])
+
+    assert [(rule.rule, method) for rule, method, _plugin in matrix.routes()] == [
+        ("/api/v1/fx_records/records/<int:record_id>", "GET")]
+    for tenant in (matrix.own, *matrix.foreign):
+        record_id = tenant.records["fx_records"]["record_id"]
+        assert rows(app, "SELECT org_path, title FROM fx_records_record WHERE id = :id", id=record_id) == [
+            (tenant.path, tenant.marker)]
+    assert matrix.problems("community_admin") == []
+    own_record = matrix.own.records["fx_records"]["record_id"]
+    own = sign_in(app, "community_admin", M1).get(f"/api/v1/fx_records/records/{own_record}")
+    assert own.get_json()["title"] == matrix.own.marker
