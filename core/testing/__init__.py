@@ -19,15 +19,15 @@ from pathlib import Path
 import pytest
 
 from core.testing.client import TEST_PASSWORD, GridworkClient, sign_in_page, signed_in_client
-from core.testing.cross_tenant import CrossTenantMatrix, cross_tenant_matrix
+from core.testing.cross_tenant import CrossTenantMatrix, cross_tenant_matrix, default_package_names
 from core.testing.databases import TEST_DB_ENV, database_factory, installed_plugin_migrations
 from core.testing.hook_spy import HookCalls, hook_calls, pytest_runtest_call, spy_on_hook_tests
 from core.testing.records import assert_published, json_value, published_events, rows
 
 __all__ = [
     "STANDARD_TREE", "TEST_DB_ENV", "TEST_PASSWORD", "CrossTenantMatrix", "GridworkClient", "HookCalls",
-    "assert_published", "build_tree", "installed_plugin_migrations", "json_value", "published_events", "rows",
-    "sign_in_page", "signed_in_client",
+    "assert_published", "build_tree", "default_package_names", "installed_plugin_migrations", "json_value",
+    "published_events", "rows", "sign_in_page", "signed_in_client",
 ]
 # Fixtures and pytest hooks defined elsewhere, imported so that pytest finds them here.
 _PLUGIN_MEMBERS = (cross_tenant_matrix, hook_calls, spy_on_hook_tests, pytest_runtest_call)

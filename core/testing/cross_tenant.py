@@ -19,7 +19,7 @@ with a body aimed at that tenant, and reports:
 
 A third-party plugin runs it over its own routes::
 
-    @pytest.mark.parametrize("package", ["community_admin", "street_admin", "grid_feedback_worker"])
+    @pytest.mark.parametrize("package", default_package_names())
     def test_street_notes_keeps_tenants_apart(with_plugins, cross_tenant_matrix, package):
         app = with_plugins("street_notes", enabled_at="c1")
         cross_tenant_matrix(app, plugins=["street_notes"]).assert_no_leaks(package)
@@ -66,6 +66,15 @@ class Tenant:
     def values_for(self, plugin):
         """The URL variables for a route of ``plugin``: the core's records, then the plugin's own."""
         return {**self.records.get(CORE, {}), **self.records.get(plugin, {})}
+
+
+def default_package_names():
+    """The names of the default role packages, to parametrize a matrix test with."""
+    from core.permissions.defaults import DEFAULT_PACKAGES
+
+    names = [package.name for package in DEFAULT_PACKAGES]
+    assert names, "no default role packages: a matrix parametrized with them would run zero times"
+    return names
 
 
 def new_marker(path):
