@@ -1,5 +1,9 @@
 """One test per hook (``test_hook_<hook name>``, required by the contract test), each with
-a small fixture plugin, proving the core really uses what the hook returns."""
+a small fixture plugin, proving the core really uses what the hook returns.
+
+core.testing fails a ``test_hook_<hook>`` test in which the core never called the hook on a
+plugin; here the plugin must be one of the fixture plugins: every app also loads
+resident_info, whose startup hooks would otherwise count."""
 import json
 from pathlib import Path
 
@@ -7,12 +11,21 @@ import pytest
 
 from core.auth.actor import Actor
 from core.db import engine_of, session_scope
+from core.hookspecs import HOOK_NAMES
 from core.testing import rows
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 M1, M12 = "c1/s1/m1", "c1/s1/m12"
 
 
+@pytest.fixture(autouse=True)
+def a_fixture_plugin_answers_the_hook(request, hook_calls):
+    yield
+    hook = request.node.originalname.removeprefix("test_hook_")
+    if request.node.originalname.startswith("test_hook_") and hook in HOOK_NAMES:
+        called_on = hook_calls.plugins(hook)
+        assert any(plugin.startswith("fx_") for plugin in called_on), \
+            f"the core called {hook} on {sorted(called_on)} only, none of the fixture plugins"
 
 
 def module_of(app, plugin):
