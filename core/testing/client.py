@@ -1,4 +1,5 @@
 """The test client tests talk to Gridwork through, and ways to get one signed in."""
+
 import re
 
 TEST_PASSWORD = "correct-horse-battery"

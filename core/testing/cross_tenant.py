@@ -24,6 +24,7 @@ A third-party plugin runs it over its own routes::
         app = with_plugins("street_notes", enabled_at="c1")
         cross_tenant_matrix(app, plugins=["street_notes"]).assert_no_leaks(package)
 """
+
 import io
 import re
 import secrets
@@ -37,8 +38,17 @@ CORE = "core"
 OWN = "c1/s1/m1"
 FOREIGN = ("c1/s1/m12", "c1/s2/m2")
 # Routes that are not tenant-scoped by nature: sign-in, health, the API description, assets.
-OPEN_ENDPOINTS = frozenset({"static", "core_ui.static", "core_auth.login", "core_auth.logout", "core_meta.healthz",
-                            "core_meta.openapi_document", "core_auth_api.issue_token"})
+OPEN_ENDPOINTS = frozenset(
+    {
+        "static",
+        "core_ui.static",
+        "core_auth.login",
+        "core_auth.logout",
+        "core_meta.healthz",
+        "core_meta.openapi_document",
+        "core_auth_api.issue_token",
+    }
+)
 # Core tables a refused write must leave untouched. Sessions, throttle and audit rows
 # legitimately change while the matrix runs; tokens are checked for the foreign users only
 # (the actor may create its own).
@@ -49,9 +59,17 @@ CORE_GUARDED = {
     "core_role_package": "SELECT name, title_zh, description FROM core_role_package ORDER BY name",
 }
 # Every field a write might take, aimed at the foreign tenant (its records' ids are added).
-HOSTILE_FIELDS = {"package": "grid_feedback_worker", "name": "矩阵测试", "display_name": "矩阵测试",
-                  "username": "matrix_probe", "password": "matrix-probe-password", "is_active": False,
-                  "permissions": ["core.org_read"], "title_zh": "矩阵测试", "state": "enabled"}
+HOSTILE_FIELDS = {
+    "package": "grid_feedback_worker",
+    "name": "矩阵测试",
+    "display_name": "矩阵测试",
+    "username": "matrix_probe",
+    "password": "matrix-probe-password",
+    "is_active": False,
+    "permissions": ["core.org_read"],
+    "title_zh": "矩阵测试",
+    "state": "enabled",
+}
 
 
 @dataclass
@@ -139,8 +157,7 @@ class CrossTenantMatrix:
     :param open_endpoints: further endpoints that are public by design (not walked).
     """
 
-    def __init__(self, app, make_user, *, own=OWN, foreign=FOREIGN, plugins=None, enable_at=None,
-                 open_endpoints=()):
+    def __init__(self, app, make_user, *, own=OWN, foreign=FOREIGN, plugins=None, enable_at=None, open_endpoints=()):
         self.app, self.make_user = app, make_user
         self.plugins = set(plugins) if plugins is not None else None
         self.open_endpoints = OPEN_ENDPOINTS | set(open_endpoints)
@@ -150,8 +167,11 @@ class CrossTenantMatrix:
         self._require_enabled(walked, [own, *foreign])
         self.own = plant_sample_records(app, own)
         self.foreign = [plant_sample_records(app, path) for path in foreign]
-        self._shared = {name for name, value in self.own.records.get(CORE, {}).items()
-                        if all(tenant.records.get(CORE, {}).get(name) == value for tenant in self.foreign)}
+        self._shared = {
+            name
+            for name, value in self.own.records.get(CORE, {}).items()
+            if all(tenant.records.get(CORE, {}).get(name) == value for tenant in self.foreign)
+        }
 
     # ------------------------------------------------------------ what is walked
 
@@ -168,8 +188,10 @@ class CrossTenantMatrix:
                 continue
             found.extend((rule, method, plugin) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
         if not found:
-            pytest.fail(f"the cross-tenant matrix found no routes to walk (plugins={sorted(self.plugins or [])}): "
-                        "is the plugin loaded, and are its blueprints registered?")
+            pytest.fail(
+                f"the cross-tenant matrix found no routes to walk (plugins={sorted(self.plugins or [])}): "
+                "is the plugin loaded, and are its blueprints registered?"
+            )
         return found
 
     def _walked_plugins(self):
@@ -180,25 +202,33 @@ class CrossTenantMatrix:
     def _require_enabled(self, plugins, paths):
         off = [(plugin, path) for plugin in plugins for path in paths if not plugin_enabled_at(self.app, plugin, path)]
         if off:
-            pytest.fail("the cross-tenant matrix needs the walked plugins enabled in every tenant, or it only sees "
-                        "their 404s: " + ", ".join(f"{plugin} is off at {path}" for plugin, path in off)
-                        + " (enable them, e.g. with_plugins(..., enabled_at='c1'), or pass enable_at='c1')")
+            pytest.fail(
+                "the cross-tenant matrix needs the walked plugins enabled in every tenant, or it only sees "
+                "their 404s: "
+                + ", ".join(f"{plugin} is off at {path}" for plugin, path in off)
+                + " (enable them, e.g. with_plugins(..., enabled_at='c1'), or pass enable_at='c1')"
+            )
 
     def fill(self, rule, tenant, plugin):
         """The rule's URL with every variable pointing at ``tenant``'s records."""
         values = tenant.values_for(plugin)
         missing = [name for name in rule.arguments if name not in values]
         if missing:
-            pytest.fail(f"the cross-tenant matrix cannot fill <{missing[0]}> in {rule.rule}: {plugin}'s {HOOK} "
-                        f"returns no {missing[0]!r} (return it for the record the plugin creates in the tenant; "
-                        "see docs/plugins.md)")
+            pytest.fail(
+                f"the cross-tenant matrix cannot fill <{missing[0]}> in {rule.rule}: {plugin}'s {HOOK} "
+                f"returns no {missing[0]!r} (return it for the record the plugin creates in the tenant; "
+                "see docs/plugins.md)"
+            )
         return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-zA-Z_]\w*)>", lambda m: str(values[m.group(1)]), rule.rule)
 
     def names_foreign_record(self, rule, plugin):
         """True when the URL names a tenant's record (not only things all tenants share,
         like a role package): the foreign request must then answer 404 (or 403)."""
-        shared = self._shared | {name for name, value in self.own.records.get(plugin, {}).items()
-                                 if all(t.records.get(plugin, {}).get(name) == value for t in self.foreign)}
+        shared = self._shared | {
+            name
+            for name, value in self.own.records.get(plugin, {}).items()
+            if all(t.records.get(plugin, {}).get(name) == value for t in self.foreign)
+        }
         return bool(set(rule.arguments) - shared)
 
     # ------------------------------------------------------------ walking
@@ -239,8 +269,13 @@ class CrossTenantMatrix:
         if method == "GET":
             return client.get(url)
         values = tenant.values_for(plugin)
-        body = {**values, "org_path": tenant.path, "parent_id": values.get("node_id"), "into": values.get("node_id"),
-                **HOSTILE_FIELDS}
+        body = {
+            **values,
+            "org_path": tenant.path,
+            "parent_id": values.get("node_id"),
+            "into": values.get("node_id"),
+            **HOSTILE_FIELDS,
+        }
         if rule.rule.startswith("/api/"):
             # Only the fields the route declares, so the refusal comes from the scope check,
             # not from "unknown field" validation.
@@ -265,14 +300,20 @@ class CrossTenantMatrix:
 
     def _guarded(self):
         queries = {table: (sql, {}) for table, sql in CORE_GUARDED.items()}
-        users = [int(tenant.records[CORE]["user_id"]) for tenant in self.foreign if "user_id" in tenant.records.get(CORE, {})]
+        core_records = [tenant.records.get(CORE, {}) for tenant in self.foreign]
+        users = [int(records["user_id"]) for records in core_records if "user_id" in records]
         if users:
-            queries["core_api_token"] = (f"SELECT id, user_id, revoked_at FROM core_api_token WHERE user_id IN "
-                                         f"({', '.join(map(str, users))}) ORDER BY id", {})
+            queries["core_api_token"] = (
+                f"SELECT id, user_id, revoked_at FROM core_api_token WHERE user_id IN "
+                f"({', '.join(map(str, users))}) ORDER BY id",
+                {},
+            )
         outside = {"own": self.own.path, "below": f"{self.own.path}/%"}
         for table, column in _plugin_tenant_tables(self.app):
-            queries[table] = (f"SELECT * FROM {table} WHERE {column} <> :own AND {column} NOT LIKE :below ORDER BY 1",
-                              outside)
+            queries[table] = (
+                f"SELECT * FROM {table} WHERE {column} <> :own AND {column} NOT LIKE :below ORDER BY 1",
+                outside,
+            )
         return queries
 
 
@@ -333,5 +374,10 @@ def core_sample_records(session, org_path, marker):
     grant = grant_package(session, user.id, "event_dispatcher", org_path)
     token, _secret = create_token(session, user, marker)
     record_audit(session, "core.matrix_marker", actor=marker, target=marker, org_path=org_path)
-    return {"node_id": org_path.rsplit("/", 1)[-1], "user_id": user.id, "grant_id": grant.id, "token_id": token.id,
-            "name": "event_dispatcher"}
+    return {
+        "node_id": org_path.rsplit("/", 1)[-1],
+        "user_id": user.id,
+        "grant_id": grant.id,
+        "token_id": token.id,
+        "name": "event_dispatcher",
+    }

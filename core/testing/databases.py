@@ -9,6 +9,7 @@ fixtures, so it migrates its own template (SQLite: under the worker's own ``tmp_
 PostgreSQL: a database named after the worker and a random suffix) and never touches
 another worker's databases.
 """
+
 import os
 import shutil
 import uuid

@@ -11,6 +11,7 @@ Two ways the core calls hooks are watched: pluggy's hook callers (per-node hooks
 ``PluginHost.call_for``; seen with pluggy's ``add_hookcall_monitoring``) and
 ``PluginHost.call_each`` (startup hooks, which calls each plugin's implementation itself).
 """
+
 from collections import defaultdict
 
 import pytest
@@ -101,5 +102,6 @@ def pytest_runtest_call(item):
         raise AssertionError(
             f"{item.name} passed, but the core never called {hook} on a plugin (called on: {ran}). A hook "
             f"test must make the core call the hook — build an app with a plugin implementing {hook} and do "
-            f"what makes the core use it; calling the implementation directly proves nothing.")
+            f"what makes the core use it; calling the implementation directly proves nothing."
+        )
     return result

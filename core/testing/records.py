@@ -4,6 +4,7 @@ Every helper takes a *source*: the Flask app (its engine; sees what was committe
 SQLAlchemy ``Engine``, a ``Connection``, or a ``Session`` (then it reads inside that
 session's transaction and also sees what it flushed but did not commit yet).
 """
+
 from contextlib import contextmanager
 
 
@@ -57,8 +58,9 @@ def published_events(source, event_type=None):
     from core.events.models import EventRecord
 
     table = EventRecord.__table__
-    statement = select(table.c.id, table.c.type, table.c.payload, table.c.org_path, table.c.actor,
-                       table.c.occurred_at).order_by(table.c.occurred_at, table.c.id)
+    statement = select(
+        table.c.id, table.c.type, table.c.payload, table.c.org_path, table.c.actor, table.c.occurred_at
+    ).order_by(table.c.occurred_at, table.c.id)
     if event_type is not None:
         statement = statement.where(table.c.type == event_type)
     with _connection(source) as connection:
@@ -85,5 +87,4 @@ def assert_published(source, event_type, /, **payload_subset):
 
 
 def _holds(payload, subset):
-    return isinstance(payload, dict) and all(key in payload and payload[key] == value
-                                             for key, value in subset.items())
+    return isinstance(payload, dict) and all(key in payload and payload[key] == value for key, value in subset.items())

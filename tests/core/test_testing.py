@@ -1,6 +1,7 @@
 """Gridwork's pytest plugin (``core.testing``) as a plugin author uses it: the fixtures work
 together, the client is a context manager, and the helpers read the same on SQLite and
 PostgreSQL."""
+
 import flask
 import flask_login
 import pytest
@@ -34,8 +35,15 @@ def test_db_session_and_client_in_one_test_keep_requests_apart(db_session, clien
 
     assert client.login(second.username).status_code == 302
     assert me(client) == second.username
-    created = client.post("/api/v1/users", json={"username": "li.na", "display_name": "李娜", "org_path": "c1/s1/m1",
-                                                  "password": "a-long-enough-password"})
+    created = client.post(
+        "/api/v1/users",
+        json={
+            "username": "li.na",
+            "display_name": "李娜",
+            "org_path": "c1/s1/m1",
+            "password": "a-long-enough-password",
+        },
+    )
     assert created.status_code == 201, created.get_json()
     assert rows(db_session, "SELECT display_name FROM core_user WHERE username = 'li.na'") == [("李娜",)]
 

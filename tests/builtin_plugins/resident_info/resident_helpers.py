@@ -1,6 +1,7 @@
 """Plain helpers for resident_info's tests (the fixtures are in conftest.py): the API's
 addresses, valid ID numbers, a resident the register accepts, and what was published and
 audited. Test modules import them by name (``from resident_helpers import register``)."""
+
 from core.testing import json_value, published_events, rows
 
 PLUGIN = "resident_info"
@@ -21,8 +22,16 @@ def make_id(birth="19900307", sequence="123", region="110105"):
 
 def person(**overrides):
     """A resident record the register accepts."""
-    return {"name": "王秀英", "id_number": make_id(), "phone": "13812345678", "org_path": GRID,
-            "building": "3号楼", "unit": "2单元", "room": "301", **overrides}
+    return {
+        "name": "王秀英",
+        "id_number": make_id(),
+        "phone": "13812345678",
+        "org_path": GRID,
+        "building": "3号楼",
+        "unit": "2单元",
+        "room": "301",
+        **overrides,
+    }
 
 
 def register(client, **overrides):
@@ -37,6 +46,7 @@ def events_of(app, name):
 
 
 def audit_of(app, action):
-    found = rows(app, "SELECT actor, target, detail FROM core_audit_entry WHERE action = :action ORDER BY seq",
-                 action=action)
+    found = rows(
+        app, "SELECT actor, target, detail FROM core_audit_entry WHERE action = :action ORDER BY seq", action=action
+    )
     return [(actor, target, json_value(detail)) for actor, target, detail in found]

@@ -2,10 +2,10 @@
 needs a plugin to tell it (``gridwork_sample_records``). The tests create the table.
 ``FX_RECORDS_SKIP_SCOPE`` makes the route forget its scope check, the bug the matrix
 exists to catch."""
+
 from sqlalchemy import insert
 
 from core.public import hookimpl
-
 from fx_records import views
 from fx_records.views import records  # noqa: F401  (the tests create the table through it)
 

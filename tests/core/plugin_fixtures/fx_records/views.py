@@ -1,13 +1,19 @@
 """fx_records' one route: a record by id, inside the reader's scope (unless
 ``FX_RECORDS_SKIP_SCOPE`` says to forget the check)."""
+
 from flask import current_app
 from sqlalchemy import Column, Integer, MetaData, String, Table, select
 
 from core.public import api_blueprint, api_route, current_actor, get_session, not_found, require, scope_for
 
 READ = "fx_records.read"
-records = Table("fx_records_record", MetaData(), Column("id", Integer, primary_key=True),
-                Column("org_path", String(300)), Column("title", String(200)))
+records = Table(
+    "fx_records_record",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("org_path", String(300)),
+    Column("title", String(200)),
+)
 
 
 def api():
