@@ -1,6 +1,7 @@
 """The core is its own first plugin: its pages, permissions, menu and commands come through
 the same hooks third-party plugins use (Datasette's ``default_*`` modules)."""
 from core.hookspecs import hookimpl
+from core.samples import core_sample_records
 
 
 @hookimpl
@@ -36,3 +37,8 @@ def gridwork_event_types():
     from core.plugin_system.enablement import CORE_EVENT_TYPES
 
     return list(CORE_EVENT_TYPES)
+
+
+@hookimpl
+def gridwork_sample_records(session, org_path, marker):
+    return core_sample_records(session, org_path, marker)

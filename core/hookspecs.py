@@ -155,6 +155,34 @@ def gridwork_demo_data(session, county_path: str, org_nodes: list, folder: str) 
     """
 
 
+# ---------------------------------------------------------------- tests: the cross-tenant matrix
+
+
+@hookspec
+def gridwork_sample_records(session, org_path: str, marker: str) -> dict:
+    """Sample records of this plugin in one tenant, so the cross-tenant matrix
+    (``core.testing.cross_tenant``) can aim every route of the plugin at another tenant's data.
+
+    Called only by tests: once per tenant the matrix sets up (the actor's own community and
+    the foreign ones), on each plugin enabled at ``org_path``, in a transaction of its own —
+    add and flush, never commit (the matrix commits). Create at ``org_path`` one record of
+    every kind a route of the plugin names in its URL, and put ``marker`` where a reader
+    would see it (a name, a title, a file name): the matrix fails when a foreign tenant's
+    marker appears in any response. Write through the plugin's own models, not its HTTP API.
+
+    :param session: the database session of this call's transaction.
+    :param org_path: the tenant's org node (``"c1/s1/m12"``); the records belong to it.
+    :param marker: unique text of this tenant (``"leak_m12_3fa9c1"``: lower-case letters,
+        digits and underscores), to store in the records.
+    :return: a dict URL variable name → value for the records created, e.g.
+        ``{"record_id": 7}``: the matrix fills ``<record_id>`` in the plugin's routes with it
+        (the core's own variables, such as ``node_id`` and ``user_id``, are filled for every
+        route). Not combined across plugins: each plugin's routes get its own values. A
+        variable with the same value in every tenant names something shared (not tenant
+        data), and the matrix then expects no 404 for it.
+    """
+
+
 # ---------------------------------------------------------------- lifecycle notifications
 
 

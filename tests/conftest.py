@@ -2,6 +2,9 @@
 Browser tests drive Debian's Chromium: Playwright cannot download its own here."""
 import pytest
 
+# pytester: tests that run pytest on a small test file (the contract test of core.testing's hook spy).
+pytest_plugins = ["pytester"]
+
 CHROMIUM = "/usr/bin/chromium"
 
 

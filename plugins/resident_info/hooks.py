@@ -51,3 +51,10 @@ def gridwork_usage_figures(org_path):
 @hookimpl
 def gridwork_demo_data(session, county_path, org_nodes, folder):
     return demo.seed_demo_data(session, county_path, org_nodes, folder)
+
+
+@hookimpl
+def gridwork_sample_records(session, org_path, marker):
+    from plugins.resident_info.sample_records import create_sample_records  # only the test suite calls this hook
+
+    return create_sample_records(session, org_path, marker)

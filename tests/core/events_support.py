@@ -53,11 +53,6 @@ def scalar(app, sql, **params):
         return conn.execute(text(sql), params).scalar()
 
 
-def rows(app, sql):
-    with engine_of(app).connect() as conn:
-        return conn.execute(text(sql)).all()
-
-
 def effect_count(app):
     with engine_of(app).connect() as conn:
         return conn.execute(select(func.count()).select_from(effects)).scalar()

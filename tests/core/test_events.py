@@ -5,7 +5,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from events_support import (NOTED, SCHEMA, bus, dispatch, effect_count, publish_one, rows, scalar,  # noqa: F401
+from events_support import (NOTED, SCHEMA, bus, dispatch, effect_count, publish_one, scalar,  # noqa: F401
                             subscribe, test_config, writes_effect)
 from sqlalchemy import text
 
@@ -14,6 +14,7 @@ from core.api import ApiError
 from core.db import engine_of, session_scope
 from core.events import EventType, bus_of, publish, register_event_type
 from core.events.dispatch import Dispatcher, backoff_seconds
+from core.testing import rows
 from core.timeutil import utcnow
 
 

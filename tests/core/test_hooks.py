@@ -1,41 +1,36 @@
 """One test per hook (``test_hook_<hook name>``, required by the contract test), each with
-a small fixture plugin, proving the core really uses what the hook returns."""
+a small fixture plugin, proving the core really uses what the hook returns.
+
+core.testing fails a ``test_hook_<hook>`` test in which the core never called the hook on a
+plugin; here the plugin must be one of the fixture plugins: every app also loads
+resident_info, whose startup hooks would otherwise count."""
 import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from core.state import state_of
 from core.auth.actor import Actor
 from core.db import engine_of, session_scope
-from core.testing import GridworkClient
+from core.hookspecs import HOOK_NAMES
+from core.testing import rows
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 M1, M12 = "c1/s1/m1", "c1/s1/m12"
 
 
-
-
-@pytest.fixture
-def sign_in(make_user, org_tree):
-    """``sign_in(app, package, org_path)`` → a client of ``app`` signed in as a new user."""
-
-    def client_for(app, package="county_admin", org_path="c1"):
-        client = GridworkClient(app.test_client())
-        assert client.login(make_user(package, org_path).username).status_code == 302
-        return client
-
-    return client_for
+@pytest.fixture(autouse=True)
+def a_fixture_plugin_answers_the_hook(request, hook_calls):
+    yield
+    hook = request.node.originalname.removeprefix("test_hook_")
+    if request.node.originalname.startswith("test_hook_") and hook in HOOK_NAMES:
+        called_on = hook_calls.plugins(hook)
+        assert any(plugin.startswith("fx_") for plugin in called_on), \
+            f"the core called {hook} on {sorted(called_on)} only, none of the fixture plugins"
 
 
 def module_of(app, plugin):
     return state_of(app).host.get(plugin).module
-
-
-def rows(app, sql, **params):
-    with engine_of(app).connect() as conn:
-        return [tuple(row) for row in conn.execute(text(sql), params)]
 
 
 def test_hook_gridwork_blueprints(plugged, sign_in):
@@ -201,3 +196,23 @@ def test_hook_gridwork_demo_data(plugged, monkeypatch):
     assert runner.invoke(args=["plugin", "set-state", "fx_demo", "c01", "disabled"]).exit_code == 0
     skipped = runner.invoke(args=["demo", "--no-serve"])
     assert len(plugin.CALLS) == 2 and "fx_demo          在本县未启用，未添加演示数据" in skipped.output
+
+
+def test_hook_gridwork_sample_records(plugged, cross_tenant_matrix, sign_in):
+    """The matrix asks each plugin enabled in a tenant for its records there and aims the
+    plugin's routes at them: fx_records' one route is walked with the foreign records' ids."""
+    app = plugged("fx_records", enabled_at="c1")
+    module_of(app, "fx_records").records.create(engine_of(app))
+
+    matrix = cross_tenant_matrix(app, plugins=["fx_records"])
+
+    assert [(rule.rule, method) for rule, method, _plugin in matrix.routes()] == [
+        ("/api/v1/fx_records/records/<int:record_id>", "GET")]
+    for tenant in (matrix.own, *matrix.foreign):
+        record_id = tenant.records["fx_records"]["record_id"]
+        assert rows(app, "SELECT org_path, title FROM fx_records_record WHERE id = :id", id=record_id) == [
+            (tenant.path, tenant.marker)]
+    assert matrix.problems("community_admin") == []
+    own_record = matrix.own.records["fx_records"]["record_id"]
+    own = sign_in(app, "community_admin", M1).get(f"/api/v1/fx_records/records/{own_record}")
+    assert own.get_json()["title"] == matrix.own.marker

@@ -1,30 +1,16 @@
 """Role packages and grants, as county, street and community admins meet them."""
 import pytest
-from sqlalchemy import text
 
-from core.testing import GridworkClient
-
-
-def query(app, sql, **params):
-    from core.db import engine_of
-
-    with engine_of(app).connect() as conn:
-        return conn.execute(text(sql), params).all()
+from core.testing import rows, signed_in_client
 
 
 def audit_entries(app, action):
-    return query(app, "SELECT target, detail FROM core_audit_entry WHERE action = :action ORDER BY seq", action=action)
+    return rows(app, "SELECT target, detail FROM core_audit_entry WHERE action = :action ORDER BY seq", action=action)
 
 
 def grant_rows(app, user_id):
-    return query(app, "SELECT id, v1, v2 FROM core_casbin_rule WHERE ptype = 'g' AND v0 = :subject",
-                 subject=f"u:{user_id}")
-
-
-def second_client(app, user):
-    other = GridworkClient(app.test_client())
-    assert other.login(user.username).status_code == 302
-    return other
+    return rows(app, "SELECT id, v1, v2 FROM core_casbin_rule WHERE ptype = 'g' AND v0 = :subject",
+                subject=f"u:{user_id}")
 
 
 @pytest.fixture
@@ -57,7 +43,7 @@ def test_county_admin_composes_edits_and_deletes_a_package(app, client, county_a
 
     assert client.delete("/api/v1/role-packages/watcher").status_code == 204
     assert client.get("/api/v1/role-packages/watcher").status_code == 404
-    assert query(app, "SELECT count(*) FROM core_casbin_rule WHERE v0 = 'pkg:watcher'")[0][0] == 0
+    assert rows(app, "SELECT count(*) FROM core_casbin_rule WHERE v0 = 'pkg:watcher'")[0][0] == 0
     assert len(audit_entries(app, "core.package_created")) == len(audit_entries(app, "core.package_deleted")) == 1
 
 
@@ -82,8 +68,7 @@ def test_street_admin_cannot_create_packages(app, client, org_tree, login_as):
 
 
 def test_package_writer_below_the_root_cannot_edit_global_packages(app, client, org_tree, make_user, login_as):
-    admin = GridworkClient(app.test_client())
-    admin.login(make_user("county_admin", "c1").username)
+    admin = signed_in_client(app, make_user("county_admin", "c1"))
     admin.post("/api/v1/role-packages", json={"name": "pkg_editor", "title_zh": "角色包编辑",
                                               "permissions": ["core.package_read", "core.package_write"]})
     login_as("pkg_editor", "c1/s1")
@@ -93,8 +78,7 @@ def test_package_writer_below_the_root_cannot_edit_global_packages(app, client, 
 
 
 def test_nobody_adds_a_permission_they_do_not_hold(app, client, org_tree, make_user, login_as):
-    admin = GridworkClient(app.test_client())
-    admin.login(make_user("county_admin", "c1").username)
+    admin = signed_in_client(app, make_user("county_admin", "c1"))
     admin.post("/api/v1/role-packages", json={"name": "pkg_editor", "title_zh": "角色包编辑",
                                               "permissions": ["core.package_read", "core.package_write"]})
     login_as("pkg_editor", "c1")
@@ -126,7 +110,7 @@ def test_one_countys_admin_cannot_reshape_the_packages_another_county_uses(app, 
     assert audit_entries(app, "core.package_updated") == [] and audit_entries(app, "core.package_created") == []
     page = client.get("/packages").get_data(as_text=True)
     assert "新建角色包" not in page
-    assert second_client(app, second_county).get("/api/v1/users").status_code == 200  # c2's admin keeps their powers
+    assert signed_in_client(app, second_county).get("/api/v1/users").status_code == 200  # c2's admin keeps their powers
 
 
 def test_an_admin_of_every_county_may_edit_packages(app, client, login_as, second_county):
@@ -236,7 +220,7 @@ def test_granting_twice_returns_the_same_grant(app, client, county_admin, make_u
 
 def test_revoked_user_loses_access_at_once(app, client, county_admin, make_user):
     user = make_user("community_admin", "c1/s1/m1")
-    theirs = second_client(app, user)
+    theirs = signed_in_client(app, user)
     assert theirs.get("/api/v1/grants").status_code == 200
     [(grant_id, _, _)] = grant_rows(app, user.id)
     assert client.delete(f"/api/v1/grants/{grant_id}").status_code == 204

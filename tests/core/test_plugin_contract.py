@@ -22,6 +22,13 @@ GUIDE = ROOT / "docs" / "plugins.md"
 # ---------------------------------------------------------------- hooks: documented and tested
 
 
+def test_the_hook_list_holds_every_hookspec():
+    """The checks below iterate over HOOK_NAMES: over an empty or partial list they would pass."""
+    marked = sorted(name for name, value in vars(hookspecs).items() if hasattr(value, f"{hookspecs.PROJECT}_spec"))
+    assert len(marked) >= 12, marked
+    assert sorted(hookspecs.HOOK_NAMES) == marked
+
+
 @pytest.mark.parametrize("hook", hookspecs.HOOK_NAMES)
 def test_every_hook_documents_each_parameter_and_its_return(hook):
     spec = getattr(hookspecs, hook)
@@ -49,14 +56,57 @@ def test_the_guide_check_would_catch_a_missing_section():
 
 
 def hook_tests_missing(test_root):
+    files = list(Path(test_root).rglob("test_*.py"))
+    assert files, f"no test files under {test_root}"
     defined = set()
-    for file in Path(test_root).rglob("test_*.py"):
+    for file in files:
         defined |= set(re.findall(r"^def test_hook_(\w+)\(", file.read_text(encoding="utf-8"), re.MULTILINE))
     return [hook for hook in hookspecs.HOOK_NAMES if hook not in defined]
 
 
 def test_every_hook_has_a_test_named_after_it():
     assert hook_tests_missing(ROOT / "tests") == []
+
+
+def test_a_hook_test_fails_unless_the_core_calls_its_hook(pytester):
+    """core.testing watches every ``test_hook_<hook>`` test: passing assertions are not enough,
+    the core must have called the hook on a plugin (not only the core's own implementation)."""
+    pytester.makepyfile(test_hooks_of_a_plugin="""
+        from core import default_plugin
+
+
+        def test_hook_gridwork_blueprints(app):
+            assert app.blueprints  # building the app asks every plugin for its blueprints
+
+
+        def test_hook_gridwork_usage_figures(app):
+            assert app  # an app, but nobody asks it for usage figures
+
+
+        def test_hook_gridwork_cli_commands():
+            assert default_plugin.gridwork_cli_commands()  # called directly, not by the core
+
+
+        def test_hook_gridwork_permissions(app):
+            assert app  # only the core implements it among the installed plugins
+
+
+        def test_hook_gridwork_demo_data(app):
+            assert False, "a failing hook test fails for its own reason"
+
+
+        def test_hook_implementations_of_other_things():
+            pass  # not a hook's name: not watched
+    """)
+    # In process (fast); pytest-playwright cannot nest its own run inside this one.
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:playwright")
+    result.assert_outcomes(passed=2, failed=4)
+    never_called = "passed, but the core never called"
+    result.stdout.fnmatch_lines_random([
+        f"*test_hook_gridwork_usage_figures {never_called} gridwork_usage_figures on a plugin*",
+        f"*test_hook_gridwork_cli_commands {never_called} gridwork_cli_commands *(called on: no plugin)*",
+        f"*test_hook_gridwork_permissions {never_called} gridwork_permissions *(called on: core)*",
+        "*a failing hook test fails for its own reason*"])
 
 
 def test_the_hook_test_check_would_catch_a_missing_test(tmp_path):
@@ -69,7 +119,9 @@ def test_the_hook_test_check_would_catch_a_missing_test(tmp_path):
 
 
 def builtin_plugin_folders():
-    return sorted(file.parent for file in BUILTINS.rglob("manifest.json"))
+    folders = sorted(file.parent for file in BUILTINS.rglob("manifest.json"))
+    assert folders, f"no built-in plugins found under {BUILTINS}: the checks over them would pass vacuously"
+    return folders
 
 
 def test_every_manifest_validates_and_follows_the_one_name_rule():
@@ -86,6 +138,7 @@ def test_every_manifest_validates_and_follows_the_one_name_rule():
 def test_builtin_entry_points_and_template_folders_carry_the_plugin_name():
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     entry_points = declared.get("entry-points", {}).get("gridwork.plugins", {})
+    assert entry_points, "pyproject.toml declares no gridwork.plugins entry points"
     for folder in builtin_plugin_folders():
         name = folder.name
         assert folder.parent == BUILTINS, f"{folder}: a built-in plugin lives at plugins/<name>/"
@@ -109,8 +162,9 @@ def import_faults(folder, prefix):
     nothing from another plugin."""
     folder = Path(folder)
     siblings = {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
-    faults = []
-    for file in sorted(folder.rglob("*.py")):
+    faults, files = [], sorted(folder.rglob("*.py"))
+    assert files, f"no Python files under {folder}: nothing to check"
+    for file in files:
         relative = file.relative_to(folder)
         own = relative.parts[0] if len(relative.parts) > 1 else None
         package = (prefix + ".".join(relative.parent.parts)).rstrip(".")
@@ -188,18 +242,23 @@ def test_the_wall_check_would_catch_every_kind_of_forbidden_import(tmp_path):
     assert {file for file, _line, _module in faults} == {"alpha/hooks.py"}
 
 
-def hookimpls_with_defaults(folder):
-    """Hook implementations that give a parameter a default (pluggy 1.6 and 1.7 disagree on them)."""
-    found = []
+def hook_functions(folder):
+    """(file, function node) of every ``gridwork_*`` function under ``folder``."""
     for file in sorted(Path(folder).rglob("*.py")):
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("gridwork_") and \
-                    (node.args.defaults or any(d is not None for d in node.args.kw_defaults)):
-                found.append(f"{file.relative_to(folder)}:{node.name}")
-    return found
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("gridwork_"):
+                yield file, node
+
+
+def hookimpls_with_defaults(folder):
+    """Hook implementations that give a parameter a default (pluggy 1.6 and 1.7 disagree on them)."""
+    return [f"{file.relative_to(folder)}:{node.name}" for file, node in hook_functions(folder)
+            if node.args.defaults or any(d is not None for d in node.args.kw_defaults)]
 
 
 def test_hook_implementations_never_give_parameters_defaults(tmp_path):
+    for folder in (BUILTINS, FIXTURES):
+        assert len(list(hook_functions(folder))) >= 5, f"hardly any hook implementations found under {folder}"
     assert hookimpls_with_defaults(BUILTINS) == [] and hookimpls_with_defaults(FIXTURES) == []
     (tmp_path / "hooks.py").write_text("def gridwork_usage_figures(org_path='c1'):\n    return {}\n")
     assert hookimpls_with_defaults(tmp_path) == ["hooks.py:gridwork_usage_figures"]

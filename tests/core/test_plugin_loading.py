@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.state import state_of
-from core.testing import GridworkClient
+from core.testing import GridworkClient, signed_in_client
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 
@@ -21,9 +21,7 @@ def county_client(make_user, org_tree):
     user = make_user("county_admin", "c1")
 
     def sign_in(app):
-        client = GridworkClient(app.test_client())
-        assert client.login(user.username).status_code == 302
-        return client
+        return signed_in_client(app, user)
 
     return sign_in
 

@@ -202,6 +202,7 @@ def test_a_scaffolded_plugin_installs_with_pip_loads_and_passes_its_own_tests(tm
     own_tests = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder / "tests")],
                      tmp_path, env)
     assert re.search(r"\b[1-9]\d* passed", own_tests) and "failed" not in own_tests, own_tests
+    assert not re.search(r"\b\d+ errors?\b", own_tests), own_tests  # a test that errored did not pass either
 
 
 def _pip_install(folder, site):

@@ -4,7 +4,7 @@ import time
 
 from openpyxl import Workbook
 
-from conftest import API, make_id
+from resident_helpers import API, make_id
 
 IMPORTS = f"{API}/imports"
 HEADERS = ["姓名", "身份证号", "联系电话", "所属网格", "楼栋", "单元", "房号", "标签", "备注"]

@@ -1,6 +1,6 @@
 """County extensions: a county admin adds extra fields (a JSON Schema) and county tags;
 from then on the register checks them like any other field."""
-from conftest import API, RESIDENTS, audit_of, person, register
+from resident_helpers import API, RESIDENTS, audit_of, person, register
 
 FIELDS = f"{API}/fields"
 SCHEMA = {"type": "object", "required": ["insured"],

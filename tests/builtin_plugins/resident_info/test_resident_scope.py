@@ -2,14 +2,14 @@
 404 for reads and writes alike, nothing changed — and where the plugin is switched off,
 the register answers 404 as an unknown address would."""
 import pytest
-from conftest import API, PLUGIN, RESIDENTS, make_id, person, register, rows
+from resident_helpers import API, PLUGIN, RESIDENTS, make_id, person, register
 from import_helpers import csv_file, person_row, run
 
 from core.state import state_of
 from core.db import session_scope
 from core.permissions.defaults import DEFAULT_PACKAGES
 from core.plugin_system.enablement import set_state
-from core.testing import GridworkClient
+from core.testing import GridworkClient, rows
 
 FOREIGN = {"m12": "c1/s1/m12/g10", "m2": "c1/s2/m2/g2"}  # m12: a sibling whose id starts with m1
 OWN = "c1/s1/m1"

@@ -3,7 +3,7 @@ API, the pages and a bulk importer share. Errors name the field (a JSON pointer)
 in Chinese what to fix; all of a record's problems come back at once."""
 from datetime import date
 
-from conftest import make_id
+from resident_helpers import make_id
 
 from plugins.resident_info.register.validation import validate_resident
 

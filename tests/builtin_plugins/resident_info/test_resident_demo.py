@@ -7,10 +7,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from conftest import rows
 from openpyxl import load_workbook
 
-from core.testing import GridworkClient
+from core.testing import GridworkClient, rows
 from plugins.resident_info.demo.import_file import (BAD_LINES, DUPLICATE_LINES, FILENAME, demo_import_rows,
                                                     demo_import_xlsx)
 from plugins.resident_info.importing.columns import TEMPLATE_COLUMNS, TEMPLATE_HEADERS

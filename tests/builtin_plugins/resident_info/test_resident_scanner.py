@@ -10,7 +10,7 @@ import json
 import logging
 import re
 
-from conftest import API, GRID, RESIDENTS, make_id, person, register
+from resident_helpers import API, GRID, RESIDENTS, make_id, person, register
 from openpyxl import load_workbook
 from test_resident_export import masked_exporter
 

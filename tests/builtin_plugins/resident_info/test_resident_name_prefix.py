@@ -1,7 +1,7 @@
 """Finding residents by the start of their name (姓名以…开头): Chinese prefixes, characters
 at the edges of Unicode, LIKE wildcards taken literally, and the data scope still applying."""
 import pytest
-from conftest import RESIDENTS, register
+from resident_helpers import RESIDENTS, register
 
 from plugins.resident_info.register.ranges import after_prefix
 from core.state import state_of

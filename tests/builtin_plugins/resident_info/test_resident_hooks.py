@@ -1,7 +1,7 @@
 """What the plugin offers the rest of Gridwork: services other plugins call through the
 core, scenario blocks, and the "is it in use?" figures."""
 import pytest
-from conftest import make_id, register
+from resident_helpers import make_id, register
 
 from core.state import state_of
 from core.auth.actor import Actor

@@ -1,6 +1,8 @@
 """The register through its JSON API, as a community admin uses it: register, find, edit
 with optimistic concurrency, history, events, near-duplicates and merging."""
-from conftest import API, GRID, RESIDENTS, audit_of, events_of, make_id, person, register, rows
+from resident_helpers import API, GRID, RESIDENTS, audit_of, events_of, make_id, person, register
+
+from core.testing import rows
 
 
 def test_a_community_admin_registers_a_resident_and_finds_them_by_the_last_4_digits(client, login_as, enabled):

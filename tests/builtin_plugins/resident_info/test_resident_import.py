@@ -1,8 +1,10 @@
 """Importing residents from CSV and Excel: the report, both modes, idempotent re-import."""
 import pytest
 
-from conftest import audit_of, events_of, rows
+from resident_helpers import audit_of, events_of
 from import_helpers import HEADERS, IMPORTS, csv_file, person_row, run, start, xlsx_file
+
+from core.testing import rows
 
 
 @pytest.fixture
@@ -139,7 +141,7 @@ def test_an_unmasked_export_imports_again_and_a_masked_one_says_why_not(admin, a
 
 
 def test_imported_records_are_stored_like_registered_ones(admin, app):
-    from conftest import register
+    from resident_helpers import register
 
     register(admin, name="表单登记", id_number=person_row(500)["身份证号"], phone="13911112222")
     run(admin, csv_file([person_row(501, 标签="低保")]))

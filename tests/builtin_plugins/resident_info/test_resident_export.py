@@ -4,12 +4,13 @@ open in a spreadsheet (no cell runs as a formula)."""
 import csv
 import io
 
-from conftest import PLUGIN, RESIDENTS, audit_of, make_id, register, rows
+from resident_helpers import PLUGIN, RESIDENTS, audit_of, make_id, register
 from openpyxl import load_workbook
 
 from core.state import state_of
 from core.db import session_scope
 from core.plugin_system.enablement import set_state
+from core.testing import rows
 
 EXPORT = f"{RESIDENTS}/export"
 OLD_ID, YOUNG_ID = make_id("19400101", "015"), make_id("20100505", "026")

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from conftest import audit_of, rows
+from resident_helpers import audit_of
 from import_helpers import IMPORTS, csv_file, person_row, run, start
+
+from core.testing import rows
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ resident's page with masked values and the history, the registration form genera
 the schemas, and the edit form that refuses a stale save."""
 import re
 
-from conftest import API, GRID, PLUGIN, RESIDENTS, make_id, register
+from resident_helpers import API, GRID, PLUGIN, RESIDENTS, make_id, register
 
 PAGES = f"/{PLUGIN}"
 

@@ -1,132 +1,46 @@
 """Gridwork's pytest plugin: the fixtures built-in and third-party plugins test with.
 
 Registered through the ``pytest11`` entry point, so any package that installs gridwork
-gets ``app``, ``client``, ``db_session``, ``login_as`` and friends.
+gets ``app``, ``client``, ``db_session``, ``login_as`` and friends, plus plain helpers:
+``GridworkClient``, ``signed_in_client``, ``rows``, ``published_events``, ``assert_published``
+and the cross-tenant matrix (``core.testing.cross_tenant``).
 
 Database choice: SQLite by default; set ``GRIDWORK_TEST_DATABASE_URL`` to a PostgreSQL
 server URL (``postgresql+psycopg://user@127.0.0.1:5432/postgres``) to run the same tests
 there. Each test gets a fresh, fully migrated database copied from a template migrated
-once per session.
+once per test process (``core.testing.databases``; safe under pytest-xdist).
+
+A test named ``test_hook_<hook>`` (``test_hook_gridwork_usage_figures``) must make the core
+call that hook on some plugin other than the core itself; it fails otherwise
+(``core.testing.hook_spy``).
 """
-import os
-import shutil
-import uuid
 from pathlib import Path
 
 import pytest
+
 from core.state import state_of
+from core.testing.client import TEST_PASSWORD, GridworkClient, sign_in_page, signed_in_client
+from core.testing.cross_tenant import CrossTenantMatrix, cross_tenant_matrix, default_package_names
+from core.testing.databases import TEST_DB_ENV, database_factory, installed_plugin_migrations
+from core.testing.hook_spy import HookCalls, hook_calls, pytest_runtest_call, spy_on_hook_tests
+from core.testing.records import assert_published, json_value, published_events, rows
 
-TEST_DB_ENV = "GRIDWORK_TEST_DATABASE_URL"
-
-
-def _server_url():
-    return os.environ.get(TEST_DB_ENV, "").strip()
-
-
-class _SqliteDatabases:
-    def __init__(self, root):
-        self.root = Path(root)
-        self.template = self.root / "template.sqlite"
-
-    def prepare(self, migrate):
-        migrate(f"sqlite:///{self.template}")
-
-    def fresh(self):
-        path = self.root / f"{uuid.uuid4().hex}.sqlite"
-        shutil.copyfile(self.template, path)
-        return f"sqlite:///{path}"
-
-    def drop(self, url):
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-
-
-class _PostgresDatabases:
-    """CREATE DATABASE ... TEMPLATE is a file copy: far faster than migrating each time."""
-
-    def __init__(self, server_url):
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-
-        self.server = make_url(server_url)
-        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT", poolclass=_null_pool())
-        self.template = f"gw_tpl_{uuid.uuid4().hex[:12]}"
-
-    def _url(self, name):
-        return self.server.set(database=name).render_as_string(hide_password=False)
-
-    def _execute(self, sql):
-        from sqlalchemy import text
-
-        with self.admin.connect() as conn:
-            conn.execute(text(sql))
-
-    def prepare(self, migrate):
-        self._execute(f'CREATE DATABASE "{self.template}"')
-        migrate(self._url(self.template))
-
-    def fresh(self):
-        name = f"gw_{uuid.uuid4().hex[:16]}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
-        return self._url(name)
-
-    def drop(self, url):
-        from sqlalchemy.engine import make_url
-
-        self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-
-    def close(self):
-        self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
-        self.admin.dispose()
-
-
-def _null_pool():
-    from sqlalchemy.pool import NullPool
-
-    return NullPool
-
-
-def _migrate_all(url):
-    from core.migrate import upgrade
-
-    upgrade(url, installed_plugin_migrations())
-
-
-def installed_plugin_migrations():
-    """Migration folders of every discoverable plugin, so a plugin's tests find its tables.
-
-    Read from the manifests, without building an app (``gridwork db upgrade`` does the same
-    for the plugins an app loads). A plugin whose manifest does not read is left out: the
-    app then reports its load error.
-    """
-    import importlib.util
-
-    from core.plugin_system.host import discover
-    from core.plugin_system.manifest import ManifestError, read_manifest
-    from core.plugin_system.registration import core_version
-
-    folders = []
-    for candidate in discover({}):
-        try:
-            spec = importlib.util.find_spec(candidate.module)
-            manifest = read_manifest(Path(spec.origin).parent, candidate.name, core_version())
-        except (ImportError, ValueError, AttributeError, TypeError, ManifestError):
-            continue
-        folder = manifest.migrations_folder()
-        if folder is not None and folder.is_dir():
-            folders.append(folder)
-    return folders
+__all__ = [
+    "STANDARD_TREE", "TEST_DB_ENV", "TEST_PASSWORD", "CrossTenantMatrix", "GridworkClient", "HookCalls",
+    "assert_published", "build_tree", "default_package_names", "installed_plugin_migrations", "json_value",
+    "published_events", "rows", "sign_in_page", "signed_in_client",
+]
+# Fixtures and pytest hooks defined elsewhere, imported so that pytest finds them here.
+_PLUGIN_MEMBERS = (cross_tenant_matrix, hook_calls, spy_on_hook_tests, pytest_runtest_call)
 
 
 @pytest.fixture(scope="session")
 def gridwork_databases(tmp_path_factory):
-    """Makes fresh migrated databases (SQLite files, or PostgreSQL databases)."""
-    server = _server_url()
-    factory = _PostgresDatabases(server) if server else _SqliteDatabases(tmp_path_factory.mktemp("gwdb"))
-    factory.prepare(_migrate_all)
+    """Makes fresh migrated databases (SQLite files, or PostgreSQL databases); one template
+    per test process, so each pytest-xdist worker has its own."""
+    factory = database_factory(tmp_path_factory.mktemp("gwdb"))
     yield factory
-    if server:
-        factory.close()
+    factory.close()
 
 
 @pytest.fixture
@@ -174,7 +88,6 @@ STANDARD_TREE = (
     ("g10", "m12", "grid", "和平十网格"),
     ("g2", "m2", "grid", "青山二网格"),
 )
-TEST_PASSWORD = "correct-horse-battery"
 
 
 def build_tree(db, rows=STANDARD_TREE):
@@ -190,68 +103,13 @@ def build_tree(db, rows=STANDARD_TREE):
     return paths
 
 
-class GridworkClient:
-    """Wraps Flask's test client: sends the CSRF token the way pages do (``X-CSRFToken``),
-    unless a test passes ``csrf=False`` to see the refusal."""
-
-    def __init__(self, flask_client):
-        self.raw = flask_client
-        self._token = None
-
-    def csrf_token(self, refresh=False):
-        import re
-
-        if self._token is None or refresh:
-            html = self.raw.get("/login").get_data(as_text=True)
-            self._token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-        return self._token
-
-    def open(self, path, method="GET", csrf=True, headers=None, **kwargs):
-        headers = dict(headers or {})
-        if csrf and method in ("POST", "PUT", "PATCH", "DELETE") and "Authorization" not in headers:
-            headers.setdefault("X-CSRFToken", self.csrf_token())
-        return self.raw.open(path, method=method, headers=headers, **kwargs)
-
-    def get(self, path, **kwargs):
-        return self.open(path, "GET", **kwargs)
-
-    def post(self, path, **kwargs):
-        return self.open(path, "POST", **kwargs)
-
-    def put(self, path, **kwargs):
-        return self.open(path, "PUT", **kwargs)
-
-    def patch(self, path, **kwargs):
-        return self.open(path, "PATCH", **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self.open(path, "DELETE", **kwargs)
-
-    def login(self, username, password=TEST_PASSWORD):
-        self._token = None
-        response = self.post("/login", data={"username": username, "password": password})
-        self._token = None  # the session (and so the CSRF token) was replaced
-        return response
-
-    def logout(self):
-        return self.post("/logout")
-
-
 @pytest.fixture
 def app(test_config):
-    from core.app import create_app
-    from core.bootstrap import ensure_default_packages
-    from core.db import session_scope
-
-    from core.plugin_system.default_packages import manifest_default_permissions
-
-    app = create_app(test_config)
-    with app.app_context():
-        with session_scope(app) as db:
-            ensure_default_packages(db, manifest_default_permissions(state_of(app).host))
-    yield app
+    """A fresh app on this test's database, built like ``with_plugins`` builds its apps."""
     from core.db import engine_of
 
+    app = _app_with_plugins(test_config)
+    yield app
     engine_of(app).dispose()
 
 
@@ -262,7 +120,11 @@ def client(app):
 
 @pytest.fixture
 def db_session(app):
-    """A session on the app's database, inside an app context (commits are real)."""
+    """A session on the app's database, inside an app context (commits are real).
+
+    The app context stays pushed for the whole test, and ``client`` requests made meanwhile
+    still get an app context (and so a ``flask.g``) of their own, as in production: see
+    ``_own_app_context_per_request``."""
     from core.db import GridworkSession, engine_of
 
     with app.app_context():
@@ -316,18 +178,16 @@ def login_as(client, make_user):
     return login
 
 
-def sign_in_page(page, live_server, username, password=TEST_PASSWORD):
-    """Sign ``username`` in through the real login page of ``live_server`` in a Playwright
-    ``page``; returns once the home page is shown."""
-    import re
+@pytest.fixture
+def sign_in(make_user, org_tree):
+    """``sign_in(app, package="county_admin", org_path="c1")`` → a new ``GridworkClient`` of
+    ``app`` (e.g. one from ``with_plugins``) signed in as a new user granted ``package`` at
+    ``org_path``. The standard tree is there."""
 
-    from playwright.sync_api import expect  # only browser tests need Playwright
+    def client_for(app, package="county_admin", org_path="c1"):
+        return signed_in_client(app, make_user(package, org_path))
 
-    page.goto(f"{live_server.url}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    return client_for
 
 
 @pytest.fixture
@@ -401,15 +261,61 @@ def with_plugins(test_config, monkeypatch):
 
 
 def _app_with_plugins(config):
+    """The one way the fixtures build an app: ``create_app``, the default role packages with
+    the manifests' permissions, and an app context of its own for every request."""
     from core.app import create_app
     from core.bootstrap import ensure_default_packages
     from core.db import session_scope
-    from core.plugin_system.default_packages import manifest_default_permissions
+    from core.plugin_system.manifest import manifest_default_permissions
 
     app = create_app(config)
+    _own_app_context_per_request(app)
     with app.app_context(), session_scope(app) as db:
         ensure_default_packages(db, manifest_default_permissions(state_of(app).host))
     return app
+
+
+def _own_app_context_per_request(app):
+    """Give every request an app context of its own, even while a test holds one open.
+
+    Flask (3.1) reuses an app context that is already pushed for the same app when a request
+    starts, instead of pushing a new one. A test inside ``with app.app_context():`` — or
+    using ``db_session``, which keeps one pushed — would then run all its ``client``
+    requests in ONE app context, sharing ``flask.g`` across requests and never running the
+    app-context teardown between them: Flask-Login's cached user (``g._login_user``) sticks to
+    the first user (``/api/v1/me`` never changes), Flask-WTF's cached CSRF token
+    (``g.csrf_token``) belongs to the session before login (403 on every form and on logout),
+    and the request's database session (``g.db_session``) is never closed. In production
+    there is never an outer app context, so each request pushing its own is what the app
+    really sees.
+    """
+    import sys
+
+    from flask import current_app, has_app_context
+    from flask.ctx import RequestContext
+
+    not_given = object()
+
+    class OwnAppContext(RequestContext):
+        def push(self):
+            fresh = None
+            if not self._cv_tokens and has_app_context() and current_app._get_current_object() is self.app:
+                fresh = self.app.app_context()
+                fresh.push()
+            self._gridwork_fresh_contexts = [*getattr(self, "_gridwork_fresh_contexts", []), fresh]
+            super().push()
+
+        def pop(self, exc=not_given):
+            if exc is not_given:
+                exc = sys.exc_info()[1]
+            fresh = self._gridwork_fresh_contexts.pop()
+            try:
+                super().pop(exc)
+            finally:
+                if fresh is not None:
+                    fresh.pop(exc)
+
+    app.request_context = lambda environ: OwnAppContext(app, environ)
 
 
 def _enable_plugins(app, names, paths):

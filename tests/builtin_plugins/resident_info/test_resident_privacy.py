@@ -1,9 +1,9 @@
 """Masking and sensitive data: ID numbers and phones are masked everywhere unless a holder
 of resident_info.read_sensitive asks for one resident in full (audited, once per view);
 health and disability tags only reach holders of resident_info.read_health."""
-from conftest import RESIDENTS, audit_of, make_id, register, rows
+from resident_helpers import RESIDENTS, audit_of, make_id, register
 
-from core.testing import GridworkClient
+from core.testing import GridworkClient, rows
 
 ID_NUMBER = make_id("19520318", "425")
 

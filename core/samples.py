@@ -1,0 +1,31 @@
+"""The core's own sample records for the cross-tenant matrix (hook ``gridwork_sample_records``).
+
+Only the test suite calls the hook (``core.testing.cross_tenant``); it lives outside
+``core.testing`` so the core plugin can answer it without importing the test machinery.
+"""
+
+from core.audit.chain import record_audit
+from core.auth.models import User
+from core.auth.tokens import create_token
+from core.permissions.store import grant_package
+
+
+def core_sample_records(session, org_path, marker):
+    """The core's own ``gridwork_sample_records``: a user at ``org_path`` (username and
+    display name are the marker) with two grants there, an API token and an audit entry
+    naming the marker. Role packages are shared by every tenant: ``name`` is the same
+    everywhere."""
+    user = User(username=marker, display_name=marker, org_path=org_path, password_hash="")
+    session.add(user)
+    session.flush()
+    grant_package(session, user.id, "grid_feedback_worker", org_path)
+    grant = grant_package(session, user.id, "event_dispatcher", org_path)
+    token, _secret = create_token(session, user, marker)
+    record_audit(session, "core.matrix_marker", actor=marker, target=marker, org_path=org_path)
+    return {
+        "node_id": org_path.rsplit("/", 1)[-1],
+        "user_id": user.id,
+        "grant_id": grant.id,
+        "token_id": token.id,
+        "name": "event_dispatcher",
+    }

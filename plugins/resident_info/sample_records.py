@@ -1,0 +1,53 @@
+"""resident_info's sample records for the cross-tenant matrix (``gridwork_sample_records``):
+one of each record a route names — a household, a resident in it (with a history entry)
+and a finished import job with one report line — all at one org node and carrying its
+marker. Only the test suite calls this; it writes through the models, not the API."""
+
+from datetime import date
+
+from core.public import utcnow
+from plugins.resident_info.models import Household, ImportJob, ImportProblem, Resident, ResidentChange
+
+
+def create_sample_records(session, org_path, marker):
+    county = org_path.split("/", 1)[0]
+    household = Household(county_path=county, org_path=org_path, building=marker[:20], address=marker)
+    session.add(household)
+    session.flush()
+    resident = Resident(
+        county_path=county,
+        org_path=org_path,
+        name=marker[:50],
+        gender="female",
+        birth_date=date(1950, 1, 1),
+        household_id=household.id,
+        relation_to_head="head",
+        notes=marker,
+    )
+    session.add(resident)
+    session.flush()
+    household.head_resident_id = resident.id
+    session.add(
+        ResidentChange(
+            resident_id=resident.id, actor=marker, action="registered", changes={"name": {"old": None, "new": marker}}
+        )
+    )
+    job = ImportJob(
+        org_path=org_path,
+        created_by=marker,
+        filename=f"{marker}.csv",
+        mode="valid_rows",
+        status="done",
+        phase="writing",
+        total_rows=2,
+        processed_rows=2,
+        imported=1,
+        bad_rows=1,
+        message=marker,
+        finished_at=utcnow(),
+    )
+    session.add(job)
+    session.flush()
+    session.add(ImportProblem(job_id=job.id, line=3, column=marker[:100], field="name", reason=marker))
+    session.flush()
+    return {"resident_id": resident.id, "household_id": household.id, "job_id": job.id}
