@@ -3,6 +3,7 @@
 Benchmarks print figures; they never assert timings (DESIGN §8). They only fail loudly
 when the thing measured does not work (a wrong status, a refused permission).
 """
+
 import json
 import os
 import platform
@@ -32,8 +33,11 @@ def sqlite_url(directory):
 
 def app_config(directory):
     """The create_app test config every benchmark process uses for one temp directory."""
-    return {"DATABASE_URL": sqlite_url(directory), "SECRET_KEY": "bench-secret-key-not-secret",
-            "INSTANCE_PATH": str(Path(directory) / "instance")}
+    return {
+        "DATABASE_URL": sqlite_url(directory),
+        "SECRET_KEY": "bench-secret-key-not-secret",
+        "INSTANCE_PATH": str(Path(directory) / "instance"),
+    }
 
 
 def prepare_demo_database(directory, with_token=False):
@@ -79,8 +83,10 @@ def machine_line():
     import sqlite3
 
     # Other processes on the same cores move every absolute figure; the ratios hold better.
-    return (f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}, load average {os.getloadavg()[0]:.2f} before the run")
+    return (
+        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, load average {os.getloadavg()[0]:.2f} before the run"
+    )
 
 
 def emit_json(bench, **figures):
@@ -93,6 +99,7 @@ def fmt_us(nanoseconds):
 
 
 # --- gunicorn, loopback only -------------------------------------------------------------
+
 
 class Gunicorn:
     """``gunicorn`` with N sync workers on 127.0.0.1, in its own process group so that
@@ -116,12 +123,26 @@ class Gunicorn:
         import subprocess
         import time
 
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--worker-class", "sync",
-                   "--bind", f"127.0.0.1:{self.port}", "--chdir", str(BENCH_DIR), "--log-level", "warning",
-                   self.app_spec]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--chdir",
+            str(BENCH_DIR),
+            "--log-level",
+            "warning",
+            self.app_spec,
+        ]
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            command, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -199,14 +220,19 @@ def run_wrk(url, seconds, headers, connections, threads):
         output = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
     finally:
         os.unlink(script.name)
-    line = next((l for l in output.splitlines() if l.startswith("WRKJSON ")), None)
+    line = next((text for text in output.splitlines() if text.startswith("WRKJSON ")), None)
     if line is None:
         raise BenchFailure(f"wrk printed no report:\n{output}")
-    raw = json.loads(line[len("WRKJSON "):])
+    raw = json.loads(line[len("WRKJSON ") :])
     errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
-    return {"rps": raw["requests"] / (raw["duration_us"] / 1e6), "p50_ms": raw["p50_us"] / 1000,
-            "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000, "requests": raw["requests"],
-            "errors": errors}
+    return {
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "requests": raw["requests"],
+        "errors": errors,
+    }
 
 
 def _python_client_worker(args):
@@ -252,11 +278,15 @@ def run_python_client(url, seconds, headers, connections, processes=2):
     per_process = max(1, connections // processes)
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         results = pool.map(_python_client_worker, [(url, headers, seconds, per_process)] * processes)
-    latencies = sorted(l for chunk, _ in results for l in chunk)
+    latencies = sorted(latency for chunk, _ in results for latency in chunk)
     errors = sum(e for _, e in results)
     if not latencies:
         raise BenchFailure("the Python client completed no request")
-    return {"rps": len(latencies) / seconds, "p50_ms": latencies[len(latencies) // 2] * 1000,
-            "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
-            "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000, "requests": len(latencies),
-            "errors": errors}
+    return {
+        "rps": len(latencies) / seconds,
+        "p50_ms": latencies[len(latencies) // 2] * 1000,
+        "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
+        "requests": len(latencies),
+        "errors": errors,
+    }

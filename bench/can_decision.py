@@ -7,13 +7,13 @@ c01/s01/m01, so the answer is "allowed"). Floors: (a) a dict lookup of the same 
 
     .venv/bin/python bench/can_decision.py
 """
+
 import argparse
 import sys
 import tempfile
 import time
 
-from _common import (DEMO_USER, TARGET_PATH, BenchFailure, emit_json, fmt_us, machine_line, median,
-                     prepare_demo_database)
+from _common import DEMO_USER, TARGET_PATH, BenchFailure, emit_json, fmt_us, machine_line, median, prepare_demo_database
 
 PERMISSION = "core.org_read"
 GOAL_CAN_US = 5.0
@@ -50,9 +50,9 @@ def bare_enforcer(app):
     from sqlalchemy_adapter import Adapter
 
     from core.db import engine_of
-    from core.tree.paths import covers
     from core.permissions.models import CasbinRule
     from core.permissions.policy import MODEL_TEXT
+    from core.tree.paths import covers
 
     model = casbin.Model()
     model.load_model_from_text(MODEL_TEXT)
@@ -98,9 +98,12 @@ def measure(app, user_id, args):
     enforcer = bare_enforcer(app)
     engine = policy_engine()
     decisions = {(user_id, PERMISSION, TARGET_PATH): True}
-    answers = {"can": can(actor, PERMISSION, TARGET_PATH), "dict": decisions[(user_id, PERMISSION, TARGET_PATH)],
-               "enforce": enforcer.enforce(subject, TARGET_PATH, PERMISSION),
-               "engine._enforce": engine._enforce(subject, TARGET_PATH, PERMISSION)}
+    answers = {
+        "can": can(actor, PERMISSION, TARGET_PATH),
+        "dict": decisions[(user_id, PERMISSION, TARGET_PATH)],
+        "enforce": enforcer.enforce(subject, TARGET_PATH, PERMISSION),
+        "engine._enforce": engine._enforce(subject, TARGET_PATH, PERMISSION),
+    }
     if not all(answers.values()):
         raise BenchFailure(f"{DEMO_USER} should hold {PERMISSION} at {TARGET_PATH}; got {answers}")
 
@@ -111,10 +114,10 @@ def measure(app, user_id, args):
     can_seconds = time.monotonic() - started
     figures["version_checks"] = int(can_seconds / app.config["POLICY_CHECK_INTERVAL"])
     figures["dict_ns"], _ = per_call_ns(decisions.__getitem__, ((user_id, PERMISSION, TARGET_PATH),), iterations, 1000)
-    figures["enforce_ns"], _ = per_call_ns(enforcer.enforce, (subject, TARGET_PATH, PERMISSION),
-                                           enforce_iterations, 50)
-    figures["engine_enforce_ns"], _ = per_call_ns(engine._enforce, (subject, TARGET_PATH, PERMISSION),
-                                                  enforce_iterations, 50)
+    figures["enforce_ns"], _ = per_call_ns(enforcer.enforce, (subject, TARGET_PATH, PERMISSION), enforce_iterations, 50)
+    figures["engine_enforce_ns"], _ = per_call_ns(
+        engine._enforce, (subject, TARGET_PATH, PERMISSION), enforce_iterations, 50
+    )
     figures["policy_rows"] = len(enforcer.get_policy()) + len(enforcer.get_grouping_policy())
     return figures
 
@@ -122,29 +125,45 @@ def measure(app, user_id, args):
 def report(figures, args):
     can_us = figures["can_ns"] / 1000
     speedup = figures["enforce_ns"] / figures["can_ns"]
-    print(f"can({DEMO_USER}, {PERMISSION!r}, {TARGET_PATH!r}) — allowed; "
-          f"{figures['policy_rows']} policy rows; {args.iterations:,} calls (can, dict), "
-          f"{args.enforce_iterations:,} (enforce); medians of batches")
-    print(f"  can() warm                     {fmt_us(figures['can_ns'])} per call "
-          f"(mean {fmt_us(figures['can_mean_ns'])})")
+    print(
+        f"can({DEMO_USER}, {PERMISSION!r}, {TARGET_PATH!r}) — allowed; "
+        f"{figures['policy_rows']} policy rows; {args.iterations:,} calls (can, dict), "
+        f"{args.enforce_iterations:,} (enforce); medians of batches"
+    )
+    print(
+        f"  can() warm                     {fmt_us(figures['can_ns'])} per call (mean {fmt_us(figures['can_mean_ns'])})"
+    )
     print(f"  dict lookup of the decision    {fmt_us(figures['dict_ns'])} per call")
     print(f"  casbin.Enforcer.enforce (bare) {fmt_us(figures['enforce_ns'])} per call")
     print(f"  PolicyEngine._enforce (uncached, SyncedEnforcer) {fmt_us(figures['engine_enforce_ns'])} per call")
     print(f"  empty call loop                {fmt_us(figures['loop_ns'])} per call (included in every figure)")
-    print(f"  note: can() checks the policy version at most every POLICY_CHECK_INTERVAL with one SELECT "
-          f"(~{figures['version_checks']} during this run); that cost is amortised into the mean above, "
-          f"and the median batch rarely contains one")
-    print(f"ratio can/dict: {figures['can_ns'] / figures['dict_ns']:.1f}×; "
-          f"enforce/can: {speedup:.0f}× faster")
-    print(f"goals: can() median ≤ {GOAL_CAN_US} µs: {'meets' if can_us <= GOAL_CAN_US else 'MISSES'}; "
-          f"≥ {GOAL_SPEEDUP:.0f}× faster than enforce: {'meets' if speedup >= GOAL_SPEEDUP else 'MISSES'}")
-    emit_json("can_decision", permission=PERMISSION, path=TARGET_PATH, iterations=args.iterations,
-              enforce_iterations=args.enforce_iterations, policy_rows=figures["policy_rows"],
-              can_us=round(can_us, 3), can_mean_us=round(figures["can_mean_ns"] / 1000, 3),
-              dict_us=round(figures["dict_ns"] / 1000, 3), enforce_us=round(figures["enforce_ns"] / 1000, 2),
-              engine_enforce_us=round(figures["engine_enforce_ns"] / 1000, 2),
-              loop_us=round(figures["loop_ns"] / 1000, 3), enforce_over_can=round(speedup, 1),
-              goal_can_us=GOAL_CAN_US, goal_speedup=GOAL_SPEEDUP)
+    print(
+        f"  note: can() checks the policy version at most every POLICY_CHECK_INTERVAL with one SELECT "
+        f"(~{figures['version_checks']} during this run); that cost is amortised into the mean above, "
+        f"and the median batch rarely contains one"
+    )
+    print(f"ratio can/dict: {figures['can_ns'] / figures['dict_ns']:.1f}×; enforce/can: {speedup:.0f}× faster")
+    print(
+        f"goals: can() median ≤ {GOAL_CAN_US} µs: {'meets' if can_us <= GOAL_CAN_US else 'MISSES'}; "
+        f"≥ {GOAL_SPEEDUP:.0f}× faster than enforce: {'meets' if speedup >= GOAL_SPEEDUP else 'MISSES'}"
+    )
+    emit_json(
+        "can_decision",
+        permission=PERMISSION,
+        path=TARGET_PATH,
+        iterations=args.iterations,
+        enforce_iterations=args.enforce_iterations,
+        policy_rows=figures["policy_rows"],
+        can_us=round(can_us, 3),
+        can_mean_us=round(figures["can_mean_ns"] / 1000, 3),
+        dict_us=round(figures["dict_ns"] / 1000, 3),
+        enforce_us=round(figures["enforce_ns"] / 1000, 2),
+        engine_enforce_us=round(figures["engine_enforce_ns"] / 1000, 2),
+        loop_us=round(figures["loop_ns"] / 1000, 3),
+        enforce_over_can=round(speedup, 1),
+        goal_can_us=GOAL_CAN_US,
+        goal_speedup=GOAL_SPEEDUP,
+    )
 
 
 if __name__ == "__main__":

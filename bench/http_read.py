@@ -8,6 +8,7 @@ noisy machine is the ratio ours/floor (goal ≥ 0.5, DESIGN §8).
 
     .venv/bin/python bench/http_read.py --seconds 10
 """
+
 import argparse
 import json
 import os
@@ -16,12 +17,24 @@ import tempfile
 from datetime import datetime
 from typing import Optional
 
+from _common import (
+    TARGET_NODE,
+    TARGET_PATH,
+    BenchFailure,
+    Gunicorn,
+    app_config,
+    emit_json,
+    fetch,
+    machine_line,
+    median,
+    prepare_demo_database,
+    run_python_client,
+    run_wrk,
+    wrk_available,
+)
 from flask import Flask, abort
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine
-
-from _common import (TARGET_NODE, TARGET_PATH, BenchFailure, Gunicorn, app_config, emit_json, fetch, machine_line,
-                     median, prepare_demo_database, run_python_client, run_wrk, wrk_available)
 
 GOAL_RATIO = 0.5
 ORGS_RULE = "/api/v1/orgs/<node_id>"
@@ -29,6 +42,7 @@ FLOOR_URL = f"/floor/orgs/{TARGET_NODE}"
 
 
 # --- the floor: bare Flask + SQLModel ------------------------------------------------------
+
 
 class FloorBase(SQLModel, registry=registry()):
     """Its own registry: the floor's table must not clash with core's OrgNode in one process."""
@@ -58,13 +72,21 @@ def floor_app():
             node = session.get(FloorNode, node_id)
             if node is None:
                 abort(404)
-            return {"id": node.id, "parent_id": node.parent_id, "kind": node.kind, "name": node.name,
-                    "path": node.path, "depth": node.depth, "created_at": node.created_at.isoformat()}
+            return {
+                "id": node.id,
+                "parent_id": node.parent_id,
+                "kind": node.kind,
+                "name": node.name,
+                "path": node.path,
+                "depth": node.depth,
+                "created_at": node.created_at.isoformat(),
+            }
 
     return app
 
 
 # --- ours: the real app ------------------------------------------------------------------
+
 
 def ours_app():
     """gunicorn factory (``'http_read:ours_app()'``). gunicorn's ``module:factory()`` form
@@ -78,8 +100,7 @@ def choose_route(app):
     """The orgs route when core/orgs/api.py is there; /api/v1/me (also authenticated) otherwise."""
     if any(rule.rule == ORGS_RULE for rule in app.url_map.iter_rules()):
         return f"/api/v1/orgs/{TARGET_NODE}", True
-    print(f"WARNING: {ORGS_RULE} is not registered (core/orgs/api.py missing?); "
-          "measuring GET /api/v1/me instead")
+    print(f"WARNING: {ORGS_RULE} is not registered (core/orgs/api.py missing?); measuring GET /api/v1/me instead")
     return "/api/v1/me", False
 
 
@@ -189,22 +210,28 @@ def serve_and_measure(directory, route, is_orgs, headers, tool, seconds, args):
 def run_rounds(targets, tool, seconds, args):
     for server, url, headers in targets.values():
         measure(tool, server, url, max(1, round(args.warmup)), headers, args)
-    print(f"load: {tool}, {args.connections} connections, {seconds} s per run, "
-          f"{args.rounds} rounds, gunicorn 2 sync workers on 127.0.0.1")
+    print(
+        f"load: {tool}, {args.connections} connections, {seconds} s per run, "
+        f"{args.rounds} rounds, gunicorn 2 sync workers on 127.0.0.1"
+    )
     results = {name: [] for name in targets}
     for round_number in range(1, args.rounds + 1):
         for name, (server, url, headers) in targets.items():
             result = measure(tool, server, url, seconds, headers, args)
             results[name].append(result)
-            print(f"  round {round_number} {name:<5} {result['rps']:8.0f} req/s  "
-                  f"p50 {result['p50_ms']:6.2f} ms  p95 {result['p95_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  "
-                  f"server CPU {result['cpu_us']:5.0f} µs/request")
+            print(
+                f"  round {round_number} {name:<5} {result['rps']:8.0f} req/s  "
+                f"p50 {result['p50_ms']:6.2f} ms  p95 {result['p95_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms  "
+                f"server CPU {result['cpu_us']:5.0f} µs/request"
+            )
     return results
 
 
 def report(results, route, tool, seconds, args):
-    figures = {name: {key: round(median([r[key] for r in runs]), 2) for key in ("rps", "p50_ms", "p99_ms", "cpu_us")}
-               for name, runs in results.items()}
+    figures = {
+        name: {key: round(median([r[key] for r in runs]), 2) for key in ("rps", "p50_ms", "p99_ms", "cpu_us")}
+        for name, runs in results.items()
+    }
     for values in figures.values():
         values["rps"], values["cpu_us"] = round(values["rps"]), round(values["cpu_us"])
     floor, ours = figures["floor"], figures["ours"]
@@ -212,17 +239,34 @@ def report(results, route, tool, seconds, args):
     cpu_ratio = floor["cpu_us"] / ours["cpu_us"]  # the same ratio read from CPU cost per request
     # Each ours run next to the floor run just before it: steadier when the load drifts.
     paired = [o["rps"] / f["rps"] for o, f in zip(results["ours"], results["floor"])]
-    for title, values in ((f"floor  bare Flask + SQLModel, GET {FLOOR_URL}", floor),
-                          (f"ours   Gridwork, bearer token + permission check, GET {route}", ours)):
-        print(f"{title}: {values['rps']:,} req/s (p50 {values['p50_ms']} ms, p99 {values['p99_ms']} ms, "
-              f"server CPU {values['cpu_us']} µs/request)")
+    for title, values in (
+        (f"floor  bare Flask + SQLModel, GET {FLOOR_URL}", floor),
+        (f"ours   Gridwork, bearer token + permission check, GET {route}", ours),
+    ):
+        print(
+            f"{title}: {values['rps']:,} req/s (p50 {values['p50_ms']} ms, p99 {values['p99_ms']} ms, "
+            f"server CPU {values['cpu_us']} µs/request)"
+        )
     verdict = "meets" if ratio >= GOAL_RATIO else "BELOW"
-    print(f"ratio ours/floor: {ratio:.2f}  (goal ≥ {GOAL_RATIO}: {verdict}); "
-          f"per round: {', '.join(f'{r:.2f}' for r in paired)}; "
-          f"from server CPU per request: {cpu_ratio:.2f}")
-    emit_json("http_read", route=route, tool=tool, seconds=seconds, rounds=args.rounds,
-              connections=args.connections, floor=floor, ours=ours, ratio=round(ratio, 3),
-              round_ratios=[round(r, 3) for r in paired], cpu_ratio=round(cpu_ratio, 3), goal_ratio=GOAL_RATIO)
+    print(
+        f"ratio ours/floor: {ratio:.2f}  (goal ≥ {GOAL_RATIO}: {verdict}); "
+        f"per round: {', '.join(f'{r:.2f}' for r in paired)}; "
+        f"from server CPU per request: {cpu_ratio:.2f}"
+    )
+    emit_json(
+        "http_read",
+        route=route,
+        tool=tool,
+        seconds=seconds,
+        rounds=args.rounds,
+        connections=args.connections,
+        floor=floor,
+        ours=ours,
+        ratio=round(ratio, 3),
+        round_ratios=[round(r, 3) for r in paired],
+        cpu_ratio=round(cpu_ratio, 3),
+        goal_ratio=GOAL_RATIO,
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ Figures: rows per second of each and ours/floor (goal ≥ 0.2). Timings never as
 
     .venv/bin/python bench/resident_import.py            # options: --rows 100000 --mode all_or_nothing
 """
+
 import argparse
 import csv
 import io
@@ -57,8 +58,16 @@ def people(count, seed=7):
         grid = GRIDS[number % 3]
         phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
         tags = rng.choice(TAGS) if rng.random() < 0.1 else ""
-        yield (name, id_number, phone, grid, f"{number % 40 + 1}号楼", f"{number % 3 + 1}单元",
-               f"{number % 30 + 101}", tags)
+        yield (
+            name,
+            id_number,
+            phone,
+            grid,
+            f"{number % 40 + 1}号楼",
+            f"{number % 3 + 1}单元",
+            f"{number % 30 + 101}",
+            tags,
+        )
 
 
 def csv_content(rows):
@@ -74,13 +83,34 @@ def floor_values(row, now):
     gender = "male" if int(id_number[16]) % 2 else "female"
     birth = f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}"
     tag_json = json.dumps([{"tag": tags}] if tags else [], ensure_ascii=False)
-    return ("c01", GRID_PATHS[grid], name, gender, birth, id_number, id_number[-4:], phone, building, unit, room,
-            "registered", "living", tag_json, "", "{}", 1, now, now)
+    return (
+        "c01",
+        GRID_PATHS[grid],
+        name,
+        gender,
+        birth,
+        id_number,
+        id_number[-4:],
+        phone,
+        building,
+        unit,
+        room,
+        "registered",
+        "living",
+        tag_json,
+        "",
+        "{}",
+        1,
+        now,
+        now,
+    )
 
 
-FLOOR_SQL = ("INSERT INTO resident_info_resident (county_path, org_path, name, gender, birth_date, id_number, "
-             "id_last4, phone, building, unit, room, registration, status, tags, notes, extra, version, created_at, "
-             "updated_at) VALUES (" + ", ".join("?" * 19) + ")")
+FLOOR_SQL = (
+    "INSERT INTO resident_info_resident (county_path, org_path, name, gender, birth_date, id_number, "
+    "id_last4, phone, building, unit, room, registration, status, tags, notes, extra, version, created_at, "
+    "updated_at) VALUES (" + ", ".join("?" * 19) + ")"
+)
 
 
 def run_floor(db_file, rows):
@@ -98,12 +128,18 @@ def run_floor(db_file, rows):
 
 
 def run_ours(app, content, mode):
-    access = Access(username="bench", read=DataScope(("c01",)), write=DataScope(("c01",)),
-                    sensitive=DataScope(("c01",)), health=DataScope(("c01",)))
+    access = Access(
+        username="bench",
+        read=DataScope(("c01",)),
+        write=DataScope(("c01",)),
+        sensitive=DataScope(("c01",)),
+        health=DataScope(("c01",)),
+    )
     with app.app_context(), session_scope(app) as db:
         began = time.perf_counter()
-        job = imports.create_job(db, access, org_path=TARGET, mode=mode, mapping={}, filename="bench.csv",
-                                 content=content)
+        job = imports.create_job(
+            db, access, org_path=TARGET, mode=mode, mapping={}, filename="bench.csv", content=content
+        )
         db.commit()
         run_job(db, access, job.id, content)
         elapsed = time.perf_counter() - began
@@ -136,11 +172,20 @@ def main():
     print(machine_line())
     print(f"rows: {args.rows:,}  mode: {args.mode}  file: {len(content) / 1e6:.1f} MB CSV")
     print(f"floor (sqlite3 executemany, one transaction): {floor:.2f} s = {args.rows / floor:,.0f} rows/s")
-    print(f"ours (read + map + validate + ID lookups + residents, tags, history, events, audit): "
-          f"{ours:.2f} s = {args.rows / ours:,.0f} rows/s")
+    print(
+        f"ours (read + map + validate + ID lookups + residents, tags, history, events, audit): "
+        f"{ours:.2f} s = {args.rows / ours:,.0f} rows/s"
+    )
     print(f"ratio ours/floor: {ratio:.3f}  (goal ≥ {GOAL}: {'met' if ratio >= GOAL else 'NOT met'})")
-    emit_json("resident_import", rows=args.rows, mode=args.mode, floor_s=round(floor, 3), ours_s=round(ours, 3),
-              ratio=round(ratio, 4), goal=GOAL)
+    emit_json(
+        "resident_import",
+        rows=args.rows,
+        mode=args.mode,
+        floor_s=round(floor, 3),
+        ours_s=round(ours, 3),
+        ratio=round(ratio, 4),
+        goal=GOAL,
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ Goals: ours p95 ≤ 50 ms, ours/floor ≥ 0.5 (req/s).
     .venv/bin/python bench/resident_list.py --seconds 10
     .venv/bin/python bench/resident_list.py --postgres postgresql+psycopg://postgres@127.0.0.1:54329/postgres
 """
+
 import argparse
 import json
 import os
@@ -32,6 +33,7 @@ CACHE_DIR = Path(tempfile.gettempdir()) / "gridwork-bench-cache"
 
 
 # --- the floor: the same statements, no framework around them -----------------------------
+
 
 def floor_app():
     """gunicorn factory (``'resident_list:floor_app()'``)."""
@@ -71,6 +73,7 @@ def ours_app():
 
 # --- the database: seeded once, cached --------------------------------------------------
 
+
 def prepare_sqlite(cache_dir, reseed):
     """(database URL, token) of the cached SQLite file, seeding it first when missing."""
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -106,8 +109,12 @@ def prepare_postgres(admin_url, database, reseed):
         conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
         # A Chinese collation, as a real deployment would have: plain LIKE 'x%' and < >
         # comparisons then cannot use ordinary indexes — what the list query must cope with.
-        conn.execute(text(f'CREATE DATABASE "{database}" TEMPLATE template0 ENCODING \'UTF8\' '
-                          "LOCALE_PROVIDER icu ICU_LOCALE 'zh-Hans-CN' LOCALE 'C.UTF-8'"))
+        conn.execute(
+            text(
+                f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LOCALE_PROVIDER icu ICU_LOCALE 'zh-Hans-CN' LOCALE 'C.UTF-8'"
+            )
+        )
     admin.dispose()
     print(f"seeding {database} (once per seed key; a few minutes) ...")
     with tempfile.TemporaryDirectory(prefix="gridwork-bench-") as directory:
@@ -141,6 +148,7 @@ def _every_tenth(message):
 
 # --- what ours sends: captured from one in-process request ------------------------------
 
+
 def capture_statements(database_url, headers, directory):
     """One request of ours through the Flask test client; returns (the page and count
     statements it sent to the database, as (SQL, parameters), and its JSON answer)."""
@@ -158,8 +166,11 @@ def capture_statements(database_url, headers, directory):
         event.remove(engine, "before_cursor_execute", listener)
         if response.status_code != 200:
             raise BenchFailure(f"ours: GET {ROUTE} answered {response.status_code}: {response.get_data()[:500]!r}")
-        ours = [(sql, list(p) if isinstance(p, tuple) else dict(p)) for sql, p in sent
-                if "FROM resident_info_resident" in sql]
+        ours = [
+            (sql, list(p) if isinstance(p, tuple) else dict(p))
+            for sql, p in sent
+            if "FROM resident_info_resident" in sql
+        ]
         if len(ours) != 2:
             raise BenchFailure(f"expected a page and a count statement, got {len(ours)}: {ours}")
         print_plans(engine, ours)
@@ -187,11 +198,14 @@ def verify(ours_answer, floor):
     if not ours_ids:
         raise BenchFailure("the list is empty: the seed does not match the query")
     names = sorted({item["name"][0] for item in ours_answer["items"]})
-    print(f"verified: {ours_answer['total']} matching residents (page of {len(ours_ids)}, names start with "
-          f"{''.join(names)}) of the community's ~{RESIDENTS_PER_GRID * 10:,}; both answers agree")
+    print(
+        f"verified: {ours_answer['total']} matching residents (page of {len(ours_ids)}, names start with "
+        f"{''.join(names)}) of the community's ~{RESIDENTS_PER_GRID * 10:,}; both answers agree"
+    )
 
 
 # --- measuring --------------------------------------------------------------------------
+
 
 def report(results, database, tool, seconds, args):
     keys = ("rps", "p50_ms", "p95_ms", "p99_ms", "cpu_us")
@@ -199,27 +213,53 @@ def report(results, database, tool, seconds, args):
     floor, ours = figures["floor"], figures["ours"]
     ratio, cpu_ratio = ours["rps"] / floor["rps"], floor["cpu_us"] / ours["cpu_us"]
     paired = [o["rps"] / f["rps"] for o, f in zip(results["ours"], results["floor"])]
-    for title, values in (("floor  bare Flask, the same two statements", floor),
-                          ("ours   Gridwork API, bearer token, scope, masking", ours)):
-        print(f"{title}: {values['rps']:,.0f} req/s (p50 {values['p50_ms']} ms, p95 {values['p95_ms']} ms, "
-              f"p99 {values['p99_ms']} ms, server CPU {values['cpu_us']:.0f} µs/request)")
+    for title, values in (
+        ("floor  bare Flask, the same two statements", floor),
+        ("ours   Gridwork API, bearer token, scope, masking", ours),
+    ):
+        print(
+            f"{title}: {values['rps']:,.0f} req/s (p50 {values['p50_ms']} ms, p95 {values['p95_ms']} ms, "
+            f"p99 {values['p99_ms']} ms, server CPU {values['cpu_us']:.0f} µs/request)"
+        )
     # On PostgreSQL the queries' own CPU is spent in the database server, outside gunicorn.
     cpu_note = "" if database == "sqlite" else " (gunicorn only: the database server's CPU is not in it)"
-    print(f"ratio ours/floor: {ratio:.2f} (goal ≥ {GOAL_RATIO}: {'meets' if ratio >= GOAL_RATIO else 'BELOW'}); "
-          f"per round: {', '.join(f'{r:.2f}' for r in paired)}; from server CPU per request: {cpu_ratio:.2f}{cpu_note}")
-    print(f"ours p95: {ours['p95_ms']} ms (goal ≤ {GOAL_P95_MS:.0f} ms: "
-          f"{'meets' if ours['p95_ms'] <= GOAL_P95_MS else 'ABOVE'}); p50 {ours['p50_ms']} ms")
-    emit_json("resident_list", database=database, route=ROUTE, tool=tool, seconds=seconds, rounds=args.rounds,
-              connections=args.connections, floor=floor, ours=ours, ratio=round(ratio, 3),
-              round_ratios=[round(r, 3) for r in paired], cpu_ratio=round(cpu_ratio, 3), goal_ratio=GOAL_RATIO,
-              goal_p95_ms=GOAL_P95_MS)
+    print(
+        f"ratio ours/floor: {ratio:.2f} (goal ≥ {GOAL_RATIO}: {'meets' if ratio >= GOAL_RATIO else 'BELOW'}); "
+        f"per round: {', '.join(f'{r:.2f}' for r in paired)}; from server CPU per request: {cpu_ratio:.2f}{cpu_note}"
+    )
+    print(
+        f"ours p95: {ours['p95_ms']} ms (goal ≤ {GOAL_P95_MS:.0f} ms: "
+        f"{'meets' if ours['p95_ms'] <= GOAL_P95_MS else 'ABOVE'}); p50 {ours['p50_ms']} ms"
+    )
+    emit_json(
+        "resident_list",
+        database=database,
+        route=ROUTE,
+        tool=tool,
+        seconds=seconds,
+        rounds=args.rounds,
+        connections=args.connections,
+        floor=floor,
+        ours=ours,
+        ratio=round(ratio, 3),
+        round_ratios=[round(r, 3) for r in paired],
+        cpu_ratio=round(cpu_ratio, 3),
+        goal_ratio=GOAL_RATIO,
+        goal_p95_ms=GOAL_P95_MS,
+    )
 
 
 def serve_and_measure(database_url, statements, ours_answer, headers, tool, seconds, args, directory):
-    config = {"DATABASE_URL": database_url, "SECRET_KEY": "bench-secret-key-not-secret",
-              "INSTANCE_PATH": str(Path(directory) / "instance")}
-    env = {"BENCH_APP_CONFIG": json.dumps(config), "BENCH_DATABASE_URL": database_url,
-           "BENCH_FLOOR_STATEMENTS": json.dumps(statements)}
+    config = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-secret-key-not-secret",
+        "INSTANCE_PATH": str(Path(directory) / "instance"),
+    }
+    env = {
+        "BENCH_APP_CONFIG": json.dumps(config),
+        "BENCH_DATABASE_URL": database_url,
+        "BENCH_FLOOR_STATEMENTS": json.dumps(statements),
+    }
     ours = Gunicorn("resident_list:ours_app()", env, log_dir=directory)
     floor = Gunicorn("resident_list:floor_app()", env, log_dir=directory)
     try:

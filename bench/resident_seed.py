@@ -6,6 +6,7 @@ and their tag rows are written with raw ``executemany`` (SQLite) or ``COPY`` (Po
 — about a minute instead of hours through the register. The seeded database is kept and
 reused while its key (``SEED_VERSION`` and the text of every migration) is unchanged.
 """
+
 import hashlib
 import json
 import random
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from _common import REPO_ROOT
+
 from core.state import state_of
 
 SEED_VERSION = "1"  # bump when the generated data changes
@@ -23,17 +25,92 @@ COMMUNITY = "c01/s05/m045"  # the community admin's community, the list that is 
 ADMIN = "bench_community_admin"
 TODAY = date(2026, 11, 21)
 # Surnames with their share in percent (roughly the 2020 census order); 王 ≈ 7 %.
-SURNAMES = dict(zip("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈",
-                    (7.1, 7.0, 6.8, 5.4, 4.6, 3.1, 2.5, 2.3, 2.0, 1.9, 1.3, 1.3, 1.2, 1.1, 1.1, 1.0, 0.9, 0.9, 0.9,
-                     0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4,
-                     0.4, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3)))
+SURNAMES = dict(
+    zip(
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈",
+        (
+            7.1,
+            7.0,
+            6.8,
+            5.4,
+            4.6,
+            3.1,
+            2.5,
+            2.3,
+            2.0,
+            1.9,
+            1.3,
+            1.3,
+            1.2,
+            1.1,
+            1.1,
+            1.0,
+            0.9,
+            0.9,
+            0.9,
+            0.8,
+            0.8,
+            0.7,
+            0.6,
+            0.6,
+            0.6,
+            0.5,
+            0.5,
+            0.5,
+            0.5,
+            0.5,
+            0.5,
+            0.5,
+            0.4,
+            0.4,
+            0.4,
+            0.4,
+            0.4,
+            0.4,
+            0.4,
+            0.4,
+            0.3,
+            0.3,
+            0.3,
+            0.3,
+            0.3,
+            0.3,
+            0.3,
+            0.3,
+            0.3,
+            0.3,
+        ),
+    )
+)
 RARE_SURNAMES = "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "秀英华明丽伟芳军敏静强磊洋勇艳杰娟涛超霞平刚桂兰玉萍红建国志文海亮燕辉鹏飞林波宇浩然晨欣怡雪梅凤云春"
 REGIONS = ("110105", "310104", "330106", "440305", "510107", "420106", "320102", "370102")
-RESIDENT_COLUMNS = ("id", "county_path", "org_path", "name", "gender", "birth_date", "id_number", "id_last4",
-                    "phone", "building", "unit", "room", "household_id", "relation_to_head", "registration",
-                    "status", "status_date", "tags", "notes", "extra", "merged_into_id", "version", "created_at",
-                    "updated_at")
+RESIDENT_COLUMNS = (
+    "id",
+    "county_path",
+    "org_path",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "id_last4",
+    "phone",
+    "building",
+    "unit",
+    "room",
+    "household_id",
+    "relation_to_head",
+    "registration",
+    "status",
+    "status_date",
+    "tags",
+    "notes",
+    "extra",
+    "merged_into_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
 TAG_COLUMNS = ("resident_id", "tag", "level", "sensitive")
 
 
@@ -59,19 +136,31 @@ def org_rows():
     """core_org_node rows: the county, 10 streets, 100 communities, 1,000 grids."""
     from core.timeutil import utcnow
 
-    now, seen, rows = utcnow(), set(), [dict(id=COUNTY, parent_id=None, kind="county", name="百万人口县",
-                                             path=COUNTY, depth=0)]
+    now, seen, rows = (
+        utcnow(),
+        set(),
+        [dict(id=COUNTY, parent_id=None, kind="county", name="百万人口县", path=COUNTY, depth=0)],
+    )
     for grid_path in grid_paths():
         parts = grid_path.split("/")
         for depth, kind in ((1, "street"), (2, "community"), (3, "grid")):
             if parts[depth] not in seen:
                 seen.add(parts[depth])
-                rows.append(dict(id=parts[depth], parent_id=parts[depth - 1], kind=kind, name=f"{kind} {parts[depth]}",
-                                 path="/".join(parts[:depth + 1]), depth=depth))
+                rows.append(
+                    dict(
+                        id=parts[depth],
+                        parent_id=parts[depth - 1],
+                        kind=kind,
+                        name=f"{kind} {parts[depth]}",
+                        path="/".join(parts[: depth + 1]),
+                        depth=depth,
+                    )
+                )
     return [{**row, "created_at": now} for row in rows]
 
 
 # --- the residents -----------------------------------------------------------------------
+
 
 def _tags_for(rng, age, gender):
     """Built-in tags in plausible shares: 独居老人 ≈ 3 %, 空巢老人 ≈ 5 %, 残疾 2 % (health) …"""
@@ -122,12 +211,34 @@ def resident_rows(rng, grid_path, first_id, taken_ids, now_text):
         phone = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}" if rng.random() < 0.9 else None
         status = rng.choices(("living", "moved_out", "deceased"), weights=(95, 3, 2))[0]
         resident_tags = _tags_for(rng, age, gender)
-        residents.append((resident_id, COUNTY, grid_path, name, gender, birth.isoformat(), id_number,
-                          id_number[-4:] if id_number else None, phone, f"{rng.randint(1, 20)}号楼",
-                          f"{rng.randint(1, 4)}单元", f"{rng.randint(1, 18)}0{rng.randint(1, 4)}", None, None,
-                          "registered" if rng.random() < 0.85 else "floating", status,
-                          None if status == "living" else "2025-06-01", json.dumps(resident_tags), "", "{}", None, 1,
-                          now_text, now_text))
+        residents.append(
+            (
+                resident_id,
+                COUNTY,
+                grid_path,
+                name,
+                gender,
+                birth.isoformat(),
+                id_number,
+                id_number[-4:] if id_number else None,
+                phone,
+                f"{rng.randint(1, 20)}号楼",
+                f"{rng.randint(1, 4)}单元",
+                f"{rng.randint(1, 18)}0{rng.randint(1, 4)}",
+                None,
+                None,
+                "registered" if rng.random() < 0.85 else "floating",
+                status,
+                None if status == "living" else "2025-06-01",
+                json.dumps(resident_tags),
+                "",
+                "{}",
+                None,
+                1,
+                now_text,
+                now_text,
+            )
+        )
         tags += [(resident_id, t["tag"], t.get("level"), bool(t.get("sensitive"))) for t in resident_tags]
     return residents, tags
 
@@ -149,11 +260,17 @@ def generate(batch_grids=50):
 
 # --- the database ------------------------------------------------------------------------
 
+
 def app_for(database_url, directory):
     from core.app import create_app
 
-    return create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-secret-key-not-secret",
-                       "INSTANCE_PATH": str(Path(directory) / "instance")})
+    return create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-secret-key-not-secret",
+            "INSTANCE_PATH": str(Path(directory) / "instance"),
+        }
+    )
 
 
 def seed(database_url, directory, progress=print):
@@ -162,8 +279,8 @@ def seed(database_url, directory, progress=print):
     from sqlalchemy import insert
 
     from core.db import engine_of
-    from core.tree.models import OrgNode
     from core.plugin_system.migrations import upgrade_all
+    from core.tree.models import OrgNode
 
     app = app_for(database_url, directory)
     with app.app_context():
@@ -192,8 +309,12 @@ def _admin_with_token(app):
 
     with session_scope(app) as db:
         set_state(db, state_of(app).host, "resident_info", COUNTY, "enabled", actor="bench")
-        user = User(username=ADMIN, display_name="社区管理员（基准）", org_path=COMMUNITY,
-                    password_hash=hash_password("bench-password-not-secret"))
+        user = User(
+            username=ADMIN,
+            display_name="社区管理员（基准）",
+            org_path=COMMUNITY,
+            password_hash=hash_password("bench-password-not-secret"),
+        )
         db.add(user)
         db.flush()
         grant_package(db, user.id, "community_admin", COMMUNITY)
@@ -202,12 +323,14 @@ def _admin_with_token(app):
 
 
 def _write_sqlite(conn, progress):
-    resident_sql = (f"INSERT INTO resident_info_resident ({', '.join(RESIDENT_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(RESIDENT_COLUMNS))})")
+    resident_sql = (
+        f"INSERT INTO resident_info_resident ({', '.join(RESIDENT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(RESIDENT_COLUMNS))})"
+    )
     tag_sql = f"INSERT INTO resident_info_resident_tag ({', '.join(TAG_COLUMNS)}) VALUES (?, ?, ?, ?)"
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-400000")  # 400 MB: the indexes stay in memory while loading
-    for done, (residents, tags) in enumerate(generate(), start=1):
+    for _done, (residents, tags) in enumerate(generate(), start=1):
         conn.executemany(resident_sql, residents)
         conn.executemany(tag_sql, tags)
         conn.commit()
@@ -226,7 +349,9 @@ def _write_postgres(conn, progress):
                     copy.write_row(row)
             conn.commit()
             progress(f"  seeded {residents[-1][0]:,} residents")
-        cursor.execute("SELECT setval(pg_get_serial_sequence('resident_info_resident', 'id'), "
-                       "(SELECT max(id) FROM resident_info_resident))")
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('resident_info_resident', 'id'), "
+            "(SELECT max(id) FROM resident_info_resident))"
+        )
         cursor.execute("ANALYZE")  # what autovacuum would do soon after such a load
     conn.commit()

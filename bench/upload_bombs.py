@@ -22,10 +22,10 @@ from openpyxl import Workbook
 
 READERS = {
     "guarded": "from core.spreadsheets.read import read_spreadsheet\n"
-               "try:\n    read_spreadsheet('bomb.xlsx', data, headers_only=True)\nexcept Exception as e:\n"
-               "    outcome = type(e).__name__ + ': ' + str(e)[:60]\n",
+    "try:\n    read_spreadsheet('bomb.xlsx', data, headers_only=True)\nexcept Exception as e:\n"
+    "    outcome = type(e).__name__ + ': ' + str(e)[:60]\n",
     "bare": "from openpyxl import load_workbook\nbook = load_workbook(io.BytesIO(data), read_only=True)\n"
-            "next(book.worksheets[0].iter_rows(values_only=True))\n",
+    "next(book.worksheets[0].iter_rows(values_only=True))\n",
 }
 RUNNER = """import io, resource, sys, time
 data = open(sys.argv[1], 'rb').read()

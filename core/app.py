@@ -18,17 +18,29 @@ from core.auth.setup import init_app as init_auth
 from core.permissions.catalogue import PermissionCatalogue
 from core.permissions.policy import PolicyEngine
 from core.permissions.refusals import audit_refusal
-from core.plugin_system.registration import register_blocks, register_org_bound_tables, register_services
+from core.plugin_system.registration import (
+    contributed,
+    load_plugins,
+    register_blocks,
+    register_org_bound_tables,
+    register_plugin_blueprints,
+    register_plugin_cli,
+    register_services,
+)
 from core.plugin_system.registration import register_events as register_plugin_events
-from core.plugin_system.registration import contributed, load_plugins, register_plugin_blueprints, register_plugin_cli
 from core.ui.i18n import init_app as init_i18n
 
 
 def create_app(test_config=None, instance_path=None):
     instance = config_module.instance_path_from_env((test_config or {}).get("INSTANCE_PATH") or instance_path)
     # root_path explicit: under setuptools' editable-install finder Flask cannot infer it.
-    app = Flask("core", root_path=str(Path(__file__).parent), static_folder=None, instance_path=str(instance),
-                instance_relative_config=True)
+    app = Flask(
+        "core",
+        root_path=str(Path(__file__).parent),
+        static_folder=None,
+        instance_path=str(instance),
+        instance_relative_config=True,
+    )
     app.config.from_mapping(config_module.load_config(instance, test_config))
     state.init_app(app)
     register_json(app)
@@ -78,8 +90,9 @@ def register_plugins(app):
 def register_permissions(app):
     """The permission catalogue now; the policy engine on first use (see ``Gridwork.policy``)."""
     gridwork = state.state_of(app)
-    gridwork.catalogue = PermissionCatalogue(permission for _plugin, permission in
-                                             contributed(app, "gridwork_permissions"))
+    gridwork.catalogue = PermissionCatalogue(
+        permission for _plugin, permission in contributed(app, "gridwork_permissions")
+    )
     gridwork.policy_factory = lambda: PolicyEngine(db.engine_of(app), app.config["POLICY_CHECK_INTERVAL"])
 
 

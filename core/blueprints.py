@@ -1,9 +1,6 @@
 """The core's own blueprints, in one list. (Plugins will contribute theirs through hooks.)"""
 
 from core.api.meta import bp as meta_api
-from core.web.audit import bp as audit
-from core.web.auth_api import bp as auth_api
-from core.web.auth_pages import bp as auth_pages
 from core.events.views import bp as events_pages
 from core.orgs.api import bp as orgs_api
 from core.orgs.views import bp as orgs_pages
@@ -14,8 +11,25 @@ from core.plugin_system.views import bp as plugins_pages
 from core.ui.views import bp as ui_pages
 from core.users.api import bp as users_api
 from core.users.views import bp as users_pages
+from core.web.audit import bp as audit
+from core.web.auth_api import bp as auth_api
+from core.web.auth_pages import bp as auth_pages
 
 
 def core_blueprints():
-    return [meta_api, auth_api, auth_pages, ui_pages, orgs_api, orgs_pages, users_api, users_pages,
-            permissions_api, permissions_pages, audit, plugins_api, plugins_pages, events_pages]
+    return [
+        meta_api,
+        auth_api,
+        auth_pages,
+        ui_pages,
+        orgs_api,
+        orgs_pages,
+        users_api,
+        users_pages,
+        permissions_api,
+        permissions_pages,
+        audit,
+        plugins_api,
+        plugins_pages,
+        events_pages,
+    ]

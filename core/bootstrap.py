@@ -1,15 +1,16 @@
 """First-run setup shared by the CLI and the demo: default role packages, the first admin."""
+
 from sqlmodel import select
 
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.passwords import hash_password, password_problem
 from core.db import system_query
-from core.tree.models import OrgNode
 from core.permissions.defaults import DEFAULT_PACKAGES
 from core.permissions.models import RolePackage
-from core.permissions.store import grant_package, set_package_permissions
 from core.permissions.policy_reads import package_permission_names
+from core.permissions.store import grant_package, set_package_permissions
+from core.tree.models import OrgNode
 
 
 class BootstrapError(Exception):
@@ -22,8 +23,13 @@ def ensure_default_packages(db, extra_permissions=None):
     for default in DEFAULT_PACKAGES:
         package = db.get(RolePackage, default.name)
         if package is None:
-            package = RolePackage(name=default.name, title_zh=default.title_zh, title_en=default.title_en,
-                                  description=default.description, builtin=True)
+            package = RolePackage(
+                name=default.name,
+                title_zh=default.title_zh,
+                title_en=default.title_en,
+                description=default.description,
+                builtin=True,
+            )
             db.add(package)
             db.flush()
 
@@ -43,8 +49,14 @@ def create_first_admin(db, username, password, org_path=None):
     db.add(user)
     db.flush()
     grant_package(db, user.id, "county_admin", path)
-    record_audit(db, "core.user_created", actor="cli", target=f"user:{user.id}", org_path=path,
-           detail={"username": username, "package": "county_admin", "via": "create-admin"})
+    record_audit(
+        db,
+        "core.user_created",
+        actor="cli",
+        target=f"user:{user.id}",
+        org_path=path,
+        detail={"username": username, "package": "county_admin", "via": "create-admin"},
+    )
     return user, path
 
 

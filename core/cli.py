@@ -4,6 +4,7 @@ Only ``main`` lives here. The core's own commands are in ``core.commands`` and a
 through the ``gridwork_cli_commands`` hook like any plugin's, so nothing the app imports
 while it is being built imports this module back.
 """
+
 import platform
 from importlib.metadata import version
 
@@ -25,10 +26,21 @@ class GridworkGroup(FlaskGroup):
     (it needs python-dotenv), no ``.env`` loading; ``--version`` names Gridwork."""
 
     def __init__(self):
-        version_option = click.Option(["--version"], is_flag=True, is_eager=True, expose_value=False,
-                                      callback=_print_version, help="显示 Gridwork 的版本。")
-        super().__init__(create_app=_create_app, load_dotenv=False, add_version_option=False,
-                         params=[version_option], help="Gridwork 网格治理平台")
+        version_option = click.Option(
+            ["--version"],
+            is_flag=True,
+            is_eager=True,
+            expose_value=False,
+            callback=_print_version,
+            help="显示 Gridwork 的版本。",
+        )
+        super().__init__(
+            create_app=_create_app,
+            load_dotenv=False,
+            add_version_option=False,
+            params=[version_option],
+            help="Gridwork 网格治理平台",
+        )
         # FlaskGroup adds the option whatever load_dotenv says; without dotenv it can only fail.
         self.params = [param for param in self.params if param.name != "env_file"]
 

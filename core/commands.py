@@ -4,6 +4,7 @@ hook by ``core.default_plugin`` like any plugin's.
 Nothing here imports ``core.app`` or ``core.cli``: the app imports this module while it is
 being built (``tests/core/test_cli.py`` checks the import graph).
 """
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -75,6 +76,12 @@ def token_create(username, name):
         if user is None:
             raise click.ClickException(f"账号不存在：{username}")
         row, plaintext = create_token(db, user, name)
-        record_audit(db, "core.token_created", actor="cli", target=f"token:{row.id}", org_path=user.org_path,
-               detail={"name": name, "user": username, "via": "cli"})
+        record_audit(
+            db,
+            "core.token_created",
+            actor="cli",
+            target=f"token:{row.id}",
+            org_path=user.org_path,
+            detail={"name": name, "user": username, "via": "cli"},
+        )
     click.echo(plaintext)

@@ -3,6 +3,7 @@
 Each later layer overrides the earlier ones. Keys are upper-case Flask-style names;
 ``GRIDWORK_DATABASE_URL`` becomes ``DATABASE_URL`` and so on.
 """
+
 import json
 import os
 import secrets
@@ -69,7 +70,7 @@ def _read_environment(environ):
     values = {}
     for name, raw in environ.items():
         if name.startswith(ENV_PREFIX) and name != ENV_PREFIX + "INSTANCE_PATH":
-            values[name[len(ENV_PREFIX):]] = _parse_env_value(raw)
+            values[name[len(ENV_PREFIX) :]] = _parse_env_value(raw)
     return values
 
 

@@ -4,18 +4,17 @@ One engine per app (kept in ``app.extensions``); one SQLModel session per reques
 closed at teardown. SQLite connections get WAL, a busy timeout, foreign keys and
 ``synchronous=FULL`` — a government register must not lose a committed record.
 """
+
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 
 from flask import g
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.sql.util import find_tables
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from core.state import state_of
-from sqlmodel import SQLModel
-from sqlalchemy import text
 
 AFTER_COMMIT = "gridwork.after_commit"
 SCOPED = "gridwork_scoped"
@@ -93,8 +92,11 @@ def _tenant_table_names():
 
 @lru_cache(maxsize=8)
 def _tenant_tables(_mapper_count):
-    return frozenset(mapper.local_table.name for mapper in SQLModel._sa_registry.mappers
-                     if getattr(mapper.class_, "__tenant_path_column__", None))
+    return frozenset(
+        mapper.local_table.name
+        for mapper in SQLModel._sa_registry.mappers
+        if getattr(mapper.class_, "__tenant_path_column__", None)
+    )
 
 
 def system_query(statement, reason):

@@ -1,5 +1,6 @@
 """The core is its own first plugin: its pages, permissions, menu and commands come through
 the same hooks third-party plugins use (Datasette's ``default_*`` modules)."""
+
 from core.hookspecs import hookimpl
 from core.samples import core_sample_records
 

@@ -1,32 +1,35 @@
 """``gridwork demo``: migrate, seed a demo county with accounts, switch every plugin on
 there and let each add its demo data, and serve on 127.0.0.1."""
+
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
+from werkzeug.serving import run_simple
 
-from core.state import state_of
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.passwords import hash_password
 from core.bootstrap import ensure_default_packages
 from core.db import session_scope, system_query
-from core.tree.models import OrgNode
-from core.tree.scope import DataScope, scope_of_model
 from core.permissions.store import grant_package
-from core.tree.regions import effective_state
-from core.plugin_system.host import CORE_PLUGIN
 from core.plugin_system.enablement import STATE_TITLES, set_state, settings_of
+from core.plugin_system.host import CORE_PLUGIN
 from core.plugin_system.migrations import upgrade_all
-from werkzeug.serving import run_simple
+from core.state import state_of
+from core.tree.models import OrgNode
+from core.tree.regions import effective_state
+from core.tree.scope import DataScope, scope_of_model
 
 DEMO_PASSWORD = "gridwork-demo"
 DEMO_COUNTY = "c01"
 DEMO_ACTOR = "demo"
-STREETS = (("s01", "东湖街道", (("m01", "幸福社区"), ("m02", "和平社区"))),
-           ("s02", "西山镇", (("m03", "青山村"), ("m04", "绿水社区"))))
+STREETS = (
+    ("s01", "东湖街道", (("m01", "幸福社区"), ("m02", "和平社区"))),
+    ("s02", "西山镇", (("m03", "青山村"), ("m04", "绿水社区"))),
+)
 # (login, display name, package, org path): community staff share one community,
 # the street admin sits above it.
 ACCOUNTS = (
@@ -47,12 +50,19 @@ def seed_demo(db, password):
     for username, display_name, package, path in ACCOUNTS:
         user = db.exec(system_query(select(User).where(User.username == username), "demo seed")).first()
         if user is None:
-            user = User(username=username, display_name=display_name, org_path=path,
-                        password_hash=hash_password(password))
+            user = User(
+                username=username, display_name=display_name, org_path=path, password_hash=hash_password(password)
+            )
             db.add(user)
             db.flush()
-            record_audit(db, "core.user_created", actor="demo", target=f"user:{user.id}", org_path=path,
-                   detail={"username": username, "package": package})
+            record_audit(
+                db,
+                "core.user_created",
+                actor="demo",
+                target=f"user:{user.id}",
+                org_path=path,
+                detail={"username": username, "package": package},
+            )
         grant_package(db, user.id, package, path)
     return ACCOUNTS
 
@@ -69,8 +79,14 @@ def seed_plugins(host, states, nodes, folder, county_path=DEMO_COUNTY):
             continue
         try:
             with session_scope() as db:
-                results = host.call_for({name}, "gridwork_demo_data", session=db, county_path=county_path,
-                                        org_nodes=nodes, folder=str(folder))
+                results = host.call_for(
+                    {name},
+                    "gridwork_demo_data",
+                    session=db,
+                    county_path=county_path,
+                    org_nodes=nodes,
+                    folder=str(folder),
+                )
         except Exception as error:  # one plugin's bug must not cost the demo its other data
             outcomes.append((name, None, f"演示数据未能写入：{type(error).__name__}: {error}"))
             continue
@@ -97,8 +113,10 @@ def demo_org_nodes(db, county_path):
     statement = scope_of_model(select(OrgNode), DataScope((county_path,)), OrgNode)
     nodes = db.exec(statement.order_by(OrgNode.depth, OrgNode.path)).all()
     paths = {node.id: node.path for node in nodes}
-    return [{"path": node.path, "parent_path": paths.get(node.parent_id), "kind": node.kind, "name": node.name}
-            for node in nodes]
+    return [
+        {"path": node.path, "parent_path": paths.get(node.parent_id), "kind": node.kind, "name": node.name}
+        for node in nodes
+    ]
 
 
 def _echo_plugin_outcomes(outcomes):
@@ -120,13 +138,29 @@ def _seed_tree(db):
         db.add(OrgNode(id=street_id, parent_id="c01", kind="street", name=street_name, path=street_path, depth=1))
         for community_id, community_name in communities:
             community_path = f"{street_path}/{community_id}"
-            db.add(OrgNode(id=community_id, parent_id=street_id, kind="community", name=community_name,
-                           path=community_path, depth=2))
+            db.add(
+                OrgNode(
+                    id=community_id,
+                    parent_id=street_id,
+                    kind="community",
+                    name=community_name,
+                    path=community_path,
+                    depth=2,
+                )
+            )
             for index in range(1, 4):
                 grid_number += 1
                 grid_id = f"g{grid_number:02d}"
-                db.add(OrgNode(id=grid_id, parent_id=community_id, kind="grid", name=f"第{index}网格",
-                               path=f"{community_path}/{grid_id}", depth=3))
+                db.add(
+                    OrgNode(
+                        id=grid_id,
+                        parent_id=community_id,
+                        kind="grid",
+                        name=f"第{index}网格",
+                        path=f"{community_path}/{grid_id}",
+                        depth=3,
+                    )
+                )
     db.flush()
 
 
@@ -152,7 +186,7 @@ def demo_command(port, password, no_serve):
     """创建或升级实例数据库，写入演示县和演示账号，并在 127.0.0.1 上启动服务。"""
     upgrade_all(current_app)
     accounts, outcomes = prepare_demo(current_app, password)
-    click.echo("演示账号（密码：%s）：" % password)
+    click.echo(f"演示账号（密码：{password}）：")
     for username, display_name, package, path in accounts:
         click.echo(f"  {username:<16} {display_name:<14} {package:<22} {path}")
     _echo_plugin_outcomes(outcomes)

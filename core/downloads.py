@@ -1,6 +1,7 @@
 """File answers (templates, reports, exports): a Chinese file name for browsers that read
 RFC 6266's ``filename*``, an ASCII one for those that do not, and never cached — such
 files carry personal data or describe it. A low layer: no other core module is needed."""
+
 import re
 from urllib.parse import quote
 
@@ -22,8 +23,12 @@ def file_response(content, extension, chinese_stem, ascii_stem, headers=None):
     ``<ascii_stem>.<extension>`` for old clients; the type follows the extension
     (``CONTENT_TYPES``, otherwise ``application/octet-stream``). ``headers`` are added."""
     ascii_name = _NOT_ASCII_NAME.sub("_", f"{ascii_stem}.{extension}")  # nothing that could end the quoted value
-    disposition = (f"attachment; filename=\"{ascii_name}\"; "
-                   f"filename*=UTF-8''{quote(f'{chinese_stem}.{extension}', safe='')}")
+    disposition = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(f'{chinese_stem}.{extension}', safe='')}"
+    )
     content_type = CONTENT_TYPES.get(extension, "application/octet-stream")
-    return Response(content, content_type=content_type,
-                    headers={"Content-Disposition": disposition, "Cache-Control": "no-store", **(headers or {})})
+    return Response(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store", **(headers or {})},
+    )

@@ -14,6 +14,7 @@ at that node.
 The plugin guide (docs/plugins.md) has one section per hook; a contract test fails when a
 hook lacks a docstring, a guide section or a test.
 """
+
 from collections.abc import Mapping
 
 import pluggy
@@ -124,7 +125,7 @@ def gridwork_services(config: Mapping) -> dict:
 
 @hookspec
 def gridwork_usage_figures(org_path: str) -> dict:
-    """"Is this module in use?" — counts the plugin knows best, for the slimming list.
+    """ "Is this module in use?" — counts the plugin knows best, for the slimming list.
 
     Called only for plugins enabled at ``org_path``.
 
@@ -203,5 +204,13 @@ def gridwork_lifecycle_changed(plugin: str, org_path: str, old_state: str, new_s
 
 
 HOOK_NAMES = tuple(name for name in dir() if name.startswith("gridwork_"))
-STARTUP_HOOKS = ("gridwork_blueprints", "gridwork_permissions", "gridwork_event_types", "gridwork_event_handlers",
-                 "gridwork_blocks", "gridwork_nav_entries", "gridwork_cli_commands", "gridwork_services")
+STARTUP_HOOKS = (
+    "gridwork_blueprints",
+    "gridwork_permissions",
+    "gridwork_event_types",
+    "gridwork_event_handlers",
+    "gridwork_blocks",
+    "gridwork_nav_entries",
+    "gridwork_cli_commands",
+    "gridwork_services",
+)

@@ -1,13 +1,15 @@
 """Schema migrations through Alembic. Nothing migrates implicitly: only ``gridwork db upgrade``
 (and ``gridwork demo``) call ``upgrade``."""
+
 import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from core.db import make_engine
 from sqlalchemy.engine import make_url
+
+from core.db import make_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

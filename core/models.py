@@ -1,11 +1,26 @@
 """Import every core table model so SQLModel.metadata knows them (Alembic, tests)."""
+
 from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.events.models import EventDeadLetter, EventDelivery, EventProcessed, EventRecord
-from core.tree.models import OrgNode
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.plugin_system.models import PluginSetting
+from core.tree.models import OrgNode
 
-__all__ = ["AuditEntry", "AuditHead", "ApiToken", "LoginAttempt", "User", "UserSession",
-           "OrgNode", "CasbinRule", "PolicyVersion", "RolePackage", "PluginSetting",
-           "EventDeadLetter", "EventDelivery", "EventProcessed", "EventRecord"]
+__all__ = [
+    "AuditEntry",
+    "AuditHead",
+    "ApiToken",
+    "LoginAttempt",
+    "User",
+    "UserSession",
+    "OrgNode",
+    "CasbinRule",
+    "PolicyVersion",
+    "RolePackage",
+    "PluginSetting",
+    "EventDeadLetter",
+    "EventDelivery",
+    "EventProcessed",
+    "EventRecord",
+]

@@ -24,12 +24,11 @@ from core.hookspecs import hookimpl
 from core.orgs.service import org_node_at, org_nodes_in
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
-from core.tree.scope import DataScope, scope_of_model, scoped
-from core.plugin_system.offerings import BlockType
-from core.plugin_system.offerings import ServiceUnavailable, call_service
+from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
 from core.spreadsheets.read import cell_text, read_spreadsheet
 from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, xlsx_bytes
 from core.timeutil import isoformat, utcnow
+from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.nav import NavEntry
 
 __all__ = [

@@ -1,9 +1,10 @@
 """Time helpers: always timezone-aware UTC (sqlmodel rejects naive datetimes)."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 
 def utcnow():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def isoformat(value):
@@ -11,5 +12,5 @@ def isoformat(value):
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.isoformat()

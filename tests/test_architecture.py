@@ -2,6 +2,7 @@
 imports plugins or scenario_builder; plugins never import each other and reach the core only
 through core.public; core's packages form layers without cycles. And the facade is documented:
 every name core.public exports has a row in the plugin guide."""
+
 import shutil
 import subprocess
 import sys
@@ -16,8 +17,9 @@ def test_import_contracts_hold():
     for package in ("core", "plugins", "scenario_builder"):  # a contract over an empty package proves nothing
         assert list((ROOT / package).rglob("*.py")), f"{package}/ has no modules"
     linter = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(linter), "--config", str(ROOT / ".importlinter")], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(linter), "--config", str(ROOT / ".importlinter")], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 4 kept, 0 broken" in result.stdout
 
@@ -28,8 +30,14 @@ def lint_a_copy_with(tmp_path, relative_file, source):
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / relative_file).write_text(source)
     linter = Path(sys.executable).with_name("lint-imports")
-    return subprocess.run([str(linter), "--config", str(ROOT / ".importlinter")], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300, env={"PYTHONPATH": str(tmp_path)})
+    return subprocess.run(
+        [str(linter), "--config", str(ROOT / ".importlinter")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(tmp_path)},
+    )
 
 
 def test_the_contract_would_catch_a_forbidden_import(tmp_path):
@@ -60,8 +68,11 @@ def test_every_public_name_has_a_row_in_the_plugin_guide():
 
 
 def test_every_public_name_is_exported():
-    assert sorted(core.public.__all__) == sorted(name for name in vars(core.public) if not name.startswith("__")
-                                                 and name not in {"annotations"} and not _is_module(name))
+    assert sorted(core.public.__all__) == sorted(
+        name
+        for name in vars(core.public)
+        if not name.startswith("__") and name not in {"annotations"} and not _is_module(name)
+    )
 
 
 def _is_module(name):

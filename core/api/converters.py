@@ -1,5 +1,6 @@
 """URL converters. ``<int:…>`` is bounded to what every database column can hold, so a
 huge id is an ordinary 404 instead of an integer-overflow 500 on PostgreSQL."""
+
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1

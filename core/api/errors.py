@@ -1,9 +1,8 @@
 """RFC 9457 problem details with a Chinese ``detail`` and the JSON pointer of the bad field."""
-from flask import g, request
+
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
-from flask import current_app
-from flask import render_template
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -66,9 +65,7 @@ def problem_response(status, detail, pointer=None, errors=None, headers=None):
         body["pointer"] = pointer
     if errors:
         body["errors"] = errors
-    response = current_app.response_class(
-        current_app.json.dumps(body), status=status, mimetype=PROBLEM_TYPE
-    )
+    response = current_app.response_class(current_app.json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
     response.headers.update(headers or {})
     return response
 
@@ -92,7 +89,9 @@ def register_error_handlers(app, on_refusal=None):
             on_refusal(error.detail)
         if not wants_problem_json():
             title = STATUS_TITLES.get(error.status, "错误")
-            return render_template("core/error.html", status=error.status, title=title, detail=error.detail), error.status
+            return render_template(
+                "core/error.html", status=error.status, title=title, detail=error.detail
+            ), error.status
         return problem_response(error.status, error.detail, error.pointer, error.errors, error.headers)
 
     @app.errorhandler(HTTPException)

@@ -4,6 +4,7 @@ PostgreSQL rejects NUL in text (a 500 if it got that far) and a lone surrogate c
 encoded at all; nothing legitimate contains them. Checked once for every request — query
 string, form fields and JSON body — so no view has to remember.
 """
+
 import re
 
 from flask import request

@@ -1,4 +1,5 @@
 """Routes about the service itself: health and the OpenAPI document."""
+
 from flask import Blueprint, jsonify
 
 from core.api.openapi import build_document

@@ -3,6 +3,7 @@
 Every JSON route is declared through ``api_route`` so the OpenAPI document is built from
 the same place the route is: a route without metadata fails a contract test.
 """
+
 from flask import Blueprint, request
 
 from core.api.errors import ApiError
@@ -16,8 +17,9 @@ def api_blueprint(name, import_name, url_prefix=""):
     return Blueprint(name, import_name, url_prefix=API_PREFIX + url_prefix)
 
 
-def api_route(bp, rule, methods=("GET",), summary="", body=None, tags=(), public=False, responses=None,
-              query=None, form=None):
+def api_route(
+    bp, rule, methods=("GET",), summary="", body=None, tags=(), public=False, responses=None, query=None, form=None
+):
     """Register ``view`` on ``bp`` and attach OpenAPI facts to it.
 
     :param body: JSON Schema of the request body (validated by ``json_body``).

@@ -3,6 +3,7 @@
 Validators are compiled once per schema object and cached: building one costs ~60x a
 validation (library-notes §4).
 """
+
 from jsonschema import Draft202012Validator, FormatChecker
 
 from core.api.errors import ApiError
@@ -69,8 +70,15 @@ def _reason(error):
 
 
 def _type_name(value):
-    names = {"string": "字符串", "integer": "整数", "number": "数字", "boolean": "布尔值",
-             "object": "对象", "array": "数组", "null": "空值"}
+    names = {
+        "string": "字符串",
+        "integer": "整数",
+        "number": "数字",
+        "boolean": "布尔值",
+        "object": "对象",
+        "array": "数组",
+        "null": "空值",
+    }
     if isinstance(value, list):
         return "或".join(names.get(v, v) for v in value)
     return names.get(value, value)

@@ -7,10 +7,11 @@ on. The head row (``core_audit_head``) records the tip, so a truncated tail show
 Limit: whoever controls the database and knows this algorithm can rewrite the tail and
 the head consistently; only a digest kept outside the database (an anchor) catches that.
 """
+
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from typing import Optional
 
 from sqlalchemy import select, text, true
@@ -39,7 +40,7 @@ def entry_hash(prev_hash, *, seq, at, actor, action, target, org_path, detail, i
     fields = {
         "seq": seq,
         # A fixed format, so an entry read back from SQLite or PostgreSQL hashes the same.
-        "at": at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": actor,
         "action": action,
         "target": target,

@@ -1,4 +1,5 @@
 """``gridwork audit …``: operator commands for the audit trail."""
+
 import click
 from flask.cli import AppGroup
 

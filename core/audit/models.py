@@ -1,4 +1,5 @@
 """The append-only, hash-chained audit trail (全程留痕)."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, Column

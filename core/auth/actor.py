@@ -1,4 +1,5 @@
 """The signed-in actor of a request: a user reached through a browser session or an API token."""
+
 from dataclasses import dataclass
 from typing import Optional
 
@@ -26,5 +27,10 @@ class Actor(UserMixin):
 
     @classmethod
     def from_user(cls, user, **extra):
-        return cls(id=user.id, username=user.username, display_name=user.display_name or user.username,
-                   org_path=user.org_path, **extra)
+        return cls(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name or user.username,
+            org_path=user.org_path,
+            **extra,
+        )

@@ -1,4 +1,5 @@
 """Checking credentials: shared by the login page and ``POST /api/v1/auth/token``."""
+
 from flask import request
 from sqlmodel import select
 
@@ -34,19 +35,38 @@ def authenticate(db, username, password):
     throttle.record_attempt(db, username, ip)
     db.commit()
     if throttle.is_throttled(db, username, ip):
-        record_audit(db, "core.login_throttled", actor=_audited_name(user, username), org_path=org_path, ip=ip, detail={"path": request.path})
+        record_audit(
+            db,
+            "core.login_throttled",
+            actor=_audited_name(user, username),
+            org_path=org_path,
+            ip=ip,
+            detail={"path": request.path},
+        )
         db.commit()
         raise LoginThrottled()
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.is_active:
         reason = "unknown_user" if user is None else ("disabled" if password_ok else "bad_password")
-        record_audit(db, "core.login_failed", actor=_audited_name(user, username), org_path=org_path, ip=ip,
-                     detail={"reason": reason})
+        record_audit(
+            db,
+            "core.login_failed",
+            actor=_audited_name(user, username),
+            org_path=org_path,
+            ip=ip,
+            detail={"reason": reason},
+        )
         db.commit()
         raise LoginRefused()
     throttle.clear_attempts(db, username)
-    record_audit(db, "core.login_succeeded", actor=user.username, org_path=user.org_path, ip=ip,
-           detail={"via": "token" if request.path.startswith("/api/") else "page"})
+    record_audit(
+        db,
+        "core.login_succeeded",
+        actor=user.username,
+        org_path=user.org_path,
+        ip=ip,
+        detail={"via": "token" if request.path.startswith("/api/") else "page"},
+    )
     return user
 
 

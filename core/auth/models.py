@@ -1,4 +1,5 @@
 """Users, server-side session records, API tokens and login attempts."""
+
 from datetime import datetime
 from typing import Optional
 

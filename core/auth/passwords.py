@@ -1,14 +1,29 @@
 """Password hashing (scrypt through Werkzeug) and the password rules (ASVS 6.2)."""
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 # Checked against even for unknown usernames, so a wrong name costs the same as a wrong password.
 _DUMMY_HASH = generate_password_hash("gridwork-timing-equaliser", method="scrypt")
 
-COMMON_PASSWORDS = frozenset({
-    "123456789012", "password1234", "qwertyuiop12", "1234567890ab", "admin1234567",
-    "passw0rd1234", "woaini520131", "iloveyou1234", "abc123456789", "111111111111",
-    "000000000000", "123123123123", "gridworkgrid", "administrator", "password12345",
-})
+COMMON_PASSWORDS = frozenset(
+    {
+        "123456789012",
+        "password1234",
+        "qwertyuiop12",
+        "1234567890ab",
+        "admin1234567",
+        "passw0rd1234",
+        "woaini520131",
+        "iloveyou1234",
+        "abc123456789",
+        "111111111111",
+        "000000000000",
+        "123123123123",
+        "gridworkgrid",
+        "administrator",
+        "password12345",
+    }
+)
 
 
 def hash_password(password):

@@ -5,6 +5,7 @@ Every ``gridwork`` command builds the app, and most (``plugin new``, ``--help``,
 operator stood in was a surprise. Flask opens the session before any ``before_request``
 function runs, so the key is made there, in the session interface.
 """
+
 import threading
 
 from flask.sessions import SecureCookieSessionInterface

@@ -1,18 +1,18 @@
 """Browser sessions: a server-side record per login, so they can be ended from the server."""
-import secrets
-from datetime import timedelta
 
-from flask import current_app, request, session as cookie_session
+import secrets
+from datetime import UTC, timedelta
+
+from flask import current_app, request
+from flask import session as cookie_session
 from flask_login import login_user, logout_user
 from sqlalchemy import update
 from sqlmodel import select
 
 from core.auth.actor import Actor
-from core.auth.models import User, UserSession
+from core.auth.models import ApiToken, User, UserSession
 from core.db import get_session, system_query
 from core.timeutil import utcnow
-from core.auth.models import ApiToken
-from datetime import timezone
 
 _TOUCH_EVERY = timedelta(minutes=1)
 
@@ -20,8 +20,12 @@ _TOUCH_EVERY = timedelta(minutes=1)
 def load_actor_for_session(session_id):
     """Flask-Login's user loader: the live session's actor, or None when it was ended."""
     db = get_session()
-    row = db.exec(system_query(select(UserSession, User).join(User, User.id == UserSession.user_id)
-                               .where(UserSession.id == session_id), "load the session's own user")).first()
+    row = db.exec(
+        system_query(
+            select(UserSession, User).join(User, User.id == UserSession.user_id).where(UserSession.id == session_id),
+            "load the session's own user",
+        )
+    ).first()
     if row is None:
         return None
     user_session, user = row
@@ -65,10 +69,11 @@ def end_credentials(db, user_id, keep_session_id=None):
     if keep_session_id:
         sessions = sessions.where(UserSession.id != keep_session_id)
     ended = db.exec(sessions.values(revoked_at=now)).rowcount
-    revoked = db.exec(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-                      .values(revoked_at=now)).rowcount
+    revoked = db.exec(
+        update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    ).rowcount
     return ended, revoked
 
 
 def _aware(value):
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,4 +1,5 @@
 """Wire authentication into an app: Flask-Login, bearer tokens and CSRF."""
+
 from flask import g, request
 from flask_login import AnonymousUserMixin, LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect

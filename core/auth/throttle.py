@@ -4,6 +4,7 @@ Every attempt is a row in the database (shared by every worker and machine), wri
 committed before the password is checked; a successful login clears the account's rows.
 So "attempts in the window" equals "failures since the last success" plus the current one.
 """
+
 import hashlib
 import hmac
 from datetime import timedelta
@@ -22,12 +23,16 @@ def _window_start():
 
 def is_throttled(db, username, ip):
     since = _window_start()
-    by_account = db.exec(select(func.count()).select_from(LoginAttempt)
-                         .where(LoginAttempt.username == _key(username), LoginAttempt.at >= since)).one()
+    by_account = db.exec(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.username == _key(username), LoginAttempt.at >= since)
+    ).one()
     if by_account > current_app.config["LOGIN_THROTTLE_MAX_FAILURES"]:
         return True
-    by_address = db.exec(select(func.count()).select_from(LoginAttempt)
-                         .where(LoginAttempt.ip == ip, LoginAttempt.at >= since)).one()
+    by_address = db.exec(
+        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.ip == ip, LoginAttempt.at >= since)
+    ).one()
     return by_address > current_app.config["LOGIN_THROTTLE_MAX_IP_FAILURES"]
 
 

@@ -1,17 +1,17 @@
 """API tokens: ``Authorization: Bearer gw_<id>.<secret>``. Only a SHA-256 of the secret is stored."""
+
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from core.auth.actor import Actor
 from core.auth.models import ApiToken, User
 from core.db import system_query
 from core.timeutil import utcnow
-from datetime import timezone
-from sqlalchemy import update
 
 PREFIX = "gw_"
 _TOUCH_EVERY = timedelta(minutes=1)
@@ -34,10 +34,10 @@ def create_token(db, user, name, scopes=("*",)):
 def parse_bearer(header):
     if not header or not header.startswith("Bearer "):
         return None
-    value = header[len("Bearer "):].strip()
+    value = header[len("Bearer ") :].strip()
     if not value.startswith(PREFIX) or "." not in value:
         return None
-    token_id, _, secret = value[len(PREFIX):].partition(".")
+    token_id, _, secret = value[len(PREFIX) :].partition(".")
     return token_id, secret
 
 
@@ -54,13 +54,27 @@ def actor_for_bearer(db, header):
     if not hmac.compare_digest(row.secret_hash, _digest(secret)) or row.revoked_at or not row.is_active:
         return None
     _touch(db, token_id, row.last_used_at)
-    return Actor(id=row.user_id, username=row.username, display_name=row.display_name or row.username,
-                 org_path=row.org_path, token_id=token_id, token_scopes=tuple(row.scopes))
+    return Actor(
+        id=row.user_id,
+        username=row.username,
+        display_name=row.display_name or row.username,
+        org_path=row.org_path,
+        token_id=token_id,
+        token_scopes=tuple(row.scopes),
+    )
 
 
-_TOKEN_LOOKUP = (select(ApiToken.secret_hash, ApiToken.revoked_at, ApiToken.last_used_at, ApiToken.scopes,
-                        User.id.label("user_id"), User.username, User.display_name, User.org_path, User.is_active)
-                 .join(User, User.id == ApiToken.user_id))
+_TOKEN_LOOKUP = select(
+    ApiToken.secret_hash,
+    ApiToken.revoked_at,
+    ApiToken.last_used_at,
+    ApiToken.scopes,
+    User.id.label("user_id"),
+    User.username,
+    User.display_name,
+    User.org_path,
+    User.is_active,
+).join(User, User.id == ApiToken.user_id)
 
 
 def _touch(db, token_id, last_used_at):
@@ -68,7 +82,7 @@ def _touch(db, token_id, last_used_at):
 
     now = utcnow()
     if last_used_at is not None and last_used_at.tzinfo is None:
-        last_used_at = last_used_at.replace(tzinfo=timezone.utc)
+        last_used_at = last_used_at.replace(tzinfo=UTC)
     if last_used_at is None or last_used_at + _TOUCH_EVERY < now:
         db.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.commit()

@@ -6,14 +6,24 @@ web process, or ``gridwork worker``), with retries, dead letters and idempotent 
     register_handler(app, EventHandler("resident_info.resident_tagged", "stats.count_tags", fn, "stats"))
     publish(session, "resident_info.resident_tagged", {"resident_id": 7}, org_path="c1/s1/m1", actor="u")
 """
+
 from core.events.bus import EventBus, start_embedded_before_request
 from core.events.dispatch import Dispatcher
 from core.events.publish import publish
 from core.events.types import Event, EventHandler, EventType
 from core.state import state_of
 
-__all__ = ["Event", "EventBus", "EventHandler", "EventType", "bus_of", "init_app", "publish", "register_event_type",
-           "register_handler"]
+__all__ = [
+    "Event",
+    "EventBus",
+    "EventHandler",
+    "EventType",
+    "bus_of",
+    "init_app",
+    "publish",
+    "register_event_type",
+    "register_handler",
+]
 
 
 def init_app(app):

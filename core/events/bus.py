@@ -1,5 +1,6 @@
 """The per-app event bus: which event types exist, who subscribes, and the embedded
 dispatcher thread that delivers events inside the web process."""
+
 import atexit
 import logging
 import os
@@ -77,8 +78,9 @@ class EventBus:
                 return
             self._stop.clear()
             dispatcher = self.dispatcher_factory(self.app, owner_suffix="embedded")
-            self._thread = threading.Thread(target=dispatcher.run, args=(self._stop, self._wake),
-                                            name="gridwork-events", daemon=True)
+            self._thread = threading.Thread(
+                target=dispatcher.run, args=(self._stop, self._wake), name="gridwork-events", daemon=True
+            )
             self._thread_pid = os.getpid()
             self._thread.start()
             atexit.register(self.stop)

@@ -1,4 +1,5 @@
 """``gridwork worker`` (event dispatchers in their own process) and ``gridwork events …``."""
+
 import json
 import signal
 import threading
@@ -6,10 +7,10 @@ import threading
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from core.events.dispatch import Dispatcher, run_workers
+
 from core.db import session_scope
-from core.events.admin import status_counts
-from core.events.admin import replay
+from core.events.admin import replay, status_counts
+from core.events.dispatch import Dispatcher, run_workers
 
 events_cli = AppGroup("events", help="事件总线：积压、失败与死信")
 
@@ -23,8 +24,9 @@ def worker_command(concurrency, once, batch):
     """运行事件分发进程（可在多台机器上同时运行，靠租约安全分工）。"""
     app = current_app._get_current_object()
     if once:
-        total = sum(Dispatcher(app, owner_suffix=f"once{index}", batch_size=batch).drain()
-                    for index in range(concurrency))
+        total = sum(
+            Dispatcher(app, owner_suffix=f"once{index}", batch_size=batch).drain() for index in range(concurrency)
+        )
         click.echo(f"已处理 {total} 个投递。")
         return
     stop = threading.Event()

@@ -3,6 +3,7 @@
 Statements are built once, with bind parameters: building a SQLAlchemy statement costs
 more than executing it, and a dispatcher runs several per delivery.
 """
+
 import logging
 import random
 from datetime import timedelta
@@ -11,8 +12,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import GridworkSession
-from core.events.models import (DEAD, DONE, ERROR_MAX_LENGTH, PENDING, EventDeadLetter, EventDelivery,
-                                EventProcessed)
+from core.events.models import DEAD, DONE, ERROR_MAX_LENGTH, PENDING, EventDeadLetter, EventDelivery, EventProcessed
 from core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -25,21 +25,48 @@ def _param(name, column):
     return bindparam(name, type_=column.type)
 
 
-_OURS = (DELIVERY.c.id == _param("b_id", DELIVERY.c.id), DELIVERY.c.status == PENDING,
-         DELIVERY.c.lease_owner == _param("b_owner", DELIVERY.c.lease_owner))
+_OURS = (
+    DELIVERY.c.id == _param("b_id", DELIVERY.c.id),
+    DELIVERY.c.status == PENDING,
+    DELIVERY.c.lease_owner == _param("b_owner", DELIVERY.c.lease_owner),
+)
 RENEW = update(DELIVERY).where(*_OURS).values(lease_until=_param("b_until", DELIVERY.c.lease_until))
-IS_PROCESSED = select(PROCESSED.c.event_id).where(PROCESSED.c.event_id == _param("b_event", PROCESSED.c.event_id),
-                                                  PROCESSED.c.handler == _param("b_handler", PROCESSED.c.handler))
+IS_PROCESSED = select(PROCESSED.c.event_id).where(
+    PROCESSED.c.event_id == _param("b_event", PROCESSED.c.event_id),
+    PROCESSED.c.handler == _param("b_handler", PROCESSED.c.handler),
+)
 MARK_PROCESSED = insert(PROCESSED)
-FINISH = (update(DELIVERY).where(DELIVERY.c.id == _param("b_id", DELIVERY.c.id), DELIVERY.c.status == PENDING)
-          .values(status=_param("b_status", DELIVERY.c.status), finished_at=_param("b_at", DELIVERY.c.finished_at),
-                  lease_owner=None, lease_until=None))
-RETRY = update(DELIVERY).where(*_OURS).values(
-    last_error=_param("b_error", DELIVERY.c.last_error), lease_owner=None, lease_until=None,
-    next_attempt_at=_param("b_retry_at", DELIVERY.c.next_attempt_at))
-BURY = update(DELIVERY).where(*_OURS).values(
-    status=DEAD, last_error=_param("b_error", DELIVERY.c.last_error), lease_owner=None, lease_until=None,
-    finished_at=_param("b_at", DELIVERY.c.finished_at))
+FINISH = (
+    update(DELIVERY)
+    .where(DELIVERY.c.id == _param("b_id", DELIVERY.c.id), DELIVERY.c.status == PENDING)
+    .values(
+        status=_param("b_status", DELIVERY.c.status),
+        finished_at=_param("b_at", DELIVERY.c.finished_at),
+        lease_owner=None,
+        lease_until=None,
+    )
+)
+RETRY = (
+    update(DELIVERY)
+    .where(*_OURS)
+    .values(
+        last_error=_param("b_error", DELIVERY.c.last_error),
+        lease_owner=None,
+        lease_until=None,
+        next_attempt_at=_param("b_retry_at", DELIVERY.c.next_attempt_at),
+    )
+)
+BURY = (
+    update(DELIVERY)
+    .where(*_OURS)
+    .values(
+        status=DEAD,
+        last_error=_param("b_error", DELIVERY.c.last_error),
+        lease_owner=None,
+        lease_until=None,
+        finished_at=_param("b_at", DELIVERY.c.finished_at),
+    )
+)
 ADD_DEAD_LETTER = insert(DEAD_LETTER)
 
 
@@ -73,8 +100,9 @@ class Outcomes:
 
     @staticmethod
     def mark_processed(connection, claim):
-        connection.execute(MARK_PROCESSED, {"event_id": claim.event_id, "handler": claim.handler,
-                                            "processed_at": utcnow()})
+        connection.execute(
+            MARK_PROCESSED, {"event_id": claim.event_id, "handler": claim.handler, "processed_at": utcnow()}
+        )
 
     @staticmethod
     def mark_finished(connection, claim, status=DONE):
@@ -96,9 +124,18 @@ class Outcomes:
         with self.engine.begin() as connection:
             if bury or claim.attempts >= self.settings.max_attempts:
                 if connection.execute(BURY, {**ours, "b_at": now}).rowcount:
-                    connection.execute(ADD_DEAD_LETTER, {
-                        "delivery_id": claim.id, "event_id": claim.event_id, "handler": claim.handler,
-                        "attempts": claim.attempts, "last_error": message, "died_at": now, "replayed_by": ""})
+                    connection.execute(
+                        ADD_DEAD_LETTER,
+                        {
+                            "delivery_id": claim.id,
+                            "event_id": claim.event_id,
+                            "handler": claim.handler,
+                            "attempts": claim.attempts,
+                            "last_error": message,
+                            "died_at": now,
+                            "replayed_by": "",
+                        },
+                    )
                 return DEAD
             delay = backoff_seconds(claim.attempts, self.settings.backoff_base)
             connection.execute(RETRY, {**ours, "b_retry_at": now + timedelta(seconds=delay)})

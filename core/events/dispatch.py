@@ -5,6 +5,7 @@ At-least-once delivery plus a processed marker written in the handler's transact
 each handler's database effects exactly once. A worker killed mid-batch leaves leases that
 lapse after ``EVENTS_LEASE_SECONDS``; another worker then takes those deliveries over.
 """
+
 import logging
 import os
 import socket
@@ -16,10 +17,10 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 
 from core.db import engine_of
-from core.state import state_of
 from core.events.delivery import Outcomes, backoff_seconds, run_guarded, run_unguarded
 from core.events.models import PENDING, SKIPPED, EventDelivery, EventRecord
 from core.events.types import Event
+from core.state import state_of
 from core.timeutil import utcnow
 
 __all__ = ["Claim", "Dispatcher", "Settings", "backoff_seconds", "run_workers"]
@@ -46,12 +47,14 @@ class Settings:
 
     @classmethod
     def from_config(cls, config, batch_size=None):
-        return cls(idempotent=bool(config.get("EVENTS_IDEMPOTENT", True)),
-                   max_attempts=int(config.get("EVENTS_MAX_ATTEMPTS", 8)),
-                   backoff_base=float(config.get("EVENTS_BACKOFF_BASE", 1.0)),
-                   lease_seconds=float(config.get("EVENTS_LEASE_SECONDS", 30)),
-                   batch_size=int(batch_size or config.get("EVENTS_BATCH_SIZE", 20)),
-                   poll_interval=float(config.get("EVENTS_POLL_INTERVAL", 0.2)))
+        return cls(
+            idempotent=bool(config.get("EVENTS_IDEMPOTENT", True)),
+            max_attempts=int(config.get("EVENTS_MAX_ATTEMPTS", 8)),
+            backoff_base=float(config.get("EVENTS_BACKOFF_BASE", 1.0)),
+            lease_seconds=float(config.get("EVENTS_LEASE_SECONDS", 30)),
+            batch_size=int(batch_size or config.get("EVENTS_BATCH_SIZE", 20)),
+            poll_interval=float(config.get("EVENTS_POLL_INTERVAL", 0.2)),
+        )
 
 
 class Dispatcher:
@@ -110,14 +113,22 @@ class Dispatcher:
         if not names:
             return [], {}
         now = utcnow()
-        due = (select(DELIVERY.c.id)
-               .where(DELIVERY.c.status == PENDING, DELIVERY.c.next_attempt_at <= now,
-                      or_(DELIVERY.c.lease_until.is_(None), DELIVERY.c.lease_until < now),
-                      DELIVERY.c.handler.in_(names))
-               .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
-               .limit(self.settings.batch_size))
-        lease = update(DELIVERY).values(lease_owner=self.owner, attempts=DELIVERY.c.attempts + 1,
-                                        lease_until=now + timedelta(seconds=self.settings.lease_seconds))
+        due = (
+            select(DELIVERY.c.id)
+            .where(
+                DELIVERY.c.status == PENDING,
+                DELIVERY.c.next_attempt_at <= now,
+                or_(DELIVERY.c.lease_until.is_(None), DELIVERY.c.lease_until < now),
+                DELIVERY.c.handler.in_(names),
+            )
+            .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id)
+            .limit(self.settings.batch_size)
+        )
+        lease = update(DELIVERY).values(
+            lease_owner=self.owner,
+            attempts=DELIVERY.c.attempts + 1,
+            lease_until=now + timedelta(seconds=self.settings.lease_seconds),
+        )
         returned = (DELIVERY.c.id, DELIVERY.c.event_id, DELIVERY.c.handler, DELIVERY.c.attempts)
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -136,15 +147,26 @@ class Dispatcher:
         if not event_ids:
             return {}
         rows = conn.execute(select(EVENT).where(EVENT.c.id.in_(event_ids))).all()
-        return {row.id: Event(id=row.id, type=row.type, payload=row.payload, org_path=row.org_path, actor=row.actor,
-                              occurred_at=row.occurred_at) for row in rows}
+        return {
+            row.id: Event(
+                id=row.id,
+                type=row.type,
+                payload=row.payload,
+                org_path=row.org_path,
+                actor=row.actor,
+                occurred_at=row.occurred_at,
+            )
+            for row in rows
+        }
 
     def release(self, claims):
         """Give back claims not started (a clean stop): others may take them at once."""
         with self.engine.begin() as conn:
-            conn.execute(update(DELIVERY).where(DELIVERY.c.id.in_([claim.id for claim in claims]),
-                                                DELIVERY.c.lease_owner == self.owner)
-                         .values(lease_owner=None, lease_until=None, attempts=DELIVERY.c.attempts - 1))
+            conn.execute(
+                update(DELIVERY)
+                .where(DELIVERY.c.id.in_([claim.id for claim in claims]), DELIVERY.c.lease_owner == self.owner)
+                .values(lease_owner=None, lease_until=None, attempts=DELIVERY.c.attempts - 1)
+            )
 
     # ------------------------------------------------------------ delivering
 
@@ -172,8 +194,14 @@ class Dispatcher:
 def run_workers(app, concurrency=1, batch_size=None, stop=None):
     """Run ``concurrency`` dispatcher threads until ``stop`` is set (``gridwork worker``)."""
     stop = stop or threading.Event()
-    threads = [threading.Thread(target=Dispatcher(app, owner_suffix=f"w{index}", batch_size=batch_size).run,
-                                args=(stop,), name=f"gridwork-worker-{index}") for index in range(concurrency)]
+    threads = [
+        threading.Thread(
+            target=Dispatcher(app, owner_suffix=f"w{index}", batch_size=batch_size).run,
+            args=(stop,),
+            name=f"gridwork-worker-{index}",
+        )
+        for index in range(concurrency)
+    ]
     for thread in threads:
         thread.start()
     try:

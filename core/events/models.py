@@ -1,5 +1,6 @@
 """The event bus tables: the outbox, one delivery row per (event, handler), the
 processed markers that make handlers idempotent, and the dead letters (kept forever)."""
+
 from datetime import datetime
 from typing import Optional
 
@@ -67,7 +68,9 @@ class EventDeadLetter(SQLModel, table=True):
     __tablename__ = "core_event_dead_letter"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    delivery_id: int = Field(sa_column=Column(Integer, ForeignKey("core_event_delivery.id"), nullable=False, index=True))
+    delivery_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("core_event_delivery.id"), nullable=False, index=True)
+    )
     event_id: str = Field(max_length=32, index=True)
     handler: str = Field(max_length=100, index=True)
     attempts: int

@@ -5,6 +5,7 @@ the caller commits (``before_commit``), in that same transaction: the event exis
 only if the business change does. Collecting first keeps a batch of publishes nearly as
 cheap as raw inserts of the same rows (bench/event_bus.py).
 """
+
 import json
 
 from sqlalchemy import JSON, TypeDecorator, bindparam, insert
@@ -12,11 +13,11 @@ from sqlalchemy import event as sa_event
 
 from core.api.errors import ApiError
 from core.api.validation import describe
-from core.state import state_of
 from core.events.models import PENDING, EventDelivery, EventRecord
 from core.events.types import new_event_id
-from core.tree.paths import is_valid_path
+from core.state import state_of
 from core.timeutil import utcnow
+from core.tree.paths import is_valid_path
 
 OUTBOX = "gridwork.events.outbox"
 LISTENING = "gridwork.events.listening"
@@ -37,10 +38,12 @@ INSERT_EVENTS = insert(EventRecord.__table__).values(payload=bindparam("encoded_
 INSERT_DELIVERIES = insert(EventDelivery.__table__)
 EVENT_KEYS = ("id", "type", "encoded_payload", "org_path", "actor", "occurred_at")
 DELIVERY_KEYS = ("event_id", "handler", "status", "attempts", "next_attempt_at")
-SQLITE_INSERT_EVENTS = ("INSERT INTO core_event (id, type, payload, org_path, actor, occurred_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)")
-SQLITE_INSERT_DELIVERIES = ("INSERT INTO core_event_delivery (event_id, handler, status, attempts, next_attempt_at) "
-                            "VALUES (?, ?, ?, ?, ?)")
+SQLITE_INSERT_EVENTS = (
+    "INSERT INTO core_event (id, type, payload, org_path, actor, occurred_at) VALUES (?, ?, ?, ?, ?, ?)"
+)
+SQLITE_INSERT_DELIVERIES = (
+    "INSERT INTO core_event_delivery (event_id, handler, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?)"
+)
 
 
 class _Outbox:
@@ -86,8 +89,12 @@ def _check_payload(event_type, validator, quick_check, payload):
     if not errors:
         return
     described = [describe(error) for error in errors[:20]]
-    raise ApiError(422, f"事件“{event_type}”的数据无效：{described[0]['detail']}", pointer=described[0]["pointer"],
-                   errors=described)
+    raise ApiError(
+        422,
+        f"事件“{event_type}”的数据无效：{described[0]['detail']}",
+        pointer=described[0]["pointer"],
+        errors=described,
+    )
 
 
 # One encoder, built once: json.dumps() with any option builds a new encoder per call.

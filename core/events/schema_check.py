@@ -10,11 +10,13 @@ for it). tests/core/test_events_schema_check.py compares the two on generated pa
 Semantics follow jsonschema's Draft 2020-12: booleans are not numbers, 1.0 is an integer,
 ``pattern`` uses ``re.search``, length keywords count code points.
 """
+
 import numbers
 import re
 
-ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "default", "examples", "deprecated",
-                         "readOnly", "writeOnly"})
+ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$comment", "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"}
+)
 _TYPES = {
     "null": lambda x: x is None,
     "boolean": lambda x: isinstance(x, bool),
@@ -125,7 +127,7 @@ def _number_rule(test):
 
 
 def _array_rule(test):
-    return lambda value, _schema: (lambda x: not isinstance(x, list) or test(x, value))
+    return lambda value, _schema: lambda x: not isinstance(x, list) or test(x, value)
 
 
 def _pattern(value, _schema):
@@ -186,8 +188,8 @@ _BUILDERS = {
     "type": _type,
     "enum": _enum,
     "const": _const,
-    "minLength": lambda n, _schema: (lambda x: not isinstance(x, str) or len(x) >= n),
-    "maxLength": lambda n, _schema: (lambda x: not isinstance(x, str) or len(x) <= n),
+    "minLength": lambda n, _schema: lambda x: not isinstance(x, str) or len(x) >= n,
+    "maxLength": lambda n, _schema: lambda x: not isinstance(x, str) or len(x) <= n,
     "pattern": _pattern,
     "minimum": _number_rule(lambda x, n: x >= n),
     "maximum": _number_rule(lambda x, n: x <= n),

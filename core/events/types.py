@@ -4,6 +4,7 @@ Names follow the one-name rule: an event is ``<plugin>.<past_tense>``
 (``resident_info.resident_tagged``) and a handler ``<plugin>.<handler>``; the prefix is
 the plugin that declares it, so a name alone says whose it is.
 """
+
 import os
 import re
 import time
@@ -50,8 +51,10 @@ class EventHandler:
 def check_name(kind, name, plugin):
     """Raise ValueError (Chinese) unless ``name`` is ``<plugin>.<word>``."""
     if not isinstance(name, str) or len(name) > NAME_MAX_LENGTH or not NAME_PATTERN.fullmatch(name):
-        raise ValueError(f"{kind}名称“{name}”不符合规则：应为“模块名.英文小写名称”，"
-                         f"如 resident_info.resident_tagged（不超过 {NAME_MAX_LENGTH} 个字符）。")
+        raise ValueError(
+            f"{kind}名称“{name}”不符合规则：应为“模块名.英文小写名称”，"
+            f"如 resident_info.resident_tagged（不超过 {NAME_MAX_LENGTH} 个字符）。"
+        )
     prefix = name.split(".", 1)[0]
     if prefix != plugin:
         raise ValueError(f"{kind}“{name}”的前缀“{prefix}”必须与声明它的模块名“{plugin}”一致。")

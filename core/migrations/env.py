@@ -1,4 +1,5 @@
 """Alembic environment for Gridwork. Run through ``core.migrate`` (``gridwork db upgrade``)."""
+
 from alembic import context
 from sqlmodel import SQLModel
 
@@ -10,8 +11,12 @@ target_metadata = SQLModel.metadata
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -30,8 +35,12 @@ def run_migrations_online():
 def _run(connection):
     # render_as_batch: SQLite can only ALTER tables by copy-and-move.
     # on_version_apply: core.migrate.upgrade collects what it applied, to tell the operator.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      on_version_apply=config.attributes.get("on_version_apply"))
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        on_version_apply=config.attributes.get("on_version_apply"),
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -10,6 +10,7 @@ Root rows (empty parent) create counties: the API refuses them (``allow_roots=Fa
 system callers such as a CLI pass ``allow_roots=True`` with ``service.whole_tree_scope``.
 Errors name the line as a spreadsheet shows it: the header is line 1.
 """
+
 import csv
 import io
 from dataclasses import dataclass
@@ -20,25 +21,35 @@ from sqlmodel import select
 from core.api.errors import ApiError, ServiceError
 from core.audit.chain import record_audit
 from core.db import system_query
-from core.tree.paths import KIND_TITLES, KINDS, child_kind
-from core.tree.models import OrgNode
 from core.orgs.service import ID_RULE, add_node, clean_name, is_node_id, kind_title, new_node_id
-from core.tree.scope import scope_of_model
 from core.spreadsheets.read import cell_text, read_spreadsheet
+from core.tree.models import OrgNode
+from core.tree.paths import KIND_TITLES, KINDS, child_kind
+from core.tree.scope import scope_of_model
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_REPORTED_ERRORS = 200
 FIELDS = ("id", "parent_id", "kind", "name")
-HEADERS = {"id": "id", "编号": "id", "parent_id": "parent_id", "上级编号": "parent_id",
-           "kind": "kind", "类型": "kind", "name": "name", "名称": "name"}
+HEADERS = {
+    "id": "id",
+    "编号": "id",
+    "parent_id": "parent_id",
+    "上级编号": "parent_id",
+    "kind": "kind",
+    "类型": "kind",
+    "name": "name",
+    "名称": "name",
+}
 TEMPLATE_HEADER = ("编号", "上级编号", "类型", "名称")
 TEMPLATE_EXAMPLE = ("m_new01", "s01", "社区/村", "示例社区")
 NO_ROWS = "文件中没有数据行：第 1 行是表头（编号,上级编号,类型,名称），从第 2 行起每行一个节点。"
 _CHUNK = 500
-_KIND_WORDS = {**{kind: kind for kind in KINDS},
-               **{title: kind for kind, title in KIND_TITLES.items()},
-               **{part: kind for kind, title in KIND_TITLES.items() for part in title.split("/")}}
+_KIND_WORDS = {
+    **{kind: kind for kind in KINDS},
+    **{title: kind for kind, title in KIND_TITLES.items()},
+    **{part: kind for kind, title in KIND_TITLES.items() for part in title.split("/")},
+}
 
 
 class ImportRefused(Exception):
@@ -77,9 +88,15 @@ def import_csv(db, editor, data, *, allow_roots=False, filename=""):
     if errors:
         raise ImportRefused(errors[:MAX_REPORTED_ERRORS])
     created = store_rows(db, editor.scope, rows)
-    record_audit(db, "core.org_imported", actor=editor.username, target="org:import", ip=editor.ip,
-           org_path=_common_ancestor([node.path.rpartition("/")[0] or node.path for node in created]),
-           detail={"count": len(created), "ids": [node.id for node in created[:50]]})
+    record_audit(
+        db,
+        "core.org_imported",
+        actor=editor.username,
+        target="org:import",
+        ip=editor.ip,
+        org_path=_common_ancestor([node.path.rpartition("/")[0] or node.path for node in created]),
+        detail={"count": len(created), "ids": [node.id for node in created[:50]]},
+    )
     return len(created)
 
 
@@ -123,8 +140,10 @@ def _read_header(cells, line):
 
 
 def _read_row(cells, line, headers, errors):
-    if len(cells) > len(headers) and any(cell.strip() for cell in cells[len(headers):]):
-        errors.append(_error(line, "", f"本行有 {len(cells)} 列，多于表头的 {len(headers)} 列（名称中的逗号请用引号括起）。"))
+    if len(cells) > len(headers) and any(cell.strip() for cell in cells[len(headers) :]):
+        errors.append(
+            _error(line, "", f"本行有 {len(cells)} 列，多于表头的 {len(headers)} 列（名称中的逗号请用引号括起）。")
+        )
     values = {field: cells[index].strip() if index < len(cells) else "" for field, (index, _t) in headers.items()}
     return Row(line, values, {field: title for field, (_i, title) in headers.items()})
 
@@ -162,8 +181,13 @@ def _check_row(row, file_ids, taken, errors):
     if not row.values["kind"]:
         errors.append(_error(row.line, headers["kind"], "类型不能为空。"))
     elif kind is None:
-        errors.append(_error(row.line, headers["kind"], f"无法识别的类型“{row.values['kind']}”，"
-                                                        "应为 县/区、街道/乡镇、社区/村 或 网格。"))
+        errors.append(
+            _error(
+                row.line,
+                headers["kind"],
+                f"无法识别的类型“{row.values['kind']}”，应为 县/区、街道/乡镇、社区/村 或 网格。",
+            )
+        )
     try:
         clean_name(row.values["name"])
     except ServiceError as error:
@@ -176,8 +200,13 @@ def _check_parent(row, kind, file_ids, seen, parents, allow_roots, errors):
     parent_id, column = row.values["parent_id"], row.headers["parent_id"]
     if not parent_id:
         if not allow_roots:
-            errors.append(_error(row.line, column, "上级编号不能为空：导入不能新建县/区（根节点），"
-                                                   "县/区由管理员用 gridwork 命令创建。"))
+            errors.append(
+                _error(
+                    row.line,
+                    column,
+                    "上级编号不能为空：导入不能新建县/区（根节点），县/区由管理员用 gridwork 命令创建。",
+                )
+            )
         elif kind and kind != "county":
             errors.append(_error(row.line, column, f"没有上级编号的行只能是“县/区”，本行是“{kind_title(kind)}”。"))
         return None
@@ -187,8 +216,11 @@ def _check_parent(row, kind, file_ids, seen, parents, allow_roots, errors):
     if parent_id in seen:
         return seen[parent_id]
     if parent_id in file_ids:
-        errors.append(_error(row.line, column, f"上级编号“{parent_id}”在第 {file_ids[parent_id]} 行才出现，"
-                                               "上级必须写在下级之前。"))
+        errors.append(
+            _error(
+                row.line, column, f"上级编号“{parent_id}”在第 {file_ids[parent_id]} 行才出现，上级必须写在下级之前。"
+            )
+        )
         return None
     if parent_id not in parents:
         errors.append(_error(row.line, column, f"上级节点“{parent_id}”不存在，或不在您的管理范围内。"))
@@ -216,7 +248,7 @@ def _first_lines(rows):
 def _existing_ids(db, ids):
     found = set()
     for start in range(0, len(ids), _CHUNK):
-        statement = select(OrgNode.id).where(OrgNode.id.in_(ids[start:start + _CHUNK]))
+        statement = select(OrgNode.id).where(OrgNode.id.in_(ids[start : start + _CHUNK]))
         found.update(db.exec(system_query(statement, "node ids are global: uniqueness spans every county")).all())
     return found
 
@@ -225,7 +257,7 @@ def _nodes_in_scope(db, scope, ids, lock=False):
     ids = sorted({node_id for node_id in ids if is_node_id(node_id)})
     nodes = []
     for start in range(0, len(ids), _CHUNK):
-        statement = scope_of_model(select(OrgNode).where(OrgNode.id.in_(ids[start:start + _CHUNK])), scope, OrgNode)
+        statement = scope_of_model(select(OrgNode).where(OrgNode.id.in_(ids[start : start + _CHUNK])), scope, OrgNode)
         # Id order: two imports locking the same parents cannot deadlock.
         if lock:
             statement = statement.order_by(OrgNode.id).with_for_update().execution_options(populate_existing=True)
@@ -257,7 +289,9 @@ def store_rows(db, scope, rows):
     try:
         db.flush()
     except IntegrityError:  # an id was taken by someone else since the check
-        raise ImportRefused([_error(1, "", "导入期间有编号被他人占用（可能有人同时导入），未导入任何数据，请重新上传。")])
+        raise ImportRefused(
+            [_error(1, "", "导入期间有编号被他人占用（可能有人同时导入），未导入任何数据，请重新上传。")]
+        )
     return created
 
 

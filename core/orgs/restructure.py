@@ -8,17 +8,17 @@ wildcards escaped: moving ``c1/s1`` never touches ``c1/s10``.
 Like ``core.orgs.service``, these functions flush and leave the commit to the caller, so
 the node, its descendants, users, grants and the audit entry commit together or not at all.
 """
+
 from sqlalchemy import String, func, literal, update
 
-from core.state import state_of
-from core.tree.bound import rewrite_bound_paths
 from core.api.errors import ServiceError
 from core.auth.models import User
-from core.tree.models import OrgNode
-from core.tree.paths import parent_kind
 from core.orgs.service import audit_change, find_node, kind_title
-from core.tree.paths import covers
 from core.permissions.store import rewrite_grant_paths
+from core.state import state_of
+from core.tree.bound import rewrite_bound_paths
+from core.tree.models import OrgNode
+from core.tree.paths import covers, parent_kind
 
 
 def at_or_under(column, prefix):
@@ -42,15 +42,24 @@ def _rewrite(db, model, condition, values):
 
 
 def rewrite_node_paths(db, condition, old_prefix, new_prefix, depth_change=0):
-    return _rewrite(db, OrgNode, condition, {
-        OrgNode.path: _with_new_prefix(OrgNode.path, old_prefix, new_prefix),
-        OrgNode.depth: OrgNode.depth + depth_change,
-    })
+    return _rewrite(
+        db,
+        OrgNode,
+        condition,
+        {
+            OrgNode.path: _with_new_prefix(OrgNode.path, old_prefix, new_prefix),
+            OrgNode.depth: OrgNode.depth + depth_change,
+        },
+    )
 
 
 def rewrite_user_paths(db, old_prefix, new_prefix):
-    return _rewrite(db, User, at_or_under(User.org_path, old_prefix),
-                    {User.org_path: _with_new_prefix(User.org_path, old_prefix, new_prefix)})
+    return _rewrite(
+        db,
+        User,
+        at_or_under(User.org_path, old_prefix),
+        {User.org_path: _with_new_prefix(User.org_path, old_prefix, new_prefix)},
+    )
 
 
 def move_node(db, editor, node_id, new_parent_id):
@@ -63,8 +72,12 @@ def move_node(db, editor, node_id, new_parent_id):
         raise ServiceError(422, "不能把节点移动到它自己或它的下级节点之下。", "/parent_id")
     expected = parent_kind(node.kind)
     if new_parent.kind != expected:
-        raise ServiceError(422, f"“{kind_title(node.kind)}”只能放在“{kind_title(expected)}”之下，"
-                            f"“{new_parent.name}”是“{kind_title(new_parent.kind)}”。", "/parent_id")
+        raise ServiceError(
+            422,
+            f"“{kind_title(node.kind)}”只能放在“{kind_title(expected)}”之下，"
+            f"“{new_parent.name}”是“{kind_title(new_parent.kind)}”。",
+            "/parent_id",
+        )
     if new_parent.id == node.parent_id:
         return node  # already there: nothing to rewrite or record
     old_path, old_parent_id = node.path, node.parent_id
@@ -77,9 +90,22 @@ def move_node(db, editor, node_id, new_parent_id):
     node.parent_id, node.path, node.depth = new_parent.id, new_path, node.depth + depth_change
     db.add(node)
     db.flush()
-    audit_change(db, editor, "core.org_moved", node, {
-        "old": old_path, "new": new_path, "old_parent_id": old_parent_id, "new_parent_id": new_parent.id,
-        "nodes": nodes, "users": users, "grants": grants, "records": records})
+    audit_change(
+        db,
+        editor,
+        "core.org_moved",
+        node,
+        {
+            "old": old_path,
+            "new": new_path,
+            "old_parent_id": old_parent_id,
+            "new_parent_id": new_parent.id,
+            "nodes": nodes,
+            "users": users,
+            "grants": grants,
+            "records": records,
+        },
+    )
     return node
 
 
@@ -93,10 +119,13 @@ def merge_nodes(db, editor, source_id, into_id):
     if covers(source.path, target.path) or covers(target.path, source.path):
         raise ServiceError(422, "不能在上下级节点之间合并。", "/into")
     if source.kind != target.kind:
-        raise ServiceError(422, f"只能合并同一级别的节点：“{source.name}”是“{kind_title(source.kind)}”，"
-                            f"“{target.name}”是“{kind_title(target.kind)}”。", "/into")
-    children = _rewrite(db, OrgNode, OrgNode.parent_id == source.id,
-                        {OrgNode.parent_id: target.id})
+        raise ServiceError(
+            422,
+            f"只能合并同一级别的节点：“{source.name}”是“{kind_title(source.kind)}”，"
+            f"“{target.name}”是“{kind_title(target.kind)}”。",
+            "/into",
+        )
+    children = _rewrite(db, OrgNode, OrgNode.parent_id == source.id, {OrgNode.parent_id: target.id})
     # Same kind means same depth, so only the prefix changes.
     nodes = rewrite_node_paths(db, strictly_under(OrgNode.path, source.path), source.path, target.path)
     users = rewrite_user_paths(db, source.path, target.path)
@@ -104,8 +133,22 @@ def merge_nodes(db, editor, source_id, into_id):
     records = rewrite_bound_paths(db, state_of().org_bound_tables, source.path, target.path)
     db.delete(source)
     db.flush()
-    audit_change(db, editor, "core.org_merged", target, {
-        "source": source.id, "source_name": source.name, "into": target.id, "old": source.path,
-        "new": target.path, "children": children, "nodes": nodes, "users": users, "grants": grants,
-        "records": records})
+    audit_change(
+        db,
+        editor,
+        "core.org_merged",
+        target,
+        {
+            "source": source.id,
+            "source_name": source.name,
+            "into": target.id,
+            "old": source.path,
+            "new": target.path,
+            "children": children,
+            "nodes": nodes,
+            "users": users,
+            "grants": grants,
+            "records": records,
+        },
+    )
     return target

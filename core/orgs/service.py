@@ -4,6 +4,7 @@ Moving and merging live in ``core.orgs.restructure``, CSV import in ``core.orgs.
 Functions take a session and plain values and flush; the caller commits (or rolls back).
 A node outside the caller's scope is reported exactly like a missing one (404).
 """
+
 import re
 import secrets
 from dataclasses import dataclass
@@ -12,30 +13,30 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.state import state_of
-from core.tree.bound import records_at_or_under
 from core.api.errors import ServiceError
 from core.api.text import clean_text
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
-from core.tree.paths import KIND_LETTERS, KIND_TITLES, KINDS, NODE_ID_PATTERN, child_kind
-from core.tree.models import OrgNode
 from core.permissions.models import CasbinRule
+from core.state import state_of
+from core.tree.bound import records_at_or_under
+from core.tree.models import OrgNode
+from core.tree.paths import KIND_LETTERS, KIND_TITLES, KINDS, NODE_ID_PATTERN, child_kind, is_valid_path
 from core.tree.scope import DataScope, scope_of_model, scoped
-from core.tree.paths import is_valid_path
 
 MAX_PAGE = 500
 NAME_MAX_LENGTH = 100
 NOT_FOUND = "组织节点不存在，或不在您的管理范围内。"
-ROOT_REFUSED = ("不能通过接口新建县/区（根节点），请指定上级编号 parent_id。"
-                "县/区节点由管理员用 gridwork create-admin 命令或演示数据创建。")
+ROOT_REFUSED = (
+    "不能通过接口新建县/区（根节点），请指定上级编号 parent_id。"
+    "县/区节点由管理员用 gridwork create-admin 命令或演示数据创建。"
+)
 ID_RULE = "编号须以小写字母开头，只能包含小写字母、数字和下划线，最长 32 位。"
 _NODE_ID = re.compile(NODE_ID_PATTERN)
 # Crockford's base32 alphabet: no i, l, o, u, so a read-aloud id is not misheard.
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 # Control, format (bidi overrides, zero-width) and line/paragraph separators.
-
 
 
 @dataclass(frozen=True)
@@ -144,11 +145,15 @@ def expected_child_kind(parent, kind, pointer="/kind"):
     if expected is None:
         raise ServiceError(422, "网格是最末一级，不能再添加下级节点。", "/parent_id")
     if kind is not None and kind not in KINDS:
-        raise ServiceError(422, "类型不正确，应为 county（县/区）、street（街道/乡镇）、"
-                            "community（社区/村）或 grid（网格）。", pointer)
+        raise ServiceError(
+            422, "类型不正确，应为 county（县/区）、street（街道/乡镇）、community（社区/村）或 grid（网格）。", pointer
+        )
     if kind is not None and kind != expected:
-        raise ServiceError(422, f"“{kind_title(parent.kind)}”下只能添加“{kind_title(expected)}”，"
-                            f"不能添加“{kind_title(kind)}”。", pointer)
+        raise ServiceError(
+            422,
+            f"“{kind_title(parent.kind)}”下只能添加“{kind_title(expected)}”，不能添加“{kind_title(kind)}”。",
+            pointer,
+        )
     return expected
 
 
@@ -158,8 +163,14 @@ def expected_child_kind(parent, kind, pointer="/kind"):
 def add_node(db, node_id, kind, name, parent=None):
     """Insert one node under ``parent`` (None: a root), with its path and depth. No checks."""
     path = node_id if parent is None else f"{parent.path}/{node_id}"
-    node = OrgNode(id=node_id, parent_id=parent.id if parent else None, kind=kind, name=name,
-                   path=path, depth=0 if parent is None else parent.depth + 1)
+    node = OrgNode(
+        id=node_id,
+        parent_id=parent.id if parent else None,
+        kind=kind,
+        name=name,
+        path=path,
+        depth=0 if parent is None else parent.depth + 1,
+    )
     db.add(node)
     return node
 
@@ -182,8 +193,9 @@ def create_node(db, editor, *, parent_id, name, kind=None, node_id=None):
         db.flush()
     except IntegrityError:  # the id was taken between our check and the insert
         raise ServiceError(409, f"编号“{node.id}”已被占用，请换一个。", "/id")
-    audit_change(db, editor, "core.org_created", node,
-           {"id": node.id, "kind": kind, "name": name, "parent_id": parent.id})
+    audit_change(
+        db, editor, "core.org_created", node, {"id": node.id, "kind": kind, "name": name, "parent_id": parent.id}
+    )
     return node
 
 
@@ -205,22 +217,29 @@ def delete_node(db, editor, node_id):
     were reused."""
     node = find_node(db, editor.scope, node_id, lock=True)
     subtree = DataScope((node.path,))
-    children = db.exec(scoped(select(func.count()).select_from(OrgNode), subtree, OrgNode.path)
-                       .where(OrgNode.id != node.id)).one()
+    children = db.exec(
+        scoped(select(func.count()).select_from(OrgNode), subtree, OrgNode.path).where(OrgNode.id != node.id)
+    ).one()
     if children:
         raise ServiceError(409, f"该节点下还有 {children} 个下级节点，不能删除。请先移走或合并下级节点。")
     users = db.exec(scoped(select(func.count()).select_from(User), subtree, User.org_path)).one()
     if users:
         raise ServiceError(409, f"该节点还有 {users} 个账号，不能删除。请先调整这些账号的所属组织。")
-    grants = db.exec(select(func.count()).select_from(CasbinRule).where(
-        CasbinRule.ptype == "g", subtree.clause(CasbinRule.v2))).one()
+    grants = db.exec(
+        select(func.count()).select_from(CasbinRule).where(CasbinRule.ptype == "g", subtree.clause(CasbinRule.v2))
+    ).one()
     if grants:
         raise ServiceError(409, f"该节点上还有 {grants} 项授权，不能删除。请先收回这些授权。")
     held = records_at_or_under(db, state_of().org_bound_tables, node.path)
     if held:
-        raise ServiceError(409, "该节点还有" + "、".join(f"“{bound.plugin_title}”的 {count} 条记录（{bound.description or bound.name}）"
-                                                     for bound, count in held)
-                           + "，不能删除。请先把这些记录移到其他节点，或合并该节点。")
+        raise ServiceError(
+            409,
+            "该节点还有"
+            + "、".join(
+                f"“{bound.plugin_title}”的 {count} 条记录（{bound.description or bound.name}）" for bound, count in held
+            )
+            + "，不能删除。请先把这些记录移到其他节点，或合并该节点。",
+        )
     db.delete(node)
     db.flush()
     audit_change(db, editor, "core.org_deleted", node, {"id": node.id, "kind": node.kind, "name": node.name})
@@ -228,8 +247,9 @@ def delete_node(db, editor, node_id):
 
 
 def audit_change(db, editor, action, node, detail):
-    record_audit(db, action, actor=editor.username, target=f"org:{node.id}", org_path=node.path,
-           detail=detail, ip=editor.ip)
+    record_audit(
+        db, action, actor=editor.username, target=f"org:{node.id}", org_path=node.path, detail=detail, ip=editor.ip
+    )
 
 
 def org_node_at(db, path):
@@ -237,5 +257,8 @@ def org_node_at(db, path):
     real node (their scope check says only that it lies inside their subtree)."""
     if not is_valid_path(path):
         return None
-    return db.exec(select(OrgNode).where(OrgNode.path == path)
-                   .execution_options(gridwork_unscoped="existence check; callers apply their scope")).first()
+    return db.exec(
+        select(OrgNode)
+        .where(OrgNode.path == path)
+        .execution_options(gridwork_unscoped="existence check; callers apply their scope")
+    ).first()

@@ -1,17 +1,18 @@
 """The org tree page (/orgs) and its plain-form actions (post, redirect, flash)."""
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from core.api.errors import ServiceError
-from core.auth.actor import current_actor
 
 from core.api import ApiError
+from core.api.errors import ServiceError
+from core.auth.actor import current_actor
 from core.db import get_session
 from core.orgs.api import uploaded_csv
 from core.orgs.csv_import import ImportRefused, import_csv
-from core.tree.paths import KIND_TITLES
 from core.orgs.restructure import merge_nodes, move_node
-from core.orgs.service import Editor, create_node, delete_node, rename_node, org_nodes_in
+from core.orgs.service import Editor, create_node, delete_node, org_nodes_in, rename_node
 from core.permissions.access import require, scope_for
+from core.tree.paths import KIND_TITLES
 
 bp = Blueprint("core_orgs", __name__)
 
@@ -28,11 +29,16 @@ def _tree_page(import_errors=None, status=200):
     nodes = org_nodes_in(get_session(), scope_for(current_actor, READ))
     write_scope = scope_for(current_actor, WRITE)
     writable = [node for node in nodes if write_scope.covers(node.path)]
-    return render_template("core/orgs/tree.html", roots=nest(nodes), writable=writable,
-                           writable_ids={node.id for node in writable},
-                           indent_base=min((node.depth for node in writable), default=0),
-                           kind_titles={kind: _(title) for kind, title in KIND_TITLES.items()},
-                           selected=request.args.get("node", ""), import_errors=import_errors), status
+    return render_template(
+        "core/orgs/tree.html",
+        roots=nest(nodes),
+        writable=writable,
+        writable_ids={node.id for node in writable},
+        indent_base=min((node.depth for node in writable), default=0),
+        kind_titles={kind: _(title) for kind, title in KIND_TITLES.items()},
+        selected=request.args.get("node", ""),
+        import_errors=import_errors,
+    ), status
 
 
 def nest(nodes):
@@ -71,30 +77,39 @@ def _field(name):
 @bp.route("/orgs/create", methods=["POST"])
 @require(WRITE)
 def create():
-    return _apply(lambda db, editor: create_node(db, editor, parent_id=_field("parent_id"),
-                                                 name=request.form.get("name", ""), node_id=_field("id") or None),
-                  lambda node: _("已新建“%(name)s”（编号 %(id)s）。", name=node.name, id=node.id))
+    return _apply(
+        lambda db, editor: create_node(
+            db, editor, parent_id=_field("parent_id"), name=request.form.get("name", ""), node_id=_field("id") or None
+        ),
+        lambda node: _("已新建“%(name)s”（编号 %(id)s）。", name=node.name, id=node.id),
+    )
 
 
 @bp.route("/orgs/rename", methods=["POST"])
 @require(WRITE)
 def rename():
-    return _apply(lambda db, editor: rename_node(db, editor, _field("node_id"), request.form.get("name", "")),
-                  lambda node: _("名称已改为“%(name)s”。", name=node.name))
+    return _apply(
+        lambda db, editor: rename_node(db, editor, _field("node_id"), request.form.get("name", "")),
+        lambda node: _("名称已改为“%(name)s”。", name=node.name),
+    )
 
 
 @bp.route("/orgs/move", methods=["POST"])
 @require(WRITE)
 def move():
-    return _apply(lambda db, editor: move_node(db, editor, _field("node_id"), _field("parent_id")),
-                  lambda node: _("“%(name)s”已移动，新路径为 %(path)s。", name=node.name, path=node.path))
+    return _apply(
+        lambda db, editor: move_node(db, editor, _field("node_id"), _field("parent_id")),
+        lambda node: _("“%(name)s”已移动，新路径为 %(path)s。", name=node.name, path=node.path),
+    )
 
 
 @bp.route("/orgs/merge", methods=["POST"])
 @require(WRITE)
 def merge():
-    return _apply(lambda db, editor: merge_nodes(db, editor, _field("node_id"), _field("into")),
-                  lambda node: _("已合并到“%(name)s”。", name=node.name))
+    return _apply(
+        lambda db, editor: merge_nodes(db, editor, _field("node_id"), _field("into")),
+        lambda node: _("已合并到“%(name)s”。", name=node.name),
+    )
 
 
 @bp.route("/orgs/delete", methods=["POST"])

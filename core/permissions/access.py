@@ -1,10 +1,11 @@
 """``can``, ``scope_for`` and the ``@require`` view decorator: the permission checks views use."""
+
 from functools import wraps
 
 from flask import g, redirect, request, url_for
-from core.auth.actor import current_actor
 
 from core.api.errors import ApiError, wants_problem_json
+from core.auth.actor import current_actor
 from core.state import state_of
 from core.tree.scope import DataScope
 

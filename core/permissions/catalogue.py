@@ -3,6 +3,7 @@
 A permission is named ``<owner>.<action>`` (``core.org_write``). It is data, not code:
 packages bundle them, grants bind packages to users at org nodes.
 """
+
 import re
 from dataclasses import dataclass
 

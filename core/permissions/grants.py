@@ -4,6 +4,7 @@ A package is granted or revoked at a node only by someone holding all of it ther
 (revoking too: a community admin must not remove the supervisor placed over them).
 ``first_missing_permission`` is that rule; account management uses it too.
 """
+
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -12,17 +13,15 @@ from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.db import system_query
-from core.tree.models import OrgNode
 from core.permissions import store
-from core.permissions.access import scope_for
-from core.tree.paths import is_valid_path
+from core.permissions.access import _token_allows, policy_engine, scope_for
 from core.permissions.ids import package_name_of, package_subject, user_id_of
 from core.permissions.models import CasbinRule, RolePackage
 from core.permissions.policy_reads import package_permission_names
-from core.tree.scope import DataScope, scope_of_model
 from core.permissions.service import NEW_GRANT, Refused, _package_or_404, permission_label
-from core.permissions.access import _token_allows, policy_engine
-from core.tree.paths import covers
+from core.tree.models import OrgNode
+from core.tree.paths import covers, is_valid_path
+from core.tree.scope import DataScope, scope_of_model
 
 
 def list_grants(db, actor, *, user_id=None, package=None, org_path=None, limit=100, offset=0):
@@ -50,16 +49,32 @@ def describe_grants(db, rules, scope):
     if not rules:
         return []
     user_ids = {user_id_of(rule.v0) for rule in rules}
-    users = dict(db.exec(system_query(select(User.id, User.username).where(User.id.in_(user_ids)),
-                                      "names of the holders of grants the actor may see")).all())
+    users = dict(
+        db.exec(
+            system_query(
+                select(User.id, User.username).where(User.id.in_(user_ids)),
+                "names of the holders of grants the actor may see",
+            )
+        ).all()
+    )
     names = {package_name_of(rule.v1) for rule in rules}
     titles = dict(db.exec(select(RolePackage.name, RolePackage.title_zh).where(RolePackage.name.in_(names))).all())
     paths = {rule.v2 for rule in rules}
-    nodes = dict(db.exec(scope_of_model(select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(paths)),
-                                        scope, OrgNode)).all())
-    return [{"id": rule.id, "user_id": user_id_of(rule.v0), "username": users.get(user_id_of(rule.v0), ""),
-             "package": package_name_of(rule.v1), "package_title": titles.get(package_name_of(rule.v1), ""),
-             "org_path": rule.v2, "org_name": nodes.get(rule.v2, "")} for rule in rules]
+    nodes = dict(
+        db.exec(scope_of_model(select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(paths)), scope, OrgNode)).all()
+    )
+    return [
+        {
+            "id": rule.id,
+            "user_id": user_id_of(rule.v0),
+            "username": users.get(user_id_of(rule.v0), ""),
+            "package": package_name_of(rule.v1),
+            "package_title": titles.get(package_name_of(rule.v1), ""),
+            "org_path": rule.v2,
+            "org_name": nodes.get(rule.v2, ""),
+        }
+        for rule in rules
+    ]
 
 
 def create_grant(db, actor, data, ip=""):
@@ -77,8 +92,15 @@ def create_grant(db, actor, data, ip=""):
     rule, created = store.grant_package_once(db, user.id, package.name, path)
     if not created:  # an identical request won the race: no second 201, no second audit entry
         return describe_grants(db, [rule], scope)[0], False
-    record_audit(db, "core.grant_created", actor=actor.username, target=f"grant:{rule.id}", org_path=path,
-           detail={"user_id": user.id, "username": user.username, "package": package.name}, ip=ip)
+    record_audit(
+        db,
+        "core.grant_created",
+        actor=actor.username,
+        target=f"grant:{rule.id}",
+        org_path=path,
+        detail={"user_id": user.id, "username": user.username, "package": package.name},
+        ip=ip,
+    )
     return describe_grants(db, [rule], scope)[0], True
 
 
@@ -132,5 +154,7 @@ def first_missing_permission(db, actor, package_name, path):
 def _require_holds_package(db, actor, package, path, verb):
     permission = first_missing_permission(db, actor, package.name, path)
     if permission is not None:
-        raise Refused(f"您在该节点没有{permission_label(permission)}权限，"
-                      f"不能{verb}包含此权限的角色包“{package.title_zh}”。", permission)
+        raise Refused(
+            f"您在该节点没有{permission_label(permission)}权限，不能{verb}包含此权限的角色包“{package.title_zh}”。",
+            permission,
+        )

@@ -3,8 +3,8 @@
 Casbin serialises rules as comma-joined text and keeps a cache per domain string, so only
 opaque, validated ids go in: never names or free text (library-notes §2.7, §2.10).
 """
-import re
 
+import re
 
 PACKAGE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 

@@ -1,4 +1,5 @@
 """Role packages, the Casbin rule table and the policy version counter."""
+
 from datetime import datetime
 from typing import Optional
 

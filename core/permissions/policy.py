@@ -6,6 +6,7 @@ transaction; each process reads the counter at most every ``POLICY_CHECK_INTERVA
 seconds and reloads when it moved, so a revocation reaches every worker well within a
 second without Redis.
 """
+
 import threading
 import time
 
@@ -13,9 +14,9 @@ import casbin
 from sqlalchemy import text
 from sqlalchemy_adapter import Adapter
 
-from core.tree.paths import covers, is_valid_path
 from core.permissions.ids import package_name_of, user_subject
 from core.permissions.models import CasbinRule
+from core.tree.paths import covers, is_valid_path
 from core.tree.regions import ALWAYS_ON, enabled_terms, intersect, term_covers
 
 # Packages are defined once for every domain (p.dom == "*"); users are bound to packages
@@ -101,8 +102,9 @@ class PolicyEngine:
         if decision is None:
             if not is_valid_path(path):  # never cached: garbage must not fill the cache
                 return False
-            decision = self._enforce(user_subject(user_id), path, permission) and \
-                self.plugin_enabled(owner_of(permission), path)
+            decision = self._enforce(user_subject(user_id), path, permission) and self.plugin_enabled(
+                owner_of(permission), path
+            )
             if len(decisions) >= MAX_CACHED_DECISIONS:
                 decisions.clear()
             decisions[key] = decision
@@ -162,8 +164,7 @@ class PolicyEngine:
         return self._enforcer.enforce(subject, path, permission)
 
     def _compute_scope(self, user_id, permission):
-        paths = {path for package, path in self.grants_of(user_id)
-                 if permission in self.package_permissions(package)}
+        paths = {path for package, path in self.grants_of(user_id) if permission in self.package_permissions(package)}
         return tuple(sorted(p for p in paths if not any(covers(q, p) and q != p for q in paths)))
 
     def _refresh_if_stale(self, always_reload=False):

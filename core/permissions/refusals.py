@@ -12,7 +12,13 @@ def audit_refusal(detail):
     once, so no module can forget it. The request's unfinished work is rolled back first."""
     session = get_session()
     session.rollback()
-    record_audit(session, "core.permission_denied", actor=getattr(current_actor, "username", "") or "",
-           target=request.path, org_path=getattr(current_actor, "org_path", "") or "", ip=request.remote_addr or "",
-           detail={"permission": g.get("denied_permission"), "method": request.method, "reason": detail})
+    record_audit(
+        session,
+        "core.permission_denied",
+        actor=getattr(current_actor, "username", "") or "",
+        target=request.path,
+        org_path=getattr(current_actor, "org_path", "") or "",
+        ip=request.remote_addr or "",
+        detail={"permission": g.get("denied_permission"), "method": request.method, "reason": detail},
+    )
     session.commit()

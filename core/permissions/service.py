@@ -7,6 +7,7 @@ all of it there (revoking too: a community admin must not remove the supervisor 
 over them). ``first_missing_permission`` is that rule; account management uses it too.
 Functions write in the caller's transaction and never commit; a ``Refused`` (403) is audited.
 """
+
 from contextlib import contextmanager
 
 from flask import g
@@ -14,37 +15,55 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.state import state_of
 from core.api.errors import ApiError
-from core.api.validation import validate_or_raise
 from core.api.text import clean_text
+from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
-from core.tree.paths import PATH_PATTERN
-from core.tree.scope import whole_tree_scope
 from core.permissions import store
 from core.permissions.access import can, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN, package_name_of
 from core.permissions.models import CasbinRule, RolePackage
 from core.permissions.policy_reads import package_permission_names
+from core.state import state_of
 from core.timeutil import isoformat, utcnow
+from core.tree.paths import PATH_PATTERN
+from core.tree.scope import whole_tree_scope
 
 _TEXTS = {
     # "\S": a title of blanks only is no title.
     "title_zh": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"\S"},
     "title_en": {"type": "string", "maxLength": 100},
     "description": {"type": "string", "maxLength": 500},
-    "permissions": {"type": "array", "uniqueItems": True, "maxItems": 500,
-                    "items": {"type": "string", "minLength": 1, "maxLength": 100}},
+    "permissions": {
+        "type": "array",
+        "uniqueItems": True,
+        "maxItems": 500,
+        "items": {"type": "string", "minLength": 1, "maxLength": 100},
+    },
 }
-NEW_PACKAGE = {"type": "object", "additionalProperties": False, "required": ["name", "title_zh", "permissions"],
-               "properties": {"name": {"type": "string", "pattern": PACKAGE_NAME_PATTERN.pattern}, **_TEXTS}}
-PACKAGE_UPDATE = {"type": "object", "additionalProperties": False, "required": ["title_zh", "permissions"],
-                  "properties": _TEXTS}
-NEW_GRANT = {"type": "object", "additionalProperties": False, "required": ["user_id", "package", "org_path"],
-             "properties": {"user_id": {"type": "integer", "minimum": 1, "maximum": 2147483647},
-                            "package": {"type": "string", "maxLength": 64},
-                            # "(?!\n)": Python's "$" would also accept a trailing newline.
-                            "org_path": {"type": "string", "maxLength": 300, "pattern": PATH_PATTERN + r"(?!\n)"}}}
+NEW_PACKAGE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "title_zh", "permissions"],
+    "properties": {"name": {"type": "string", "pattern": PACKAGE_NAME_PATTERN.pattern}, **_TEXTS},
+}
+PACKAGE_UPDATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title_zh", "permissions"],
+    "properties": _TEXTS,
+}
+NEW_GRANT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["user_id", "package", "org_path"],
+    "properties": {
+        "user_id": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+        "package": {"type": "string", "maxLength": 64},
+        # "(?!\n)": Python's "$" would also accept a trailing newline.
+        "org_path": {"type": "string", "maxLength": 300, "pattern": PATH_PATTERN + r"(?!\n)"},
+    },
+}
 NAME_TAKEN = "角色包标识“{}”已被使用，请换一个。"
 
 
@@ -99,8 +118,11 @@ def list_packages(db, actor):
 
 def _grant_counts(db, scope):
     """Grants per package, counted only where the actor may see grants."""
-    rows = db.exec(select(CasbinRule.v1, func.count()).where(CasbinRule.ptype == "g", scope.clause(CasbinRule.v2))
-                   .group_by(CasbinRule.v1)).all()
+    rows = db.exec(
+        select(CasbinRule.v1, func.count())
+        .where(CasbinRule.ptype == "g", scope.clause(CasbinRule.v2))
+        .group_by(CasbinRule.v1)
+    ).all()
     return {package_name_of(subject): count for subject, count in rows}
 
 
@@ -111,10 +133,17 @@ def get_package(db, actor, name):
 
 
 def package_json(package, permissions, grant_count):
-    return {"name": package.name, "title_zh": package.title_zh, "title_en": package.title_en,
-            "description": package.description, "builtin": package.builtin, "permissions": sorted(permissions),
-            "grant_count": grant_count, "created_at": isoformat(package.created_at),
-            "updated_at": isoformat(package.updated_at)}
+    return {
+        "name": package.name,
+        "title_zh": package.title_zh,
+        "title_en": package.title_en,
+        "description": package.description,
+        "builtin": package.builtin,
+        "permissions": sorted(permissions),
+        "grant_count": grant_count,
+        "created_at": isoformat(package.created_at),
+        "updated_at": isoformat(package.updated_at),
+    }
 
 
 def create_package(db, actor, data, ip=""):
@@ -134,8 +163,15 @@ def create_package(db, actor, data, ip=""):
         db.rollback()
         raise ApiError(409, NAME_TAKEN.format(name), pointer="/name") from None
     store.set_package_permissions(db, name, data["permissions"])
-    record_audit(db, "core.package_created", actor=actor.username, target=f"package:{name}", org_path=roots[0],
-           detail={"title_zh": package.title_zh, "permissions": sorted(data["permissions"])}, ip=ip)
+    record_audit(
+        db,
+        "core.package_created",
+        actor=actor.username,
+        target=f"package:{name}",
+        org_path=roots[0],
+        detail={"title_zh": package.title_zh, "permissions": sorted(data["permissions"])},
+        ip=ip,
+    )
     return package_json(package, data["permissions"], 0)
 
 
@@ -153,8 +189,15 @@ def update_package(db, actor, name, data, ip=""):
     if changed or added or removed:
         package.updated_at = utcnow()
         db.add(package)
-        record_audit(db, "core.package_updated", actor=actor.username, target=f"package:{name}", org_path=roots[0],
-               detail={"added": added, "removed": removed, "fields": changed}, ip=ip)
+        record_audit(
+            db,
+            "core.package_updated",
+            actor=actor.username,
+            target=f"package:{name}",
+            org_path=roots[0],
+            detail={"added": added, "removed": removed, "fields": changed},
+            ip=ip,
+        )
     return get_package(db, actor, name)
 
 
@@ -165,15 +208,24 @@ def delete_package(db, actor, name, ip=""):
         raise ApiError(409, f"“{package.title_zh}”是内置角色包，不能删除（可以修改它的权限）。", pointer="/name")
     permissions = sorted(package_permission_names(db, name))
     store.delete_package(db, package)
-    record_audit(db, "core.package_deleted", actor=actor.username, target=f"package:{name}", org_path=roots[0],
-           detail={"title_zh": package.title_zh, "permissions": permissions}, ip=ip)
+    record_audit(
+        db,
+        "core.package_deleted",
+        actor=actor.username,
+        target=f"package:{name}",
+        org_path=roots[0],
+        detail={"title_zh": package.title_zh, "permissions": permissions},
+        ip=ip,
+    )
 
 
 def _require_root_writer(db, actor):
     roots = package_writer_roots(db, actor)
     if not roots:
-        raise Refused("角色包在所有县/区通用，只有在每一个县/区（根节点）都持有“编辑角色包”权限的账号才能修改。",
-                      "core.package_write")
+        raise Refused(
+            "角色包在所有县/区通用，只有在每一个县/区（根节点）都持有“编辑角色包”权限的账号才能修改。",
+            "core.package_write",
+        )
     return roots
 
 
@@ -184,7 +236,9 @@ def _check_permissions(actor, roots, permissions, added):
             raise ApiError(422, f"权限不存在：{name}", pointer=f"/permissions/{index}")
     for name in sorted(added):
         if not all(can(actor, name, root) for root in roots):
-            raise Refused(f"您并非在每一个县/区（根节点）都持有{permission_label(name)}权限，不能把它加入角色包。", name)
+            raise Refused(
+                f"您并非在每一个县/区（根节点）都持有{permission_label(name)}权限，不能把它加入角色包。", name
+            )
 
 
 def _package_or_404(db, name, status=404, pointer=None):
@@ -195,14 +249,22 @@ def _package_or_404(db, name, status=404, pointer=None):
 
 
 def _texts(data):
-    return {"title_zh": clean_text(data["title_zh"], label="角色包名称", pointer="/title_zh", max_length=100),
-            "title_en": clean_text(data.get("title_en"), label="英文名称", pointer="/title_en", max_length=100,
-                                   required=False),
-            "description": _description(data.get("description"))}
+    return {
+        "title_zh": clean_text(data["title_zh"], label="角色包名称", pointer="/title_zh", max_length=100),
+        "title_en": clean_text(
+            data.get("title_en"), label="英文名称", pointer="/title_en", max_length=100, required=False
+        ),
+        "description": _description(data.get("description")),
+    }
 
 
 def _description(text):
     # A description may run over several lines; only its length and invisible characters matter.
-    cleaned = clean_text((text or "").replace("\r\n", " ").replace("\n", " "), label="说明",
-                         pointer="/description", max_length=500, required=False)
+    cleaned = clean_text(
+        (text or "").replace("\r\n", " ").replace("\n", " "),
+        label="说明",
+        pointer="/description",
+        max_length=500,
+        required=False,
+    )
     return cleaned

@@ -6,26 +6,29 @@ version bump atomic, and sidesteps pycasbin's known write bugs by construction
 (library-notes §2.8): a duplicate grant is a no-op, a revocation deletes exactly one row
 by id, and every process reloads from the table when the version moves.
 """
+
+from flask import has_app_context
 from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 
 from core.api.errors import ServiceError
-from core.state import state_of
 from core.db import on_commit
-from core.tree.paths import is_valid_path
 from core.permissions.ids import package_subject, user_subject
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
+from core.state import state_of
 from core.timeutil import utcnow
-from flask import has_app_context
-from sqlalchemy.dialects import postgresql, sqlite
+from core.tree.paths import is_valid_path
 
 POLICY_CHANGED = "gridwork.policy_changed"
 
 
-
 def bump_policy_version(session):
-    session.exec(update(PolicyVersion).where(PolicyVersion.id == 1)
-                 .values(version=PolicyVersion.version + 1, changed_at=utcnow()))
+    session.exec(
+        update(PolicyVersion)
+        .where(PolicyVersion.id == 1)
+        .values(version=PolicyVersion.version + 1, changed_at=utcnow())
+    )
     if not session.info.get(POLICY_CHANGED):
         session.info[POLICY_CHANGED] = True
         on_commit(session, lambda: _refresh_this_process(session))
@@ -39,9 +42,14 @@ def _refresh_this_process(session):
 
 
 def find_grant(session, user_id, package_name, path):
-    return session.exec(select(CasbinRule).where(
-        CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user_id),
-        CasbinRule.v1 == package_subject(package_name), CasbinRule.v2 == path)).first()
+    return session.exec(
+        select(CasbinRule).where(
+            CasbinRule.ptype == "g",
+            CasbinRule.v0 == user_subject(user_id),
+            CasbinRule.v1 == package_subject(package_name),
+            CasbinRule.v2 == path,
+        )
+    ).first()
 
 
 def grant_package(session, user_id, package_name, path):
@@ -70,8 +78,11 @@ def grant_package_once(session, user_id, package_name, path):
 
 def _insert_ignoring_duplicates(session, values):
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(CasbinRule).values(**values).on_conflict_do_nothing(
-        index_elements=["ptype", "v0", "v1", "v2"], index_where=CasbinRule.ptype == "g")
+    return (
+        dialect.insert(CasbinRule)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["ptype", "v0", "v1", "v2"], index_where=CasbinRule.ptype == "g")
+    )
 
 
 def revoke_grant(session, rule):
@@ -108,19 +119,29 @@ def delete_package(session, package):
 
 
 def count_grants_of_package(session, package_name):
-    return session.exec(select(func.count()).select_from(CasbinRule).where(
-        CasbinRule.ptype == "g", CasbinRule.v1 == package_subject(package_name))).one()
+    return session.exec(
+        select(func.count())
+        .select_from(CasbinRule)
+        .where(CasbinRule.ptype == "g", CasbinRule.v1 == package_subject(package_name))
+    ).one()
 
 
 def rewrite_grant_paths(session, old_prefix, new_prefix):
     """After a move or merge: grants at or under ``old_prefix`` follow the node to ``new_prefix``.
     A grant that would duplicate an existing one is dropped."""
-    rows = session.exec(select(CasbinRule).where(CasbinRule.ptype == "g", (CasbinRule.v2 == old_prefix)
-                                                 | CasbinRule.v2.startswith(old_prefix + "/", autoescape=True))).all()
+    rows = session.exec(
+        select(CasbinRule).where(
+            CasbinRule.ptype == "g",
+            (CasbinRule.v2 == old_prefix) | CasbinRule.v2.startswith(old_prefix + "/", autoescape=True),
+        )
+    ).all()
     for row in rows:
-        new_path = new_prefix + row.v2[len(old_prefix):]
-        duplicate = session.exec(select(CasbinRule.id).where(
-            CasbinRule.ptype == "g", CasbinRule.v0 == row.v0, CasbinRule.v1 == row.v1, CasbinRule.v2 == new_path)).first()
+        new_path = new_prefix + row.v2[len(old_prefix) :]
+        duplicate = session.exec(
+            select(CasbinRule.id).where(
+                CasbinRule.ptype == "g", CasbinRule.v0 == row.v0, CasbinRule.v1 == row.v1, CasbinRule.v2 == new_path
+            )
+        ).first()
         if duplicate is None:
             row.v2 = new_path
             session.add(row)

@@ -3,20 +3,21 @@
 The pages call the same service functions as the JSON API, so both refuse the same things
 with the same Chinese messages; on a refusal the page shows the message and stores nothing.
 """
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from core.auth.actor import current_actor
 from sqlmodel import select
 
 from core.api.errors import ApiError
-from core.permissions.refusals import audit_refusal
+from core.auth.actor import current_actor
 from core.auth.models import User
 from core.db import get_session
-from core.tree.models import OrgNode
 from core.permissions import grants as grant_rules
 from core.permissions import service
 from core.permissions.access import require, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN
+from core.permissions.refusals import audit_refusal
+from core.tree.models import OrgNode
 from core.tree.scope import scope_of_model
 
 bp = Blueprint("core_permissions", __name__)
@@ -76,10 +77,16 @@ def delete_package(name):
 
 def _packages_page(form=None, editing=None, error=None):
     db = get_session()
-    page = render_template("core/permissions/packages.html", packages=service.list_packages(db, current_actor),
-                           groups=_permission_groups(), titles=_permission_titles(),
-                           may_write=bool(service.package_writer_roots(db, current_actor)),
-                           form=form or {"permissions": []}, editing=editing, error=error and error.detail)
+    page = render_template(
+        "core/permissions/packages.html",
+        packages=service.list_packages(db, current_actor),
+        groups=_permission_groups(),
+        titles=_permission_titles(),
+        may_write=bool(service.package_writer_roots(db, current_actor)),
+        form=form or {"permissions": []},
+        editing=editing,
+        error=error and error.detail,
+    )
     return page, error.status if error else 200
 
 
@@ -88,8 +95,12 @@ def _permission_titles():
 
 
 def _package_form(with_name):
-    form = {"title_zh": request.form.get("title_zh", ""), "title_en": request.form.get("title_en", ""),
-            "description": request.form.get("description", ""), "permissions": request.form.getlist("permissions")}
+    form = {
+        "title_zh": request.form.get("title_zh", ""),
+        "title_en": request.form.get("title_en", ""),
+        "description": request.form.get("description", ""),
+        "permissions": request.form.getlist("permissions"),
+    }
     if with_name:
         form["name"] = request.form.get("name", "").strip()
     return form
@@ -115,16 +126,24 @@ def grants():
 @bp.route("/grants", methods=["POST"])
 @require("core.grant_write")
 def create_grant():
-    form = {"user_id": _int_or_text(request.form.get("user_id", "")), "package": request.form.get("package", ""),
-            "org_path": request.form.get("org_path", "")}
+    form = {
+        "user_id": _int_or_text(request.form.get("user_id", "")),
+        "package": request.form.get("package", ""),
+        "org_path": request.form.get("org_path", ""),
+    }
     outcome, error = _attempt_with_result(lambda db: grant_rules.create_grant(db, current_actor, form, _ip()))
     if error:
         return _grants_page(form=form, error=error)
     grant, created = outcome
-    message = _("已将“%(package)s”授予 %(user)s（%(node)s）。") if created else \
-        _("%(user)s 在%(node)s已持有“%(package)s”，无需重复授予。")
-    flash(message % {"package": grant["package_title"], "user": grant["username"],
-                     "node": grant["org_name"] or grant["org_path"]})
+    message = (
+        _("已将“%(package)s”授予 %(user)s（%(node)s）。")
+        if created
+        else _("%(user)s 在%(node)s已持有“%(package)s”，无需重复授予。")
+    )
+    flash(
+        message
+        % {"package": grant["package_title"], "user": grant["username"], "node": grant["org_name"] or grant["org_path"]}
+    )
     return redirect(url_for(".grants"))
 
 
@@ -147,9 +166,17 @@ def _grants_page(form=None, error=None):
     choices = {}
     if write_scope:
         choices = {"users": _visible_users(db), "nodes": _grantable_nodes(db, write_scope)}
-    page = render_template("core/permissions/grants.html", grants=items, total=total, write_scope=write_scope,
-                           packages=service.list_packages(db, current_actor), package_filter=package or "",
-                           form=form or {}, error=error and error.detail, **choices)
+    page = render_template(
+        "core/permissions/grants.html",
+        grants=items,
+        total=total,
+        write_scope=write_scope,
+        packages=service.list_packages(db, current_actor),
+        package_filter=package or "",
+        form=form or {},
+        error=error and error.detail,
+        **choices,
+    )
     return page, error.status if error else 200
 
 

@@ -2,24 +2,26 @@
 how a plugin is shown there and on the plugins page."""
 
 from flask import current_app, request
-from core.state import state_of
-from core.auth.actor import current_actor
-from core.api import api_blueprint, api_route, json_body, not_found
-from core.db import get_session
-from core.permissions.access import can, deny, login_required, scope_for
-from core.tree.paths import is_valid_path
-from core.plugin_system import enablement
-from core.tree.regions import effective_state
-from core.permissions.access import policy_engine
 from sqlmodel import select
-from core.db import system_query
-from core.tree.models import OrgNode
-from core.plugin_system.enablement import settings_of
 
+from core.api import api_blueprint, api_route, json_body, not_found
+from core.auth.actor import current_actor
+from core.db import get_session, system_query
+from core.permissions.access import can, deny, login_required, policy_engine, scope_for
+from core.plugin_system import enablement
+from core.plugin_system.enablement import settings_of
+from core.state import state_of
+from core.tree.models import OrgNode
+from core.tree.paths import is_valid_path
+from core.tree.regions import effective_state
 
 bp = api_blueprint("core_plugins_api", __name__)
-STATE_BODY = {"type": "object", "additionalProperties": False, "required": ["state"],
-              "properties": {"state": {"enum": list(enablement.CHOICES)}}}
+STATE_BODY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["state"],
+    "properties": {"state": {"enum": list(enablement.CHOICES)}},
+}
 
 
 def _host():
@@ -31,9 +33,22 @@ def _require_plugin_viewer():
         deny("core.plugin_enable")
 
 
-@api_route(bp, "/plugins", summary="已安装的功能模块及其加载情况", tags=["plugins"],
-           query={"type": "object", "properties": {"org_path": {
-               "type": "string", "maxLength": 300, "description": "在哪个组织节点看各模块的状态（默认：本人所属节点）"}}})
+@api_route(
+    bp,
+    "/plugins",
+    summary="已安装的功能模块及其加载情况",
+    tags=["plugins"],
+    query={
+        "type": "object",
+        "properties": {
+            "org_path": {
+                "type": "string",
+                "maxLength": 300,
+                "description": "在哪个组织节点看各模块的状态（默认：本人所属节点）",
+            }
+        },
+    },
+)
 @login_required
 def list_plugins():
     _require_plugin_viewer()
@@ -55,7 +70,9 @@ def get_plugin(name):
         raise not_found()
     db = get_session()
     scope = scope_for(current_actor, "core.plugin_enable")
-    settings = [{"org_path": path, "state": state} for path, state in enablement.settings_of(db, name) if scope.covers(path)]
+    settings = [
+        {"org_path": path, "state": state} for path, state in enablement.settings_of(db, name) if scope.covers(path)
+    ]
     return {**plugin_json(db, plugin, current_actor.org_path), "settings": settings}
 
 
@@ -68,19 +85,31 @@ def get_node_state(name, node_id):
     db = get_session()
     node = node_in_scope(db, node_id, scope_for(current_actor, "core.plugin_enable"))
     settings = dict(enablement.settings_of(db, name))
-    return {"plugin": name, "org_path": node.path, "setting": settings.get(node.path, "inherit"),
-            "state": effective_state(list(settings.items()), node.path)}
+    return {
+        "plugin": name,
+        "org_path": node.path,
+        "setting": settings.get(node.path, "inherit"),
+        "state": effective_state(list(settings.items()), node.path),
+    }
 
 
-@api_route(bp, "/plugins/<name>/nodes/<node_id>", methods=["PUT"], summary="在组织节点启用/停用/禁止功能模块",
-           body=STATE_BODY, tags=["plugins"])
+@api_route(
+    bp,
+    "/plugins/<name>/nodes/<node_id>",
+    methods=["PUT"],
+    summary="在组织节点启用/停用/禁止功能模块",
+    body=STATE_BODY,
+    tags=["plugins"],
+)
 @login_required
 def put_node_state(name, node_id):
     db = get_session()
     # Scope before body: a foreign node is a 404 whatever was sent.
     node = node_in_scope(db, node_id, scope_for(current_actor, "core.plugin_enable"))
     state = json_body(STATE_BODY)["state"]
-    if enablement.needs_forbid_permission(db, name, node.path, state) and not can(current_actor, "core.plugin_forbid", node.path):
+    if enablement.needs_forbid_permission(db, name, node.path, state) and not can(
+        current_actor, "core.plugin_forbid", node.path
+    ):
         deny("core.plugin_forbid")
     change = enablement.set_state(db, _host(), name, node.path, state, actor=current_actor.username)
     db.commit()

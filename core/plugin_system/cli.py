@@ -1,6 +1,8 @@
 """``gridwork plugin …``: see what loaded, switch plugins on and off at org nodes."""
+
 import click
 from flask.cli import AppGroup
+
 from core.state import state_of
 
 plugin_cli = AppGroup("plugin", help="功能模块（插件）")
@@ -22,8 +24,8 @@ def list_plugins():
 @click.argument("state", type=click.Choice(["enabled", "disabled", "forbidden", "inherit"]))
 def set_state_command(name, org_path, state):
     """在组织节点 ORG_PATH 上启用/停用/禁止功能模块 NAME（inherit = 清除该节点的设置）。"""
-    from core.db import session_scope
     from core.api.errors import ServiceError
+    from core.db import session_scope
     from core.plugin_system.enablement import set_state
 
     try:
@@ -45,13 +47,21 @@ def _require_org_node(db, org_path):
 
     statement = system_query(select(OrgNode.id).where(OrgNode.path == org_path), "the operator names a node")
     if db.exec(statement).first() is None:
-        raise click.ClickException(f"ORG_PATH：组织节点 {org_path} 不存在，请使用组织架构中已有的路径（如 c01/s01/m01）。")
+        raise click.ClickException(
+            f"ORG_PATH：组织节点 {org_path} 不存在，请使用组织架构中已有的路径（如 c01/s01/m01）。"
+        )
 
 
 @plugin_cli.command("new")
 @click.argument("name")
-@click.option("--dir", "parent_dir", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="在该目录下创建 NAME 文件夹")
+@click.option(
+    "--dir",
+    "parent_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="在该目录下创建 NAME 文件夹",
+)
 def new_plugin(name, parent_dir):
     """新建第三方功能模块包 NAME：pyproject、清单、钩子、页面、表单模式、迁移和测试。"""
     from core.plugin_system.scaffold import ScaffoldError, create_plugin

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Table
 from sqlmodel import SQLModel
+
+from core.events.types import EventType, check_name
 from core.hookspecs import STARTUP_HOOKS
 from core.permissions.catalogue import Permission
-from core.events.types import EventType, check_name
 
 
 @dataclass
@@ -84,7 +85,9 @@ def declared_event_types(host, found):
     types = []
     for plugin in host.loaded():
         if plugin.manifest is not None:
-            types += [(plugin.name, EventType(name, schema, plugin.name)) for name, schema in plugin.manifest.emitted_events()]
+            types += [
+                (plugin.name, EventType(name, schema, plugin.name)) for name, schema in plugin.manifest.emitted_events()
+            ]
     types += found.by_hook.get("gridwork_event_types", [])
     return [(plugin, event_type) for plugin, event_type in types if host.get(plugin)]
 
@@ -106,7 +109,8 @@ def _vet_event_types(host, found):
     seen = set()
     for plugin, event_type in declared_event_types(host, found):
         problem = _name_problem("事件类型", event_type.name, plugin) or (
-            f"事件类型 {event_type.name} 重复声明" if event_type.name in seen else None)
+            f"事件类型 {event_type.name} 重复声明" if event_type.name in seen else None
+        )
         if problem and plugin != "core":
             host.fail(plugin, problem)
         seen.add(event_type.name)

@@ -5,6 +5,7 @@ it (``core.permissions.grants.first_missing_permission``), so a permission given
 ``community_admin`` but not to ``county_admin`` leaves county admins unable to grant
 community admins at all. The loader warns about that; it does not stop the plugin.
 """
+
 import logging
 
 from core.permissions.defaults import DEFAULT_PACKAGES
@@ -32,8 +33,10 @@ def granting_packages():
     county_admin ⊇ street_admin ⊇ community_admin ⊇ grid_feedback_worker, and so on."""
     core = {package.name: set(package.permissions) for package in DEFAULT_PACKAGES}
     admins = [name for name, permissions in core.items() if "core.grant_write" in permissions]
-    return {name: [admin for admin in admins if admin != name and core[admin] >= permissions]
-            for name, permissions in core.items()}
+    return {
+        name: [admin for admin in admins if admin != name and core[admin] >= permissions]
+        for name, permissions in core.items()
+    }
 
 
 def ungrantable_defaults(plugin_name, manifest_data):
@@ -46,8 +49,10 @@ def ungrantable_defaults(plugin_name, manifest_data):
             missing = [admin for admin in granters.get(package, []) if admin not in packages]
             if missing:
                 who = "、".join(missing)
-                warnings.append(f"权限 {plugin_name}.{entry['name']} 的 default_packages 有 {package} 却没有 {who}："
-                                f"授予角色包须持有包内全部权限，{who} 将无法授予 {package}。请把 {who} 也列入。")
+                warnings.append(
+                    f"权限 {plugin_name}.{entry['name']} 的 default_packages 有 {package} 却没有 {who}："
+                    f"授予角色包须持有包内全部权限，{who} 将无法授予 {package}。请把 {who} 也列入。"
+                )
     return warnings
 
 

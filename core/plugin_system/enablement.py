@@ -1,24 +1,24 @@
 """Per-node plugin state (enabled / disabled / forbidden / inherit): the settings table, the one
 audited service that changes it, and the core event each change publishes."""
 
+import logging
 from dataclasses import dataclass
+
 from sqlmodel import select
+
 from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.db import on_commit
-from core.tree.paths import covers, is_valid_path
-from core.permissions.store import bump_policy_version
 from core.events.publish import publish
-from core.tree.regions import effective_state
+from core.events.types import EventType
+from core.permissions.store import bump_policy_version
 from core.plugin_system.models import PluginSetting
 from core.timeutil import utcnow
-import logging
-from core.events.types import EventType
-
+from core.tree.paths import covers, is_valid_path
+from core.tree.regions import effective_state
 
 CHOICES = ("enabled", "disabled", "forbidden", "inherit")
 STATE_TITLES = {"enabled": "已启用", "disabled": "未启用", "forbidden": "已禁止", "inherit": "跟随上级"}
-
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,21 @@ def set_state(db, host, plugin, org_path, state, actor):
     new_state = effective_state(settings_of(db, plugin), org_path)
     bump_policy_version(db)
     event_name = EVENT_FOR_SETTING[state]
-    record_audit(db, event_name, actor=actor, target=f"plugin:{plugin}", org_path=org_path,
-           detail={"old": old_state, "new": new_state, "setting": state})
-    publish(db, event_name, {"plugin": plugin, "org_path": org_path, "old_state": old_state,
-                             "new_state": new_state, "setting": state}, org_path=org_path, actor=actor)
+    record_audit(
+        db,
+        event_name,
+        actor=actor,
+        target=f"plugin:{plugin}",
+        org_path=org_path,
+        detail={"old": old_state, "new": new_state, "setting": state},
+    )
+    publish(
+        db,
+        event_name,
+        {"plugin": plugin, "org_path": org_path, "old_state": old_state, "new_state": new_state, "setting": state},
+        org_path=org_path,
+        actor=actor,
+    )
     change = StateChange(plugin, org_path, old_state, new_state)
     if old_state != new_state:  # the hook says the state changed; a no-op setting is not news
         _announce(db, host, change)
@@ -74,7 +85,9 @@ def _check(host, plugin, org_path, state):
 
 
 def _write(db, plugin, org_path, state, actor):
-    row = db.exec(select(PluginSetting).where(PluginSetting.plugin == plugin, PluginSetting.org_path == org_path)).first()
+    row = db.exec(
+        select(PluginSetting).where(PluginSetting.plugin == plugin, PluginSetting.org_path == org_path)
+    ).first()
     if state == "inherit":
         if row is not None:
             db.delete(row)
@@ -88,27 +101,39 @@ def _write(db, plugin, org_path, state, actor):
 
 def _announce(db, host, change):
     """After commit: the plugin hears of it (events are published by the caller's layer)."""
+
     def tell_plugin():
         try:
-            host.call_for({change.plugin}, "gridwork_lifecycle_changed", plugin=change.plugin,
-                          org_path=change.org_path, old_state=change.old_state, new_state=change.new_state)
+            host.call_for(
+                {change.plugin},
+                "gridwork_lifecycle_changed",
+                plugin=change.plugin,
+                org_path=change.org_path,
+                old_state=change.old_state,
+                new_state=change.new_state,
+            )
         except Exception:  # a plugin's bug must not undo an admin's committed decision
-
             logging.getLogger(__name__).exception("gridwork_lifecycle_changed failed for %s", change.plugin)
 
     on_commit(db, tell_plugin)
 
 
 STATE_CHANGE_SCHEMA = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "required": ["plugin", "org_path", "old_state", "new_state", "setting"],
     "properties": {
-        "plugin": {"type": "string"}, "org_path": {"type": "string"},
+        "plugin": {"type": "string"},
+        "org_path": {"type": "string"},
         "old_state": {"enum": ["enabled", "disabled", "forbidden"]},
         "new_state": {"enum": ["enabled", "disabled", "forbidden"]},
         "setting": {"enum": ["enabled", "disabled", "forbidden", "inherit"]},
     },
 }
-EVENT_FOR_SETTING = {"enabled": "core.plugin_enabled", "disabled": "core.plugin_disabled",
-                     "forbidden": "core.plugin_forbidden", "inherit": "core.plugin_setting_cleared"}
+EVENT_FOR_SETTING = {
+    "enabled": "core.plugin_enabled",
+    "disabled": "core.plugin_disabled",
+    "forbidden": "core.plugin_forbidden",
+    "inherit": "core.plugin_setting_cleared",
+}
 CORE_EVENT_TYPES = tuple(EventType(name, STATE_CHANGE_SCHEMA, "core") for name in EVENT_FOR_SETTING.values())

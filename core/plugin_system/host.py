@@ -5,13 +5,14 @@ import importlib
 import importlib.util
 import inspect
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Optional
+
 import pluggy
+
 from core import hookspecs
 from core.plugin_system.manifest import ManifestError, read_manifest
-from importlib.metadata import entry_points
-
 
 CORE_PLUGIN = "core"
 
@@ -48,15 +49,20 @@ class PluginHost:
     def register_core(self, module):
         """The core is its own first plugin: its features come through the same hooks."""
         self.pm.register(module, name=CORE_PLUGIN)
-        self.plugins[CORE_PLUGIN] = LoadedPlugin(CORE_PLUGIN, "core", module.__name__, module=module,
-                                                 hooks=_implemented_hooks(module))
+        self.plugins[CORE_PLUGIN] = LoadedPlugin(
+            CORE_PLUGIN, "core", module.__name__, module=module, hooks=_implemented_hooks(module)
+        )
 
     def load(self, candidates):
         for candidate in candidates:
             if candidate.name in self.plugins:
                 self.plugins[f"{candidate.name}#{candidate.module}"] = LoadedPlugin(
-                    candidate.name, candidate.source, candidate.module, candidate.distribution,
-                    error=f"插件名称 {candidate.name} 已被 {self.plugins[candidate.name].module_name} 使用，未加载")
+                    candidate.name,
+                    candidate.source,
+                    candidate.module,
+                    candidate.distribution,
+                    error=f"插件名称 {candidate.name} 已被 {self.plugins[candidate.name].module_name} 使用，未加载",
+                )
                 continue
             self.plugins[candidate.name] = self._load_one(candidate)
         self._check_dependencies()
@@ -116,8 +122,11 @@ class PluginHost:
         while changed:  # a plugin stopped for a missing dependency may be someone's dependency
             changed = False
             for plugin in self.loaded():
-                missing = [d for d in (plugin.manifest.data.get("dependencies", []) if plugin.manifest else [])
-                           if self.get(d) is None]
+                missing = [
+                    d
+                    for d in (plugin.manifest.data.get("dependencies", []) if plugin.manifest else [])
+                    if self.get(d) is None
+                ]
                 if missing:
                     self.fail(plugin.name, "缺少依赖的插件：" + "、".join(missing))
                     changed = True
@@ -132,8 +141,13 @@ def _plugin_folder(candidate):
 
 
 def _implemented_hooks(module):
-    return tuple(sorted(name for name, value in inspect.getmembers(module)
-                        if callable(value) and hasattr(value, hookspecs.PROJECT + "_impl")))
+    return tuple(
+        sorted(
+            name
+            for name, value in inspect.getmembers(module)
+            if callable(value) and hasattr(value, hookspecs.PROJECT + "_impl")
+        )
+    )
 
 
 def _refuse_unknown_hooks(module):
@@ -168,7 +182,9 @@ def _from_entry_points():
         dist = entry.dist
         dist_name = (dist.metadata["Name"] if dist else "") or ""
         source = "builtin" if dist_name.lower() == OWN_DISTRIBUTION else "package"
-        yield Candidate(entry.name, entry.value.split(":")[0], source, dist_name or None, dist.version if dist else None)
+        yield Candidate(
+            entry.name, entry.value.split(":")[0], source, dist_name or None, dist.version if dist else None
+        )
 
 
 def _from_config(entries):

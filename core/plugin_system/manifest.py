@@ -6,12 +6,13 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from core.tree.bound import OrgBoundTable
-from core.api.validation import compiled, describe
+
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from core.api.validation import compiled, describe
+from core.tree.bound import OrgBoundTable
 
 SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
 
@@ -38,18 +39,27 @@ class Manifest:
 
     def emitted_events(self):
         """[(event name, payload schema)] with schema files already read."""
-        return [(f"{self.name}.{e['name']}", self.data["_schemas"][f"events/{e['name']}"])
-                for e in self.data.get("events", {}).get("emits", [])]
+        return [
+            (f"{self.name}.{e['name']}", self.data["_schemas"][f"events/{e['name']}"])
+            for e in self.data.get("events", {}).get("emits", [])
+        ]
 
     def org_bound_tables(self):
         """The manifest's ``tables`` that carry an org path, as ``OrgBoundTable``s."""
         title = self.data.get("title", {}).get("zh", self.data["name"])
-        return tuple(OrgBoundTable(plugin=self.data["name"], plugin_title=title, name=entry["name"],
-                                   path_column=entry["org_path_column"],
-                                   county_column=entry.get("county_path_column"),
-                                   description=entry.get("description", ""),
-                                   personal_data=bool(entry.get("personal_data")))
-                     for entry in self.data.get("tables", []) if entry.get("org_path_column"))
+        return tuple(
+            OrgBoundTable(
+                plugin=self.data["name"],
+                plugin_title=title,
+                name=entry["name"],
+                path_column=entry["org_path_column"],
+                county_column=entry.get("county_path_column"),
+                description=entry.get("description", ""),
+                personal_data=bool(entry.get("personal_data")),
+            )
+            for entry in self.data.get("tables", [])
+            if entry.get("org_path_column")
+        )
 
     def block_schemas(self):
         return {b["name"]: self.data["_schemas"][f"blocks/{b['name']}"] for b in self.data.get("blocks", [])}
@@ -110,9 +120,11 @@ def _check_core_version(file, specifier, core_version):
 
 
 def _check_unique_names(file, data):
-    for section, items in (("permissions", data.get("permissions", [])),
-                           ("events/emits", data.get("events", {}).get("emits", [])),
-                           ("blocks", data.get("blocks", []))):
+    for section, items in (
+        ("permissions", data.get("permissions", [])),
+        ("events/emits", data.get("events", {}).get("emits", [])),
+        ("blocks", data.get("blocks", [])),
+    ):
         seen = set()
         for index, item in enumerate(items):
             if item["name"] in seen:

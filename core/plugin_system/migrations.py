@@ -3,11 +3,12 @@
 Only ``gridwork db upgrade`` and ``gridwork demo`` call this: nothing migrates implicitly
 when a plugin loads.
 """
-from core.state import state_of
-from core.migrate import upgrade
+
 from core.bootstrap import ensure_default_packages
 from core.db import session_scope
+from core.migrate import upgrade
 from core.plugin_system.default_packages import manifest_default_permissions
+from core.state import state_of
 
 
 def plugin_migration_folders(host):

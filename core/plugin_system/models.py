@@ -1,8 +1,9 @@
 """Per-node plugin settings (enabled / disabled / forbidden), inherited down the tree."""
+
 from datetime import datetime
+from typing import Optional
 
 from sqlalchemy import UniqueConstraint
-from typing import Optional
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import utcnow

@@ -1,9 +1,10 @@
 """What plugins offer beyond pages: services other plugins call through the core (so no plugin
 imports another) and scenario blocks (功能块) for the scenario builder."""
 
-from core.state import state_of
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from core.state import state_of
 
 
 class ServiceUnavailable(LookupError):

@@ -2,17 +2,17 @@
 then blueprints, CLI commands, event types and handlers, services and blocks."""
 
 from importlib.metadata import PackageNotFoundError, version
+
 from flask import g, request
-from core.state import state_of
-from core.auth.actor import current_actor
+
 from core.api.errors import ApiError
-from core.plugin_system.contributions import collect
-from core.plugin_system.default_packages import warn_about_ungrantable_defaults
-from core.plugin_system.host import discover
-from core.plugin_system.host import CORE_PLUGIN, PluginHost
-from core.tree.regions import intersect
+from core.auth.actor import current_actor
 from core.events import register_event_type, register_handler
-from core.plugin_system.contributions import declared_event_types
+from core.plugin_system.contributions import collect, declared_event_types
+from core.plugin_system.default_packages import warn_about_ungrantable_defaults
+from core.plugin_system.host import CORE_PLUGIN, PluginHost, discover
+from core.state import state_of
+from core.tree.regions import intersect
 
 
 def core_version():
@@ -81,15 +81,15 @@ def register_events(app):
 
 
 def register_services(app):
-    state_of(app).services = {name: service for _plugin, (name, service)
-                                           in contributed(app, "gridwork_services")}
+    state_of(app).services = {name: service for _plugin, (name, service) in contributed(app, "gridwork_services")}
 
 
 def register_org_bound_tables(app):
     """Every loaded plugin's tables that hang off the org tree (vetted: the columns exist)."""
     state = state_of(app)
-    state.org_bound_tables = tuple(bound for plugin in state.host.loaded() if plugin.manifest
-                                   for bound in plugin.manifest.org_bound_tables())
+    state.org_bound_tables = tuple(
+        bound for plugin in state.host.loaded() if plugin.manifest for bound in plugin.manifest.org_bound_tables()
+    )
 
 
 def register_blocks(app):
@@ -97,4 +97,5 @@ def register_blocks(app):
     host = state_of(app).host
     state_of(app).blocks = {
         (plugin, block.name): (block, host.get(plugin).manifest.block_schemas()[block.name])
-        for plugin, block in contributed(app, "gridwork_blocks")}
+        for plugin, block in contributed(app, "gridwork_blocks")
+    }

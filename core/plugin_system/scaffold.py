@@ -9,6 +9,7 @@ The files come from ``scaffold_template/``: every path segment ``plugin_name`` b
 every ``@@name@@`` in a file becomes NAME, and the ``.tmpl`` suffix is dropped (so the
 templates are never imported, collected or linted as part of the core).
 """
+
 import importlib.util
 import os
 import re
@@ -30,10 +31,31 @@ RESERVED = frozenset({"core", "plugins", "scenario_builder", "gridwork", "tests"
 # Names the core already uses where a plugin's one name would go: page prefixes (/<name>),
 # API prefixes (/api/v1/<name>) and `gridwork <name>` commands. tests/core/test_cli.py
 # checks the list against a real app, so a new core page or command cannot be missed.
-CORE_NAMES = frozenset({
-    "account", "api", "audit", "events", "grants", "healthz", "login", "logout", "orgs", "packages", "static",
-    "users", "auth", "me", "permissions", "tokens", "db", "demo", "token", "worker", "plugin",
-})
+CORE_NAMES = frozenset(
+    {
+        "account",
+        "api",
+        "audit",
+        "events",
+        "grants",
+        "healthz",
+        "login",
+        "logout",
+        "orgs",
+        "packages",
+        "static",
+        "users",
+        "auth",
+        "me",
+        "permissions",
+        "tokens",
+        "db",
+        "demo",
+        "token",
+        "worker",
+        "plugin",
+    }
+)
 
 
 class ScaffoldError(ValueError):
@@ -43,15 +65,18 @@ class ScaffoldError(ValueError):
 def check_name(name):
     """Raise ScaffoldError unless ``name`` can be a plugin's one name."""
     if not NAME_PATTERN.fullmatch(name or ""):
-        raise ScaffoldError(f"模块名称“{name}”不符合规则：须以小写字母开头，只含小写字母、数字和下划线，"
-                            "共 2–40 个字符（如 resident_info）。")
+        raise ScaffoldError(
+            f"模块名称“{name}”不符合规则：须以小写字母开头，只含小写字母、数字和下划线，"
+            "共 2–40 个字符（如 resident_info）。"
+        )
     if name in RESERVED or name in sys.stdlib_module_names or _importable(name):
         raise ScaffoldError(f"模块名称“{name}”与已有的 Python 模块重名，安装后会互相遮蔽，请换一个名称。")
     if name in CORE_NAMES:
         raise ScaffoldError(f"模块名称“{name}”与 Gridwork 核心的网址或命令重名，请换一个名称。")
     if name in _installed_plugin_names():
-        raise ScaffoldError(f"模块名称“{name}”与已安装的功能模块重名（含内置模块），"
-                            "两者同时安装时只有一个能加载，请换一个名称。")
+        raise ScaffoldError(
+            f"模块名称“{name}”与已安装的功能模块重名（含内置模块），两者同时安装时只有一个能加载，请换一个名称。"
+        )
 
 
 def create_plugin(name, parent_dir="."):

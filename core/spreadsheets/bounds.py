@@ -60,8 +60,10 @@ def _check_first_sheet(package, entries, max_rows):
     rows = int(found.group(4) or found.group(2))
     columns = _column_number(found.group(3) or found.group(1))
     if rows > max_rows + 1 or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
-        raise _refused(f"表格过大：第一个工作表有 {rows} 行 × {columns} 列，一次最多 {max_rows} 行、"
-                       f"{MAX_COLUMNS} 列。请删去多余的行列（或拆分文件）后再导入。")
+        raise _refused(
+            f"表格过大：第一个工作表有 {rows} 行 × {columns} 列，一次最多 {max_rows} 行、"
+            f"{MAX_COLUMNS} 列。请删去多余的行列（或拆分文件）后再导入。"
+        )
 
 
 def _column_number(letters):

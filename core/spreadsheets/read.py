@@ -10,6 +10,7 @@ caller's business: this module knows nothing about residents or org nodes.
 Every refusal is an ``ApiError`` with a Chinese reason and the pointer ``/file``; none
 repeats a cell's value (a cell may hold an ID number).
 """
+
 import csv
 import io
 import zipfile
@@ -103,8 +104,10 @@ def _csv_lines(content):
     try:
         yield from enumerate(reader, start=1)
     except csv.Error:
-        raise _refused(f"CSV 文件第 {reader.line_num} 行格式有误（如引号不成对或单元格过长），"
-                       "请在 Excel 或 WPS 中重新保存后再导入。") from None
+        raise _refused(
+            f"CSV 文件第 {reader.line_num} 行格式有误（如引号不成对或单元格过长），"
+            "请在 Excel 或 WPS 中重新保存后再导入。"
+        ) from None
 
 
 def _decode(content):

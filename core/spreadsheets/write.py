@@ -3,6 +3,7 @@ every file that leaves the server: a text cell that a spreadsheet would run as a
 (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — OWASP "CSV
 injection") is written with a leading apostrophe, so it shows as the text it is and never
 computes anything."""
+
 import csv
 import io
 
@@ -46,8 +47,12 @@ def xlsx_bytes(header, rows, title="Sheet1", text_columns=()):
     bold, text = Font(bold=True), frozenset(text_columns)
     sheet.append([_cell(sheet, value, font=bold) for value in header])
     for row in rows:
-        sheet.append([_cell(sheet, value, as_text=True) if index in text else safe_cell(value)
-                      for index, value in enumerate(row)])
+        sheet.append(
+            [
+                _cell(sheet, value, as_text=True) if index in text else safe_cell(value)
+                for index, value in enumerate(row)
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -14,6 +14,7 @@ A test named ``test_hook_<hook>`` (``test_hook_gridwork_usage_figures``) must ma
 call that hook on some plugin other than the core itself; it fails otherwise
 (``core.testing.hook_spy``).
 """
+
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,21 @@ from core.testing.hook_spy import HookCalls, hook_calls, pytest_runtest_call, sp
 from core.testing.records import assert_published, json_value, published_events, rows
 
 __all__ = [
-    "STANDARD_TREE", "TEST_DB_ENV", "TEST_PASSWORD", "CrossTenantMatrix", "GridworkClient", "HookCalls",
-    "assert_published", "build_tree", "default_package_names", "installed_plugin_migrations", "json_value",
-    "published_events", "rows", "sign_in_page", "signed_in_client",
+    "STANDARD_TREE",
+    "TEST_DB_ENV",
+    "TEST_PASSWORD",
+    "CrossTenantMatrix",
+    "GridworkClient",
+    "HookCalls",
+    "assert_published",
+    "build_tree",
+    "default_package_names",
+    "installed_plugin_migrations",
+    "json_value",
+    "published_events",
+    "rows",
+    "sign_in_page",
+    "signed_in_client",
 ]
 # Fixtures and pytest hooks defined elsewhere, imported so that pytest finds them here.
 _PLUGIN_MEMBERS = (cross_tenant_matrix, hook_calls, spy_on_hook_tests, pytest_runtest_call)
@@ -154,8 +167,12 @@ def make_user(app):
 
     def make(package=None, org_path="c1", username=None):
         with app.app_context(), session_scope(app) as db:
-            user = User(username=username or f"{package or 'user'}_{next(counter)}", display_name="测试用户",
-                        org_path=org_path, password_hash=password_hash)
+            user = User(
+                username=username or f"{package or 'user'}_{next(counter)}",
+                display_name="测试用户",
+                org_path=org_path,
+                password_hash=password_hash,
+            )
             db.add(user)
             db.flush()
             if package:

@@ -105,8 +105,8 @@ def new_marker(path):
 
 def plugin_enabled_at(app, plugin, path):
     from core.db import session_scope
-    from core.tree.regions import effective_state
     from core.plugin_system.enablement import settings_of
+    from core.tree.regions import effective_state
 
     with app.app_context(), session_scope(app) as db:
         return effective_state(settings_of(db, plugin), path) == "enabled"

@@ -51,8 +51,11 @@ def rewrite_bound_paths(db, tables, old_prefix, new_prefix):
         try:  # no savepoint: the caller rolls the whole change back on a refusal
             moved[bound.name] = db.exec(update(sql).where(at_or_under(path, old_prefix)).values(values)).rowcount
         except IntegrityError:
-            raise ServiceError(409, f"这样调整会使“{bound.plugin_title}”的记录（{bound.description or bound.name}）"
-                                    "在目标节点重复，未做任何修改。请先处理重复的记录。") from None
+            raise ServiceError(
+                409,
+                f"这样调整会使“{bound.plugin_title}”的记录（{bound.description or bound.name}）"
+                "在目标节点重复，未做任何修改。请先处理重复的记录。",
+            ) from None
     return moved
 
 

@@ -1,10 +1,12 @@
 """The org tree's one table: nodes with opaque ids and a materialised path (``c01/s03/m07/g12``)."""
+
 from datetime import datetime
 from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import utcnow
+
 
 class OrgNode(SQLModel, table=True):
     __tablename__ = "core_org_node"

@@ -8,6 +8,7 @@ it offers. The core itself is always enabled.
 A region is a tuple of terms ``(path, excluded paths)``: the subtree at ``path`` minus the
 subtrees in ``excluded``. ``DataScope`` filters SQL with the same terms.
 """
+
 from core.tree.paths import covers
 
 ALWAYS_ON = "core"
@@ -45,7 +46,7 @@ def intersect(grant_paths, terms):
 
 
 def effective_state(settings, path):
-    """"enabled", "disabled" or "forbidden" at ``path``."""
+    """ "enabled", "disabled" or "forbidden" at ``path``."""
     if any(state == "forbidden" and covers(p, path) for p, state in settings):
         return "forbidden"
     nearest = max(((p, s) for p, s in settings if covers(p, path)), key=lambda item: len(item[0]), default=None)

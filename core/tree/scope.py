@@ -6,10 +6,10 @@ without a scope raises (``core.db.UnscopedQueryError``): forgetting the filter f
 A scope is a set of subtrees, each optionally with holes: for a plugin permission the
 subtrees where the plugin is switched off are cut out (``holes[i]`` belongs to ``paths[i]``).
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import and_, false, not_, or_
-
 from sqlmodel import select
 
 from core.db import SCOPED, system_query
@@ -30,14 +30,17 @@ class DataScope:
         return [(path, self.holes[i] if i < len(self.holes) else ()) for i, path in enumerate(self.paths)]
 
     def covers(self, path):
-        return any(covers(root, path) and not any(covers(hole, path) for hole in holes)
-                   for root, holes in self.terms())
+        return any(covers(root, path) and not any(covers(hole, path) for hole in holes) for root, holes in self.terms())
 
     def clause(self, column):
         if not self.paths:
             return false()
-        return or_(*[and_(_subtree(column, root), *[not_(_subtree(column, hole)) for hole in holes])
-                     for root, holes in self.terms()])
+        return or_(
+            *[
+                and_(_subtree(column, root), *[not_(_subtree(column, hole)) for hole in holes])
+                for root, holes in self.terms()
+            ]
+        )
 
     def __bool__(self):
         return bool(self.paths)
@@ -62,6 +65,7 @@ def scope_of_model(statement, scope, model):
 
 def whole_tree_scope(db):
     """A scope over every county, for system callers (CLI) that act on the whole tree."""
-    roots = db.exec(system_query(select(OrgNode.path).where(OrgNode.parent_id.is_(None)),
-                                 "system callers act on every county")).all()
+    roots = db.exec(
+        system_query(select(OrgNode.path).where(OrgNode.parent_id.is_(None)), "system callers act on every county")
+    ).all()
     return DataScope(tuple(sorted(roots)))

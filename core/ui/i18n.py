@@ -1,9 +1,9 @@
 """Simplified Chinese first; English through Flask-Babel when the user picks it (``?lang=en``)."""
+
 from pathlib import Path
 
 from flask import has_request_context, request, session
-from flask_babel import Babel
-from flask_babel import get_locale
+from flask_babel import Babel, get_locale
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 

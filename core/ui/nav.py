@@ -1,13 +1,14 @@
 """Navigation entries: each names the permission it needs; the menu shows only what the
 actor may use (a page cannot forget to hide itself)."""
+
 from dataclasses import dataclass
 from typing import Optional
 
 from flask import url_for
 from flask_babel import gettext as _
 
-from core.state import state_of
 from core.permissions.access import scope_for
+from core.state import state_of
 from core.tree.regions import intersect
 
 
@@ -39,8 +40,11 @@ def visible_entries(app, actor):
     if not actor.is_authenticated:
         return []
     owned = sorted(state_of(app).nav, key=lambda pair: pair[1].order)
-    return [(url_for(entry.endpoint), _(entry.title)) for plugin, entry in owned
-            if entry.endpoint in app.view_functions and _may_open(app, actor, plugin, entry)]
+    return [
+        (url_for(entry.endpoint), _(entry.title))
+        for plugin, entry in owned
+        if entry.endpoint in app.view_functions and _may_open(app, actor, plugin, entry)
+    ]
 
 
 def _may_open(app, actor, plugin, entry):

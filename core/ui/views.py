@@ -1,13 +1,14 @@
 """Home (工作台), the token page and the shell's context (navigation, CSRF meta tag)."""
+
 from flask import Blueprint, current_app, render_template
+
 from core.auth.actor import current_actor
-
-from core.permissions.access import login_required
+from core.permissions.access import login_required, policy_engine
 from core.ui.nav import visible_entries
-from core.permissions.access import policy_engine
 
-bp = Blueprint("core_ui", __name__, template_folder="templates", static_folder="static/core",
-               static_url_path="/static/core")
+bp = Blueprint(
+    "core_ui", __name__, template_folder="templates", static_folder="static/core", static_url_path="/static/core"
+)
 
 
 @bp.app_context_processor

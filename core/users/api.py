@@ -2,10 +2,10 @@
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
-from core.api.errors import ServiceError
-from core.auth.actor import current_actor
 
 from core.api import api_blueprint, api_route, json_body
+from core.api.errors import ServiceError
+from core.auth.actor import current_actor
 from core.db import get_session
 from core.permissions.access import require, scope_for
 from core.tree.paths import is_valid_path
@@ -23,25 +23,32 @@ _ORG_PATH = {"type": "string", "maxLength": 300}
 _PASSWORD = {"type": "string", "maxLength": 128}
 
 NEW_USER = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "required": ["username", "display_name", "password", "org_path"],
-    "properties": {"username": _USERNAME, "display_name": _DISPLAY_NAME, "password": _PASSWORD,
-                   "org_path": _ORG_PATH},
+    "properties": {"username": _USERNAME, "display_name": _DISPLAY_NAME, "password": _PASSWORD, "org_path": _ORG_PATH},
 }
 USER_CHANGES = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "properties": {"display_name": _DISPLAY_NAME, "org_path": _ORG_PATH, "is_active": {"type": "boolean"}},
 }
 NEW_PASSWORD = {
-    "type": "object", "additionalProperties": False, "required": ["password"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["password"],
     "properties": {"password": _PASSWORD},
 }
 
 
 def acting_now():
     """The signed-in actor as the service layer wants it."""
-    return Acting(user_id=current_actor.id, username=current_actor.username, ip=request.remote_addr or "",
-                  actor=current_actor._get_current_object())
+    return Acting(
+        user_id=current_actor.id,
+        username=current_actor.username,
+        ip=request.remote_addr or "",
+        actor=current_actor._get_current_object(),
+    )
 
 
 def min_password_length():
@@ -53,10 +60,13 @@ def filter_from_query(args):
     org_path = (args.get("org_path") or "").strip()
     if org_path and not is_valid_path(org_path):
         raise ServiceError(422, _("组织路径格式不正确。"), "/org_path")
-    return UserFilter(q=(args.get("q") or "").strip()[:100], org_path=org_path,
-                      is_active=_optional_bool(args.get("is_active")),
-                      limit=_bounded_int(args.get("limit"), 50, 1, LIST_LIMIT_MAX, "/limit"),
-                      offset=_bounded_int(args.get("offset"), 0, 0, 10**9, "/offset"))
+    return UserFilter(
+        q=(args.get("q") or "").strip()[:100],
+        org_path=org_path,
+        is_active=_optional_bool(args.get("is_active")),
+        limit=_bounded_int(args.get("limit"), 50, 1, LIST_LIMIT_MAX, "/limit"),
+        offset=_bounded_int(args.get("offset"), 0, 0, 10**9, "/offset"),
+    )
 
 
 def _optional_bool(raw):
@@ -74,8 +84,11 @@ def _bounded_int(raw, default, low, high, pointer):
         return default
     # Length first: int() refuses (ValueError, a 500) strings of more than 4300 digits.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or not low <= int(raw) <= high:
-        raise ServiceError(422, _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。",
-                               name=pointer.lstrip("/"), low=low, high=high), pointer)
+        raise ServiceError(
+            422,
+            _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。", name=pointer.lstrip("/"), low=low, high=high),
+            pointer,
+        )
     return int(raw)
 
 
@@ -83,13 +96,16 @@ def _described(db, users):
     return service.describe_users(db, users, scope_for(current_actor, GRANT_READ))
 
 
-LIST_QUERY = {"type": "object", "properties": {
-    "q": {"type": "string", "maxLength": 100, "description": "用户名或姓名包含的文字"},
-    "org_path": {"type": "string", "maxLength": 300, "description": "只列这个组织子树的账号"},
-    "is_active": {"enum": ["true", "false"], "description": "启用或停用的账号"},
-    "limit": {"type": "integer", "minimum": 1, "maximum": LIST_LIMIT_MAX, "description": "每页条数"},
-    "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
-}}
+LIST_QUERY = {
+    "type": "object",
+    "properties": {
+        "q": {"type": "string", "maxLength": 100, "description": "用户名或姓名包含的文字"},
+        "org_path": {"type": "string", "maxLength": 300, "description": "只列这个组织子树的账号"},
+        "is_active": {"enum": ["true", "false"], "description": "启用或停用的账号"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": LIST_LIMIT_MAX, "description": "每页条数"},
+        "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
+    },
+}
 
 
 @api_route(bp, "/users", summary="账号列表（仅限管理范围内）", tags=["users"], query=LIST_QUERY)
@@ -106,8 +122,9 @@ def list_users():
 def create_user():
     data = json_body(NEW_USER)
     db = get_session()
-    user = service.create_user(db, scope_for(current_actor, WRITE), acting_now(),
-                               min_password_length=min_password_length(), **data)
+    user = service.create_user(
+        db, scope_for(current_actor, WRITE), acting_now(), min_password_length=min_password_length(), **data
+    )
     db.commit()
     location = url_for("core_users_api.get_user", user_id=user.id)
     return _described(db, [user])[0], 201, {"Location": location}
@@ -120,8 +137,14 @@ def get_user(user_id):
     return _described(db, [service.get_user(db, scope_for(current_actor, READ), user_id)])[0]
 
 
-@api_route(bp, "/users/<int:user_id>", methods=["PATCH"], summary="修改账号（姓名、所属组织、启用/停用）",
-           body=USER_CHANGES, tags=["users"])
+@api_route(
+    bp,
+    "/users/<int:user_id>",
+    methods=["PATCH"],
+    summary="修改账号（姓名、所属组织、启用/停用）",
+    body=USER_CHANGES,
+    tags=["users"],
+)
 @require(WRITE)
 def update_user(user_id):
     changes = json_body(USER_CHANGES)
@@ -131,13 +154,20 @@ def update_user(user_id):
     return _described(db, [user])[0]
 
 
-@api_route(bp, "/users/<int:user_id>/password", methods=["POST"], summary="管理员重置账号密码",
-           body=NEW_PASSWORD, tags=["users"])
+@api_route(
+    bp,
+    "/users/<int:user_id>/password",
+    methods=["POST"],
+    summary="管理员重置账号密码",
+    body=NEW_PASSWORD,
+    tags=["users"],
+)
 @require(WRITE)
 def reset_password(user_id):
     data = json_body(NEW_PASSWORD)
     db = get_session()
-    service.reset_password(db, scope_for(current_actor, WRITE), acting_now(), user_id, data["password"],
-                           min_password_length())
+    service.reset_password(
+        db, scope_for(current_actor, WRITE), acting_now(), user_id, data["password"], min_password_length()
+    )
     db.commit()
     return "", 204

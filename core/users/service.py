@@ -4,6 +4,7 @@ Callers pass the actor's data scopes (``scope_for``) and an ``Acting`` (who, fro
 nothing here reads the Flask request. Nothing is committed here either: the caller commits,
 so a change and its audit entry land together or not at all.
 """
+
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -20,19 +21,18 @@ from core.auth.models import User
 from core.auth.passwords import hash_password, password_problem
 from core.auth.sessions import end_credentials
 from core.db import system_query
-from core.tree.models import OrgNode
-from core.tree.paths import is_valid_path
+from core.permissions.grants import first_missing_permission
 from core.permissions.ids import package_name_of, user_subject
 from core.permissions.models import CasbinRule, RolePackage
-from core.tree.scope import DataScope, scope_of_model, scoped
-from core.permissions.grants import first_missing_permission
 from core.permissions.service import permission_label
 from core.timeutil import isoformat, utcnow
+from core.tree.models import OrgNode
+from core.tree.paths import is_valid_path
+from core.tree.scope import DataScope, scope_of_model, scoped
 
 USERNAME_PATTERN = re.compile(r"[a-zA-Z0-9_.-]{3,64}")
 DISPLAY_NAME_MAX = 100
 MAX_ID = 2**31 - 1
-
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,12 @@ class UserFilter:
 
 # ------------------------------------------------------------------ reading
 
+
 def list_users(db, read_scope, filters):
     """(users, total) inside ``read_scope`` matching ``filters``, ordered by username."""
-    rows = db.exec(_filtered(select(User), read_scope, filters)
-                   .order_by(User.username).limit(filters.limit).offset(filters.offset)).all()
+    rows = db.exec(
+        _filtered(select(User), read_scope, filters).order_by(User.username).limit(filters.limit).offset(filters.offset)
+    ).all()
     total = db.exec(_filtered(select(func.count(User.id)), read_scope, filters)).one()
     return rows, total
 
@@ -69,8 +71,12 @@ def _filtered(statement, read_scope, filters):
     statement = scope_of_model(statement, read_scope, User)
     if filters.q:
         needle = filters.q.lower()
-        statement = statement.where(or_(func.lower(User.username).contains(needle, autoescape=True),
-                                        func.lower(User.display_name).contains(needle, autoescape=True)))
+        statement = statement.where(
+            or_(
+                func.lower(User.username).contains(needle, autoescape=True),
+                func.lower(User.display_name).contains(needle, autoescape=True),
+            )
+        )
     if filters.org_path:
         statement = statement.where(DataScope((filters.org_path,)).clause(User.org_path))
     if filters.is_active is not None:
@@ -97,16 +103,25 @@ def describe_users(db, users, grant_scope):
 
 
 def user_json(user, org_name, grants):
-    return {"id": user.id, "username": user.username, "display_name": user.display_name,
-            "org_path": user.org_path, "org_name": org_name, "is_active": user.is_active,
-            "created_at": isoformat(user.created_at), "grants": grants}
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "org_path": user.org_path,
+        "org_name": org_name,
+        "is_active": user.is_active,
+        "created_at": isoformat(user.created_at),
+        "grants": grants,
+    }
 
 
 def _org_names(db, paths):
     if not paths:
         return {}
-    statement = system_query(select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(sorted(paths))),
-                             "names of the home nodes of accounts the caller may already see")
+    statement = system_query(
+        select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(sorted(paths))),
+        "names of the home nodes of accounts the caller may already see",
+    )
     return dict(db.exec(statement).all())
 
 
@@ -116,13 +131,15 @@ def _grants_by_user(db, grant_scope, user_ids):
     if not user_ids:
         return {}
     subjects = {user_subject(user_id): user_id for user_id in user_ids}
-    rules = db.exec(select(CasbinRule).where(CasbinRule.ptype == "g", CasbinRule.v0.in_(list(subjects)))
-                    .order_by(CasbinRule.id)).all()
+    rules = db.exec(
+        select(CasbinRule).where(CasbinRule.ptype == "g", CasbinRule.v0.in_(list(subjects))).order_by(CasbinRule.id)
+    ).all()
     found = {}
     for rule in rules:
         if grant_scope.covers(rule.v2):
             found.setdefault(subjects[rule.v0], []).append(
-                {"id": rule.id, "package": package_name_of(rule.v1), "org_path": rule.v2})
+                {"id": rule.id, "package": package_name_of(rule.v1), "org_path": rule.v2}
+            )
     return found
 
 
@@ -132,6 +149,7 @@ def home_node_choices(db, write_scope):
 
 
 # ------------------------------------------------------------------ writing
+
 
 def create_user(db, write_scope, acting, *, username, display_name, password, org_path, min_password_length=12):
     username = (username or "").strip()
@@ -143,16 +161,22 @@ def create_user(db, write_scope, acting, *, username, display_name, password, or
     _checked_home_node(db, write_scope, org_path)
     if _username_taken(db, username):
         raise _username_conflict()
-    user = User(username=username, display_name=display_name, org_path=org_path,
-                password_hash=hash_password(password))
+    user = User(username=username, display_name=display_name, org_path=org_path, password_hash=hash_password(password))
     db.add(user)
     try:
         db.flush()
     except IntegrityError:  # a concurrent request took the name between our check and insert
         db.rollback()
         raise _username_conflict() from None
-    record_audit(db, "core.user_created", actor=acting.username, target=f"user:{user.id}", org_path=user.org_path,
-           detail={"username": username, "display_name": display_name, "org_path": org_path}, ip=acting.ip)
+    record_audit(
+        db,
+        "core.user_created",
+        actor=acting.username,
+        target=f"user:{user.id}",
+        org_path=user.org_path,
+        detail={"username": username, "display_name": display_name, "org_path": org_path},
+        ip=acting.ip,
+    )
     return user
 
 
@@ -161,12 +185,15 @@ def update_user(db, write_scope, acting, user_id, changes):
     ends everything of theirs that still works: browser sessions and API tokens."""
     user = _managed_user(db, write_scope, acting, user_id)
     wanted = _checked_changes(db, write_scope, acting, user, changes)
-    changed = {field: {"old": getattr(user, field), "new": value}
-               for field, value in wanted.items() if getattr(user, field) != value}
+    changed = {
+        field: {"old": getattr(user, field), "new": value}
+        for field, value in wanted.items()
+        if getattr(user, field) != value
+    }
     if not changed:
         return user
-    for field, change in changed.items():
-        setattr(user, field, change["new"])
+    for name, change in changed.items():
+        setattr(user, name, change["new"])
     db.add(user)
     db.flush()
     _audit_changes(db, acting, user, changed)
@@ -180,8 +207,9 @@ def reset_password(db, write_scope, acting, user_id, password, min_password_leng
     session could lock its owner out."""
     user = _managed_user(db, write_scope, acting, user_id)
     if user.id == acting.user_id:
-        raise ServiceError(422, _("不能在这里重置自己的密码，请到“修改密码”页面（/account/password）输入当前密码后修改。"),
-                        "/password")
+        raise ServiceError(
+            422, _("不能在这里重置自己的密码，请到“修改密码”页面（/account/password）输入当前密码后修改。"), "/password"
+        )
     problem = password_problem(password, user.username, min_password_length)
     if problem:
         raise ServiceError(422, problem, "/password")
@@ -189,9 +217,15 @@ def reset_password(db, write_scope, acting, user_id, password, min_password_leng
     user.password_changed_at = utcnow()
     db.add(user)
     sessions, tokens = end_credentials(db, user.id)
-    record_audit(db, "core.user_password_reset", actor=acting.username, target=f"user:{user.id}",
-                 org_path=user.org_path, detail={"username": user.username, "sessions_ended": sessions,
-                                                 "tokens_revoked": tokens}, ip=acting.ip)
+    record_audit(
+        db,
+        "core.user_password_reset",
+        actor=acting.username,
+        target=f"user:{user.id}",
+        org_path=user.org_path,
+        detail={"username": user.username, "sessions_ended": sessions, "tokens_revoked": tokens},
+        ip=acting.ip,
+    )
     return user
 
 
@@ -211,19 +245,29 @@ def management_refusal(db, write_scope, acting, user):
     node of EVERY grant the account has, every permission of that grant's package — the
     rule for granting and revoking. Otherwise a community admin could take over the data
     supervisor placed at their community and read the audit trail."""
-    rules = db.exec(select(CasbinRule.v1, CasbinRule.v2)
-                    .where(CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user.id))).all()
+    rules = db.exec(
+        select(CasbinRule.v1, CasbinRule.v2).where(CasbinRule.ptype == "g", CasbinRule.v0 == user_subject(user.id))
+    ).all()
     if not all(write_scope.covers(path) for _subject, path in rules):
-        return ServiceError(403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"), permission="core.user_write")
+        return ServiceError(
+            403, _("该账号在您的管理范围之外还拥有授权，只能由上级管理员修改。"), permission="core.user_write"
+        )
     for subject, path in rules:
         package = package_name_of(subject)
         missing = first_missing_permission(db, acting.actor, package, path)
         if missing:
             title = getattr(db.get(RolePackage, package), "title_zh", package)
-            return ServiceError(403, _("该账号在 %(path)s 持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
-                                    "只能由持有该权限的上级管理员修改此账号。",
-                                    path=path, package=title, permission=permission_label(missing)),
-                             permission=missing)
+            return ServiceError(
+                403,
+                _(
+                    "该账号在 %(path)s 持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
+                    "只能由持有该权限的上级管理员修改此账号。",
+                    path=path,
+                    package=title,
+                    permission=permission_label(missing),
+                ),
+                permission=missing,
+            )
     return None
 
 
@@ -253,8 +297,12 @@ def _audit_changes(db, acting, user, changed):
         record_audit(db, "core.user_enabled", detail={"username": user.username}, **common)
         return
     sessions, tokens = end_credentials(db, user.id)
-    record_audit(db, "core.user_disabled", detail={"username": user.username, "sessions_ended": sessions,
-                                                   "tokens_revoked": tokens}, **common)
+    record_audit(
+        db,
+        "core.user_disabled",
+        detail={"username": user.username, "sessions_ended": sessions, "tokens_revoked": tokens},
+        **common,
+    )
 
 
 def _check_username(username):
@@ -279,8 +327,10 @@ def _checked_home_node(db, write_scope, org_path):
 def _username_taken(db, username):
     # Names are unique across all tenants (they log in by name), so this check is unscoped;
     # case-insensitive, so "Admin" cannot pose as "admin".
-    statement = system_query(select(User.id).where(func.lower(User.username) == username.lower()),
-                             "user names are unique across the whole platform")
+    statement = system_query(
+        select(User.id).where(func.lower(User.username) == username.lower()),
+        "user names are unique across the whole platform",
+    )
     return db.exec(statement).first() is not None
 
 

@@ -1,9 +1,10 @@
 """Account pages (账号管理): plain HTML forms over the same service functions as the API."""
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+
 from core.api.errors import ServiceError
 from core.auth.actor import current_actor
-
 from core.db import get_session
 from core.permissions.access import require, scope_for
 from core.users import service
@@ -25,12 +26,24 @@ def index():
         filters, problem = service.UserFilter(), error.detail
     else:
         problem = None
-    filters = service.UserFilter(q=filters.q, org_path=filters.org_path, is_active=filters.is_active,
-                                 limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    filters = service.UserFilter(
+        q=filters.q,
+        org_path=filters.org_path,
+        is_active=filters.is_active,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
     users, total = service.list_users(db, scope_for(current_actor, READ), filters)
-    return render_template("core/users/index.html", users=service.describe_users(db, users, _grant_scope()),
-                           total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)), filters=filters,
-                           error=problem, can_write=bool(scope_for(current_actor, WRITE)))
+    return render_template(
+        "core/users/index.html",
+        users=service.describe_users(db, users, _grant_scope()),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        filters=filters,
+        error=problem,
+        can_write=bool(scope_for(current_actor, WRITE)),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -41,10 +54,16 @@ def new():
         return _new_form(db, {})
     form = request.form
     try:
-        user = service.create_user(db, scope_for(current_actor, WRITE), acting_now(),
-                                   username=form.get("username"), display_name=form.get("display_name"),
-                                   password=_confirmed_password(form), org_path=form.get("org_path"),
-                                   min_password_length=min_password_length())
+        user = service.create_user(
+            db,
+            scope_for(current_actor, WRITE),
+            acting_now(),
+            username=form.get("username"),
+            display_name=form.get("display_name"),
+            password=_confirmed_password(form),
+            org_path=form.get("org_path"),
+            min_password_length=min_password_length(),
+        )
     except ServiceError as error:
         db.rollback()
         return _new_form(db, form, error), error.status
@@ -64,8 +83,11 @@ def detail(user_id):
 def update(user_id):
     db = get_session()
     form = request.form
-    changes = {"display_name": form.get("display_name", ""), "org_path": form.get("org_path", ""),
-               "is_active": form.get("is_active") == "1"}
+    changes = {
+        "display_name": form.get("display_name", ""),
+        "org_path": form.get("org_path", ""),
+        "is_active": form.get("is_active") == "1",
+    }
     try:
         service.update_user(db, scope_for(current_actor, WRITE), acting_now(), user_id, changes)
     except ServiceError as error:
@@ -80,8 +102,14 @@ def update(user_id):
 def reset_password(user_id):
     db = get_session()
     try:
-        service.reset_password(db, scope_for(current_actor, WRITE), acting_now(), user_id,
-                               _confirmed_password(request.form), min_password_length())
+        service.reset_password(
+            db,
+            scope_for(current_actor, WRITE),
+            acting_now(),
+            user_id,
+            _confirmed_password(request.form),
+            min_password_length(),
+        )
     except ServiceError as error:
         return _refused(db, user_id, error, "password")
     db.commit()
@@ -116,15 +144,25 @@ def _detail_page(db, user_id, **extra):
     # Forms only for an account the actor may change; otherwise say why.
     refusal = service.management_refusal(db, write_scope, acting_now(), user) if in_scope else None
     writable = in_scope and refusal is None
-    return render_template("core/users/detail.html", user=service.describe_users(db, [user], _grant_scope())[0],
-                           writable=writable, is_self=user.id == current_actor.id, refusal=refusal and refusal.detail,
-                           nodes=service.home_node_choices(db, write_scope) if writable else [], **extra)
+    return render_template(
+        "core/users/detail.html",
+        user=service.describe_users(db, [user], _grant_scope())[0],
+        writable=writable,
+        is_self=user.id == current_actor.id,
+        refusal=refusal and refusal.detail,
+        nodes=service.home_node_choices(db, write_scope) if writable else [],
+        **extra,
+    )
 
 
 def _new_form(db, submitted, error=None):
-    return render_template("core/users/new.html", nodes=service.home_node_choices(db, scope_for(current_actor, WRITE)),
-                           submitted=submitted, error=error.detail if error else None,
-                           error_field=(error.pointer or "").lstrip("/") if error else None)
+    return render_template(
+        "core/users/new.html",
+        nodes=service.home_node_choices(db, scope_for(current_actor, WRITE)),
+        submitted=submitted,
+        error=error.detail if error else None,
+        error_field=(error.pointer or "").lstrip("/") if error else None,
+    )
 
 
 def _grant_scope():

@@ -1,25 +1,25 @@
 """The audit trail page (审计日志) and ``GET /api/v1/audit``: entries inside the actor's audit scope."""
+
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from time import monotonic
 from typing import Optional
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from core.auth.actor import current_actor
 from sqlalchemy import func, or_
 from sqlmodel import select
-
-from core.state import state_of
 
 from core.api import ApiError, api_route
 from core.audit.chain import verify
 from core.audit.models import AuditEntry, AuditHead
+from core.auth.actor import current_actor
 from core.db import SCOPED, get_session
-from core.tree.scope import whole_tree_scope
 from core.permissions.access import require, scope_for
+from core.state import state_of
 from core.timeutil import isoformat, utcnow
+from core.tree.scope import whole_tree_scope
 
 bp = Blueprint("core_audit", __name__)
 
@@ -69,8 +69,12 @@ def in_audit_scope(statement, scope, with_unplaced):
 def find_entries(db, scope, filters):
     """(entries newest first, total) inside ``scope`` matching ``filters``."""
     with_unplaced = covers_every_root(db, scope)
-    rows = db.exec(_filtered(select(AuditEntry), scope, with_unplaced, filters).order_by(AuditEntry.seq.desc())
-                   .limit(filters.limit).offset(filters.offset)).all()
+    rows = db.exec(
+        _filtered(select(AuditEntry), scope, with_unplaced, filters)
+        .order_by(AuditEntry.seq.desc())
+        .limit(filters.limit)
+        .offset(filters.offset)
+    ).all()
     total = db.exec(_filtered(select(func.count(AuditEntry.seq)), scope, with_unplaced, filters)).one()
     return rows, total
 
@@ -108,10 +112,14 @@ def filter_from_query(args, offset=None):
     date_from, date_to = _day(args, "date_from"), _day(args, "date_to")
     if date_from and date_to and date_from > date_to:
         raise FilterProblem(_("开始日期不能晚于结束日期。"), "/date_from")
-    return AuditFilter(action=(args.get("action") or "").strip()[:100], actor=(args.get("actor") or "").strip()[:100],
-                       date_from=date_from, date_to=date_to,
-                       limit=_bounded(args, "limit", PAGE_SIZE, 1, LIMIT_MAX),
-                       offset=offset if offset is not None else _bounded(args, "offset", 0, 0, 10**9))
+    return AuditFilter(
+        action=(args.get("action") or "").strip()[:100],
+        actor=(args.get("actor") or "").strip()[:100],
+        date_from=date_from,
+        date_to=date_to,
+        limit=_bounded(args, "limit", PAGE_SIZE, 1, LIMIT_MAX),
+        offset=offset if offset is not None else _bounded(args, "offset", 0, 0, 10**9),
+    )
 
 
 def _day(args, name):
@@ -132,24 +140,36 @@ def _bounded(args, name, default, low, high):
         return default
     # Length first: int() refuses (ValueError, a 500) strings of more than 4300 digits.
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or not low <= int(raw) <= high:
-        raise FilterProblem(_("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。", name=name, low=low, high=high),
-                            f"/{name}")
+        raise FilterProblem(
+            _("%(name)s 必须是 %(low)s 到 %(high)s 之间的整数。", name=name, low=low, high=high), f"/{name}"
+        )
     return int(raw)
 
 
 def entry_json(entry):
-    return {"seq": entry.seq, "at": isoformat(entry.at), "actor": entry.actor, "action": entry.action,
-            "target": entry.target, "org_path": entry.org_path, "detail": entry.detail, "ip": entry.ip}
+    return {
+        "seq": entry.seq,
+        "at": isoformat(entry.at),
+        "actor": entry.actor,
+        "action": entry.action,
+        "target": entry.target,
+        "org_path": entry.org_path,
+        "detail": entry.detail,
+        "ip": entry.ip,
+    }
 
 
-AUDIT_QUERY = {"type": "object", "properties": {
-    "action": {"type": "string", "maxLength": 100, "description": "动作，如 core.login_failed"},
-    "actor": {"type": "string", "maxLength": 100, "description": "操作人用户名"},
-    "date_from": {"type": "string", "format": "date", "description": "起始日期（北京时间，含）"},
-    "date_to": {"type": "string", "format": "date", "description": "截止日期（北京时间，含）"},
-    "limit": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "description": "每页条数"},
-    "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
-}}
+AUDIT_QUERY = {
+    "type": "object",
+    "properties": {
+        "action": {"type": "string", "maxLength": 100, "description": "动作，如 core.login_failed"},
+        "actor": {"type": "string", "maxLength": 100, "description": "操作人用户名"},
+        "date_from": {"type": "string", "format": "date", "description": "起始日期（北京时间，含）"},
+        "date_to": {"type": "string", "format": "date", "description": "截止日期（北京时间，含）"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX, "description": "每页条数"},
+        "offset": {"type": "integer", "minimum": 0, "description": "跳过的条数"},
+    },
+}
 
 
 @api_route(bp, "/api/v1/audit", summary="审计日志（仅限审计范围内，新的在前）", tags=["audit"], query=AUDIT_QUERY)
@@ -160,8 +180,12 @@ def api_list():
     except FilterProblem as problem:
         raise ApiError(422, problem.detail, pointer=problem.pointer) from None
     entries, total = find_entries(get_session(), scope_for(current_actor, AUDIT_READ), filters)
-    return {"items": [entry_json(entry) for entry in entries], "total": total,
-            "limit": filters.limit, "offset": filters.offset}
+    return {
+        "items": [entry_json(entry) for entry in entries],
+        "total": total,
+        "limit": filters.limit,
+        "offset": filters.offset,
+    }
 
 
 @bp.route("/audit")
@@ -181,15 +205,24 @@ def index():
     verification, verified_at = (None, None)
     if may_verify and request.args.get("verify") == "1":
         verification, verified_at = chain_verification(db)
-    return render_template("core/audit/index.html", entries=entries, total=total, filters=filters, error=problem,
-                           page=page, pages=max(1, -(-total // PAGE_SIZE)), may_verify=may_verify,
-                           verification=verification, verified_at=verified_at,
-                           local_time=_local_time), 422 if problem else 200
+    return render_template(
+        "core/audit/index.html",
+        entries=entries,
+        total=total,
+        filters=filters,
+        error=problem,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        may_verify=may_verify,
+        verification=verification,
+        verified_at=verified_at,
+        local_time=_local_time,
+    ), 422 if problem else 200
 
 
 def _local_time(value):
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
 
 

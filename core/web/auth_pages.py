@@ -1,15 +1,16 @@
 """Login, logout and password pages (Simplified Chinese first)."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from core.auth.actor import current_actor
 
 from core.audit.chain import record_audit
+from core.auth.actor import current_actor
 from core.auth.login import LoginRefused, LoginThrottled, authenticate
-from core.auth.passwords import hash_password, password_problem, verify_password
-from core.auth.sessions import end_current_session, end_credentials, start_session
 from core.auth.models import User
+from core.auth.passwords import hash_password, password_problem, verify_password
+from core.auth.sessions import end_credentials, end_current_session, start_session
 from core.db import get_session
 from core.permissions.access import login_required
 from core.timeutil import utcnow
@@ -37,8 +38,9 @@ def login():
 @login_required
 def logout():
     db = get_session()
-    record_audit(db, "core.logout", actor=current_actor.username, org_path=current_actor.org_path,
-           ip=request.remote_addr or "")
+    record_audit(
+        db, "core.logout", actor=current_actor.username, org_path=current_actor.org_path, ip=request.remote_addr or ""
+    )
     end_current_session(db, current_actor)
     db.commit()
     flash(_("您已退出登录。"))
@@ -54,16 +56,29 @@ def change_password():
     user = db.get(User, current_actor.id, execution_options={"gridwork_unscoped": "the actor's own account"})
     problem = _password_change_problem(user, request.form)
     if problem:
-        record_audit(db, "core.password_change_failed", actor=user.username, target=f"user:{user.id}",
-               org_path=user.org_path, ip=request.remote_addr or "", detail={"reason": problem})
+        record_audit(
+            db,
+            "core.password_change_failed",
+            actor=user.username,
+            target=f"user:{user.id}",
+            org_path=user.org_path,
+            ip=request.remote_addr or "",
+            detail={"reason": problem},
+        )
         db.commit()
         return render_template("core/password.html", error=problem), 422
     user.password_hash = hash_password(request.form["new_password"])
     user.password_changed_at = utcnow()
     db.add(user)
     end_credentials(db, user.id, keep_session_id=current_actor.session_id)
-    record_audit(db, "core.password_changed", actor=user.username, target=f"user:{user.id}", org_path=user.org_path,
-           ip=request.remote_addr or "")
+    record_audit(
+        db,
+        "core.password_changed",
+        actor=user.username,
+        target=f"user:{user.id}",
+        org_path=user.org_path,
+        ip=request.remote_addr or "",
+    )
     db.commit()
     flash(_("密码已修改，其他设备上的登录和所有访问令牌已失效。"))
     return redirect(url_for("core_ui.home"))

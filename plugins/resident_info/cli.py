@@ -1,6 +1,7 @@
 """``gridwork residents …``: the register from the command line (the name is claimed in
 manifest.json's ``cli_commands``). ``import`` runs in the foreground with a progress bar
 and ends non-zero when the file was refused or failed."""
+
 import getpass
 from pathlib import Path
 
@@ -8,7 +9,6 @@ import click
 from flask.cli import AppGroup
 
 from core.public import ApiError, DataScope, csv_bytes, session_scope
-
 from plugins.resident_info.importing import services as imports
 from plugins.resident_info.importing.run import progress_of, run_job
 from plugins.resident_info.register.access import Access
@@ -20,10 +20,16 @@ MODE_CHOICES = {"all": "all_or_nothing", "valid": "valid_rows"}
 @residents_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", "org_path", required=True, help="导入到的组织路径，如 c01/s01/m01")
-@click.option("--mode", type=click.Choice(sorted(MODE_CHOICES)), default="all", show_default=True,
-              help="all：全部正确才导入；valid：只导入正确的行")
-@click.option("--map", "maps", multiple=True, metavar="表头=字段",
-              help="列对应，如 --map 手机=phone；可重复；字段见 --help 末尾")
+@click.option(
+    "--mode",
+    type=click.Choice(sorted(MODE_CHOICES)),
+    default="all",
+    show_default=True,
+    help="all：全部正确才导入；valid：只导入正确的行",
+)
+@click.option(
+    "--map", "maps", multiple=True, metavar="表头=字段", help="列对应，如 --map 手机=phone；可重复；字段见 --help 末尾"
+)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="把问题报告写入此 CSV 文件")
 def import_command(file, org_path, mode, maps, report):
     """从 Excel（.xlsx）或 CSV 文件 FILE 导入居民到 --org 所指的组织。
@@ -34,8 +40,15 @@ def import_command(file, org_path, mode, maps, report):
     access, content = _operator(org_path), file.read_bytes()
     with session_scope() as db:
         try:
-            job = imports.create_job(db, access, org_path=org_path, mode=MODE_CHOICES[mode],
-                                     mapping=_mapping(maps), filename=file.name, content=content)
+            job = imports.create_job(
+                db,
+                access,
+                org_path=org_path,
+                mode=MODE_CHOICES[mode],
+                mapping=_mapping(maps),
+                filename=file.name,
+                content=content,
+            )
         except ApiError as problem:
             raise click.ClickException(f"{problem.detail}（{problem.pointer or ''}）")
         db.commit()
@@ -63,11 +76,13 @@ def _mapping(maps):
 
 def _run_with_bar(db, access, job_id, content):
     with click.progressbar(length=1, label="导入", show_percent=True, show_eta=True) as bar:
+
         def advance(job):
             phase, processed = progress_of(job)
             bar.length = max(job.total_rows, 1)
             bar.label = imports.PHASE_TITLES.get(phase, "导入")
             bar.update(processed - bar.pos)
+
         run_job(db, access, job_id, content, on_progress=advance)
 
 

@@ -1,10 +1,10 @@
 """What resident_info contributes to Gridwork. Hooks only return data — the core registers
 it, checks names and permissions, and calls per-node hooks only where the plugin is
 enabled. Permissions, event types and block settings schemas come from manifest.json."""
+
 from datetime import timedelta
 
 from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
-
 from plugins.resident_info import cli, web
 from plugins.resident_info.demo import services as demo
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, WRITE
@@ -24,9 +24,11 @@ def gridwork_nav_entries():
 
 @hookimpl
 def gridwork_blocks():
-    return [BlockType(PLUGIN, "resident_list", blocks.render_resident_list, READ),
-            BlockType(PLUGIN, "registration_form", blocks.render_registration_form, WRITE),
-            BlockType(PLUGIN, "import_panel", blocks.render_import_panel, IMPORT)]
+    return [
+        BlockType(PLUGIN, "resident_list", blocks.render_resident_list, READ),
+        BlockType(PLUGIN, "registration_form", blocks.render_registration_form, WRITE),
+        BlockType(PLUGIN, "import_panel", blocks.render_import_panel, IMPORT),
+    ]
 
 
 @hookimpl
@@ -36,16 +38,20 @@ def gridwork_cli_commands():
 
 @hookimpl
 def gridwork_services():
-    return {f"{PLUGIN}.get_residents": provided.get_residents,
-            f"{PLUGIN}.find_by_tag_rule": provided.find_by_tag_rule,
-            f"{PLUGIN}.resident_by_id": provided.resident_by_id}
+    return {
+        f"{PLUGIN}.get_residents": provided.get_residents,
+        f"{PLUGIN}.find_by_tag_rule": provided.find_by_tag_rule,
+        f"{PLUGIN}.resident_by_id": provided.resident_by_id,
+    }
 
 
 @hookimpl
 def gridwork_usage_figures(org_path):
     db = get_session()
-    return {"residents": queries.count_in(db, org_path),
-            "updated_last_30_days": queries.count_in(db, org_path, since=utcnow() - timedelta(days=30))}
+    return {
+        "residents": queries.count_in(db, org_path),
+        "updated_last_30_days": queries.count_in(db, org_path, since=utcnow() - timedelta(days=30)),
+    }
 
 
 @hookimpl

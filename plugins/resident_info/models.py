@@ -4,6 +4,7 @@ Residents and households carry ``org_path`` as their tenant column, so the core 
 any read of them that is not limited to a data scope. ``county_path`` (the first segment
 of the path) is what "one person, one record per county" is unique within.
 """
+
 from datetime import date, datetime
 from typing import Optional
 
@@ -27,8 +28,13 @@ class Resident(SQLModel, table=True):
         UniqueConstraint("county_path", "id_number", name="uq_resident_info_resident_county_id_number"),
         Index("ix_resident_info_resident_near_duplicate", "county_path", "name", "birth_date", "building"),
         # Lists: the residents of a subtree, by name prefix (queries.filtered, ranges.py; migration 0003).
-        Index("ix_resident_info_resident_org_path_name", "org_path", "name", "merged_into_id",
-              postgresql_ops={"org_path": "text_pattern_ops", "name": "text_pattern_ops"}),
+        Index(
+            "ix_resident_info_resident_org_path_name",
+            "org_path",
+            "name",
+            "merged_into_id",
+            postgresql_ops={"org_path": "text_pattern_ops", "name": "text_pattern_ops"},
+        ),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -43,8 +49,9 @@ class Resident(SQLModel, table=True):
     building: Optional[str] = Field(default=None, max_length=20)
     unit: Optional[str] = Field(default=None, max_length=20)
     room: Optional[str] = Field(default=None, max_length=20)
-    household_id: Optional[int] = Field(default=None, sa_column=Column(
-        Integer, ForeignKey(PREFIX + "household.id"), nullable=True, index=True))
+    household_id: Optional[int] = Field(
+        default=None, sa_column=Column(Integer, ForeignKey(PREFIX + "household.id"), nullable=True, index=True)
+    )
     relation_to_head: Optional[str] = Field(default=None, max_length=16)
     registration: str = Field(default="registered", max_length=16)  # "registered" | "floating"
     status: str = Field(default="living", max_length=16)  # "living" | "moved_out" | "deceased"
@@ -66,8 +73,7 @@ class ResidentTag(SQLModel, table=True):
     __table_args__ = (Index("ix_resident_info_resident_tag_tag", "tag", "resident_id"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    resident_id: int = Field(sa_column=Column(Integer, ForeignKey(PREFIX + "resident.id"), nullable=False,
-                                              index=True))
+    resident_id: int = Field(sa_column=Column(Integer, ForeignKey(PREFIX + "resident.id"), nullable=False, index=True))
     tag: str = Field(max_length=50)
     level: Optional[int] = None
     sensitive: bool = False

@@ -1,4 +1,5 @@
 """Shared by the plugin-system tests: building apps with the small fixture plugins."""
+
 from pathlib import Path
 
 import pytest

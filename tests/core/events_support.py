@@ -1,18 +1,28 @@
 """Shared by the event bus tests: a declared event type, a table handlers write their
 effects to, and small helpers to publish, dispatch and look at the tables."""
+
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
 
 from core.db import engine_of, session_scope
 from core.events import EventHandler, EventType, publish, register_event_type, register_handler
-from core.state import state_of
 from core.events.dispatch import Dispatcher
+from core.state import state_of
 
 NOTED = "core.resident_noted"
-SCHEMA = {"type": "object", "properties": {"name": {"type": "string", "minLength": 1}}, "required": ["name"],
-          "additionalProperties": False}
-effects = Table("test_event_effect", MetaData(), Column("id", Integer, primary_key=True),
-                Column("event_id", String(32)), Column("handler", String(100)))
+SCHEMA = {
+    "type": "object",
+    "properties": {"name": {"type": "string", "minLength": 1}},
+    "required": ["name"],
+    "additionalProperties": False,
+}
+effects = Table(
+    "test_event_effect",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(32)),
+    Column("handler", String(100)),
+)
 
 
 @pytest.fixture

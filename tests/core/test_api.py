@@ -1,4 +1,5 @@
 """API conventions every route shares: OpenAPI coverage, problem+json, UTF-8, health."""
+
 import re
 
 import pytest
@@ -43,10 +44,16 @@ def test_missing_field_points_at_the_field(client, login_as):
 
 
 PHONE_FORM = {
-    "type": "object", "required": ["phone"],
-    "properties": {"phone": {"type": "string", "pattern": "^1[3-9][0-9]{9}$",
-                             "x-message": "请填写 11 位手机号码，如 13800138000。"},
-                   "note": {"type": "string", "maxLength": 5}},
+    "type": "object",
+    "required": ["phone"],
+    "properties": {
+        "phone": {
+            "type": "string",
+            "pattern": "^1[3-9][0-9]{9}$",
+            "x-message": "请填写 11 位手机号码，如 13800138000。",
+        },
+        "note": {"type": "string", "maxLength": 5},
+    },
 }
 
 
@@ -111,12 +118,15 @@ def test_unknown_page_is_a_chinese_error_page(client):
     assert response.status_code == 404 and "未找到" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("request_kwargs", [
-    {"path": "/api/v1/orgs?q=%00"},
-    {"path": "/api/v1/users?q=a%01b"},
-    {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "\\ud800"}'},
-    {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "a\\u0000b"}'},
-])
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"path": "/api/v1/orgs?q=%00"},
+        {"path": "/api/v1/users?q=a%01b"},
+        {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "\\ud800"}'},
+        {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "a\\u0000b"}'},
+    ],
+)
 def test_control_characters_and_lone_surrogates_are_refused_clearly(client, login_as, request_kwargs):
     login_as("county_admin", "c1")
     kwargs = dict(request_kwargs)
@@ -129,8 +139,9 @@ def test_control_characters_and_lone_surrogates_are_refused_clearly(client, logi
 
 
 def test_an_unauthenticated_lone_surrogate_is_a_422_not_a_500(client):
-    response = client.post("/api/v1/auth/token", data='{"username": "\\ud800", "password": "x"}',
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", data='{"username": "\\ud800", "password": "x"}', content_type="application/json"
+    )
     assert response.status_code == 422
 
 
@@ -150,7 +161,9 @@ def test_every_403_is_in_the_audit_trail(app, client, login_as):
     assert client.get("/api/v1/users").status_code == 403
     assert client.get("/api/v1/role-packages/" + "x" * 400).status_code in (403, 404)
     with engine_of(app).connect() as conn:
-        denials = conn.execute(text("SELECT target FROM core_audit_entry WHERE action = 'core.permission_denied'")).all()
+        denials = conn.execute(
+            text("SELECT target FROM core_audit_entry WHERE action = 'core.permission_denied'")
+        ).all()
     assert any(target == "/api/v1/users" for (target,) in denials)
 
 
@@ -171,8 +184,11 @@ def test_the_document_describes_query_filters_and_multipart_uploads(client):
     orgs = {parameter["name"] for parameter in document["paths"]["/api/v1/orgs"]["get"]["parameters"]}
     assert {"kind", "parent_id", "q", "limit", "offset"} <= orgs
     upload = document["paths"]["/api/v1/orgs/import"]["post"]["requestBody"]["content"]["multipart/form-data"]
-    assert upload["schema"]["properties"]["file"] == {"type": "string", "format": "binary",
-                                                      "description": upload["schema"]["properties"]["file"]["description"]}
+    assert upload["schema"]["properties"]["file"] == {
+        "type": "string",
+        "format": "binary",
+        "description": upload["schema"]["properties"]["file"]["description"],
+    }
     audit = {parameter["name"] for parameter in document["paths"]["/api/v1/audit"]["get"]["parameters"]}
     assert {"action", "actor", "date_from", "date_to"} <= audit
 

@@ -1,4 +1,5 @@
 """The audit trail: appends form an unbroken chain, and any tampering is named."""
+
 import threading
 
 import pytest
@@ -20,8 +21,15 @@ CHAIN_LENGTH = 30
 def append_entries(engine, count):
     with Session(engine) as session:
         for number in range(count):
-            record_audit(session, "resident.viewed", actor="网格员甲", target=f"resident:{number}",
-                   org_path="/county/town/", detail={"fields": ["姓名", "电话"], "n": number}, ip="10.0.0.1")
+            record_audit(
+                session,
+                "resident.viewed",
+                actor="网格员甲",
+                target=f"resident:{number}",
+                org_path="/county/town/",
+                detail={"fields": ["姓名", "电话"], "n": number},
+                ip="10.0.0.1",
+            )
         session.commit()
 
 
@@ -109,24 +117,40 @@ def test_seq_stays_gapless_when_a_transaction_rolls_back(engine):
 
 def test_the_hash_survives_a_round_trip_through_the_database(engine):
     with Session(engine, expire_on_commit=False) as session:  # keep the values as written
-        written = record_audit(session, "export.created", actor="张*", target="resident:1",
-                         detail={"列": ("姓名", "电话"), 7: 1.5}, ip="::1")
+        written = record_audit(
+            session,
+            "export.created",
+            actor="张*",
+            target="resident:1",
+            detail={"列": ("姓名", "电话"), 7: 1.5},
+            ip="::1",
+        )
         session.commit()
     with Session(engine) as session:
         stored = session.get(AuditEntry, 1)
         assert stored.at == written.at and stored.at.utcoffset().total_seconds() == 0
         assert stored.detail == {"列": ["姓名", "电话"], "7": 1.5}
-        recomputed = entry_hash(stored.prev_hash, seq=stored.seq, at=stored.at, actor=stored.actor,
-                                action=stored.action, target=stored.target, org_path=stored.org_path,
-                                detail=stored.detail, ip=stored.ip)
+        recomputed = entry_hash(
+            stored.prev_hash,
+            seq=stored.seq,
+            at=stored.at,
+            actor=stored.actor,
+            action=stored.action,
+            target=stored.target,
+            org_path=stored.org_path,
+            detail=stored.detail,
+            ip=stored.ip,
+        )
         assert recomputed == stored.hash == written.hash
         assert verify(session).ok
 
 
 def test_the_database_refuses_to_change_or_delete_an_entry(engine):
     append_entries(engine, 3)
-    for statement in ("UPDATE core_audit_entry SET actor = 'x' WHERE seq = 2",
-                      "DELETE FROM core_audit_entry WHERE seq = 2"):
+    for statement in (
+        "UPDATE core_audit_entry SET actor = 'x' WHERE seq = 2",
+        "DELETE FROM core_audit_entry WHERE seq = 2",
+    ):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))
     assert verify_in_new_session(engine).ok
@@ -173,8 +197,12 @@ def test_a_deleted_entry_is_named(engine):
 
 def test_a_deleted_entry_with_the_rest_renumbered_is_named(engine):
     append_entries(engine, CHAIN_LENGTH)
-    tamper(engine, "DELETE FROM core_audit_entry WHERE seq = 10", *shift_seqs(11, -1),
-           "UPDATE core_audit_head SET seq = seq - 1")
+    tamper(
+        engine,
+        "DELETE FROM core_audit_entry WHERE seq = 10",
+        *shift_seqs(11, -1),
+        "UPDATE core_audit_head SET seq = seq - 1",
+    )
     assert_broken_at(verify_in_new_session(engine), 10, "衔接不上")
 
 
@@ -201,9 +229,12 @@ def test_two_entries_with_swapped_seq_are_named(engine):
 
 def test_two_entries_with_swapped_contents_are_named(engine):
     append_entries(engine, CHAIN_LENGTH)
-    tamper(engine, "UPDATE core_audit_entry SET target = 'resident:tmp' WHERE seq = 4",
-           "UPDATE core_audit_entry SET target = 'resident:3' WHERE seq = 9",
-           "UPDATE core_audit_entry SET target = 'resident:8' WHERE seq = 4")
+    tamper(
+        engine,
+        "UPDATE core_audit_entry SET target = 'resident:tmp' WHERE seq = 4",
+        "UPDATE core_audit_entry SET target = 'resident:3' WHERE seq = 9",
+        "UPDATE core_audit_entry SET target = 'resident:8' WHERE seq = 4",
+    )
     assert_broken_at(verify_in_new_session(engine), 4, "内容被修改")
 
 

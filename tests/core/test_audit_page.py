@@ -1,4 +1,5 @@
 """The audit trail page (审计日志): each auditor sees their own part of the trail, newest first."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,8 +14,15 @@ def record_entries(app, *entries):
 
     with app.app_context(), session_scope(app) as db:
         for action, org_path in entries:
-            record_audit(db, action, actor="检查员", target=f"thing:{action}", org_path=org_path,
-                   detail={"说明": "测试"}, ip="10.0.0.9")
+            record_audit(
+                db,
+                action,
+                actor="检查员",
+                target=f"thing:{action}",
+                org_path=org_path,
+                detail={"说明": "测试"},
+                ip="10.0.0.9",
+            )
 
 
 def seen_actions(client, query=""):
@@ -25,8 +33,14 @@ def seen_actions(client, query=""):
 
 @pytest.fixture
 def spread_entries(app, org_tree):
-    record_entries(app, ("test.at_s1", "c1/s1"), ("test.at_s1_grid", "c1/s1/m1/g1"), ("test.at_s2", "c1/s2"),
-                   ("test.at_s10", "c1/s10"), ("test.nowhere", ""))
+    record_entries(
+        app,
+        ("test.at_s1", "c1/s1"),
+        ("test.at_s1_grid", "c1/s1/m1/g1"),
+        ("test.at_s2", "c1/s2"),
+        ("test.at_s10", "c1/s10"),
+        ("test.nowhere", ""),
+    )
 
 
 def test_a_community_admin_may_not_read_the_audit_trail(client, login_as, org_tree):
@@ -48,8 +62,13 @@ def test_a_street_admin_sees_their_street_only(client, login_as, spread_entries)
 
 def test_a_county_data_supervisor_sees_everything_and_verifies_the_chain_on_demand(client, login_as, spread_entries):
     login_as("data_supervisor", "c1")
-    assert seen_actions(client, "?action=test.") == ["test.nowhere", "test.at_s10", "test.at_s2",
-                                                     "test.at_s1_grid", "test.at_s1"]
+    assert seen_actions(client, "?action=test.") == [
+        "test.nowhere",
+        "test.at_s10",
+        "test.at_s2",
+        "test.at_s1_grid",
+        "test.at_s1",
+    ]
     html = client.get("/audit").get_data(as_text=True)
     assert "检查员" in html and "校验审计链" in html  # the button ...
     assert "审计链校验通过" not in html  # ... but no whole-chain pass on every page view
@@ -64,7 +83,12 @@ def test_items_carry_the_whole_entry(client, login_as, spread_entries):
     [item] = body["items"]
     assert set(item) == {"seq", "at", "actor", "action", "target", "org_path", "detail", "ip"}
     assert (item["actor"], item["target"], item["org_path"], item["detail"], item["ip"]) == (
-        "检查员", "thing:test.at_s2", "c1/s2", {"说明": "测试"}, "10.0.0.9")
+        "检查员",
+        "thing:test.at_s2",
+        "c1/s2",
+        {"说明": "测试"},
+        "10.0.0.9",
+    )
     assert item["at"].endswith("+00:00")
 
 
@@ -114,8 +138,9 @@ def test_a_tampered_chain_is_reported_at_the_top(app, client, login_as, spread_e
     assert "审计链校验失败" in html and "被修改" in html
 
 
-def test_a_repeated_verification_reuses_the_result_until_the_chain_grows(app, client, login_as, spread_entries,
-                                                                       monkeypatch):
+def test_a_repeated_verification_reuses_the_result_until_the_chain_grows(
+    app, client, login_as, spread_entries, monkeypatch
+):
     import core.web.audit
 
     passes = []
@@ -142,8 +167,7 @@ def second_county(app, org_tree):
         build_tree(db, TWO_COUNTIES)
 
 
-def test_unplaced_entries_are_for_auditors_of_every_county_only(app, client, login_as, spread_entries,
-                                                                 second_county):
+def test_unplaced_entries_are_for_auditors_of_every_county_only(app, client, login_as, spread_entries, second_county):
     """An entry with no org path (a failed login under an unknown name) belongs to no county:
     one county's auditor must not read it, nor verify the whole chain."""
     record_entries(app, ("test.at_c2", "c2/s9"))
@@ -156,13 +180,20 @@ def test_unplaced_entries_are_for_auditors_of_every_county_only(app, client, log
 
     with app.app_context(), session_scope(app) as db:
         grant_package(db, auditor.id, "data_supervisor", "c2")
-    assert seen_actions(client, "?action=test.") == ["test.at_c2", "test.nowhere", "test.at_s10", "test.at_s2",
-                                                     "test.at_s1_grid", "test.at_s1"]
+    assert seen_actions(client, "?action=test.") == [
+        "test.at_c2",
+        "test.nowhere",
+        "test.at_s10",
+        "test.at_s2",
+        "test.at_s1_grid",
+        "test.at_s1",
+    ]
     assert "审计链校验通过" in client.get("/audit?verify=1").get_data(as_text=True)
 
 
-def test_one_countys_auditor_does_not_see_another_countys_failed_logins(app, client, login_as, make_user,
-                                                                        second_county):
+def test_one_countys_auditor_does_not_see_another_countys_failed_logins(
+    app, client, login_as, make_user, second_county
+):
     clerk = make_user("street_admin", "c2/s9", username="c2_clerk")
     assert client.login(clerk.username, "wrong-password-123").status_code != 302
     login_as("county_admin", "c1")

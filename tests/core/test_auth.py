@@ -1,4 +1,5 @@
 """Accounts and sessions, as a user and an attacker would meet them."""
+
 import pytest
 from sqlalchemy import text
 
@@ -67,8 +68,8 @@ def test_logout_kills_the_session_even_if_the_cookie_is_replayed(client, make_us
 
 
 def test_disabling_a_user_ends_live_sessions(app, client, make_user):
-    from core.db import session_scope
     from core.auth.models import User
+    from core.db import session_scope
 
     user = make_user("community_admin", "c1")
     client.login(user.username)
@@ -141,7 +142,9 @@ def test_tokens_are_stored_hashed(client, make_user, app):
     from core.db import engine_of
 
     user = make_user("community_admin", "c1")
-    token = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD}).get_json()["token"]
+    token = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD}).get_json()[
+        "token"
+    ]
     secret = token.split(".", 1)[1]
     with engine_of(app).connect() as conn:
         stored = conn.execute(text("SELECT secret_hash FROM core_api_token")).scalar_one()
@@ -163,8 +166,10 @@ def test_password_change_ends_other_sessions(app, make_user):
     phone.login(user.username)
     laptop.login(user.username)
     new_password = "a-much-better-passphrase"
-    changed = laptop.post("/account/password", data={"current_password": TEST_PASSWORD,
-                                                     "new_password": new_password, "confirm_password": new_password})
+    changed = laptop.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": new_password, "confirm_password": new_password},
+    )
     assert changed.status_code == 302
     assert laptop.get("/api/v1/me").status_code == 200
     assert phone.get("/api/v1/me").status_code == 401
@@ -174,8 +179,10 @@ def test_password_change_ends_other_sessions(app, make_user):
 def test_weak_new_password_is_refused_with_a_reason(client, make_user):
     user = make_user("community_admin", "c1")
     client.login(user.username)
-    response = client.post("/account/password", data={"current_password": TEST_PASSWORD,
-                                                      "new_password": "short", "confirm_password": "short"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"},
+    )
     assert response.status_code == 422
     assert "至少需要 12 个字符" in response.get_data(as_text=True)
 
@@ -190,9 +197,12 @@ def test_session_cookie_flags(app, make_user):
     import re
 
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    response = client.post("/login", base_url="https://localhost",
-                           data={"username": user.username, "password": TEST_PASSWORD, "csrf_token": token},
-                           headers={"Referer": "https://localhost/login"})
+    response = client.post(
+        "/login",
+        base_url="https://localhost",
+        data={"username": user.username, "password": TEST_PASSWORD, "csrf_token": token},
+        headers={"Referer": "https://localhost/login"},
+    )
     cookie = response.headers["Set-Cookie"]
     from core.db import engine_of
 
@@ -214,8 +224,9 @@ def test_a_limited_token_cannot_mint_a_broader_one(client, make_user):
 @pytest.mark.parametrize("name", ["", "   "])
 def test_a_token_needs_a_name_people_can_read(client, make_user, app, name):
     user = make_user("community_admin", "c1")
-    issued = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD,
-                                                     "name": name})
+    issued = client.post(
+        "/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD, "name": name}
+    )
     client.login(user.username)
     created = client.post("/api/v1/tokens", json={"name": name})
 
@@ -235,11 +246,15 @@ def test_token_scopes_must_be_real_permissions(client, login_as):
 
 def test_a_new_password_ends_every_token(client, make_user):
     user = make_user("community_admin", "c1")
-    token = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD}).get_json()["token"]
+    token = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD}).get_json()[
+        "token"
+    ]
     client.login(user.username)
     new_password = "a-much-better-passphrase"
-    client.post("/account/password", data={"current_password": TEST_PASSWORD, "new_password": new_password,
-                                           "confirm_password": new_password})
+    client.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": new_password, "confirm_password": new_password},
+    )
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
@@ -253,7 +268,9 @@ def test_parallel_password_guesses_cannot_slip_under_the_limit(app, make_user):
 
     def guess(_):
         client = GridworkClient(app.test_client())
-        return client.post("/api/v1/auth/token", json={"username": user.username, "password": "wrong-guess!!"}).status_code
+        return client.post(
+            "/api/v1/auth/token", json={"username": user.username, "password": "wrong-guess!!"}
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(guess, range(16)))
@@ -268,5 +285,7 @@ def test_failed_logins_of_a_known_account_are_audited_at_its_node(app, client, m
         from core.db import engine_of
 
         with engine_of(app).connect() as conn:
-            path = conn.execute(text("SELECT org_path FROM core_audit_entry WHERE action = 'core.login_failed'")).scalar_one()
+            path = conn.execute(
+                text("SELECT org_path FROM core_audit_entry WHERE action = 'core.login_failed'")
+            ).scalar_one()
     assert path == "c1/s1/m1"

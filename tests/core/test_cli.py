@@ -1,5 +1,6 @@
 """The ``gridwork`` command: migrations, first admin, tokens, audit verify, demo data, and
 what an operator sees on a fresh machine (no tracebacks, no stray instance folder)."""
+
 import os
 import subprocess
 import sys
@@ -11,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from core.state import state_of
 from core.app import create_app
+from core.state import state_of
 from core.testing import TEST_DB_ENV
 
 
@@ -26,12 +27,10 @@ def test_db_upgrade_creates_the_schema_on_an_empty_database(tmp_path):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "已应用" in result.output and "已是最新" not in result.output
-    from core.db import engine_of
-
     from alembic.script import ScriptDirectory
 
+    from core.db import engine_of
     from core.migrate import alembic_config
-
     from core.plugin_system.migrations import plugin_migration_folders
 
     folders = plugin_migration_folders(state_of(app).host)
@@ -107,7 +106,9 @@ def test_demo_seeds_the_county_and_accounts_idempotently(tmp_path):
 
     gw = GridworkClient(client)
     assert gw.login("grid_worker", "gridwork-demo").status_code == 302
-    assert gw.get("/api/v1/me").get_json()["grants"] == [{"package": "grid_feedback_worker", "org_path": "c01/s01/m01/g01"}]
+    assert gw.get("/api/v1/me").get_json()["grants"] == [
+        {"package": "grid_feedback_worker", "org_path": "c01/s01/m01/g01"}
+    ]
     engine_of(app).dispose()
 
 
@@ -192,12 +193,16 @@ def unmigrated_env(operator_folder):
     admin.dispose()
 
 
-@pytest.mark.parametrize("args", [
-    ["create-admin", "--username", "root_admin", "--password", "a-long-admin-passphrase"],
-    ["token", "create", "--user", "root_admin"],
-    ["plugin", "set-state", "resident_info", "c01", "enabled"],
-    ["audit", "verify"],
-], ids=["create-admin", "token-create", "plugin-set-state", "audit-verify"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["create-admin", "--username", "root_admin", "--password", "a-long-admin-passphrase"],
+        ["token", "create", "--user", "root_admin"],
+        ["plugin", "set-state", "resident_info", "c01", "enabled"],
+        ["audit", "verify"],
+    ],
+    ids=["create-admin", "token-create", "plugin-set-state", "audit-verify"],
+)
 def test_a_command_before_db_upgrade_says_in_one_line_to_run_it_first(unmigrated_env, args):
     result = gridwork(*args, **unmigrated_env)
 
@@ -209,8 +214,9 @@ def test_a_command_before_db_upgrade_says_in_one_line_to_run_it_first(unmigrated
 def test_once_migrated_the_same_commands_work(unmigrated_env):
     assert gridwork("db", "upgrade", **unmigrated_env).exit_code == 0
 
-    made = gridwork("create-admin", "--username", "root_admin", "--password", "a-long-admin-passphrase",
-                    **unmigrated_env)
+    made = gridwork(
+        "create-admin", "--username", "root_admin", "--password", "a-long-admin-passphrase", **unmigrated_env
+    )
 
     assert made.exit_code == 0, made.output
     assert gridwork("audit", "verify", **unmigrated_env).exit_code == 0
@@ -263,8 +269,9 @@ def test_there_is_no_env_file_option(operator_folder):
 
 
 def test_version_names_gridwork_not_flask(operator_folder):
-    result = subprocess.run([str(Path(sys.executable).with_name("gridwork")), "--version"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("gridwork")), "--version"], capture_output=True, text=True, timeout=60
+    )
 
     first, second = result.stdout.splitlines()
     assert result.returncode == 0
@@ -272,8 +279,11 @@ def test_version_names_gridwork_not_flask(operator_folder):
     assert second.startswith("Python ") and "Flask " in second
 
 
-@pytest.mark.parametrize("args", [["--version"], ["--help"], ["plugin", "list"], ["plugin", "new", "street_notes"]],
-                         ids=["version", "help", "plugin-list", "plugin-new"])
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["--help"], ["plugin", "list"], ["plugin", "new", "street_notes"]],
+    ids=["version", "help", "plugin-list", "plugin-new"],
+)
 def test_commands_that_serve_nothing_leave_no_instance_folder(operator_folder, args):
     result = gridwork(*args)
 
@@ -306,8 +316,9 @@ def test_create_admin_refuses_an_org_node_that_does_not_exist(tmp_path):
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
 
-    result = runner.invoke(args=["create-admin", "--username", "root_admin", "--password", "a-long-admin-passphrase",
-                                 "--org", "c09"])
+    result = runner.invoke(
+        args=["create-admin", "--username", "root_admin", "--password", "a-long-admin-passphrase", "--org", "c09"]
+    )
 
     assert result.exit_code == 1 and "--org：组织节点 c09 不存在" in result.output
     from core.db import engine_of

@@ -18,14 +18,16 @@ NEW_PASSWORD = "a-fresh-long-passphrase"
 
 def audit(app, action):
     with engine_of(app).connect() as conn:
-        rows = conn.execute(text("SELECT actor, detail FROM core_audit_entry WHERE action = :a ORDER BY seq"),
-                            {"a": action}).all()
+        rows = conn.execute(
+            text("SELECT actor, detail FROM core_audit_entry WHERE action = :a ORDER BY seq"), {"a": action}
+        ).all()
     return [(actor, json.loads(detail) if isinstance(detail, str) else detail) for actor, detail in rows]
 
 
 def token_of(app, username, password=TEST_PASSWORD):
-    answer = GridworkClient(app.test_client()).post("/api/v1/auth/token",
-                                                    json={"username": username, "password": password})
+    answer = GridworkClient(app.test_client()).post(
+        "/api/v1/auth/token", json={"username": username, "password": password}
+    )
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["token"]
 
@@ -47,7 +49,7 @@ def test_an_admin_password_reset_ends_the_accounts_api_tokens(app, client, count
     reset = client.post(f"/api/v1/users/{worker.id}/password", json={"password": NEW_PASSWORD})
     assert reset.status_code == 204
     assert not works(app, token)
-    (_actor, detail), = audit(app, "core.user_password_reset")
+    ((_actor, detail),) = audit(app, "core.user_password_reset")
     assert detail["tokens_revoked"] == 1
 
 
@@ -64,8 +66,10 @@ def test_changing_ones_own_password_ends_tokens_and_other_sessions_but_keeps_thi
     here, elsewhere = GridworkClient(app.test_client()), GridworkClient(app.test_client())
     here.login(user.username)
     elsewhere.login(user.username)
-    changed = here.post("/account/password", data={"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD,
-                                                   "confirm_password": NEW_PASSWORD})
+    changed = here.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+    )
     assert changed.status_code in (200, 302)
     assert not works(app, token)
     assert elsewhere.get("/api/v1/me").status_code == 401
@@ -106,9 +110,15 @@ def test_twenty_parallel_identical_grants_are_created_and_audited_once(app, clie
     bearer = {"Authorization": f"Bearer {token_of(app, county_admin.username)}"}
 
     def grant(_):
-        return app.test_client().post("/api/v1/grants", headers=bearer,
-                          json={"user_id": worker.id, "package": "grid_feedback_worker",
-                                "org_path": "c1/s1/m1"}).status_code
+        return (
+            app.test_client()
+            .post(
+                "/api/v1/grants",
+                headers=bearer,
+                json={"user_id": worker.id, "package": "grid_feedback_worker", "org_path": "c1/s1/m1"},
+            )
+            .status_code
+        )
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         statuses = list(pool.map(grant, range(20)))
@@ -118,14 +128,22 @@ def test_twenty_parallel_identical_grants_are_created_and_audited_once(app, clie
 
 
 def test_user_names_differing_only_in_case_cannot_both_exist(app, client, county_admin):
-    first = client.post("/api/v1/users", json={"username": "wang.wu", "display_name": "王五",
-                                               "password": NEW_PASSWORD, "org_path": "c1/s1/m1"})
+    first = client.post(
+        "/api/v1/users",
+        json={"username": "wang.wu", "display_name": "王五", "password": NEW_PASSWORD, "org_path": "c1/s1/m1"},
+    )
     assert first.status_code == 201
-    second = client.post("/api/v1/users", json={"username": "Wang.Wu", "display_name": "王五",
-                                                "password": NEW_PASSWORD, "org_path": "c1/s1/m1"})
+    second = client.post(
+        "/api/v1/users",
+        json={"username": "Wang.Wu", "display_name": "王五", "password": NEW_PASSWORD, "org_path": "c1/s1/m1"},
+    )
     assert second.status_code == 409 and second.get_json()["pointer"] == "/username"
     # The database itself refuses, so parallel creations cannot both pass the service's check.
     with pytest.raises(IntegrityError), engine_of(app).begin() as conn:
-        conn.execute(text("INSERT INTO core_user (username, display_name, password_hash, org_path, is_active, "
-                          "created_at, password_changed_at) VALUES ('WANG.WU', '', 'x', 'c1', true, "
-                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(
+            text(
+                "INSERT INTO core_user (username, display_name, password_hash, org_path, is_active, "
+                "created_at, password_changed_at) VALUES ('WANG.WU', '', 'x', 'c1', true, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )

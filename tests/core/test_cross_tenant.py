@@ -6,10 +6,11 @@ a route with a URL variable nobody fills fails here until its plugin returns it.
 The actor holds its package at community ``m1``. ``m12`` is a sibling whose id starts with
 ``m1`` (the prefix trap) and ``m2`` is a cousin under another street.
 """
+
 import pytest
 
-from core.state import state_of
 from core.db import engine_of
+from core.state import state_of
 from core.testing import default_package_names
 
 PACKAGES = default_package_names()

@@ -1,6 +1,9 @@
 """The session's after-commit callbacks (``core.db.on_commit``): they run when the work is
 really committed — not when a savepoint is released — and are dropped with the work a
 rollback undoes, savepoint or not."""
+
+from datetime import UTC
+
 from core.db import GridworkSession, engine_of, on_commit
 
 
@@ -43,17 +46,31 @@ def test_a_rollback_drops_every_callback(app):
 def test_bulk_insert_stores_what_a_normal_insert_stores(app):
     """The driver-level fast path applies the columns' own conversions: JSON, aware
     datetimes, dates and NULLs read back exactly as the same rows inserted normally."""
-    from datetime import date, datetime, timedelta, timezone
+    from datetime import date, datetime, timedelta
 
     from sqlalchemy import JSON, Column, Date, DateTime, Integer, MetaData, String, Table, insert, select
 
     from core.db import bulk_insert
 
-    table = Table("test_bulk_rows", MetaData(), Column("id", Integer, primary_key=True), Column("name", String(20)),
-                  Column("born", Date), Column("at", DateTime(timezone=True)), Column("data", JSON))
-    start = datetime(2026, 11, 21, 8, 30, 15, 123456, tzinfo=timezone.utc)
-    rows = [{"name": f"居民{n}" if n % 3 else None, "born": date(1950, 1, 1) + timedelta(days=n), "at": start,
-             "data": [] if n % 2 else {"tags": ["独居老人"], "n": n}} for n in range(6)]
+    table = Table(
+        "test_bulk_rows",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", String(20)),
+        Column("born", Date),
+        Column("at", DateTime(timezone=True)),
+        Column("data", JSON),
+    )
+    start = datetime(2026, 11, 21, 8, 30, 15, 123456, tzinfo=UTC)
+    rows = [
+        {
+            "name": f"居民{n}" if n % 3 else None,
+            "born": date(1950, 1, 1) + timedelta(days=n),
+            "at": start,
+            "data": [] if n % 2 else {"tags": ["独居老人"], "n": n},
+        }
+        for n in range(6)
+    ]
     with app.app_context(), GridworkSession(engine_of(app)) as session:
         table.create(session.connection())
         try:

@@ -1,5 +1,6 @@
 """File downloads (``core.downloads.file_response``): the browser saves the file under its
 Chinese name (an ASCII one for old clients), and nothing caches it."""
+
 from core.downloads import CONTENT_TYPES, file_response
 from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE
 
@@ -9,7 +10,8 @@ def test_a_download_carries_its_chinese_name_and_an_ascii_fallback():
 
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="residents-2024-01-31.xlsx"; '
-        "filename*=UTF-8''%E5%B1%85%E6%B0%91%E5%90%8D%E5%8D%95-2024-01-31.xlsx")
+        "filename*=UTF-8''%E5%B1%85%E6%B0%91%E5%90%8D%E5%8D%95-2024-01-31.xlsx"
+    )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.content_type == XLSX_TYPE and response.get_data() == b"x"
 

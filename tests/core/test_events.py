@@ -1,19 +1,30 @@
 """The durable event bus: an event exists exactly when its business change does, every
 subscriber gets it, a handler's effect happens once, failures retry and then wait in the
 dead letters until an operator replays them."""
+
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from events_support import (NOTED, SCHEMA, bus, dispatch, effect_count, publish_one, scalar,  # noqa: F401
-                            subscribe, test_config, writes_effect)
+from events_support import (  # noqa: F401
+    NOTED,
+    SCHEMA,
+    bus,
+    dispatch,
+    effect_count,
+    publish_one,
+    scalar,
+    subscribe,
+    test_config,
+    writes_effect,
+)
 from sqlalchemy import text
 
-from core.state import state_of
 from core.api import ApiError
 from core.db import engine_of, session_scope
 from core.events import EventType, bus_of, publish, register_event_type
 from core.events.dispatch import Dispatcher, backoff_seconds
+from core.state import state_of
 from core.testing import rows
 from core.timeutil import utcnow
 
@@ -37,12 +48,19 @@ def test_a_committed_event_has_one_delivery_per_subscriber_and_a_time_ordered_id
     event_id = publish_one(app)
     assert uuid.UUID(event_id).version == 7
     assert scalar(app, "SELECT type FROM core_event WHERE id = :id", id=event_id) == NOTED
-    assert scalar(app, "SELECT count(*) FROM core_event_delivery WHERE event_id = :id AND status = 'pending'",
-                  id=event_id) == 2
+    assert (
+        scalar(app, "SELECT count(*) FROM core_event_delivery WHERE event_id = :id AND status = 'pending'", id=event_id)
+        == 2
+    )
     dispatch(app)
     [event] = received
-    assert (event.id, event.type, event.payload, event.org_path, event.actor) == \
-        (event_id, NOTED, {"name": "张三"}, "c1/s1/m1", "tester")
+    assert (event.id, event.type, event.payload, event.org_path, event.actor) == (
+        event_id,
+        NOTED,
+        {"name": "张三"},
+        "c1/s1/m1",
+        "tester",
+    )
     assert event.occurred_at.tzinfo is not None
 
 
@@ -113,15 +131,16 @@ def test_a_failing_handler_retries_with_backoff_then_waits_in_the_dead_letters_u
         Dispatcher(app).run_once()  # one claim: the first attempt
     retry_at = scalar(app, "SELECT next_attempt_at FROM core_event_delivery")
     retry_at = retry_at if isinstance(retry_at, datetime) else datetime.fromisoformat(retry_at)
-    assert retry_at.replace(tzinfo=timezone.utc) >= before + timedelta(seconds=0.01)  # the backoff base
+    assert retry_at.replace(tzinfo=UTC) >= before + timedelta(seconds=0.01)  # the backoff base
     deadline = time.monotonic() + 30
     while scalar(app, "SELECT status FROM core_event_delivery") != "dead" and time.monotonic() < deadline:
         dispatch(app)
         time.sleep(0.02)
     assert scalar(app, "SELECT status FROM core_event_delivery") == "dead"
     assert scalar(app, "SELECT attempts FROM core_event_delivery") == 3
-    assert "下游系统不可用" in scalar(app, "SELECT last_error FROM core_event_dead_letter WHERE event_id = :id",
-                                   id=event_id)
+    assert "下游系统不可用" in scalar(
+        app, "SELECT last_error FROM core_event_dead_letter WHERE event_id = :id", id=event_id
+    )
     assert effect_count(app) == 0  # every failed attempt was rolled back
 
     runner = app.test_cli_runner()
@@ -152,8 +171,9 @@ def test_a_handler_may_publish_a_follow_up_event_in_its_own_transaction(app):
         publish(session, "core.follow_up_noted", {"after": event.id}, org_path=event.org_path, actor="handler")
 
     subscribe(app, "core.follow_up", follow_up)
-    subscribe(app, "core.see_follow_up", lambda event, session: seen.append(event.payload),
-              event_type="core.follow_up_noted")
+    subscribe(
+        app, "core.see_follow_up", lambda event, session: seen.append(event.payload), event_type="core.follow_up_noted"
+    )
     first = publish_one(app)
     dispatch(app)
     assert seen == [{"after": first}]
@@ -177,8 +197,9 @@ def test_a_failing_subscriber_does_not_stop_another_subscriber_or_the_publisher(
 
 
 def test_a_handler_of_a_plugin_switched_off_at_the_events_node_is_skipped(app, monkeypatch):
-    monkeypatch.setattr(state_of(app).policy, "plugin_enabled",
-                        lambda plugin, path: path.startswith("c1/s1/"), raising=False)
+    monkeypatch.setattr(
+        state_of(app).policy, "plugin_enabled", lambda plugin, path: path.startswith("c1/s1/"), raising=False
+    )
     register_event_type(app, EventType("demo.thing_seen", {"type": "object"}, "demo"))
     subscribe(app, "demo.write_effect", writes_effect, plugin="demo", event_type="demo.thing_seen")
     with app.app_context(), session_scope(app) as db:

@@ -7,6 +7,7 @@ The control run switches idempotency off and must find duplicates — proof the 
 fail. Workers are forked from this (already imported) process, so a restart costs
 milliseconds instead of seconds of imports; each builds its own app and engine.
 """
+
 import json
 import multiprocessing
 import os
@@ -27,8 +28,9 @@ WORKERS = 3
 MIN_KILLS = 10
 TIME_LIMIT = 240
 TESTED = "core.crash_tested"
-effects = Table("crash_effect", MetaData(), Column("id", Integer, primary_key=True),
-                Column("event_id", String(32), nullable=False))  # deliberately not unique
+effects = Table(
+    "crash_effect", MetaData(), Column("id", Integer, primary_key=True), Column("event_id", String(32), nullable=False)
+)  # deliberately not unique
 SCHEMA = {"type": "object", "properties": {"i": {"type": "integer"}}, "required": ["i"]}
 
 
@@ -69,8 +71,12 @@ def publish_all(app):
 def busy_pids(engine):
     """Pids of workers holding leases right now (owner is host:pid:thread)."""
     with engine.connect() as conn:
-        owners = conn.execute(text("SELECT DISTINCT lease_owner FROM core_event_delivery "
-                                   "WHERE status = 'pending' AND lease_owner IS NOT NULL")).scalars()
+        owners = conn.execute(
+            text(
+                "SELECT DISTINCT lease_owner FROM core_event_delivery "
+                "WHERE status = 'pending' AND lease_owner IS NOT NULL"
+            )
+        ).scalars()
         return {int(owner.split(":")[1]) for owner in owners}
 
 
@@ -80,8 +86,11 @@ def figures(engine):
         return {
             "done": one(conn, "SELECT count(*) FROM core_event_delivery WHERE status = 'done'"),
             "not_done": one(conn, "SELECT count(*) FROM core_event_delivery WHERE status <> 'done'"),
-            "lost": one(conn, "SELECT count(*) FROM core_event e WHERE NOT EXISTS "
-                              "(SELECT 1 FROM crash_effect c WHERE c.event_id = e.id)"),
+            "lost": one(
+                conn,
+                "SELECT count(*) FROM core_event e WHERE NOT EXISTS "
+                "(SELECT 1 FROM crash_effect c WHERE c.event_id = e.id)",
+            ),
             "duplicate_effects": one(conn, "SELECT count(*) - count(DISTINCT event_id) FROM crash_effect"),
             "redelivered": one(conn, "SELECT count(*) FROM core_event_delivery WHERE attempts > 1"),
             "max_attempts": one(conn, "SELECT max(attempts) FROM core_event_delivery"),
@@ -94,8 +103,13 @@ def run_with_kills(app, idempotent, seed):
     effects.create(engine_of(app))
     declare(app)
     publish_all(app)
-    config = {**app.config, "EVENTS_IDEMPOTENT": idempotent, "EVENTS_LEASE_SECONDS": 2, "EVENTS_BATCH_SIZE": 10,
-              "EVENTS_POLL_INTERVAL": 0.05}
+    config = {
+        **app.config,
+        "EVENTS_IDEMPOTENT": idempotent,
+        "EVENTS_LEASE_SECONDS": 2,
+        "EVENTS_BATCH_SIZE": 10,
+        "EVENTS_POLL_INTERVAL": 0.05,
+    }
     engine_of(app).dispose()  # no pooled connection may be shared with a forked child
     watcher = make_engine(app.config["DATABASE_URL"])
     fork = multiprocessing.get_context("fork")
@@ -117,8 +131,14 @@ def run_with_kills(app, idempotent, seed):
             if worker.is_alive():
                 os.kill(worker.pid, signal.SIGKILL)
             worker.join(10)
-    result = {**figures(watcher), "events": EVENTS, "kills": kills, "seconds": round(time.monotonic() - started, 1),
-              "idempotent": idempotent, "database": watcher.dialect.name}
+    result = {
+        **figures(watcher),
+        "events": EVENTS,
+        "kills": kills,
+        "seconds": round(time.monotonic() - started, 1),
+        "idempotent": idempotent,
+        "database": watcher.dialect.name,
+    }
     watcher.dispose()
     print(json.dumps(result))
     return result

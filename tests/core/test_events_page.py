@@ -1,5 +1,6 @@
 """The event bus page (/events), its JSON status and the operator commands: each operator
 sees and replays the dead letters of their own subtree only."""
+
 from events_support import bus, publish_one, scalar, subscribe, test_config  # noqa: F401
 from sqlalchemy import text
 
@@ -10,13 +11,20 @@ def bury(app, org_path):
     """A dead letter at ``org_path`` (its handler failed every attempt)."""
     event_id = publish_one(app, org_path)
     with engine_of(app).begin() as conn:
-        conn.execute(text("UPDATE core_event_delivery SET status = 'dead', attempts = 3 WHERE event_id = :id"),
-                     {"id": event_id})
-        delivery_id = conn.execute(text("SELECT id FROM core_event_delivery WHERE event_id = :id"),
-                                   {"id": event_id}).scalar()
-        conn.execute(text("INSERT INTO core_event_dead_letter (delivery_id, event_id, handler, attempts, last_error, "
-                          "died_at, replayed_by) VALUES (:d, :e, 'core.write_effect', 3, 'RuntimeError: 坏了', "
-                          "CURRENT_TIMESTAMP, '')"), {"d": delivery_id, "e": event_id})
+        conn.execute(
+            text("UPDATE core_event_delivery SET status = 'dead', attempts = 3 WHERE event_id = :id"), {"id": event_id}
+        )
+        delivery_id = conn.execute(
+            text("SELECT id FROM core_event_delivery WHERE event_id = :id"), {"id": event_id}
+        ).scalar()
+        conn.execute(
+            text(
+                "INSERT INTO core_event_dead_letter (delivery_id, event_id, handler, attempts, last_error, "
+                "died_at, replayed_by) VALUES (:d, :e, 'core.write_effect', 3, 'RuntimeError: 坏了', "
+                "CURRENT_TIMESTAMP, '')"
+            ),
+            {"d": delivery_id, "e": event_id},
+        )
     return delivery_id
 
 

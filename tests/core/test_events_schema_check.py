@@ -1,6 +1,7 @@
 """The fast payload check (core/events/schema_check.py) must agree with jsonschema: for
 every schema it accepts, on thousands of generated payloads, it says "valid" exactly when
 jsonschema does. A schema outside its subset is left to jsonschema entirely."""
+
 import random
 
 import pytest
@@ -9,22 +10,56 @@ from jsonschema import Draft202012Validator, FormatChecker
 from core.events.schema_check import compile_schema_check
 
 SCHEMAS = [
-    {"type": "object", "properties": {"resident_id": {"type": "integer", "minimum": 1},
-                                      "tag": {"type": "string", "minLength": 1, "maxLength": 4}},
-     "required": ["resident_id", "tag"], "additionalProperties": False},
-    {"type": "object", "properties": {"phone": {"type": "string", "pattern": "^1[0-9]{10}$"},
-                                      "kind": {"enum": ["独居", "低保", "残疾"]},
-                                      "score": {"type": "number", "exclusiveMinimum": 0, "maximum": 100}}},
-    {"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1,
-                                              "maxItems": 3},
-                                      "note": {"type": ["string", "null"]}, "flag": {"type": "boolean"},
-                                      "fixed": {"const": "yes"}},
-     "additionalProperties": {"type": "string"}, "required": ["ids"], "title": "annotations are ignored"},
-    {"type": "object", "properties": {"nested": {"type": "object", "properties": {"n": {"type": "integer"}},
-                                                 "required": ["n"], "additionalProperties": False},
-                                      "anything": True, "nothing": False}},
-    {"type": "object", "properties": {"kind": {"enum": ["独居", "低保", None], "x-enum-titles": {"独居": "独居老人"}},
-                                      "n": {"type": "integer", "x-order": 3}}, "x-widget": "ui hints are ignored"},
+    {
+        "type": "object",
+        "properties": {
+            "resident_id": {"type": "integer", "minimum": 1},
+            "tag": {"type": "string", "minLength": 1, "maxLength": 4},
+        },
+        "required": ["resident_id", "tag"],
+        "additionalProperties": False,
+    },
+    {
+        "type": "object",
+        "properties": {
+            "phone": {"type": "string", "pattern": "^1[0-9]{10}$"},
+            "kind": {"enum": ["独居", "低保", "残疾"]},
+            "score": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+        },
+    },
+    {
+        "type": "object",
+        "properties": {
+            "ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 3},
+            "note": {"type": ["string", "null"]},
+            "flag": {"type": "boolean"},
+            "fixed": {"const": "yes"},
+        },
+        "additionalProperties": {"type": "string"},
+        "required": ["ids"],
+        "title": "annotations are ignored",
+    },
+    {
+        "type": "object",
+        "properties": {
+            "nested": {
+                "type": "object",
+                "properties": {"n": {"type": "integer"}},
+                "required": ["n"],
+                "additionalProperties": False,
+            },
+            "anything": True,
+            "nothing": False,
+        },
+    },
+    {
+        "type": "object",
+        "properties": {
+            "kind": {"enum": ["独居", "低保", None], "x-enum-titles": {"独居": "独居老人"}},
+            "n": {"type": "integer", "x-order": 3},
+        },
+        "x-widget": "ui hints are ignored",
+    },
     {},
 ]
 EXAMPLES = [  # one valid payload per schema; half the generated payloads are mutations of it
@@ -42,17 +77,62 @@ UNSUPPORTED = [
     {"anyOf": [{"type": "string"}, {"type": "integer"}]},
     {"type": "object", "patternProperties": {"^x": {"type": "string"}}, "additionalProperties": False},
 ]
-KEYS = ["resident_id", "tag", "phone", "kind", "score", "ids", "note", "flag", "fixed", "nested", "anything", "nothing",
-        "n", "extra"]
-VALUES = [None, True, False, 0, 1, -1, 2, 1.0, 1.5, 0.0, -0.5, 100, 100.0, 101, 10**20, float("inf"), "", "a", "独居",
-          "低保", "yes", "no", "abcd", "abcde", "13812345678", "1381234567８", "23812345678", "1381234567", "x" * 5]
+KEYS = [
+    "resident_id",
+    "tag",
+    "phone",
+    "kind",
+    "score",
+    "ids",
+    "note",
+    "flag",
+    "fixed",
+    "nested",
+    "anything",
+    "nothing",
+    "n",
+    "extra",
+]
+VALUES = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    2,
+    1.0,
+    1.5,
+    0.0,
+    -0.5,
+    100,
+    100.0,
+    101,
+    10**20,
+    float("inf"),
+    "",
+    "a",
+    "独居",
+    "低保",
+    "yes",
+    "no",
+    "abcd",
+    "abcde",
+    "13812345678",
+    "1381234567８",
+    "23812345678",
+    "1381234567",
+    "x" * 5,
+]
 
 
 def random_value(rng, keys, depth=0):
     if depth < 2 and rng.random() < 0.25:
         if rng.random() < 0.5:
-            return [rng.choice(VALUES[:14]) if rng.random() < 0.7 else random_value(rng, keys, depth + 1)
-                    for _ in range(rng.randint(0, 4))]
+            return [
+                rng.choice(VALUES[:14]) if rng.random() < 0.7 else random_value(rng, keys, depth + 1)
+                for _ in range(rng.randint(0, 4))
+            ]
         return random_payload(rng, keys, depth + 1)
     return rng.choice(VALUES)
 

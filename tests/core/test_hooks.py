@@ -4,15 +4,16 @@ a small fixture plugin, proving the core really uses what the hook returns.
 core.testing fails a ``test_hook_<hook>`` test in which the core never called the hook on a
 plugin; here the plugin must be one of the fixture plugins: every app also loads
 resident_info, whose startup hooks would otherwise count."""
+
 import json
 from pathlib import Path
 
 import pytest
 
-from core.state import state_of
 from core.auth.actor import Actor
 from core.db import engine_of, session_scope
 from core.hookspecs import HOOK_NAMES
+from core.state import state_of
 from core.testing import rows
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
@@ -25,8 +26,9 @@ def a_fixture_plugin_answers_the_hook(request, hook_calls):
     hook = request.node.originalname.removeprefix("test_hook_")
     if request.node.originalname.startswith("test_hook_") and hook in HOOK_NAMES:
         called_on = hook_calls.plugins(hook)
-        assert any(plugin.startswith("fx_") for plugin in called_on), \
+        assert any(plugin.startswith("fx_") for plugin in called_on), (
             f"the core called {hook} on {sorted(called_on)} only, none of the fixture plugins"
+        )
 
 
 def module_of(app, plugin):
@@ -86,7 +88,9 @@ def test_hook_gridwork_event_types(plugged, org_tree):
             publish(db, "fx_events.noted", {"text": ""}, org_path=M1)
         assert refused.value.status == 422 and refused.value.pointer == "/text"
     assert sorted(rows(app, "SELECT type FROM core_event WHERE type LIKE 'fx_events.%'")) == [
-        ("fx_events.counted",), ("fx_events.noted",)]
+        ("fx_events.counted",),
+        ("fx_events.noted",),
+    ]
 
 
 def test_hook_gridwork_event_handlers(plugged, org_tree):
@@ -101,8 +105,13 @@ def test_hook_gridwork_event_handlers(plugged, org_tree):
     with app.app_context():
         Dispatcher(app).drain()
     assert module_of(app, "fx_subscriber").HANDLED == [(here, "fx_events.noted", f"{M1}/g1", {"text": "这里"})]
-    statuses = dict(rows(app, "SELECT event_id, status FROM core_event_delivery WHERE handler = :handler",
-                         handler="fx_subscriber.remember"))
+    statuses = dict(
+        rows(
+            app,
+            "SELECT event_id, status FROM core_event_delivery WHERE handler = :handler",
+            handler="fx_subscriber.remember",
+        )
+    )
     assert statuses == {here: "done", there: "skipped"}
 
 
@@ -152,7 +161,9 @@ def test_hook_gridwork_usage_figures(plugged, sign_in):
     app = plugged("fx_usage", enabled_at=M1, EXTRA_PLUGINS=["fx_minimal=fx_minimal.hooks"])  # fx_minimal: off
     county = sign_in(app)
     assert county.get("/api/v1/plugins/usage/m1").get_json() == {
-        "org_path": M1, "figures": {"fx_usage": {"records": 7, "depth": 2}}}
+        "org_path": M1,
+        "figures": {"fx_usage": {"records": 7, "depth": 2}},
+    }
     assert county.get("/api/v1/plugins/usage/g1").get_json()["figures"] == {"fx_usage": {"records": 7, "depth": 3}}
     assert county.get("/api/v1/plugins/usage/m12").get_json()["figures"] == {}
     assert sign_in(app, "community_admin", M12).get("/api/v1/plugins/usage/m1").status_code == 404
@@ -163,8 +174,14 @@ def test_hook_gridwork_lifecycle_changed(plugged, org_tree):
     result = app.test_cli_runner().invoke(args=["plugin", "set-state", "fx_lifecycle", "c1/s2", "enabled"])
     assert result.exit_code == 0, result.output
     assert module_of(app, "fx_lifecycle").CALLS == [
-        {"plugin": "fx_lifecycle", "org_path": "c1/s2", "old_state": "disabled", "new_state": "enabled",
-         "committed_setting": "enabled"}]
+        {
+            "plugin": "fx_lifecycle",
+            "org_path": "c1/s2",
+            "old_state": "disabled",
+            "new_state": "enabled",
+            "committed_setting": "enabled",
+        }
+    ]
 
 
 def test_hook_gridwork_demo_data(plugged, monkeypatch):
@@ -177,9 +194,14 @@ def test_hook_gridwork_demo_data(plugged, monkeypatch):
     runner, plugin = app.test_cli_runner(), module_of(app, "fx_demo")
     first = runner.invoke(args=["demo", "--no-serve"])
     assert first.exit_code == 0, first.output
-    assert plugin.CALLS == [{"county_path": "c01", "folder": app.instance_path,
-                             "root": {"path": "c01", "parent_path": None, "kind": "county", "name": "示范县"},
-                             "grids": [f"c01/s0{1 + (n > 6)}/m0{(n + 2) // 3}/g{n:02d}" for n in range(1, 13)]}]
+    assert plugin.CALLS == [
+        {
+            "county_path": "c01",
+            "folder": app.instance_path,
+            "root": {"path": "c01", "parent_path": None, "kind": "county", "name": "示范县"},
+            "grids": [f"c01/s0{1 + (n > 6)}/m0{(n + 2) // 3}/g{n:02d}" for n in range(1, 13)],
+        }
+    ]
     assert "fx_demo          示例记录 1 条" in first.output
     assert f"文件：{Path(app.instance_path) / 'fx-demo.txt'}" in first.output
     enabled = "SELECT actor, org_path FROM core_audit_entry WHERE action = 'core.plugin_enabled'"
@@ -207,11 +229,13 @@ def test_hook_gridwork_sample_records(plugged, cross_tenant_matrix, sign_in):
     matrix = cross_tenant_matrix(app, plugins=["fx_records"])
 
     assert [(rule.rule, method) for rule, method, _plugin in matrix.routes()] == [
-        ("/api/v1/fx_records/records/<int:record_id>", "GET")]
+        ("/api/v1/fx_records/records/<int:record_id>", "GET")
+    ]
     for tenant in (matrix.own, *matrix.foreign):
         record_id = tenant.records["fx_records"]["record_id"]
         assert rows(app, "SELECT org_path, title FROM fx_records_record WHERE id = :id", id=record_id) == [
-            (tenant.path, tenant.marker)]
+            (tenant.path, tenant.marker)
+        ]
     assert matrix.problems("community_admin") == []
     own_record = matrix.own.records["fx_records"]["record_id"]
     own = sign_in(app, "community_admin", M1).get(f"/api/v1/fx_records/records/{own_record}")

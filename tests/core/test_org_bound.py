@@ -18,8 +18,9 @@ def bound_app(plugged, org_tree):
     table.create(engine_of(app), checkfirst=True)
     with engine_of(app).begin() as conn:
         for path in ("c1/s1/m1", "c1/s1/m1/g1", "c1/s1/m12/g10", "c1/s2/m2/g2"):
-            conn.execute(text("INSERT INTO fx_bound_visit (org_path, county_path, note) VALUES (:p, 'c1', :p)"),
-                         {"p": path})
+            conn.execute(
+                text("INSERT INTO fx_bound_visit (org_path, county_path, note) VALUES (:p, 'c1', :p)"), {"p": path}
+            )
     yield app
     table.drop(engine_of(app))
 
@@ -38,8 +39,12 @@ def county_admin(bound_app, make_user):
 
 def test_moving_a_community_carries_the_plugins_rows_with_it(bound_app, county_admin):
     assert county_admin.post("/api/v1/orgs/m1/move", json={"parent_id": "s2"}).status_code == 200
-    assert visits(bound_app) == {"c1/s1/m1": "c1/s2/m1", "c1/s1/m1/g1": "c1/s2/m1/g1",
-                                 "c1/s1/m12/g10": "c1/s1/m12/g10", "c1/s2/m2/g2": "c1/s2/m2/g2"}
+    assert visits(bound_app) == {
+        "c1/s1/m1": "c1/s2/m1",
+        "c1/s1/m1/g1": "c1/s2/m1/g1",
+        "c1/s1/m12/g10": "c1/s1/m12/g10",
+        "c1/s2/m2/g2": "c1/s2/m2/g2",
+    }
 
 
 def test_merging_folds_the_rows_into_the_target(bound_app, county_admin):
@@ -60,14 +65,18 @@ def test_a_node_that_still_holds_records_is_not_deleted(bound_app, county_admin,
 
 
 def test_the_state_lists_the_declared_tables(bound_app):
-    declared = {(bound.plugin, bound.name, bound.path_column, bound.county_column)
-                for bound in state_of(bound_app).org_bound_tables}
+    declared = {
+        (bound.plugin, bound.name, bound.path_column, bound.county_column)
+        for bound in state_of(bound_app).org_bound_tables
+    }
     assert ("fx_bound", "fx_bound_visit", "org_path", "county_path") in declared
 
 
 def test_a_declared_column_that_does_not_exist_stops_that_plugin_alone(plugged):
     app = plugged("fx_bad_bound", "fx_bound")
     host = state_of(app).host
-    assert "org_path" in host.plugins["fx_bad_bound"].error and "fx_bad_bound_entry" in host.plugins["fx_bad_bound"].error
+    assert (
+        "org_path" in host.plugins["fx_bad_bound"].error and "fx_bad_bound_entry" in host.plugins["fx_bad_bound"].error
+    )
     assert host.get("fx_bound") is not None
     assert "fx_bad_bound" not in {bound.plugin for bound in state_of(app).org_bound_tables}

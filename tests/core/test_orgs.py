@@ -1,4 +1,5 @@
 """The org tree (组织架构) as admins meet it: create, rename, move, merge, delete, scope."""
+
 import json
 
 import pytest
@@ -31,16 +32,20 @@ def grant_paths(app, user_id):
     from core.db import engine_of
 
     with engine_of(app).connect() as conn:
-        return sorted(conn.execute(text("SELECT v2 FROM core_casbin_rule WHERE ptype = 'g' AND v0 = :u"),
-                                   {"u": f"u:{user_id}"}).scalars())
+        return sorted(
+            conn.execute(
+                text("SELECT v2 FROM core_casbin_rule WHERE ptype = 'g' AND v0 = :u"), {"u": f"u:{user_id}"}
+            ).scalars()
+        )
 
 
 def audit(app, action):
     from core.db import engine_of
 
     with engine_of(app).connect() as conn:
-        rows = conn.execute(text("SELECT org_path, detail FROM core_audit_entry WHERE action = :a ORDER BY seq"),
-                            {"a": action}).all()
+        rows = conn.execute(
+            text("SELECT org_path, detail FROM core_audit_entry WHERE action = :a ORDER BY seq"), {"a": action}
+        ).all()
     return [(row.org_path, row.detail if isinstance(row.detail, dict) else json.loads(row.detail)) for row in rows]
 
 
@@ -68,8 +73,9 @@ def test_county_admin_adds_a_community_and_finds_it_in_the_list(app, client, org
     assert node["path"] == f"c1/s1/{node['id']}" and node["depth"] == 2 and node["created_at"].endswith("+00:00")
     found = client.get("/api/v1/orgs?q=新风").get_json()
     assert found["total"] == 1 and found["items"][0]["id"] == node["id"]
-    assert audit(app, "core.org_created") == [(node["path"], {"id": node["id"], "kind": "community",
-                                                              "name": "新风社区", "parent_id": "s1"})]
+    assert audit(app, "core.org_created") == [
+        (node["path"], {"id": node["id"], "kind": "community", "name": "新风社区", "parent_id": "s1"})
+    ]
 
 
 def test_a_chosen_id_is_kept_and_a_taken_one_refused(client, org_tree, login_as):
@@ -80,18 +86,22 @@ def test_a_chosen_id_is_kept_and_a_taken_one_refused(client, org_tree, login_as)
     assert again.get_json()["pointer"] == "/id" and "已被占用" in again.get_json()["detail"]
 
 
-@pytest.mark.parametrize("body, status, pointer, words", [
-    ({"id": "M-1", "parent_id": "s1", "name": "社区"}, 422, "/id", "格式不正确"),
-    ({"parent_id": "s1", "kind": "grid", "name": "网格"}, 422, "/kind", "只能添加“社区/村”"),
-    ({"parent_id": "s1", "kind": "village", "name": "村"}, 422, "/kind", "取值必须是"),
-    ({"parent_id": "s1", "name": "   "}, 422, "/name", "名称不能为空"),
-    ({"parent_id": "s1", "name": "社\u202e区"}, 422, "/name", "控制字符"),
-    ({"parent_id": "g1", "name": "子网格"}, 422, "/parent_id", "网格是最末一级"),
-    ({"name": "新县"}, 403, "/parent_id", "不能通过接口新建县/区"),
-    ({"parent_id": "nowhere", "name": "社区"}, 404, "/parent_id", "不存在"),
-])
-def test_bad_new_nodes_are_refused_in_chinese_and_nothing_is_stored(app, client, org_tree, login_as,
-                                                                    body, status, pointer, words):
+@pytest.mark.parametrize(
+    "body, status, pointer, words",
+    [
+        ({"id": "M-1", "parent_id": "s1", "name": "社区"}, 422, "/id", "格式不正确"),
+        ({"parent_id": "s1", "kind": "grid", "name": "网格"}, 422, "/kind", "只能添加“社区/村”"),
+        ({"parent_id": "s1", "kind": "village", "name": "村"}, 422, "/kind", "取值必须是"),
+        ({"parent_id": "s1", "name": "   "}, 422, "/name", "名称不能为空"),
+        ({"parent_id": "s1", "name": "社\u202e区"}, 422, "/name", "控制字符"),
+        ({"parent_id": "g1", "name": "子网格"}, 422, "/parent_id", "网格是最末一级"),
+        ({"name": "新县"}, 403, "/parent_id", "不能通过接口新建县/区"),
+        ({"parent_id": "nowhere", "name": "社区"}, 404, "/parent_id", "不存在"),
+    ],
+)
+def test_bad_new_nodes_are_refused_in_chinese_and_nothing_is_stored(
+    app, client, org_tree, login_as, body, status, pointer, words
+):
     login_as("county_admin", "c1")
     response = client.post("/api/v1/orgs", json=body)
     assert response.status_code == status
@@ -138,8 +148,14 @@ def test_moving_street_s1_leaves_sibling_s10_untouched(app, client, org_tree, lo
 
     with app.app_context(), session_scope(app) as db:
         build_tree(db, (("c2", None, "county", "邻县"),))
-    _add_under(app, (("s10", "c1", "street", "十里街道"), ("m100", "s10", "community", "百福社区"),
-                     ("g100", "m100", "grid", "百福网格")))
+    _add_under(
+        app,
+        (
+            ("s10", "c1", "street", "十里街道"),
+            ("m100", "s10", "community", "百福社区"),
+            ("g100", "m100", "grid", "百福网格"),
+        ),
+    )
     s10_admin = make_user("street_admin", "c1/s10")
     admin = login_as("county_admin", "c1")
     grant(app, admin, "county_admin", "c2")
@@ -159,17 +175,28 @@ def _add_under(app, rows):
         known = paths(app)
         for node_id, parent_id, kind, name in rows:
             known[node_id] = f"{known[parent_id]}/{node_id}"
-            db.add(OrgNode(id=node_id, parent_id=parent_id, kind=kind, name=name, path=known[node_id],
-                           depth=known[node_id].count("/")))
+            db.add(
+                OrgNode(
+                    id=node_id,
+                    parent_id=parent_id,
+                    kind=kind,
+                    name=name,
+                    path=known[node_id],
+                    depth=known[node_id].count("/"),
+                )
+            )
             db.flush()
 
 
-@pytest.mark.parametrize("node_id, parent_id, words", [
-    ("s1", "m1", "它自己或它的下级"),
-    ("m1", "m1", "它自己或它的下级"),
-    ("m1", "c1", "只能放在“街道/乡镇”之下"),
-    ("c1", "s1", "县/区是最上一级"),
-])
+@pytest.mark.parametrize(
+    "node_id, parent_id, words",
+    [
+        ("s1", "m1", "它自己或它的下级"),
+        ("m1", "m1", "它自己或它的下级"),
+        ("m1", "c1", "只能放在“街道/乡镇”之下"),
+        ("c1", "s1", "县/区是最上一级"),
+    ],
+)
 def test_impossible_moves_are_refused_and_nothing_changes(app, client, org_tree, login_as, node_id, parent_id, words):
     login_as("county_admin", "c1")
     before = node_rows(app)
@@ -180,7 +207,8 @@ def test_impossible_moves_are_refused_and_nothing_changes(app, client, org_tree,
 
 
 def test_merging_communities_moves_grids_people_and_grants_then_removes_the_source(
-        app, client, org_tree, login_as, make_user):
+    app, client, org_tree, login_as, make_user
+):
     merged_admin = make_user("community_admin", "c1/s1/m12")
     login_as("street_admin", "c1/s1")
     response = client.post("/api/v1/orgs/m12/merge", json={"into": "m1"})
@@ -193,15 +221,18 @@ def test_merging_communities_moves_grids_people_and_grants_then_removes_the_sour
     # The former m12 admin now manages the merged community, including its old grid.
     theirs = as_other_user(app, merged_admin)
     assert {item["id"] for item in theirs.get("/api/v1/orgs").get_json()["items"]} == {"m1", "g1", "g10"}
-    (org_path, detail), = audit(app, "core.org_merged")
+    ((org_path, detail),) = audit(app, "core.org_merged")
     assert org_path == "c1/s1/m1" and detail["old"] == "c1/s1/m12" and detail["users"] == 1
 
 
-@pytest.mark.parametrize("source, into, words", [
-    ("m1", "m1", "合并到它自己"),
-    ("m1", "s1", "上下级节点"),
-    ("m1", "g10", "同一级别"),
-])
+@pytest.mark.parametrize(
+    "source, into, words",
+    [
+        ("m1", "m1", "合并到它自己"),
+        ("m1", "s1", "上下级节点"),
+        ("m1", "g10", "同一级别"),
+    ],
+)
 def test_impossible_merges_are_refused(app, client, org_tree, login_as, source, into, words):
     login_as("county_admin", "c1")
     before = node_rows(app)
@@ -216,21 +247,24 @@ def test_community_admin_of_m1_cannot_see_or_touch_m12(app, client, org_tree, lo
     listing = client.get("/api/v1/orgs").get_json()
     assert [item["id"] for item in listing["items"]] == ["m1", "g1"] and listing["total"] == 2
     before = node_rows(app)
-    attempts = [client.get("/api/v1/orgs/m12"), client.get("/api/v1/orgs/g10"),
-                client.patch("/api/v1/orgs/m12", json={"name": "我的"}),
-                client.post("/api/v1/orgs/m12/move", json={"parent_id": "s2"}),
-                client.post("/api/v1/orgs/m12/merge", json={"into": "m1"}),
-                client.post("/api/v1/orgs/m1/merge", json={"into": "m12"}),
-                client.post("/api/v1/orgs/g1/move", json={"parent_id": "m12"}),
-                client.post("/api/v1/orgs", json={"parent_id": "m12", "name": "新网格"}),
-                client.delete("/api/v1/orgs/g10")]
+    attempts = [
+        client.get("/api/v1/orgs/m12"),
+        client.get("/api/v1/orgs/g10"),
+        client.patch("/api/v1/orgs/m12", json={"name": "我的"}),
+        client.post("/api/v1/orgs/m12/move", json={"parent_id": "s2"}),
+        client.post("/api/v1/orgs/m12/merge", json={"into": "m1"}),
+        client.post("/api/v1/orgs/m1/merge", json={"into": "m12"}),
+        client.post("/api/v1/orgs/g1/move", json={"parent_id": "m12"}),
+        client.post("/api/v1/orgs", json={"parent_id": "m12", "name": "新网格"}),
+        client.delete("/api/v1/orgs/g10"),
+    ]
     assert [response.status_code for response in attempts] == [404] * len(attempts)
     assert all("不在您的管理范围内" in response.get_json()["detail"] for response in attempts)
     assert node_rows(app) == before
 
 
 def test_an_id_with_a_trailing_newline_is_refused_everywhere(app, client, org_tree, login_as, make_user):
-    """"m9\n" once made a node at "c1/s1/m9\n"; moving a granted grid under it broke the grant."""
+    """ "m9\n" once made a node at "c1/s1/m9\n"; moving a granted grid under it broke the grant."""
     worker = make_user("grid_feedback_worker", "c1/s1/m1/g1")
     login_as("street_admin", "c1/s1")
     before = node_rows(app)
@@ -246,8 +280,8 @@ def test_an_id_with_a_trailing_newline_is_refused_everywhere(app, client, org_tr
 
 
 def test_the_id_check_refuses_a_trailing_newline_for_service_callers(app, org_tree):
-    from core.db import session_scope
     from core.api.errors import ServiceError
+    from core.db import session_scope
     from core.orgs.service import Editor, create_node, is_node_id
     from core.tree.scope import whole_tree_scope
 
@@ -270,8 +304,9 @@ def test_a_parent_outside_my_scope_is_not_found_whether_or_not_the_id_is_taken(a
     assert client.post("/api/v1/orgs", json={"parent_id": "m1", "id": "g2", "name": "x"}).status_code == 409
 
 
-@pytest.mark.parametrize("query", ["offset=" + "9" * 30, "offset=" + "9" * 5000, "offset=1000000001",
-                                   "limit=" + "9" * 30])
+@pytest.mark.parametrize(
+    "query", ["offset=" + "9" * 30, "offset=" + "9" * 5000, "offset=1000000001", "limit=" + "9" * 30]
+)
 def test_huge_paging_numbers_are_named_not_a_crash(client, org_tree, login_as, query):
     login_as("county_admin", "c1")
     response = client.get(f"/api/v1/orgs?{query}")
@@ -324,5 +359,11 @@ def test_street_admin_sees_the_tree_page_and_uses_its_forms(client, org_tree, lo
 
 def test_org_routes_are_in_the_openapi_document(client):
     document = client.get("/api/v1/openapi.json").get_json()
-    assert {"/api/v1/orgs", "/api/v1/orgs/{node_id}", "/api/v1/orgs/{node_id}/move", "/api/v1/orgs/{node_id}/merge",
-            "/api/v1/orgs/import", "/api/v1/orgs/import/template"} <= set(document["paths"])
+    assert {
+        "/api/v1/orgs",
+        "/api/v1/orgs/{node_id}",
+        "/api/v1/orgs/{node_id}/move",
+        "/api/v1/orgs/{node_id}/merge",
+        "/api/v1/orgs/import",
+        "/api/v1/orgs/import/template",
+    } <= set(document["paths"])

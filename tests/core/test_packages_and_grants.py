@@ -1,4 +1,5 @@
 """Role packages and grants, as county, street and community admins meet them."""
+
 import pytest
 
 from core.testing import rows, signed_in_client
@@ -9,8 +10,9 @@ def audit_entries(app, action):
 
 
 def grant_rows(app, user_id):
-    return rows(app, "SELECT id, v1, v2 FROM core_casbin_rule WHERE ptype = 'g' AND v0 = :subject",
-                subject=f"u:{user_id}")
+    return rows(
+        app, "SELECT id, v1, v2 FROM core_casbin_rule WHERE ptype = 'g' AND v0 = :subject", subject=f"u:{user_id}"
+    )
 
 
 @pytest.fixture
@@ -18,8 +20,13 @@ def county_admin(org_tree, login_as):
     return login_as("county_admin", "c1")
 
 
-WATCHER = {"name": "watcher", "title_zh": "巡查员", "title_en": "Watcher", "description": "只看不改",
-           "permissions": ["core.org_read", "core.user_read"]}
+WATCHER = {
+    "name": "watcher",
+    "title_zh": "巡查员",
+    "title_en": "Watcher",
+    "description": "只看不改",
+    "permissions": ["core.org_read", "core.user_read"],
+}
 
 
 # ------------------------------------------------------------------ packages
@@ -33,8 +40,10 @@ def test_county_admin_composes_edits_and_deletes_a_package(app, client, county_a
     assert listed["watcher"]["builtin"] is False and listed["watcher"]["grant_count"] == 0
     assert listed["county_admin"]["grant_count"] == 1
 
-    edited = client.put("/api/v1/role-packages/watcher",
-                        json={"title_zh": "巡查员（新）", "permissions": ["core.org_read", "core.audit_read"]})
+    edited = client.put(
+        "/api/v1/role-packages/watcher",
+        json={"title_zh": "巡查员（新）", "permissions": ["core.org_read", "core.audit_read"]},
+    )
     assert edited.status_code == 200
     assert edited.get_json()["permissions"] == ["core.audit_read", "core.org_read"]
     assert client.get("/api/v1/role-packages/watcher").get_json()["title_zh"] == "巡查员（新）"
@@ -55,7 +64,9 @@ def test_unknown_permission_is_named_by_its_position(app, client, county_admin):
 
 
 def test_taken_name_and_bad_name_are_refused(client, county_admin):
-    assert client.post("/api/v1/role-packages", json={**WATCHER, "name": "street_admin"}).get_json()["pointer"] == "/name"
+    assert (
+        client.post("/api/v1/role-packages", json={**WATCHER, "name": "street_admin"}).get_json()["pointer"] == "/name"
+    )
     bad = client.post("/api/v1/role-packages", json={**WATCHER, "name": "Bad Name"})
     assert bad.status_code == 422 and bad.get_json()["pointer"] == "/name"
 
@@ -69,8 +80,14 @@ def test_street_admin_cannot_create_packages(app, client, org_tree, login_as):
 
 def test_package_writer_below_the_root_cannot_edit_global_packages(app, client, org_tree, make_user, login_as):
     admin = signed_in_client(app, make_user("county_admin", "c1"))
-    admin.post("/api/v1/role-packages", json={"name": "pkg_editor", "title_zh": "角色包编辑",
-                                              "permissions": ["core.package_read", "core.package_write"]})
+    admin.post(
+        "/api/v1/role-packages",
+        json={
+            "name": "pkg_editor",
+            "title_zh": "角色包编辑",
+            "permissions": ["core.package_read", "core.package_write"],
+        },
+    )
     login_as("pkg_editor", "c1/s1")
     response = client.post("/api/v1/role-packages", json=WATCHER)
     assert response.status_code == 403 and "根节点" in response.get_json()["detail"]
@@ -79,10 +96,18 @@ def test_package_writer_below_the_root_cannot_edit_global_packages(app, client, 
 
 def test_nobody_adds_a_permission_they_do_not_hold(app, client, org_tree, make_user, login_as):
     admin = signed_in_client(app, make_user("county_admin", "c1"))
-    admin.post("/api/v1/role-packages", json={"name": "pkg_editor", "title_zh": "角色包编辑",
-                                              "permissions": ["core.package_read", "core.package_write"]})
+    admin.post(
+        "/api/v1/role-packages",
+        json={
+            "name": "pkg_editor",
+            "title_zh": "角色包编辑",
+            "permissions": ["core.package_read", "core.package_write"],
+        },
+    )
     login_as("pkg_editor", "c1")
-    response = client.post("/api/v1/role-packages", json={**WATCHER, "permissions": ["core.package_read", "core.audit_read"]})
+    response = client.post(
+        "/api/v1/role-packages", json={**WATCHER, "permissions": ["core.package_read", "core.audit_read"]}
+    )
     assert response.status_code == 403 and "core.audit_read" in response.get_json()["detail"]
     assert client.get("/api/v1/role-packages/watcher").status_code == 404
 
@@ -100,8 +125,9 @@ def second_county(app, org_tree, make_user):
 
 def test_one_countys_admin_cannot_reshape_the_packages_another_county_uses(app, client, login_as, second_county):
     login_as("county_admin", "c1")
-    stripped = client.put("/api/v1/role-packages/county_admin",
-                          json={"title_zh": "县级管理员", "permissions": ["core.org_read"]})
+    stripped = client.put(
+        "/api/v1/role-packages/county_admin", json={"title_zh": "县级管理员", "permissions": ["core.org_read"]}
+    )
     assert stripped.status_code == 403 and "每一个县/区" in stripped.get_json()["detail"]
     assert client.post("/api/v1/role-packages", json=WATCHER).status_code == 403
     assert client.delete("/api/v1/role-packages/watcher").status_code == 403  # refused before "not found"
@@ -129,8 +155,10 @@ def test_an_admin_of_every_county_may_edit_packages(app, client, login_as, secon
 def test_builtin_package_can_be_edited_but_not_deleted(client, county_admin):
     response = client.delete("/api/v1/role-packages/grid_feedback_worker")
     assert response.status_code == 409 and "内置" in response.get_json()["detail"]
-    edited = client.put("/api/v1/role-packages/grid_feedback_worker",
-                        json={"title_zh": "网格员", "permissions": ["core.org_read", "core.user_read"]})
+    edited = client.put(
+        "/api/v1/role-packages/grid_feedback_worker",
+        json={"title_zh": "网格员", "permissions": ["core.org_read", "core.user_read"]},
+    )
     assert edited.status_code == 200 and edited.get_json()["builtin"] is True
 
 
@@ -148,8 +176,9 @@ def test_a_granted_package_cannot_be_deleted(client, county_admin, make_user):
 
 def test_county_admin_grants_a_package(app, client, county_admin, make_user):
     user = make_user(None, "c1/s1/m1")
-    response = client.post("/api/v1/grants", json={"user_id": user.id, "package": "community_admin",
-                                                   "org_path": "c1/s1/m1"})
+    response = client.post(
+        "/api/v1/grants", json={"user_id": user.id, "package": "community_admin", "org_path": "c1/s1/m1"}
+    )
     assert response.status_code == 201
     grant = response.get_json()
     assert grant["username"] == user.username and grant["package_title"] == "社区管理员"
@@ -167,8 +196,10 @@ def test_bad_grant_shapes_are_named(client, county_admin):
     assert missing.status_code == 422 and missing.get_json()["pointer"] == "/package"
 
 
-@pytest.mark.parametrize("field,value", [("user_id", 10**20), ("user_id", 2**31), ("user_id", 0),
-                                         ("org_path", "c1/s1\n"), ("org_path", "c1/S1")])
+@pytest.mark.parametrize(
+    "field,value",
+    [("user_id", 10**20), ("user_id", 2**31), ("user_id", 0), ("org_path", "c1/s1\n"), ("org_path", "c1/S1")],
+)
 def test_out_of_range_grant_fields_are_named_not_a_crash(app, client, county_admin, make_user, field, value):
     user = make_user(None, "c1/s1")
     body = {"user_id": user.id, "package": "grid_feedback_worker", "org_path": "c1/s1", field: value}
@@ -186,12 +217,14 @@ def test_huge_numbers_in_the_grant_list_query_are_named(client, county_admin, qu
 def test_granting_outside_my_scope_is_not_found(app, client, org_tree, login_as, make_user):
     login_as("street_admin", "c1/s1")
     user = make_user(None, "c1/s1/m1")
-    response = client.post("/api/v1/grants", json={"user_id": user.id, "package": "grid_feedback_worker",
-                                                   "org_path": "c1/s2/m2"})
+    response = client.post(
+        "/api/v1/grants", json={"user_id": user.id, "package": "grid_feedback_worker", "org_path": "c1/s2/m2"}
+    )
     assert response.status_code == 404 and response.get_json()["pointer"] == "/org_path"
     stranger = make_user(None, "c1/s2")
-    hidden = client.post("/api/v1/grants", json={"user_id": stranger.id, "package": "grid_feedback_worker",
-                                                 "org_path": "c1/s1/m1"})
+    hidden = client.post(
+        "/api/v1/grants", json={"user_id": stranger.id, "package": "grid_feedback_worker", "org_path": "c1/s1/m1"}
+    )
     assert hidden.status_code == 404 and hidden.get_json()["pointer"] == "/user_id"
     assert grant_rows(app, user.id) == grant_rows(app, stranger.id) == []
 
@@ -199,8 +232,9 @@ def test_granting_outside_my_scope_is_not_found(app, client, org_tree, login_as,
 def test_community_admin_cannot_grant_county_admin_at_home(app, client, org_tree, login_as, make_user):
     login_as("community_admin", "c1/s1/m1")
     user = make_user(None, "c1/s1/m1")
-    response = client.post("/api/v1/grants", json={"user_id": user.id, "package": "county_admin",
-                                                   "org_path": "c1/s1/m1"})
+    response = client.post(
+        "/api/v1/grants", json={"user_id": user.id, "package": "county_admin", "org_path": "c1/s1/m1"}
+    )
     assert response.status_code == 403
     detail = response.get_json()["detail"]
     assert "您在该节点没有" in detail and ("core.package_write" in detail or "core.audit_read" in detail)
@@ -267,8 +301,16 @@ def test_pages_speak_chinese_to_a_county_admin(client, county_admin):
 
 
 def test_composer_form_creates_a_package(app, client, county_admin):
-    response = client.post("/packages", data={"name": "patrol", "title_zh": "巡逻员", "title_en": "",
-                                              "description": "", "permissions": ["core.org_read", "core.user_read"]})
+    response = client.post(
+        "/packages",
+        data={
+            "name": "patrol",
+            "title_zh": "巡逻员",
+            "title_en": "",
+            "description": "",
+            "permissions": ["core.org_read", "core.user_read"],
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "角色包“巡逻员”已创建。" in page

@@ -1,14 +1,15 @@
 """Role-package permissions over the org tree, and the known Casbin traps (library-notes §2.7–2.10)."""
+
 import pytest
 from sqlalchemy import exists, func
 from sqlmodel import select
 
 from core.auth.actor import Actor
 from core.db import UnscopedQueryError, session_scope
-from core.tree.models import OrgNode
 from core.permissions import store
 from core.permissions.access import can, policy_engine, scope_for
 from core.permissions.models import CasbinRule
+from core.tree.models import OrgNode
 
 
 def actor(user):
@@ -99,8 +100,8 @@ def test_revoking_two_grants_deletes_exactly_those_two(ctx, make_user):
 
 def test_values_with_commas_never_reach_a_rule(ctx, make_user):
     """Rules are stored comma-joined; "a,b" would reload as two fields (trap §2.7)."""
-    from core.permissions.ids import package_subject
     from core.api.errors import ServiceError
+    from core.permissions.ids import package_subject
 
     user = make_user(None, "c01")
     with pytest.raises(ValueError):
@@ -162,12 +163,20 @@ def test_scoped_queries_filter_in_sql_and_unscoped_ones_fail_closed(ctx, make_us
 
 def test_underscores_in_ids_are_not_sql_wildcards(ctx, make_user):
     from core.db import get_session
-    from core.tree.scope import scope_of_model
     from core.testing import build_tree
+    from core.tree.scope import scope_of_model
 
     with session_scope(ctx) as db:
-        build_tree(db, (("c9", None, "county", "县"), ("s_1", "c9", "street", "甲"), ("sx1", "c9", "street", "乙"),
-                        ("m_1", "s_1", "community", "丙"), ("m9", "sx1", "community", "丁")))
+        build_tree(
+            db,
+            (
+                ("c9", None, "county", "县"),
+                ("s_1", "c9", "street", "甲"),
+                ("sx1", "c9", "street", "乙"),
+                ("m_1", "s_1", "community", "丙"),
+                ("m9", "sx1", "community", "丁"),
+            ),
+        )
     user = actor(make_user("street_admin", "c9/s_1"))
     rows = get_session().exec(scope_of_model(select(OrgNode), scope_for(user, "core.org_read"), OrgNode)).all()
     assert sorted(node.path for node in rows) == ["c9/s_1", "c9/s_1/m_1"]
@@ -175,8 +184,14 @@ def test_underscores_in_ids_are_not_sql_wildcards(ctx, make_user):
 
 def test_a_token_limited_to_some_permissions_cannot_use_others(ctx, make_user):
     user = make_user("county_admin", "c01")
-    limited = Actor(id=user.id, username=user.username, display_name="", org_path="c01",
-                    token_id="t", token_scopes=("core.org_read",))
+    limited = Actor(
+        id=user.id,
+        username=user.username,
+        display_name="",
+        org_path="c01",
+        token_id="t",
+        token_scopes=("core.org_read",),
+    )
     assert can(limited, "core.org_read", "c01")
     assert not can(limited, "core.grant_write", "c01")
     assert not scope_for(limited, "core.grant_write")
@@ -205,13 +220,16 @@ def test_the_database_refuses_a_second_identical_grant_row(ctx, make_user):
             db.add(CasbinRule(ptype="g", v0=f"u:{user.id}", v1="pkg:street_admin", v2="c01/s1"))
 
 
-@pytest.mark.parametrize("statement", [
-    lambda: select(func.count()).select_from(OrgNode),
-    lambda: select(CasbinRule).join(OrgNode, OrgNode.path == CasbinRule.v2),
-    lambda: select(CasbinRule).where(CasbinRule.v2.in_(select(OrgNode.path))),
-    lambda: select(exists().where(OrgNode.id == "m1")),
-    lambda: select(OrgNode.__table__.c.path),
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        lambda: select(func.count()).select_from(OrgNode),
+        lambda: select(CasbinRule).join(OrgNode, OrgNode.path == CasbinRule.v2),
+        lambda: select(CasbinRule).where(CasbinRule.v2.in_(select(OrgNode.path))),
+        lambda: select(exists().where(OrgNode.id == "m1")),
+        lambda: select(OrgNode.__table__.c.path),
+    ],
+)
 def test_every_way_of_touching_a_tenant_table_needs_a_scope(ctx, org_tree, statement):
     from core.db import get_session
 

@@ -1,6 +1,7 @@
 """The plugin contract, checked: every hook is documented (docstring and guide) and tested,
 every manifest validates and follows the one-name rule, and plugins import only
 ``core.public`` from the core and never each other."""
+
 import ast
 import inspect
 import re
@@ -71,7 +72,8 @@ def test_every_hook_has_a_test_named_after_it():
 def test_a_hook_test_fails_unless_the_core_calls_its_hook(pytester):
     """core.testing watches every ``test_hook_<hook>`` test: passing assertions are not enough,
     the core must have called the hook on a plugin (not only the core's own implementation)."""
-    pytester.makepyfile(test_hooks_of_a_plugin="""
+    pytester.makepyfile(
+        test_hooks_of_a_plugin="""
         from core import default_plugin
 
 
@@ -97,16 +99,20 @@ def test_a_hook_test_fails_unless_the_core_calls_its_hook(pytester):
 
         def test_hook_implementations_of_other_things():
             pass  # not a hook's name: not watched
-    """)
+    """
+    )
     # In process (fast); pytest-playwright cannot nest its own run inside this one.
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:playwright")
     result.assert_outcomes(passed=2, failed=4)
     never_called = "passed, but the core never called"
-    result.stdout.fnmatch_lines_random([
-        f"*test_hook_gridwork_usage_figures {never_called} gridwork_usage_figures on a plugin*",
-        f"*test_hook_gridwork_cli_commands {never_called} gridwork_cli_commands *(called on: no plugin)*",
-        f"*test_hook_gridwork_permissions {never_called} gridwork_permissions *(called on: core)*",
-        "*a failing hook test fails for its own reason*"])
+    result.stdout.fnmatch_lines_random(
+        [
+            f"*test_hook_gridwork_usage_figures {never_called} gridwork_usage_figures on a plugin*",
+            f"*test_hook_gridwork_cli_commands {never_called} gridwork_cli_commands *(called on: no plugin)*",
+            f"*test_hook_gridwork_permissions {never_called} gridwork_permissions *(called on: core)*",
+            "*a failing hook test fails for its own reason*",
+        ]
+    )
 
 
 def test_the_hook_test_check_would_catch_a_missing_test(tmp_path):
@@ -190,7 +196,7 @@ def _absolute(node, package):
     parts = package.split(".") if package else []
     if node.level - 1 >= len(parts):
         return OUTSIDE
-    base = ".".join(parts[:len(parts) - (node.level - 1)])
+    base = ".".join(parts[: len(parts) - (node.level - 1)])
     return f"{base}.{node.module}" if node.module else base
 
 
@@ -224,21 +230,28 @@ def test_the_wall_check_would_catch_every_kind_of_forbidden_import(tmp_path):
         "from core import public\n"
         "from . import views\n"
         "from plugins.alpha.views import page\n"
-        "import core.db\n"                          # line 6
+        "import core.db\n"  # line 6
         "from core.permissions.access import can\n"  # line 7
-        "from core import db\n"                      # line 8
-        "import plugins.beta.hooks\n"                # line 9
-        "from plugins import beta\n"                 # line 10
-        "from ..beta import hooks\n"                 # line 11
-        "import beta\n"                              # line 12
-        "from ... import anything\n"                 # line 13
-        "def later():\n    import core\n"           # line 15
+        "from core import db\n"  # line 8
+        "import plugins.beta.hooks\n"  # line 9
+        "from plugins import beta\n"  # line 10
+        "from ..beta import hooks\n"  # line 11
+        "import beta\n"  # line 12
+        "from ... import anything\n"  # line 13
+        "def later():\n    import core\n"  # line 15
     )
     faults = import_faults(tmp_path / "plugins", "plugins.")
     assert [(line, module) for _file, line, module in faults] == [
-        (6, "core.db"), (7, "core.permissions.access.can"), (8, "core.db"), (9, "plugins.beta.hooks"),
-        (10, "plugins.beta"), (11, "plugins.beta.hooks"), (12, "beta"), (13, f"{OUTSIDE}.anything"),
-        (15, "core")]
+        (6, "core.db"),
+        (7, "core.permissions.access.can"),
+        (8, "core.db"),
+        (9, "plugins.beta.hooks"),
+        (10, "plugins.beta"),
+        (11, "plugins.beta.hooks"),
+        (12, "beta"),
+        (13, f"{OUTSIDE}.anything"),
+        (15, "core"),
+    ]
     assert {file for file, _line, _module in faults} == {"alpha/hooks.py"}
 
 
@@ -252,8 +265,11 @@ def hook_functions(folder):
 
 def hookimpls_with_defaults(folder):
     """Hook implementations that give a parameter a default (pluggy 1.6 and 1.7 disagree on them)."""
-    return [f"{file.relative_to(folder)}:{node.name}" for file, node in hook_functions(folder)
-            if node.args.defaults or any(d is not None for d in node.args.kw_defaults)]
+    return [
+        f"{file.relative_to(folder)}:{node.name}"
+        for file, node in hook_functions(folder)
+        if node.args.defaults or any(d is not None for d in node.args.kw_defaults)
+    ]
 
 
 def test_hook_implementations_never_give_parameters_defaults(tmp_path):

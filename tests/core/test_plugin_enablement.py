@@ -1,26 +1,29 @@
 """Switching a plugin on and off per org node: inherited downwards, forbidden from above,
 audited and published — and where it is off, its pages, API, menu and permissions are gone
 while its data stays."""
+
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
 
-from core.state import state_of
 from core.auth.actor import Actor
 from core.db import engine_of
+from core.state import state_of
 from core.testing import assert_published, rows, signed_in_client
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 M1, M12 = "c1/s1/m1", "c1/s1/m12"
 
 
-
-
 @pytest.fixture
 def people(make_user, org_tree):
-    return {"county": make_user("county_admin", "c1"), "street": make_user("street_admin", "c1/s1"),
-            "m1": make_user("community_admin", M1), "m12": make_user("community_admin", M12)}
+    return {
+        "county": make_user("county_admin", "c1"),
+        "street": make_user("street_admin", "c1/s1"),
+        "m1": make_user("community_admin", M1),
+        "m12": make_user("community_admin", M12),
+    }
 
 
 @pytest.fixture
@@ -69,7 +72,12 @@ def test_disabled_at_a_street_it_is_off_there_and_on_elsewhere(plugged, sign_in_
     put_state(county, "c1", "enabled")
     assert put_state(county, "s1", "disabled").get_json()["state"] == "disabled"
     assert states(county, "s1", "m1", "g10", "s2", "m2") == {
-        "s1": "disabled", "m1": "disabled", "g10": "disabled", "s2": "enabled", "m2": "enabled"}
+        "s1": "disabled",
+        "m1": "disabled",
+        "g10": "disabled",
+        "s2": "enabled",
+        "m2": "enabled",
+    }
 
 
 def test_a_community_under_a_disabled_street_can_switch_it_back_on(plugged, sign_in_as):
@@ -163,15 +171,26 @@ def test_every_change_is_audited_and_published_as_an_event(plugged, sign_in_as):
     county = sign_in_as(app, "county")
     for node_id, state in (("c1", "enabled"), ("s1", "disabled"), ("s2", "forbidden"), ("s1", "inherit")):
         assert put_state(county, node_id, state).status_code == 200
-    expected = [("core.plugin_enabled", "c1"), ("core.plugin_disabled", "c1/s1"),
-                ("core.plugin_forbidden", "c1/s2"), ("core.plugin_setting_cleared", "c1/s1")]
-    audited = rows(app, "SELECT action, org_path, actor, target FROM core_audit_entry "
-                        "WHERE action LIKE 'core.plugin_%' ORDER BY seq")
+    expected = [
+        ("core.plugin_enabled", "c1"),
+        ("core.plugin_disabled", "c1/s1"),
+        ("core.plugin_forbidden", "c1/s2"),
+        ("core.plugin_setting_cleared", "c1/s1"),
+    ]
+    audited = rows(
+        app,
+        "SELECT action, org_path, actor, target FROM core_audit_entry WHERE action LIKE 'core.plugin_%' ORDER BY seq",
+    )
     assert audited == [(action, path, county_name(app), "plugin:fx_pages") for action, path in expected]
     published = rows(app, "SELECT type, org_path FROM core_event WHERE type LIKE 'core.plugin_%' ORDER BY id")
     assert published == expected
-    assert assert_published(app, "core.plugin_disabled")["payload"] == {"plugin": "fx_pages", "org_path": "c1/s1", "old_state": "enabled", "new_state": "disabled",
-                       "setting": "disabled"}
+    assert assert_published(app, "core.plugin_disabled")["payload"] == {
+        "plugin": "fx_pages",
+        "org_path": "c1/s1",
+        "old_state": "enabled",
+        "new_state": "disabled",
+        "setting": "disabled",
+    }
 
 
 def county_name(app):
@@ -252,10 +271,20 @@ def test_the_lifecycle_hook_hears_of_a_change_after_commit_and_only_its_own(plug
     put_state(county, "s1", "forbidden", plugin="fx_lifecycle")
     assert put_state(county, "m1", "enabled", plugin="fx_lifecycle").status_code == 409  # refused: nothing to hear
     assert heard == [
-        {"plugin": "fx_lifecycle", "org_path": M1, "old_state": "disabled", "new_state": "enabled",
-         "committed_setting": "enabled"},
-        {"plugin": "fx_lifecycle", "org_path": "c1/s1", "old_state": "disabled", "new_state": "forbidden",
-         "committed_setting": "forbidden"},
+        {
+            "plugin": "fx_lifecycle",
+            "org_path": M1,
+            "old_state": "disabled",
+            "new_state": "enabled",
+            "committed_setting": "enabled",
+        },
+        {
+            "plugin": "fx_lifecycle",
+            "org_path": "c1/s1",
+            "old_state": "disabled",
+            "new_state": "forbidden",
+            "committed_setting": "forbidden",
+        },
     ]
     assert bystander == []
 
@@ -278,5 +307,3 @@ def test_the_plugins_page_confirms_a_change_in_chinese(plugged, sign_in_as):
     community.post("/plugins/fx_pages/state", data={"node_id": "m1", "state": "enabled"})
     page = community.get("/plugins?node=m1").get_data(as_text=True)
     assert "未启用 → 已启用" in page and "disabled → enabled" not in page
-
-

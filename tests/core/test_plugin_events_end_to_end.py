@@ -10,6 +10,7 @@ fixture plugin fx_relay: its own migration makes a table without a unique key, a
 writes one row per handled event, so a duplicate would show. Three ``gridwork worker``
 processes deliver; busy ones are SIGKILLed and restarted at random moments.
 """
+
 import json
 import os
 import random
@@ -21,9 +22,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from test_plugin_scaffold import _pip_install  # the same pip install the scaffold test proves
 
 from core.db import make_engine
-from test_plugin_scaffold import _pip_install  # the same pip install the scaffold test proves
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +39,7 @@ KILL_SEED = 3
 FIXTURES = Path(__file__).resolve().parent / "plugin_fixtures"
 GRIDWORK = str(Path(sys.executable).with_name("gridwork"))
 
-SEED_SCRIPT = '''
+SEED_SCRIPT = """
 from core.app import create_app
 from core.auth.models import User
 from core.auth.passwords import hash_password
@@ -55,11 +56,11 @@ with app.app_context(), session_scope(app) as db:
         db.add(user)
         db.flush()
         grant_package(db, user.id, "community_admin", paths[node])
-'''
+"""
 
 # Loads the app as installed, tries the API as both community admins, then adds records
 # through rollcall's own service in the m1 admin's real scope; writes what it saw as JSON.
-USE_SCRIPT = '''
+USE_SCRIPT = """
 import json
 import sys
 
@@ -102,11 +103,12 @@ with app.app_context():
                 services.add_record(db, scope, admin.username, "c1/s1/m1", f"点名 {i}")
 with open(report_file, "w", encoding="utf-8") as handle:
     json.dump(report, handle)
-'''
+"""
 
 
 def test_a_pip_installed_plugin_on_for_one_community_feeds_another_plugin_through_killed_workers(
-        tmp_path, database_url):
+    tmp_path, database_url
+):
     env = gridwork_environment(tmp_path, database_url)
     run([GRIDWORK, "plugin", "new", PLUGIN, "--dir", str(tmp_path / "src")], tmp_path, env)
     _pip_install(tmp_path / "src" / PLUGIN, tmp_path / "site")
@@ -118,8 +120,12 @@ def test_a_pip_installed_plugin_on_for_one_community_feeds_another_plugin_throug
 
     report = run_script(USE_SCRIPT, tmp_path, env, RECORDS, PER_TRANSACTION)
 
-    assert report["plugins"][PLUGIN] == {"ok": True, "error": None, "source": "package",
-                                         "distribution": f"gridwork-{PLUGIN}"}, report
+    assert report["plugins"][PLUGIN] == {
+        "ok": True,
+        "error": None,
+        "source": "package",
+        "distribution": f"gridwork-{PLUGIN}",
+    }, report
     assert report["plugins"]["fx_relay"]["ok"], report
     assert report["api"] == {"m1": 201, "m12": 404}  # on in m1, off in its sibling m12
     assert report["scope"] == ["c1/s1/m1"]
@@ -139,17 +145,20 @@ def test_a_pip_installed_plugin_on_for_one_community_feeds_another_plugin_throug
 
 
 def gridwork_environment(tmp_path, database_url):
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(FIXTURES)]),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "GRIDWORK_DATABASE_URL": database_url,
-            "GRIDWORK_INSTANCE_PATH": str(tmp_path / "instance"),
-            "GRIDWORK_SECRET_KEY": "end-to-end-secret",
-            "GRIDWORK_SESSION_COOKIE_SECURE": "false",  # the test client speaks plain http
-            "GRIDWORK_EXTRA_PLUGINS": json.dumps(["fx_relay=fx_relay.hooks"]),
-            "GRIDWORK_EVENTS_EMBEDDED_DISPATCHER": "false",
-            "GRIDWORK_EVENTS_LEASE_SECONDS": "2",
-            "GRIDWORK_EVENTS_BATCH_SIZE": "10",
-            "GRIDWORK_EVENTS_POLL_INTERVAL": "0.05"}
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(FIXTURES)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "GRIDWORK_DATABASE_URL": database_url,
+        "GRIDWORK_INSTANCE_PATH": str(tmp_path / "instance"),
+        "GRIDWORK_SECRET_KEY": "end-to-end-secret",
+        "GRIDWORK_SESSION_COOKIE_SECURE": "false",  # the test client speaks plain http
+        "GRIDWORK_EXTRA_PLUGINS": json.dumps(["fx_relay=fx_relay.hooks"]),
+        "GRIDWORK_EVENTS_EMBEDDED_DISPATCHER": "false",
+        "GRIDWORK_EVENTS_LEASE_SECONDS": "2",
+        "GRIDWORK_EVENTS_BATCH_SIZE": "10",
+        "GRIDWORK_EVENTS_POLL_INTERVAL": "0.05",
+    }
 
 
 def run(command, cwd, env):
@@ -196,9 +205,14 @@ def deliver_with_kills(env, tmp_path, database_url, rng):
                 os.kill(worker.pid, signal.SIGKILL)
             worker.wait(10)
         log.close()
-    result = {**figures(watcher), "kills": kills, "stranded": len(stranded),
-              "stranded_redelivered": len(stranded & redelivered_ids(watcher)),
-              "seconds": round(time.monotonic() - started, 1), "database": watcher.dialect.name}
+    result = {
+        **figures(watcher),
+        "kills": kills,
+        "stranded": len(stranded),
+        "stranded_redelivered": len(stranded & redelivered_ids(watcher)),
+        "seconds": round(time.monotonic() - started, 1),
+        "database": watcher.dialect.name,
+    }
     watcher.dispose()
     print(json.dumps(result))
     return result
@@ -229,8 +243,9 @@ def kill_a_busy_worker(workers, engine, rng, start):
 def leases_by_pid(engine):
     """{worker pid: {delivery id, …}} for the leases held right now (owner is host:pid:thread)."""
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, lease_owner FROM core_event_delivery "
-                                 "WHERE status = 'pending' AND lease_owner IS NOT NULL")).all()
+        rows = conn.execute(
+            text("SELECT id, lease_owner FROM core_event_delivery WHERE status = 'pending' AND lease_owner IS NOT NULL")
+        ).all()
     leases = {}
     for delivery_id, owner in rows:
         leases.setdefault(int(owner.rsplit(":", 2)[1]), set()).add(delivery_id)
@@ -244,8 +259,9 @@ def redelivered_ids(engine):
 
 def delivered(engine):
     with engine.connect() as conn:
-        return conn.execute(text(f"SELECT count(*) FROM core_event_delivery WHERE handler = '{HANDLER}' "
-                                 "AND status = 'done'")).scalar()
+        return conn.execute(
+            text(f"SELECT count(*) FROM core_event_delivery WHERE handler = '{HANDLER}' AND status = 'done'")
+        ).scalar()
 
 
 def pending(engine):
@@ -261,9 +277,9 @@ def figures(engine):
         "done": f"SELECT count(*) FROM core_event_delivery WHERE handler = '{HANDLER}' AND status = 'done'",
         "effects": "SELECT count(*) FROM fx_relay_effect",
         "lost": f"SELECT count(*) FROM core_event e WHERE e.type = '{PLUGIN}.record_added' AND NOT EXISTS "
-                "(SELECT 1 FROM fx_relay_effect f WHERE f.event_id = e.id)",
+        "(SELECT 1 FROM fx_relay_effect f WHERE f.event_id = e.id)",
         "records_not_relayed": f"SELECT count(*) FROM {PLUGIN}_record r WHERE NOT EXISTS "
-                               "(SELECT 1 FROM fx_relay_effect f WHERE f.record_id = r.id)",
+        "(SELECT 1 FROM fx_relay_effect f WHERE f.record_id = r.id)",
         "duplicate_effects": "SELECT count(*) - count(DISTINCT event_id) FROM fx_relay_effect",
         "redelivered": f"SELECT count(*) FROM core_event_delivery WHERE handler = '{HANDLER}' AND attempts > 1",
         "max_attempts": f"SELECT max(attempts) FROM core_event_delivery WHERE handler = '{HANDLER}'",

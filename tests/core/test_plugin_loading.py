@@ -1,5 +1,6 @@
 """Loading plugins: a good one shows up with everything it implements; a broken one is
 stopped with a message that says what to fix, and the app starts and serves the others."""
+
 import json
 import logging
 import shutil
@@ -11,8 +12,6 @@ from core.state import state_of
 from core.testing import GridworkClient, signed_in_client
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
-
-
 
 
 @pytest.fixture
@@ -85,13 +84,19 @@ def _invalid_json(folder):
 BAD_MANIFESTS = {
     "invalid_json": (_invalid_json, "不是有效的 JSON（第 1 行"),
     "missing_title": (lambda folder: _edit(folder, drop="title"), "/title 缺少必填字段 title"),
-    "name_not_entry_point": (lambda folder: _edit(folder, name="fx_other"),
-                             "/name 名称 fx_other 与入口点名称 fx_broken 不一致"),
-    "table_without_prefix": (lambda folder: _edit(folder, tables=[{"name": "notes"}]),
-                             "/tables/0/name 表名必须以 fx_broken_ 开头"),
+    "name_not_entry_point": (
+        lambda folder: _edit(folder, name="fx_other"),
+        "/name 名称 fx_other 与入口点名称 fx_broken 不一致",
+    ),
+    "table_without_prefix": (
+        lambda folder: _edit(folder, tables=[{"name": "notes"}]),
+        "/tables/0/name 表名必须以 fx_broken_ 开头",
+    ),
     "core_too_new": (lambda folder: _edit(folder, core=">=2.0"), "/core 需要核心版本 >=2.0，当前为 0.1.0"),
-    "missing_schema_file": (lambda folder: _edit(folder, settings_schema="settings.json"),
-                            "/settings_schema 找不到模式文件 settings.json"),
+    "missing_schema_file": (
+        lambda folder: _edit(folder, settings_schema="settings.json"),
+        "/settings_schema 找不到模式文件 settings.json",
+    ),
 }
 
 
@@ -123,12 +128,15 @@ def test_a_manifest_in_a_folder_of_another_name_is_refused(plugged, tmp_path):
 # ---------------------------------------------------------------- default packages an admin could not grant
 
 TRAP = [{"name": "note", "title": {"zh": "记录"}, "default_packages": ["county_admin", "community_admin"]}]
-TRAP_WARNING = ("权限 fx_trap.note 的 default_packages 有 community_admin 却没有 street_admin："
-                "授予角色包须持有包内全部权限，street_admin 将无法授予 community_admin。请把 street_admin 也列入。")
+TRAP_WARNING = (
+    "权限 fx_trap.note 的 default_packages 有 community_admin 却没有 street_admin："
+    "授予角色包须持有包内全部权限，street_admin 将无法授予 community_admin。请把 street_admin 也列入。"
+)
 
 
-def test_a_permission_given_below_an_admin_but_not_to_them_loads_with_a_warning(plugged, county_client, tmp_path,
-                                                                               caplog):
+def test_a_permission_given_below_an_admin_but_not_to_them_loads_with_a_warning(
+    plugged, county_client, tmp_path, caplog
+):
     copy_plugin("fx_minimal", tmp_path, "fx_trap", permissions=TRAP)
 
     with caplog.at_level(logging.WARNING, logger="core.plugin_system.default_packages"):
@@ -141,8 +149,7 @@ def test_a_permission_given_below_an_admin_but_not_to_them_loads_with_a_warning(
     assert f"注意：{TRAP_WARNING}" in shown
 
 
-def test_the_warning_is_true_a_street_admin_cannot_grant_the_community_package(plugged, make_user, tmp_path,
-                                                                               org_tree):
+def test_the_warning_is_true_a_street_admin_cannot_grant_the_community_package(plugged, make_user, tmp_path, org_tree):
     copy_plugin("fx_minimal", tmp_path, "fx_trap", permissions=TRAP)
     app = plugged("fx_trap", search_path=[tmp_path], enabled_at="c1")
     street = make_user("street_admin", "c1/s1")
@@ -150,15 +157,15 @@ def test_the_warning_is_true_a_street_admin_cannot_grant_the_community_package(p
     client = GridworkClient(app.test_client())
     client.login(street.username)
 
-    refused = client.post("/api/v1/grants", json={"user_id": newcomer.id, "package": "community_admin",
-                                                  "org_path": "c1/s1/m1"})
+    refused = client.post(
+        "/api/v1/grants", json={"user_id": newcomer.id, "package": "community_admin", "org_path": "c1/s1/m1"}
+    )
 
     assert refused.status_code == 403 and "不能授予" in refused.get_json()["detail"]
 
 
 def test_the_built_in_plugins_give_their_permissions_up_the_whole_admin_chain(app):
-    assert {name: plugin.warnings for name, plugin in state_of(app).host.plugins.items()
-            if plugin.warnings} == {}
+    assert {name: plugin.warnings for name, plugin in state_of(app).host.plugins.items() if plugin.warnings} == {}
 
 
 # ---------------------------------------------------------------- faults in the code

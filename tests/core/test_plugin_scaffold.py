@@ -5,6 +5,7 @@ The slow test installs into a private ``--target`` folder and runs Gridwork in
 subprocesses with ``PYTHONPATH`` pointing there, so the entry point is real (read by
 importlib.metadata) and this virtualenv is never touched.
 """
+
 import importlib.util
 import os
 import re
@@ -17,20 +18,32 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from core.state import state_of
 from core.plugin_system.manifest import read_manifest
-from core.plugin_system.scaffold import ScaffoldError, create_plugin
 from core.plugin_system.registration import core_version
+from core.plugin_system.scaffold import ScaffoldError, create_plugin
+from core.state import state_of
 from core.testing import TEST_DB_ENV
 
 EXPECTED_FILES = {
-    "pyproject.toml", "README.md", "tests/test_street_notes.py",
-    "street_notes/__init__.py", "street_notes/manifest.json", "street_notes/hooks.py", "street_notes/permissions.py",
-    "street_notes/models.py", "street_notes/records/__init__.py", "street_notes/records/services.py",
-    "street_notes/web/__init__.py", "street_notes/web/pages.py", "street_notes/web/api.py",
-    "street_notes/web/blocks.py", "street_notes/schemas/form.json",
-    "street_notes/schemas/record_added.json", "street_notes/schemas/latest_block.json",
-    "street_notes/templates/street_notes/index.html", "street_notes/templates/street_notes/latest_block.html",
+    "pyproject.toml",
+    "README.md",
+    "tests/test_street_notes.py",
+    "street_notes/__init__.py",
+    "street_notes/manifest.json",
+    "street_notes/hooks.py",
+    "street_notes/permissions.py",
+    "street_notes/models.py",
+    "street_notes/records/__init__.py",
+    "street_notes/records/services.py",
+    "street_notes/web/__init__.py",
+    "street_notes/web/pages.py",
+    "street_notes/web/api.py",
+    "street_notes/web/blocks.py",
+    "street_notes/schemas/form.json",
+    "street_notes/schemas/record_added.json",
+    "street_notes/schemas/latest_block.json",
+    "street_notes/templates/street_notes/index.html",
+    "street_notes/templates/street_notes/latest_block.html",
     "street_notes/migrations/street_notes_0001_initial.py",
 }
 
@@ -71,8 +84,12 @@ def test_the_core_names_list_covers_every_core_page_api_and_command(app):
 
     host = state_of(app).host
     plugin_names = {name for name in host.plugins if name != "core"}
-    claimed = {command for plugin in host.loaded() if plugin.manifest
-               for command in plugin.manifest.data.get("cli_commands", [])}
+    claimed = {
+        command
+        for plugin in host.loaded()
+        if plugin.manifest
+        for command in plugin.manifest.data.get("cli_commands", [])
+    }
     segments = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules()}
     segments |= {rule.rule.split("/")[3] for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
     used = (segments | set(app.cli.commands)) - plugin_names - claimed
@@ -170,7 +187,8 @@ def test_the_installed_plugin_loads_and_is_switched_on_for_one_community_only(cl
     client.logout()
 
     login_as("community_admin", org_tree["m1"])
-    assert client.post(f"/api/v1/{PLUGIN}/records", json={"title": "井盖已更换", "org_path": "c1/s1/m1"}).status_code == 201
+    added = client.post(f"/api/v1/{PLUGIN}/records", json={"title": "井盖已更换", "org_path": "c1/s1/m1"})
+    assert added.status_code == 201
     page = client.get(f"/{PLUGIN}/")
     assert page.status_code == 200 and "井盖已更换" in page.get_data(as_text=True)
     client.logout()
@@ -189,25 +207,42 @@ def test_a_scaffolded_plugin_installs_with_pip_loads_and_passes_its_own_tests(tm
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"}
 
     with _EmptyDatabase(tmp_path) as url:
-        upgraded = _run([str(Path(sys.executable).with_name("gridwork")), "db", "upgrade"], tmp_path,
-                        {**env, "GRIDWORK_DATABASE_URL": url, "GRIDWORK_INSTANCE_PATH": str(tmp_path / "instance")})
+        upgraded = _run(
+            [str(Path(sys.executable).with_name("gridwork")), "db", "upgrade"],
+            tmp_path,
+            {**env, "GRIDWORK_DATABASE_URL": url, "GRIDWORK_INSTANCE_PATH": str(tmp_path / "instance")},
+        )
         assert f"{name}_record" in _table_names(url), upgraded
         scenario = tmp_path / "scenario"
         scenario.mkdir()
         (scenario / "test_installed_plugin.py").write_text(SCENARIO, encoding="utf-8")
-        used = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(scenario),
-                     str(scenario)], tmp_path, {**env, "SCAFFOLD_PLUGIN": name, "SCAFFOLD_DATABASE_URL": url})
+        used = _run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(scenario), str(scenario)],
+            tmp_path,
+            {**env, "SCAFFOLD_PLUGIN": name, "SCAFFOLD_DATABASE_URL": url},
+        )
         assert "1 passed" in used, used
 
-    own_tests = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder / "tests")],
-                     tmp_path, env)
+    own_tests = _run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder / "tests")], tmp_path, env
+    )
     assert re.search(r"\b[1-9]\d* passed", own_tests) and "failed" not in own_tests, own_tests
     assert not re.search(r"\b\d+ errors?\b", own_tests), own_tests  # a test that errored did not pass either
 
 
 def _pip_install(folder, site):
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
-               "--target", str(site), str(folder)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--disable-pip-version-check",
+        "--target",
+        str(site),
+        str(folder),
+    ]
     if _can_build_wheels_offline():
         command.insert(4, "--no-build-isolation")
     _run(command, folder.parent, dict(os.environ))

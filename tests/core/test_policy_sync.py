@@ -1,5 +1,6 @@
 """Policy storage and propagation: pycasbin's own truth table through our table, and a
 revocation reaching another process within a second."""
+
 import multiprocessing
 
 import casbin
@@ -23,16 +24,23 @@ e = some(where (p.eft == allow))
 m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && r.obj == p.obj && r.act == p.act
 """
 POLICY = [
-    ("p", "admin", "domain1", "data1", "read"), ("p", "admin", "domain1", "data1", "write"),
-    ("p", "admin", "domain2", "data2", "read"), ("p", "admin", "domain2", "data2", "write"),
-    ("g", "alice", "admin", "domain1"), ("g", "bob", "admin", "domain2"),
+    ("p", "admin", "domain1", "data1", "read"),
+    ("p", "admin", "domain1", "data1", "write"),
+    ("p", "admin", "domain2", "data2", "read"),
+    ("p", "admin", "domain2", "data2", "write"),
+    ("g", "alice", "admin", "domain1"),
+    ("g", "bob", "admin", "domain2"),
 ]
 # pycasbin tests/test_enforcer.py::test_enforce_rbac_with_domains
 TRUTH_TABLE = [
-    ("alice", "domain1", "data1", "read", True), ("alice", "domain1", "data1", "write", True),
-    ("alice", "domain1", "data2", "read", False), ("alice", "domain1", "data2", "write", False),
-    ("bob", "domain2", "data1", "read", False), ("bob", "domain2", "data1", "write", False),
-    ("bob", "domain2", "data2", "read", True), ("bob", "domain2", "data2", "write", True),
+    ("alice", "domain1", "data1", "read", True),
+    ("alice", "domain1", "data1", "write", True),
+    ("alice", "domain1", "data2", "read", False),
+    ("alice", "domain1", "data2", "write", False),
+    ("bob", "domain2", "data1", "read", False),
+    ("bob", "domain2", "data1", "write", False),
+    ("bob", "domain2", "data2", "read", True),
+    ("bob", "domain2", "data2", "write", True),
 ]
 
 

@@ -12,8 +12,9 @@ DEEP = "[" * 1000 + "]" * 1000
 EXPANDING = "\ufb2c"  # one character, three after NFC normalisation (as stored)
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/healthz"), ("POST", "/login"), ("POST", "/api/v1/auth/token"),
-                                          ("POST", "/api/v1/orgs")])
+@pytest.mark.parametrize(
+    "method, path", [("GET", "/healthz"), ("POST", "/login"), ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/orgs")]
+)
 def test_json_nested_a_thousand_deep_is_refused_not_a_500(client, method, path):
     answer = client.open(path, method=method, data=DEEP, content_type="application/json", csrf=False)
     assert answer.status_code == 400
@@ -42,8 +43,15 @@ def test_an_org_name_is_measured_after_normalisation(app, client, login_as, org_
 @pytest.mark.parametrize("bad", ["王\n五", "王\r五", "王\u202e五", "王\u200b五", EXPANDING * 40])
 def test_display_names_refuse_line_breaks_bidi_zero_width_and_overlong_text(app, client, login_as, org_tree, bad):
     login_as("county_admin", "c1")
-    answer = client.post("/api/v1/users", json={"username": "wang.wu", "display_name": bad,
-                                                "password": "a-fresh-long-passphrase", "org_path": "c1/s1/m1"})
+    answer = client.post(
+        "/api/v1/users",
+        json={
+            "username": "wang.wu",
+            "display_name": bad,
+            "password": "a-fresh-long-passphrase",
+            "org_path": "c1/s1/m1",
+        },
+    )
     assert answer.status_code == 422 and answer.get_json()["pointer"] == "/display_name"
     assert "wang.wu" not in names(app, "SELECT username FROM core_user")
 

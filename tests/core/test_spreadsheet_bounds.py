@@ -12,8 +12,10 @@ from openpyxl import Workbook
 from core.api.errors import ApiError
 from core.spreadsheets.read import read_spreadsheet
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                 b'package/2006/content-types"/>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/content-types"/>'
+)
 
 
 def real_workbook(rows):
@@ -81,8 +83,9 @@ def test_a_sheet_wider_than_its_declared_size_is_refused_while_reading():
     wide = real_workbook([[f"列{index}" for index in range(250)]])
     with zipfile.ZipFile(io.BytesIO(wide)) as package:
         sheet = package.read("xl/worksheets/sheet1.xml")
-    lying = rebuilt(wide, {"xl/worksheets/sheet1.xml": sheet.replace(b'<dimension ref="A1:IP1" />',
-                                                                     b'<dimension ref="A1"/>')})
+    lying = rebuilt(
+        wide, {"xl/worksheets/sheet1.xml": sheet.replace(b'<dimension ref="A1:IP1" />', b'<dimension ref="A1"/>')}
+    )
     error = refusal(lying)
     assert "一行最多 200 列" in error.detail
 
@@ -97,10 +100,13 @@ def test_the_org_import_answers_a_bomb_with_problem_json(client, login_as, org_t
     original = real_workbook([["名称", "编号"], ["幸福社区", "m9"]])
     with zipfile.ZipFile(io.BytesIO(original)) as package:
         sheet = package.read("xl/worksheets/sheet1.xml")
-    bomb = rebuilt(original, {"xl/worksheets/sheet1.xml": sheet.replace(b'<dimension ref="A1:B2" />',
-                                                                        b'<dimension ref="A1:KN150000"/>')})
-    answer = client.post("/api/v1/orgs/import", data={"file": (io.BytesIO(bomb), "组织.xlsx")},
-                         content_type="multipart/form-data")
+    bomb = rebuilt(
+        original,
+        {"xl/worksheets/sheet1.xml": sheet.replace(b'<dimension ref="A1:B2" />', b'<dimension ref="A1:KN150000"/>')},
+    )
+    answer = client.post(
+        "/api/v1/orgs/import", data={"file": (io.BytesIO(bomb), "组织.xlsx")}, content_type="multipart/form-data"
+    )
     assert answer.status_code == 422 and answer.mimetype == "application/problem+json"
     assert "表格过大" in answer.get_data(as_text=True)
 

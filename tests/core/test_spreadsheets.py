@@ -1,6 +1,7 @@
 """Spreadsheets people upload and download (``core.spreadsheets``): whatever Excel or WPS
 saved is read the same way, a file that cannot be read is refused with a Chinese reason
 that repeats no cell, and no cell written for download runs as a formula."""
+
 import io
 from datetime import datetime
 
@@ -39,8 +40,11 @@ def refusal(content, filename="名单.csv", **limits):
 # ---------------------------------------------------------------- reading
 
 
-@pytest.mark.parametrize("encoded", [TEXT.encode("utf-8"), ("\ufeff" + TEXT).encode("utf-8"), TEXT.encode("gb18030")],
-                         ids=["utf-8", "utf-8 with BOM", "gb18030"])
+@pytest.mark.parametrize(
+    "encoded",
+    [TEXT.encode("utf-8"), ("\ufeff" + TEXT).encode("utf-8"), TEXT.encode("gb18030")],
+    ids=["utf-8", "utf-8 with BOM", "gb18030"],
+)
 def test_a_csv_reads_the_same_in_every_encoding_excel_saves(encoded):
     sheet = read_spreadsheet("名单.csv", encoded)
 
@@ -55,8 +59,9 @@ def test_a_tab_separated_file_is_read_by_its_tabs():
 
 
 def test_an_xlsx_is_read_from_its_first_sheet_with_typed_cells():
-    content = xlsx([[], ["姓名", "出生日期", "楼栋", None], ["王秀英", datetime(1990, 3, 7), 3, None]],
-                   [["别的表", "不读"]])
+    content = xlsx(
+        [[], ["姓名", "出生日期", "楼栋", None], ["王秀英", datetime(1990, 3, 7), 3, None]], [["别的表", "不读"]]
+    )
 
     sheet = read_spreadsheet("名单.xlsx", content)
 
@@ -88,15 +93,19 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
     assert problem.status == 413 and problem.detail.startswith("文件过大")
 
 
-@pytest.mark.parametrize("content, filename, reason", [
-    (b"", "a.csv", "文件是空的"),
-    (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "a.xls", "另存为 .xlsx"),
-    (b"PK\x03\x04" + ID_NUMBER.encode(), "a.xlsx", "不是有效的 .xlsx"),
-    (b"not a zip at all", "a.xlsx", "不是有效的 .xlsx"),
-    (f"姓名\n{ID_NUMBER}\n".encode("utf-16"), "a.csv", "无法识别文件的字符编码"),
-    (b"\x00\x01" + ID_NUMBER.encode(), "a.bin", "无法识别的文件格式"),
-    (f'姓名\n"{ID_NUMBER}{"x" * 200_000}"\n'.encode(), "a.csv", "第 2 行格式有误"),
-], ids=["empty", "old xls", "broken xlsx", "xlsx name, other content", "utf-16", "binary", "giant cell"])
+@pytest.mark.parametrize(
+    "content, filename, reason",
+    [
+        (b"", "a.csv", "文件是空的"),
+        (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "a.xls", "另存为 .xlsx"),
+        (b"PK\x03\x04" + ID_NUMBER.encode(), "a.xlsx", "不是有效的 .xlsx"),
+        (b"not a zip at all", "a.xlsx", "不是有效的 .xlsx"),
+        (f"姓名\n{ID_NUMBER}\n".encode("utf-16"), "a.csv", "无法识别文件的字符编码"),
+        (b"\x00\x01" + ID_NUMBER.encode(), "a.bin", "无法识别的文件格式"),
+        (f'姓名\n"{ID_NUMBER}{"x" * 200_000}"\n'.encode(), "a.csv", "第 2 行格式有误"),
+    ],
+    ids=["empty", "old xls", "broken xlsx", "xlsx name, other content", "utf-16", "binary", "giant cell"],
+)
 def test_an_unreadable_file_is_refused_with_a_reason_that_repeats_no_cell(content, filename, reason):
     problem = refusal(content, filename)
 
@@ -111,7 +120,7 @@ def test_an_xlsx_whose_sheet_is_damaged_is_refused_as_broken():
     with zipfile.ZipFile(damaged, "w") as copy:
         for name in original.namelist():
             data = original.read(name)
-            copy.writestr(name, data[:len(data) // 2] if name.startswith("xl/worksheets/") else data)
+            copy.writestr(name, data[: len(data) // 2] if name.startswith("xl/worksheets/") else data)
 
     problem = refusal(damaged.getvalue(), "名单.xlsx")
 
@@ -120,7 +129,14 @@ def test_an_xlsx_whose_sheet_is_damaged_is_refused_as_broken():
 
 def test_cell_text_writes_what_a_person_typed():
     assert [cell_text(cell) for cell in (None, " 3号楼 ", 3.0, 2.5, 12, True, datetime(2024, 1, 31))] == [
-        "", "3号楼", "3", "2.5", "12", "是", "2024-01-31"]
+        "",
+        "3号楼",
+        "3",
+        "2.5",
+        "12",
+        "是",
+        "2024-01-31",
+    ]
 
 
 # ---------------------------------------------------------------- writing
@@ -136,16 +152,17 @@ def test_other_cells_are_left_as_they_are():
 
 
 def test_a_csv_for_download_has_a_bom_and_defused_formulas():
-    content = csv_bytes(["姓名", "备注"], iter([["王秀英", "=HYPERLINK(\"http://x\")"], ["李建国", None]]))
+    content = csv_bytes(["姓名", "备注"], iter([["王秀英", '=HYPERLINK("http://x")'], ["李建国", None]]))
 
     assert content.startswith("\ufeff".encode("utf-8"))
     assert content.decode("utf-8-sig") == '姓名,备注\r\n王秀英,"\'=HYPERLINK(""http://x"")"\r\n李建国,\r\n'
-    assert read_spreadsheet("x.csv", content).rows[0] == (2, ["王秀英", "'=HYPERLINK(\"http://x\")"])
+    assert read_spreadsheet("x.csv", content).rows[0] == (2, ["王秀英", '\'=HYPERLINK("http://x")'])
 
 
 def test_an_xlsx_for_download_holds_defused_formulas_as_text_and_keeps_id_columns_text():
-    content = xlsx_bytes(["姓名", "身份证号", "人数"], [["=cmd|' /C calc'!A0", ID_NUMBER, 3]], title="居民名单",
-                         text_columns=[1])
+    content = xlsx_bytes(
+        ["姓名", "身份证号", "人数"], [["=cmd|' /C calc'!A0", ID_NUMBER, 3]], title="居民名单", text_columns=[1]
+    )
 
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     formula_cell, id_cell, number_cell = sheet[2]

@@ -1,4 +1,5 @@
 """The page shell: served assets only, Chinese first, menus follow permissions."""
+
 import re
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def test_english_on_request_chinese_by_default(client):
 
 
 def test_ids_with_a_trailing_newline_are_not_valid_paths():
-    from core.tree.paths import is_valid_path
     from core.permissions.ids import package_subject
+    from core.tree.paths import is_valid_path
 
     assert is_valid_path("c1/s1") and not is_valid_path("c1/s1\n")
     import pytest

@@ -1,4 +1,5 @@
 """Account management (账号管理), as an administrator — and a nosy neighbour — would meet it."""
+
 import json
 
 import pytest
@@ -13,11 +14,15 @@ def audit_rows(app, action):
     from core.db import engine_of
 
     with engine_of(app).connect() as conn:
-        rows = conn.execute(text("SELECT actor, target, org_path, detail FROM core_audit_entry "
-                                 "WHERE action = :action ORDER BY seq"), {"action": action}).all()
+        rows = conn.execute(
+            text("SELECT actor, target, org_path, detail FROM core_audit_entry WHERE action = :action ORDER BY seq"),
+            {"action": action},
+        ).all()
     # SQLite hands the JSON column back as text, PostgreSQL as a dict.
-    return [(actor, target, path, json.loads(detail) if isinstance(detail, str) else detail)
-            for actor, target, path, detail in rows]
+    return [
+        (actor, target, path, json.loads(detail) if isinstance(detail, str) else detail)
+        for actor, target, path, detail in rows
+    ]
 
 
 def all_audit_text(app):
@@ -35,8 +40,13 @@ def stored_usernames(app):
 
 
 def new_account(**overrides):
-    return {"username": "wang.wu", "display_name": "王五", "password": NEW_PASSWORD, "org_path": "c1/s1/m1",
-            **overrides}
+    return {
+        "username": "wang.wu",
+        "display_name": "王五",
+        "password": NEW_PASSWORD,
+        "org_path": "c1/s1/m1",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -82,10 +92,16 @@ def test_a_weak_password_is_refused_in_chinese_and_nothing_is_stored(app, client
     assert "wang.wu" not in stored_usernames(app) and audit_rows(app, "core.user_created") == []
 
 
-@pytest.mark.parametrize("field,value,pointer", [
-    ("username", "a b", "/username"), ("username", "ab", "/username"), ("display_name", "  ", "/display_name"),
-    ("org_path", "c1/nowhere", "/org_path"), ("extra", 1, "/"),
-])
+@pytest.mark.parametrize(
+    "field,value,pointer",
+    [
+        ("username", "a b", "/username"),
+        ("username", "ab", "/username"),
+        ("display_name", "  ", "/display_name"),
+        ("org_path", "c1/nowhere", "/org_path"),
+        ("extra", 1, "/"),
+    ],
+)
 def test_bad_fields_are_named(app, client, county_admin, field, value, pointer):
     response = client.post("/api/v1/users", json=new_account(**{field: value}))
     assert response.status_code == 422 and response.get_json()["pointer"] == pointer
@@ -108,7 +124,10 @@ def test_a_street_admin_cannot_see_or_change_an_account_of_the_next_street(app, 
     assert neighbour.username not in [u["username"] for u in client.get("/api/v1/users").get_json()["items"]]
     refused = client.post("/api/v1/users", json=new_account(org_path="c1/s2/m2"))
     assert refused.status_code == 422 and refused.get_json()["pointer"] == "/org_path"
-    assert refused.get_json()["detail"] == client.post("/api/v1/users", json=new_account(org_path="c1/s9")).get_json()["detail"]
+    assert (
+        refused.get_json()["detail"]
+        == client.post("/api/v1/users", json=new_account(org_path="c1/s9")).get_json()["detail"]
+    )
     assert "wang.wu" not in stored_usernames(app)
     assert second_login_works(app, neighbour.username)
 
@@ -161,7 +180,8 @@ def test_a_street_admin_cannot_take_over_an_account_with_wider_grants(app, clien
 
 
 def test_a_community_admin_cannot_take_over_the_supervisor_placed_at_their_community(
-        app, client, login_as, make_user, org_tree):
+    app, client, login_as, make_user, org_tree
+):
     """Resetting a password is logging in as that person: the community admin lacks the
     supervisor's audit rights, so they may neither reset, disable nor edit that account."""
     supervisor = make_user("data_supervisor", "c1/s1/m1", username="sup_m1")
@@ -187,13 +207,15 @@ def test_the_detail_page_offers_no_forms_for_an_account_that_outranks_me(app, cl
     login_as("community_admin", "c1/s1/m1")
     page = client.get(f"/users/{supervisor.id}").get_data(as_text=True)
     assert "core.audit_read" in page and "重置密码" not in page and "修改账号" not in page
-    refused = client.post(f"/users/{supervisor.id}/password",
-                          data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    refused = client.post(
+        f"/users/{supervisor.id}/password", data={"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    )
     assert refused.status_code == 403 and "core.audit_read" in refused.get_data(as_text=True)
     disabled = client.post(f"/users/{supervisor.id}", data={"display_name": "x", "org_path": "c1/s1/m1"})
     assert disabled.status_code == 403
-    assert [detail["permission"] for *_rest, detail in audit_rows(app, "core.permission_denied")] == \
-        ["core.audit_read"] * 2
+    assert [detail["permission"] for *_rest, detail in audit_rows(app, "core.permission_denied")] == [
+        "core.audit_read"
+    ] * 2
     assert second_login_works(app, supervisor.username)
 
 
@@ -209,8 +231,7 @@ def test_admins_still_manage_accounts_that_hold_no_more_than_they_do(app, client
     assert client.patch(f"/api/v1/users/{supervisor.id}", json={"is_active": False}).status_code == 200
 
 
-def test_an_admin_changes_their_own_password_on_the_account_page_not_through_the_reset(app, client, login_as,
-                                                                                       org_tree):
+def test_an_admin_changes_their_own_password_on_the_account_page_not_through_the_reset(app, client, login_as, org_tree):
     me = login_as("community_admin", "c1/s1/m1")
     response = client.post(f"/api/v1/users/{me.id}/password", json={"password": NEW_PASSWORD})
     assert response.status_code == 422 and response.get_json()["pointer"] == "/password"
@@ -231,12 +252,14 @@ def test_huge_paging_numbers_are_named_not_a_crash(client, county_admin, query):
 # ------------------------------------------------------------------ changing
 
 
-def test_disabling_an_account_ends_its_browser_session_and_api_token(app, client, county_admin, make_user,
-                                                                     second_client):
+def test_disabling_an_account_ends_its_browser_session_and_api_token(
+    app, client, county_admin, make_user, second_client
+):
     worker = make_user("community_admin", "c1/s1/m1")
     second_client.login(worker.username)
-    token = second_client.post("/api/v1/auth/token", json={"username": worker.username,
-                                                           "password": TEST_PASSWORD}).get_json()["token"]
+    token = second_client.post(
+        "/api/v1/auth/token", json={"username": worker.username, "password": TEST_PASSWORD}
+    ).get_json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
     assert second_client.get("/api/v1/me").status_code == 200
     assert second_client.get("/api/v1/me", headers=bearer).status_code == 200
@@ -267,14 +290,17 @@ def test_an_edit_is_audited_with_old_and_new_values(app, client, county_admin, m
     assert (response.get_json()["display_name"], response.get_json()["org_name"]) == ("李四", "青山村")
     [(_actor, target, org_path, detail)] = audit_rows(app, "core.user_updated")
     assert (target, org_path) == (f"user:{worker.id}", "c1/s2/m2")
-    assert detail["changes"] == {"display_name": {"old": "测试用户", "new": "李四"},
-                                 "org_path": {"old": "c1/s1/m1", "new": "c1/s2/m2"}}
+    assert detail["changes"] == {
+        "display_name": {"old": "测试用户", "new": "李四"},
+        "org_path": {"old": "c1/s1/m1", "new": "c1/s2/m2"},
+    }
     nowhere = client.patch(f"/api/v1/users/{worker.id}", json={"org_path": "c2"})
     assert nowhere.status_code == 422 and nowhere.get_json()["pointer"] == "/org_path"
 
 
-def test_an_admin_password_reset_ends_sessions_and_retires_the_old_password(app, client, county_admin, make_user,
-                                                                            second_client):
+def test_an_admin_password_reset_ends_sessions_and_retires_the_old_password(
+    app, client, county_admin, make_user, second_client
+):
     worker = make_user("community_admin", "c1/s1/m1")
     second_client.login(worker.username)
     weak = client.post(f"/api/v1/users/{worker.id}/password", json={"password": worker.username + "-123456"})
@@ -353,8 +379,15 @@ def test_a_long_account_list_pages_and_keeps_its_filter(app, client, login_as, o
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     login_as("county_admin", "c1")
     for number in range(4):
-        client.post("/api/v1/users", json={"username": f"pager_{number}", "display_name": "翻页测试",
-                                            "password": "a-long-enough-passphrase", "org_path": "c1/s1"})
+        client.post(
+            "/api/v1/users",
+            json={
+                "username": f"pager_{number}",
+                "display_name": "翻页测试",
+                "password": "a-long-enough-passphrase",
+                "org_path": "c1/s1",
+            },
+        )
     first = client.get("/users?q=pager_").get_data(as_text=True)
     assert "第 1 / 2 页" in first and "下一页" in first and "上一页" not in first
     assert 'href="/users?page=2&amp;q=pager_"' in first  # the filter survives paging

@@ -1,4 +1,5 @@
 """The pages people click through, in a real headless Chromium."""
+
 import re
 
 import pytest
@@ -81,15 +82,19 @@ def plugin_server(with_plugins, org_tree):
 
 
 def test_a_community_admin_switches_a_plugin_on_for_their_community(page, plugin_server):
-    from core.db import session_scope
-    from core.permissions.store import grant_package
     from core.auth.models import User
     from core.auth.passwords import hash_password
+    from core.db import session_scope
+    from core.permissions.store import grant_package
 
     server, app = plugin_server
     with app.app_context(), session_scope(app) as db:
-        user = User(username="m1_admin", display_name="社区管理员", org_path="c1/s1/m1",
-                    password_hash=hash_password(TEST_PASSWORD))
+        user = User(
+            username="m1_admin",
+            display_name="社区管理员",
+            org_path="c1/s1/m1",
+            password_hash=hash_password(TEST_PASSWORD),
+        )
         db.add(user)
         db.flush()
         grant_package(db, user.id, "community_admin", "c1/s1/m1")
@@ -125,7 +130,9 @@ def dead_letter_app(app):
     return app
 
 
-def test_an_operator_replays_a_dead_letter_from_the_events_page(page, live_server, make_user, dead_letter_app, org_tree):
+def test_an_operator_replays_a_dead_letter_from_the_events_page(
+    page, live_server, make_user, dead_letter_app, org_tree
+):
     from sqlalchemy import text
 
     from core.db import engine_of

@@ -5,6 +5,7 @@ Revision ID: core_0002
 Revises: core_0001
 Create Date: 2026-11-21
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -16,8 +17,14 @@ depends_on = None
 
 def upgrade():
     # Partial: only grant (g) rows; p rows of other models may legitimately share v0..v2.
-    op.create_index("uq_core_casbin_rule_grant", "core_casbin_rule", ["ptype", "v0", "v1", "v2"], unique=True,
-                    sqlite_where=sa.text("ptype = 'g'"), postgresql_where=sa.text("ptype = 'g'"))
+    op.create_index(
+        "uq_core_casbin_rule_grant",
+        "core_casbin_rule",
+        ["ptype", "v0", "v1", "v2"],
+        unique=True,
+        sqlite_where=sa.text("ptype = 'g'"),
+        postgresql_where=sa.text("ptype = 'g'"),
+    )
 
 
 def downgrade():

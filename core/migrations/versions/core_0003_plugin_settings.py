@@ -4,6 +4,7 @@ Revision ID: core_0003
 Revises: core_0002
 Create Date: 2026-11-21
 """
+
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel

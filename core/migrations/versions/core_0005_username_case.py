@@ -8,6 +8,7 @@ Revision ID: core_0005
 Revises: core_0004
 Create Date: 2026-12-02
 """
+
 import sqlalchemy as sa
 from alembic import op
 

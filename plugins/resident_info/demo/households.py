@@ -7,6 +7,7 @@ Proportions are rough but plausible for a Chinese county town: about 3 people a 
 left (空巢老人), grandparents raising children of parents working elsewhere (留守儿童), a few
 percent disabled (残疾, levels 1–4), on minimum living allowance (低保) or in extreme
 poverty support (特困), veterans, and some moved out or deceased in recent years."""
+
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
@@ -17,8 +18,16 @@ from plugins.resident_info.register.validation import HEALTH_TAGS, tag_entry
 
 BUILDINGS_PER_GRID = 4
 RECENT = date(2021, 1, 1)  # moves and deaths happened between this and REFERENCE_DATE
-KINDS = {"elderly_alone": 5, "elderly_couple": 11, "couple": 9, "nuclear": 33, "three_generations": 18,
-         "left_behind": 4, "single": 8, "floating": 20}
+KINDS = {
+    "elderly_alone": 5,
+    "elderly_couple": 11,
+    "couple": 9,
+    "nuclear": 33,
+    "three_generations": 18,
+    "left_behind": 4,
+    "single": 8,
+    "floating": 20,
+}
 OTHER = {"male": "female", "female": "male"}
 
 
@@ -35,8 +44,13 @@ class Place:
     def flats(self):
         if self.village:  # 青山村3组12号: a village group and a house number
             return [(building, None, f"{number}号") for building in self.buildings for number in range(1, 31)]
-        return [(building, f"{unit}单元", f"{floor}0{door}") for building in self.buildings
-                for unit in (1, 2) for floor in range(1, 7) for door in (1, 2)]
+        return [
+            (building, f"{unit}单元", f"{floor}0{door}")
+            for building in self.buildings
+            for unit in (1, 2)
+            for floor in range(1, 7)
+            for door in (1, 2)
+        ]
 
 
 @dataclass
@@ -125,9 +139,14 @@ class Family:
         while name in self.names:
             name = surname + maker.given_name(gender, birth)
         self.names.add(name)
-        return Member(name=name, gender=gender,
-                      birth_date=birth, id_number=maker.id_number(self.region, birth, gender),
-                      relation_to_head=relation, registration="floating" if self.floating else "registered")
+        return Member(
+            name=name,
+            gender=gender,
+            birth_date=birth,
+            id_number=maker.id_number(self.region, birth, gender),
+            relation_to_head=relation,
+            registration="floating" if self.floating else "registered",
+        )
 
     def couple(self, low, high):
         rng = self.maker.rng
@@ -192,8 +211,10 @@ class Family:
             grandparents = self.couple(56, 74)
         else:
             grandparents = [self.person("female", rng.randint(58, 76), "head")]
-        young = [self.person(rng.choice(("male", "female")), rng.randint(2, 15), "grandchild", grandparents[0].name[0])
-                 for _ in range(rng.choice((1, 1, 2)))]
+        young = [
+            self.person(rng.choice(("male", "female")), rng.randint(2, 15), "grandchild", grandparents[0].name[0])
+            for _ in range(rng.choice((1, 1, 2)))
+        ]
         for child in young:
             child.tag("留守儿童")
             child.notes = "父母在外务工，由祖父母照看"

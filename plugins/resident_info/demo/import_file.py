@@ -7,8 +7,8 @@ with another phone). The lines below are spreadsheet line numbers (line 1 is the
 Everyone in it is new: their ID sequence numbers (digits 15–17) are ones the demo's
 register never uses, and they live in buildings the register leaves empty.
 """
-from core.public import xlsx_bytes
 
+from core.public import xlsx_bytes
 from plugins.resident_info.demo.households import BUILDINGS_PER_GRID, Place, plan_households
 from plugins.resident_info.demo.people import IMPORT_FILE_SEQUENCES, PeopleMaker
 from plugins.resident_info.importing.columns import TEMPLATE_HEADERS
@@ -32,13 +32,15 @@ def demo_import_rows(community=DEMO_COMMUNITY, grid_names=DEMO_GRIDS):
     """``(headers, rows)``: the template's headers and 200 rows of text cells."""
     maker = PeopleMaker(SEED, IMPORT_FILE_SEQUENCES)
     first_new = BUILDINGS_PER_GRID * len(grid_names) + 1  # the register fills buildings 1 … 4 × grids
-    places = [Place(None, grid, community, (f"{first_new + 2 * index}号楼", f"{first_new + 2 * index + 1}号楼"))
-              for index, grid in enumerate(grid_names)]
+    places = [
+        Place(None, grid, community, (f"{first_new + 2 * index}号楼", f"{first_new + 2 * index + 1}号楼"))
+        for index, grid in enumerate(grid_names)
+    ]
     plans = plan_households(maker, places, ROWS + 20)  # some of them moved away: not in the file
     people = [(plan, member) for plan in plans for member in plan.members if member.status == "living"]
     alone = next(member for _plan, member in people if member.has("独居老人"))
     alone.tag("残疾", 2)  # at least one cell with two tags and a level: "独居老人、残疾2级"
-    rows = [_row(plan, member) for plan, member in people[:ROWS - 1]]
+    rows = [_row(plan, member) for plan, member in people[: ROWS - 1]]
     _spoil(rows, maker)
     first, second = (line - 2 for line in DUPLICATE_LINES)
     twice = list(rows[first])
@@ -54,11 +56,22 @@ def demo_import_xlsx(community=DEMO_COMMUNITY, grid_names=DEMO_GRIDS):
 
 
 def _row(plan, member):
-    values = {"姓名": member.name, "身份证号": member.id_number, "性别": GENDERS[member.gender],
-              "出生日期": member.birth_date.isoformat(), "联系电话": member.phone or "",
-              "所属网格": plan.place.grid_name, "楼栋": plan.building, "单元": plan.unit or "", "房号": plan.room,
-              "人口类型": REGISTRATIONS[member.registration], "状态": "在住", "状态日期": "",
-              "标签": "、".join(tag_text(entry) for entry in member.tags), "备注": member.notes}
+    values = {
+        "姓名": member.name,
+        "身份证号": member.id_number,
+        "性别": GENDERS[member.gender],
+        "出生日期": member.birth_date.isoformat(),
+        "联系电话": member.phone or "",
+        "所属网格": plan.place.grid_name,
+        "楼栋": plan.building,
+        "单元": plan.unit or "",
+        "房号": plan.room,
+        "人口类型": REGISTRATIONS[member.registration],
+        "状态": "在住",
+        "状态日期": "",
+        "标签": "、".join(tag_text(entry) for entry in member.tags),
+        "备注": member.notes,
+    }
     return [values[header] for header in TEMPLATE_HEADERS]
 
 

@@ -9,6 +9,7 @@ rows and tag index rows, and the seeding writes ONE audit entry. No events are p
 nothing happened to these people today, and subscribers seed their own demo data through
 the same hook.
 """
+
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,7 +18,6 @@ from sqlalchemy import insert, update
 from sqlmodel import func, select
 
 from core.public import record_audit, system_query, utcnow
-
 from plugins.resident_info.demo import import_file
 from plugins.resident_info.demo.households import BUILDINGS_PER_GRID, Place, plan_households
 from plugins.resident_info.demo.people import PeopleMaker
@@ -71,8 +71,11 @@ def _already_seeded(db, county_path, plans):
     """Idempotence: the plan is deterministic, so one of its ID numbers in the county
     means the demo seeded it before (the seeding is one transaction: all or nothing)."""
     numbers = [member.id_number for plan in plans for member in plan.members]
-    statement = select(func.count()).select_from(Resident).where(Resident.county_path == county_path,
-                                                                 Resident.id_number.in_(numbers))
+    statement = (
+        select(func.count())
+        .select_from(Resident)
+        .where(Resident.county_path == county_path, Resident.id_number.in_(numbers))
+    )
     return db.exec(system_query(statement, WHOLE_COUNTY)).one() > 0
 
 
@@ -86,31 +89,83 @@ def _insert(db, county_path, plans, grid_count):
     ``register_resident`` writes — resident, history row, tag index rows (what ``sync_tags``
     writes for a new resident) — without building 5,000 ORM objects one by one."""
     now = utcnow()
-    household_ids = _insert_returning_ids(db, Household, [
-        {"county_path": county_path, "org_path": plan.place.org_path, "building": plan.building, "unit": plan.unit,
-         "room": plan.room, "address": plan.address, "created_at": now, "updated_at": now} for plan in plans])
-    rows = [_resident_row(county_path, plan, household_id, member, now)
-            for plan, household_id in zip(plans, household_ids) for member in plan.members]
+    household_ids = _insert_returning_ids(
+        db,
+        Household,
+        [
+            {
+                "county_path": county_path,
+                "org_path": plan.place.org_path,
+                "building": plan.building,
+                "unit": plan.unit,
+                "room": plan.room,
+                "address": plan.address,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for plan in plans
+        ],
+    )
+    rows = [
+        _resident_row(county_path, plan, household_id, member, now)
+        for plan, household_id in zip(plans, household_ids)
+        for member in plan.members
+    ]
     resident_ids = _insert_returning_ids(db, Resident, rows)
-    heads = {row["household_id"]: resident_id for row, resident_id in zip(rows, resident_ids)
-             if row["relation_to_head"] == "head"}
-    db.execute(update(Household), [{"id": household_id, "head_resident_id": heads[household_id]}
-                                   for household_id in household_ids])
-    db.execute(insert(ResidentChange), [
-        {"resident_id": resident_id, "at": now, "actor": ACTOR, "action": "registered",
-         "changes": first_values(snapshot(SimpleNamespace(**row)))} for row, resident_id in zip(rows, resident_ids)])
-    tag_rows = [{"resident_id": resident_id, "tag": entry["tag"], "level": entry.get("level"),
-                 "sensitive": bool(entry.get("sensitive"))}
-                for row, resident_id in zip(rows, resident_ids) for entry in row["tags"]]
+    heads = {
+        row["household_id"]: resident_id
+        for row, resident_id in zip(rows, resident_ids)
+        if row["relation_to_head"] == "head"
+    }
+    db.execute(
+        update(Household),
+        [{"id": household_id, "head_resident_id": heads[household_id]} for household_id in household_ids],
+    )
+    db.execute(
+        insert(ResidentChange),
+        [
+            {
+                "resident_id": resident_id,
+                "at": now,
+                "actor": ACTOR,
+                "action": "registered",
+                "changes": first_values(snapshot(SimpleNamespace(**row))),
+            }
+            for row, resident_id in zip(rows, resident_ids)
+        ],
+    )
+    tag_rows = [
+        {
+            "resident_id": resident_id,
+            "tag": entry["tag"],
+            "level": entry.get("level"),
+            "sensitive": bool(entry.get("sensitive")),
+        }
+        for row, resident_id in zip(rows, resident_ids)
+        for entry in row["tags"]
+    ]
     if tag_rows:
         db.execute(insert(ResidentTag), tag_rows)
     statuses = Counter(row["status"] for row in rows)
-    detail = {"residents": len(rows), "households": len(household_ids), "grids": grid_count,
-              "moved_out": statuses["moved_out"], "deceased": statuses["deceased"]}
-    record_audit(db, f"{PLUGIN}.demo_seeded", actor=ACTOR, target=f"{PLUGIN}_county:{county_path}", org_path=county_path,
-          detail=detail)
-    return (f"居民 {len(rows)} 人（{len(household_ids)} 户，分布在 {grid_count} 个网格；"
-            f"迁出 {statuses['moved_out']} 人，死亡 {statuses['deceased']} 人）")
+    detail = {
+        "residents": len(rows),
+        "households": len(household_ids),
+        "grids": grid_count,
+        "moved_out": statuses["moved_out"],
+        "deceased": statuses["deceased"],
+    }
+    record_audit(
+        db,
+        f"{PLUGIN}.demo_seeded",
+        actor=ACTOR,
+        target=f"{PLUGIN}_county:{county_path}",
+        org_path=county_path,
+        detail=detail,
+    )
+    return (
+        f"居民 {len(rows)} 人（{len(household_ids)} 户，分布在 {grid_count} 个网格；"
+        f"迁出 {statuses['moved_out']} 人，死亡 {statuses['deceased']} 人）"
+    )
 
 
 def _insert_returning_ids(db, model, rows):
@@ -119,11 +174,28 @@ def _insert_returning_ids(db, model, rows):
 
 
 def _resident_row(county_path, plan, household_id, member, now):
-    return {"county_path": county_path, "org_path": plan.place.org_path, "name": member.name,
-            "gender": member.gender, "birth_date": member.birth_date, "id_number": member.id_number,
-            "id_last4": ids.last4(member.id_number), "phone": member.phone, "building": plan.building,
-            "unit": plan.unit, "room": plan.room, "household_id": household_id,
-            "relation_to_head": member.relation_to_head, "registration": member.registration,
-            "status": member.status, "status_date": member.status_date,
-            "tags": [dict(entry) for entry in member.tags], "notes": member.notes, "extra": {},
-            "merged_into_id": None, "version": 1, "created_at": now, "updated_at": now}
+    return {
+        "county_path": county_path,
+        "org_path": plan.place.org_path,
+        "name": member.name,
+        "gender": member.gender,
+        "birth_date": member.birth_date,
+        "id_number": member.id_number,
+        "id_last4": ids.last4(member.id_number),
+        "phone": member.phone,
+        "building": plan.building,
+        "unit": plan.unit,
+        "room": plan.room,
+        "household_id": household_id,
+        "relation_to_head": member.relation_to_head,
+        "registration": member.registration,
+        "status": member.status,
+        "status_date": member.status_date,
+        "tags": [dict(entry) for entry in member.tags],
+        "notes": member.notes,
+        "extra": {},
+        "merged_into_id": None,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }

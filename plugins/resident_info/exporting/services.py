@@ -9,6 +9,7 @@ reads them (enum titles, ``独居老人、残疾2级``, ISO dates).
 
 Plain values in (a session, an ``Access``, a ``ResidentFilter``); no Flask request.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,7 +17,6 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core.public import CSV_TYPE, XLSX_TYPE, ApiError, csv_bytes, record_audit, scoped, xlsx_bytes
-
 from plugins.resident_info.importing.columns import TEMPLATE_COLUMNS
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import PLUGIN
@@ -98,6 +98,7 @@ class ExportFile:
 class Table:
     """The header and the rows of an export. ``rows`` is an iterator, read while the file
     is written; ``tally`` counts what it has given out so far."""
+
     header: tuple
     rows: object
     total: int
@@ -111,8 +112,11 @@ def table(db, access, filters, *, unmasked=False, within=None, today=None):
     today = today or date.today()
     total = db.exec(_found(select(func.count()).select_from(Resident), access, filters, within, today)).one()
     if total > MAX_ROWS:
-        raise ApiError(422, f"符合条件的居民有 {total} 人，超过单次导出上限 {MAX_ROWS} 人。"
-                            "请缩小筛选范围（如按网格、标签或状态筛选）后分批导出。")
+        raise ApiError(
+            422,
+            f"符合条件的居民有 {total} 人，超过单次导出上限 {MAX_ROWS} 人。"
+            "请缩小筛选范围（如按网格、标签或状态筛选）后分批导出。",
+        )
     statement = _found(select(Resident), access, filters, within, today).order_by(*SORTS[filters.sort])
     tally = Tally()
     return Table(HEADER, _rows(db, statement, access, unmasked, today, tally), total, tally)
@@ -128,8 +132,12 @@ def _rows(db, statement, access, unmasked, today, tally):
     """One list of cell values per resident; ``yield_per`` keeps one chunk of records in
     memory (a server-side cursor on PostgreSQL)."""
     for resident in db.exec(statement.execution_options(yield_per=CHUNK)):
-        row = _Row(resident, unmasked and access.sensitive.covers(resident.org_path),
-                   access.health.covers(resident.org_path), today)
+        row = _Row(
+            resident,
+            unmasked and access.sensitive.covers(resident.org_path),
+            access.health.covers(resident.org_path),
+            today,
+        )
         tally.rows += 1
         tally.unmasked_rows += bool(row.full and (resident.id_number or resident.phone))
         yield [value(row) for _header, value in COLUMNS]
@@ -145,9 +153,15 @@ def export_residents(db, access, filters, *, fmt="csv", unmasked=False, within=N
     detail = {"format": fmt, "rows": found.tally.rows, "filter": filter_detail(filters)}
     if unmasked:
         detail["unmasked_rows"] = found.tally.unmasked_rows
-    record_audit(db, f"{PLUGIN}.{'sensitive_exported' if unmasked else 'residents_exported'}", actor=access.username,
-          target=f"{PLUGIN}_resident:export", org_path=filters.org_path or common_root(access.read), ip=access.ip,
-          detail=detail)
+    record_audit(
+        db,
+        f"{PLUGIN}.{'sensitive_exported' if unmasked else 'residents_exported'}",
+        actor=access.username,
+        target=f"{PLUGIN}_resident:export",
+        org_path=filters.org_path or common_root(access.read),
+        ip=access.ip,
+        detail=detail,
+    )
     return ExportFile(content, mimetype, fmt, found.tally.rows, found.tally.unmasked_rows)
 
 

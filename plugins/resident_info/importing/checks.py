@@ -2,10 +2,10 @@
 ``validate_resident``), then what only the file and the database can answer — the same
 person twice in the file, the person already in the register (skipped, not an error),
 a grid outside the importer's reach, health tags the importer may not set."""
+
 from sqlmodel import select
 
 from core.public import DataScope, org_nodes_in, system_query
-
 from plugins.resident_info.importing.rows import RowReader
 from plugins.resident_info.models import Resident
 from plugins.resident_info.register import fields
@@ -86,19 +86,29 @@ class RowChecker:
         numbers = [clean["id_number"] for _line, clean in candidates if clean.get("id_number")]
         if not numbers:
             return set()
-        statement = select(Resident.id_number).where(Resident.county_path == self.county,
-                                                     Resident.id_number.in_(numbers))
+        statement = select(Resident.id_number).where(
+            Resident.county_path == self.county, Resident.id_number.in_(numbers)
+        )
         return {("id", number) for number in self.db.exec(system_query(statement, ACROSS_COUNTY)).all()}
 
     def _registered_without_id(self, candidates):
         keys = [identity(clean)[1:] for _line, clean in candidates if not clean.get("id_number")]
         if not keys:
             return set()
-        columns = (Resident.name, Resident.birth_date, Resident.org_path, Resident.building, Resident.unit,
-                   Resident.room)
-        statement = select(*columns).where(Resident.county_path == self.county, Resident.id_number.is_(None),
-                                           Resident.merged_into_id.is_(None),
-                                           Resident.name.in_({key[0] for key in keys}))
+        columns = (
+            Resident.name,
+            Resident.birth_date,
+            Resident.org_path,
+            Resident.building,
+            Resident.unit,
+            Resident.room,
+        )
+        statement = select(*columns).where(
+            Resident.county_path == self.county,
+            Resident.id_number.is_(None),
+            Resident.merged_into_id.is_(None),
+            Resident.name.in_({key[0] for key in keys}),
+        )
         found = self.db.exec(system_query(statement, ACROSS_COUNTY)).all()
         return {("person", *row) for row in found} & {("person", *key) for key in keys}
 
@@ -107,5 +117,12 @@ def identity(clean):
     """Who a row is: the ID number, or without one the name, birth date, grid and address."""
     if clean.get("id_number"):
         return ("id", clean["id_number"])
-    return ("person", clean["name"], clean["birth_date"], clean["org_path"], clean.get("building"),
-            clean.get("unit"), clean.get("room"))
+    return (
+        "person",
+        clean["name"],
+        clean["birth_date"],
+        clean["org_path"],
+        clean.get("building"),
+        clean.get("unit"),
+        clean.get("room"),
+    )

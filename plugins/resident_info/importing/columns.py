@@ -6,6 +6,7 @@ A mapping is ``{header in the file: field}``; a field is a key of ``schemas/resi
 ``grid`` (a grid's name or org path, resolved under the node the import goes to) or
 ``extra.<key>`` (a county extra field).
 """
+
 import unicodedata
 
 from core.public import ApiError, read_spreadsheet

@@ -6,6 +6,7 @@ and "独居老人、残疾2级". This module turns that into the register's valu
 rule about the values themselves to ``validate_resident`` — one set of rules for the form,
 the API and the importer.
 """
+
 import re
 from datetime import date, datetime
 
@@ -30,8 +31,9 @@ class RowReader:
     goes to and the grids under it (``{grid name: path}``), the county's extra fields."""
 
     def __init__(self, headers, mapping, target_path, grids, extra_schema, county_tags):
-        self.columns = [(headers.index(header), header, field) for header, field in mapping.items()
-                        if field and header in headers]
+        self.columns = [
+            (headers.index(header), header, field) for header, field in mapping.items() if field and header in headers
+        ]
         self.header_of = {field: header for _index, header, field in self.columns}
         self.target_path, self.grids = target_path, grids
         self.extra_schema, self.county_tags = extra_schema, county_tags
@@ -137,7 +139,7 @@ def _date_text(cell):
     text = text.strip()
     found = DATE_TEXT.match(text)
     if found:
-        return "%s-%02d-%02d" % (found.group(1), int(found.group(2)), int(found.group(3)))
+        return f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
     if len(text) == 8 and text.isascii() and text.isdigit():
         return f"{text[:4]}-{text[4:6]}-{text[6:]}"
     return text

@@ -13,6 +13,7 @@ could not write it either (on SQLite the import holds the database's write lock;
 PostgreSQL the job row is locked by the import's own update). For that phase this module
 keeps the figures in memory; pages, API and CLI read them through ``progress_of``.
 """
+
 import logging
 import threading
 
@@ -20,7 +21,6 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from core.public import ApiError, record_audit, session_scope, system_options, utcnow
-
 from plugins.resident_info.importing.checks import RowChecker
 from plugins.resident_info.importing.columns import read_import_file
 from plugins.resident_info.importing.write import write_rows
@@ -73,8 +73,9 @@ def start_in_background(access, job_id, content):
     answer at once (202) and the page can show progress."""
     app = current_app._get_current_object()
     _PROGRESS.report(job_id, "queued", 0)
-    thread = threading.Thread(target=_run_in_thread, args=(app, access, job_id, content), daemon=True,
-                              name=f"resident-import-{job_id}")
+    thread = threading.Thread(
+        target=_run_in_thread, args=(app, access, job_id, content), daemon=True, name=f"resident-import-{job_id}"
+    )
     thread.start()
     return thread
 
@@ -154,7 +155,7 @@ def _check_all_then_write(db, access, job, rows, checker, on_progress):
 
 def _chunks(items):
     for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
+        yield items[start : start + CHUNK]
 
 
 def _count(job, checker):
@@ -163,9 +164,16 @@ def _count(job, checker):
 
 def _store_problems(db, job, problems):
     for problem in problems:
-        db.add(ImportProblem(job_id=job.id, line=problem["line"], column=problem["column"][:100],
-                             field=problem["field"][:50], reason=problem["reason"][:300],
-                             kind=problem.get("kind", "error")))
+        db.add(
+            ImportProblem(
+                job_id=job.id,
+                line=problem["line"],
+                column=problem["column"][:100],
+                field=problem["field"][:50],
+                reason=problem["reason"][:300],
+                kind=problem.get("kind", "error"),
+            )
+        )
 
 
 def _progress(db, job, phase, processed, on_progress, status=None):
@@ -181,12 +189,27 @@ def _finish(db, access, job, status):
     job.status, job.finished_at, job.processed_rows = status, utcnow(), job.total_rows
     job.phase = ""
     if status == "done":
-        job.message = (f"导入 {job.imported} 人；已登记跳过 {job.already_registered} 人；"
-                       f"有错误未导入 {job.bad_rows} 行。")
-    detail = {"job_id": job.id, "status": status, "mode": job.mode, "rows": job.total_rows,
-              "imported": job.imported, "already_registered": job.already_registered, "bad_rows": job.bad_rows}
-    record_audit(db, f"{PLUGIN}.residents_imported", actor=access.username, target=f"{PLUGIN}_import:{job.id}",
-                 org_path=job.org_path, ip=access.ip, detail=detail)
+        job.message = (
+            f"导入 {job.imported} 人；已登记跳过 {job.already_registered} 人；有错误未导入 {job.bad_rows} 行。"
+        )
+    detail = {
+        "job_id": job.id,
+        "status": status,
+        "mode": job.mode,
+        "rows": job.total_rows,
+        "imported": job.imported,
+        "already_registered": job.already_registered,
+        "bad_rows": job.bad_rows,
+    }
+    record_audit(
+        db,
+        f"{PLUGIN}.residents_imported",
+        actor=access.username,
+        target=f"{PLUGIN}_import:{job.id}",
+        org_path=job.org_path,
+        ip=access.ip,
+        detail=detail,
+    )
     db.commit()
 
 

@@ -6,14 +6,24 @@ stores the good rows and reports the others. In both, a row whose person is alre
 the register (same ID number in the county; without an ID: same name, birth date, grid
 and address) is skipped and reported as such — the same file imported twice adds nothing.
 """
+
 import hashlib
 from datetime import timedelta
 
 from sqlmodel import select
 
-from core.public import (ApiError, DataScope, isoformat, not_found, org_node_at, org_nodes_in, scope_for,
-                         scope_of_model, system_query, utcnow)
-
+from core.public import (
+    ApiError,
+    DataScope,
+    isoformat,
+    not_found,
+    org_node_at,
+    org_nodes_in,
+    scope_for,
+    scope_of_model,
+    system_query,
+    utcnow,
+)
 from plugins.resident_info.importing.columns import REQUIRED_FIELDS, known_fields, read_import_file, suggest_mapping
 from plugins.resident_info.importing.run import progress_of, runs_here
 from plugins.resident_info.models import ImportJob, ImportProblem
@@ -23,8 +33,13 @@ from plugins.resident_info.register.access import Access
 from plugins.resident_info.register.validation import county_of
 
 MODES = {"all_or_nothing": "全部正确才导入", "valid_rows": "只导入正确的行"}
-STATUS_TITLES = {"queued": "排队中", "running": "导入中", "done": "已完成", "rejected": "未导入（有错误行）",
-                 "failed": "失败"}
+STATUS_TITLES = {
+    "queued": "排队中",
+    "running": "导入中",
+    "done": "已完成",
+    "rejected": "未导入（有错误行）",
+    "failed": "失败",
+}
 PHASE_TITLES = {"reading": "读取文件", "checking": "检查数据", "writing": "写入"}
 STALE_AFTER = timedelta(minutes=10)
 INTERRUPTED = "导入中断（服务可能重启过）。已写入的行会保留；用同一文件重新导入即可补齐，已登记的不会重复。"
@@ -33,16 +48,25 @@ BY_ID = "one import job by primary key; the caller's scope is checked right afte
 
 def importer_access(actor, ip=""):
     """An importer writes rows where it holds IMPORT (not WRITE), and never sees full values."""
-    return Access(username=actor.username, read=scope_for(actor, READ), write=scope_for(actor, IMPORT),
-                  health=scope_for(actor, READ_HEALTH), ip=ip)
+    return Access(
+        username=actor.username,
+        read=scope_for(actor, READ),
+        write=scope_for(actor, IMPORT),
+        health=scope_for(actor, READ_HEALTH),
+        ip=ip,
+    )
 
 
 def preview(filename, content, extra_schema):
     """Headers, the suggested mapping and the fields a column may be mapped to — no cell
     values (they may be ID numbers)."""
     table = read_import_file(filename, content, headers_only=True)
-    return {"headers": table.headers, "mapping": suggest_mapping(table.headers, extra_schema),
-            "fields": known_fields(extra_schema), "required": list(REQUIRED_FIELDS)}
+    return {
+        "headers": table.headers,
+        "mapping": suggest_mapping(table.headers, extra_schema),
+        "fields": known_fields(extra_schema),
+        "required": list(REQUIRED_FIELDS),
+    }
 
 
 def create_job(db, access, *, org_path, mode, mapping, filename, content):
@@ -58,8 +82,14 @@ def create_job(db, access, *, org_path, mode, mapping, filename, content):
     extra_schema, _tags = fields.county_settings(db, county_of(org_path))
     headers = read_import_file(filename, content, headers_only=True).headers
     final = resolve_mapping(headers, mapping, extra_schema)
-    job = ImportJob(org_path=org_path, created_by=access.username, filename=(filename or "")[-200:], mode=mode,
-                    mapping=final, file_sha256=hashlib.sha256(content).hexdigest())
+    job = ImportJob(
+        org_path=org_path,
+        created_by=access.username,
+        filename=(filename or "")[-200:],
+        mode=mode,
+        mapping=final,
+        file_sha256=hashlib.sha256(content).hexdigest(),
+    )
     db.add(job)
     db.flush()
     return job
@@ -82,16 +112,23 @@ def resolve_mapping(headers, mapping, extra_schema):
             raise ApiError(422, f"有多列都对应到“{known[field]}”，每个字段只能对应一列。", pointer="/mapping")
     for field in REQUIRED_FIELDS:
         if field not in used:
-            raise ApiError(422, f"文件中没有找到“{known[field]}”列：请在“列对应”中指定哪一列是{known[field]}"
-                                f"（文件的列：{'、'.join(h for h in headers if h) or '无'}）。", pointer="/mapping")
+            raise ApiError(
+                422,
+                f"文件中没有找到“{known[field]}”列：请在“列对应”中指定哪一列是{known[field]}"
+                f"（文件的列：{'、'.join(h for h in headers if h) or '无'}）。",
+                pointer="/mapping",
+            )
     return {header: field for header, field in final.items() if field}
 
 
 def import_targets(db, scope):
     """``[(path, name)]`` of the streets, communities and grids the actor may import into."""
     nodes = org_nodes_in(db, DataScope(tuple(scope.paths)))
-    return [(node.path, node.name) for node in nodes if node.kind in ("community", "grid", "street")
-            and scope.covers(node.path)]
+    return [
+        (node.path, node.name)
+        for node in nodes
+        if node.kind in ("community", "grid", "street") and scope.covers(node.path)
+    ]
 
 
 def find_job(db, scope, job_id):
@@ -128,21 +165,38 @@ def job_json(db, job, problem_limit=100):
     phase, processed = progress_of(job)
     total = job.total_rows
     return {
-        "id": job.id, "org_path": job.org_path, "filename": job.filename, "mode": job.mode,
-        "mode_title": MODES[job.mode], "mapping": job.mapping, "status": job.status,
-        "status_title": STATUS_TITLES[job.status], "phase": phase, "phase_title": PHASE_TITLES.get(phase, ""),
-        "total_rows": total, "processed_rows": processed,
+        "id": job.id,
+        "org_path": job.org_path,
+        "filename": job.filename,
+        "mode": job.mode,
+        "mode_title": MODES[job.mode],
+        "mapping": job.mapping,
+        "status": job.status,
+        "status_title": STATUS_TITLES[job.status],
+        "phase": phase,
+        "phase_title": PHASE_TITLES.get(phase, ""),
+        "total_rows": total,
+        "processed_rows": processed,
         "percent": 100 if job.status in ("done", "rejected") else (int(processed * 100 / total) if total else 0),
-        "imported": job.imported, "already_registered": job.already_registered, "bad_rows": job.bad_rows,
-        "message": job.message, "created_by": job.created_by, "created_at": isoformat(job.created_at),
+        "imported": job.imported,
+        "already_registered": job.already_registered,
+        "bad_rows": job.bad_rows,
+        "message": job.message,
+        "created_by": job.created_by,
+        "created_at": isoformat(job.created_at),
         "finished_at": isoformat(job.finished_at) if job.finished_at else None,
         "problems": [problem_json(problem) for problem in problems_of(db, job, problem_limit)],
     }
 
 
 def problem_json(problem):
-    return {"line": problem.line, "column": problem.column, "field": problem.field, "reason": problem.reason,
-            "kind": problem.kind}
+    return {
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.field,
+        "reason": problem.reason,
+        "kind": problem.kind,
+    }
 
 
 REPORT_HEADER = ("行号", "列", "问题", "类型")
@@ -150,5 +204,7 @@ KIND_TITLES = {"error": "错误，未导入", "skipped": "已登记，跳过"}
 
 
 def report_rows(db, job):
-    return [(problem.line, problem.column, problem.reason, KIND_TITLES.get(problem.kind, problem.kind))
-            for problem in problems_of(db, job)]
+    return [
+        (problem.line, problem.column, problem.reason, KIND_TITLES.get(problem.kind, problem.kind))
+        for problem in problems_of(db, job)
+    ]

@@ -6,6 +6,7 @@ upgrade`` after the core's first revision — never when the plugin merely loads
 Revision ID: resident_info_0001
 Revises:
 """
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -72,8 +73,11 @@ def upgrade():
     op.create_index("ix_resident_info_resident_household_id", "resident_info_resident", ["household_id"])
     op.create_index("ix_resident_info_resident_merged_into_id", "resident_info_resident", ["merged_into_id"])
     op.create_index("ix_resident_info_resident_updated_at", "resident_info_resident", ["updated_at"])
-    op.create_index("ix_resident_info_resident_near_duplicate", "resident_info_resident",
-                    ["county_path", "name", "birth_date", "building"])
+    op.create_index(
+        "ix_resident_info_resident_near_duplicate",
+        "resident_info_resident",
+        ["county_path", "name", "birth_date", "building"],
+    )
 
     op.create_table(
         "resident_info_resident_tag",

@@ -3,6 +3,7 @@
 Revision ID: resident_info_0002
 Revises: resident_info_0001
 """
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op

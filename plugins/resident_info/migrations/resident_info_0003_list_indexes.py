@@ -10,6 +10,7 @@ plain index (it compares text byte-wise by default).
 Revision ID: resident_info_0003
 Revises: resident_info_0002
 """
+
 from alembic import op
 
 revision = "resident_info_0003"
@@ -21,8 +22,12 @@ INDEX = "ix_resident_info_resident_org_path_name"
 
 
 def upgrade():
-    op.create_index(INDEX, "resident_info_resident", ["org_path", "name", "merged_into_id"],
-                    postgresql_ops={"org_path": "text_pattern_ops", "name": "text_pattern_ops"})
+    op.create_index(
+        INDEX,
+        "resident_info_resident",
+        ["org_path", "name", "merged_into_id"],
+        postgresql_ops={"org_path": "text_pattern_ops", "name": "text_pattern_ops"},
+    )
 
 
 def downgrade():

@@ -1,16 +1,21 @@
 """The events the register publishes (schemas in ``schemas/events/``), always in the
 caller's transaction. Payloads carry ids, the org path and facts such as a tag — never an
 ID number or a phone."""
-from core.public import publish
 
+from core.public import publish
 from plugins.resident_info.permissions import PLUGIN
 
 STATUS_EVENTS = {"moved_out": f"{PLUGIN}.resident_moved_out", "deceased": f"{PLUGIN}.resident_deceased"}
 
 
 def _publish(db, actor, name, resident, **facts):
-    publish(db, f"{PLUGIN}.{name}", {"resident_id": resident.id, "org_path": resident.org_path, **facts},
-            org_path=resident.org_path, actor=actor)
+    publish(
+        db,
+        f"{PLUGIN}.{name}",
+        {"resident_id": resident.id, "org_path": resident.org_path, **facts},
+        org_path=resident.org_path,
+        actor=actor,
+    )
 
 
 def registered(db, actor, resident):
@@ -20,8 +25,9 @@ def registered(db, actor, resident):
     for entry in resident.tags or []:
         _publish(db, actor, "resident_tagged", resident, tag=entry["tag"], level=entry.get("level"))
     if resident.status in STATUS_EVENTS:
-        _publish(db, actor, STATUS_EVENTS[resident.status].split(".")[1], resident,
-                 date=resident.status_date.isoformat())
+        _publish(
+            db, actor, STATUS_EVENTS[resident.status].split(".")[1], resident, date=resident.status_date.isoformat()
+        )
 
 
 def updated(db, actor, resident, before, after, fields):

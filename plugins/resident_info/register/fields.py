@@ -1,13 +1,13 @@
 """A county's extension of the register: extra fields (``extra``, validated against the
 county's JSON Schema exactly like the rest of the record) and the county's own tags."""
+
 import json
 import re
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from core.public import ApiError, record_audit, isoformat, utcnow, validate_or_raise
-
+from core.public import ApiError, isoformat, record_audit, utcnow, validate_or_raise
 from plugins.resident_info.models import CountyFields
 from plugins.resident_info.permissions import PLUGIN
 from plugins.resident_info.register.validation import BUILTIN_TAGS
@@ -31,9 +31,14 @@ def county_settings(db, county_path):
 
 def fields_json(db, county_path):
     row = _row(db, county_path)
-    return {"county_path": county_path, "schema": row.extra_schema if row else None,
-            "tags": row.tags if row else [], "builtin_tags": list(BUILTIN_TAGS),
-            "updated_at": isoformat(row.updated_at) if row else None, "updated_by": row.updated_by if row else None}
+    return {
+        "county_path": county_path,
+        "schema": row.extra_schema if row else None,
+        "tags": row.tags if row else [],
+        "builtin_tags": list(BUILTIN_TAGS),
+        "updated_at": isoformat(row.updated_at) if row else None,
+        "updated_by": row.updated_by if row else None,
+    }
 
 
 def put_fields(db, username, county_path, body, ip=""):
@@ -45,13 +50,22 @@ def put_fields(db, username, county_path, body, ip=""):
     tags = body.get("tags", [])
     _check_tags(tags)
     row = _row(db, county_path) or CountyFields(county_path=county_path)
-    row.extra_schema, row.tags = schema, [{"tag": t["tag"].strip(), "sensitive": bool(t.get("sensitive"))} for t in tags]
+    row.extra_schema, row.tags = (
+        schema,
+        [{"tag": t["tag"].strip(), "sensitive": bool(t.get("sensitive"))} for t in tags],
+    )
     row.updated_at, row.updated_by = utcnow(), username
     db.add(row)
     db.flush()
-    record_audit(db, f"{PLUGIN}.fields_updated", actor=username, target=f"{PLUGIN}_county_fields:{county_path}",
-          org_path=county_path, ip=ip, detail={"fields": sorted(schema["properties"]),
-                                               "tags": [t["tag"] for t in row.tags]})
+    record_audit(
+        db,
+        f"{PLUGIN}.fields_updated",
+        actor=username,
+        target=f"{PLUGIN}_county_fields:{county_path}",
+        org_path=county_path,
+        ip=ip,
+        detail={"fields": sorted(schema["properties"]), "tags": [t["tag"] for t in row.tags]},
+    )
     return row
 
 

@@ -2,6 +2,7 @@
 the county's extra fields — with their UI hints (``x-order``, ``x-widget``, ``description``
 as help text), and the way back from submitted form fields to a record dict, which the
 same ``validate_resident`` then checks as any API body."""
+
 import re
 
 from plugins.resident_info.register.present import masked
@@ -35,16 +36,27 @@ def form_fields(extra_schema, *, optional_fields=None, values=None, editing=Fals
     values = values or {}
     shown = []
     for name, spec in sorted(FIELDS.items(), key=lambda item: item[1].get("x-order", 0)):
-        if name in ("tags", "extra") or (optional_fields is not None and name not in ALWAYS_SHOWN
-                                         and name not in optional_fields):
+        if name in ("tags", "extra") or (
+            optional_fields is not None and name not in ALWAYS_SHOWN and name not in optional_fields
+        ):
             continue
         value, placeholder = values.get(name), ""
         if editing and name in SENSITIVE_INPUTS:
             value, placeholder = "", masked(name, values.get(name)) or ""
-        shown.append({"name": name, "input": name, "title": spec["title"], "help": spec.get("description", ""),
-                      "widget": spec.get("x-widget") or _widget(spec), "options": _options(spec),
-                      "blank": None in spec.get("enum", [None]), "value": "" if value is None else value,
-                      "placeholder": placeholder, "required": name in ("name", "org_path")})
+        shown.append(
+            {
+                "name": name,
+                "input": name,
+                "title": spec["title"],
+                "help": spec.get("description", ""),
+                "widget": spec.get("x-widget") or _widget(spec),
+                "options": _options(spec),
+                "blank": None in spec.get("enum", [None]),
+                "value": "" if value is None else value,
+                "placeholder": placeholder,
+                "required": name in ("name", "org_path"),
+            }
+        )
     if optional_fields is None or "extra" in optional_fields:
         shown.extend(extra_fields(extra_schema, values.get("extra") or {}))
     return shown
@@ -61,13 +73,23 @@ def extra_fields(extra_schema, values):
     properties = (extra_schema or {}).get("properties", {})
     required = set((extra_schema or {}).get("required", []))
     ordered = sorted(properties.items(), key=lambda item: (item[1].get("x-order", 0), item[0]))
-    return [{"name": name, "input": EXTRA_PREFIX + name, "title": spec.get("title", name),
-             "help": spec.get("description", ""), "placeholder": "",
-             "widget": "select" if "enum" in spec else ("date" if spec.get("format") == "date"
-                                                        else _WIDGETS.get(spec.get("type"), "text")),
-             "options": _options(spec), "value": "" if values.get(name) is None else values.get(name),
-             "blank": name not in required, "required": name in required}
-            for name, spec in ordered]
+    return [
+        {
+            "name": name,
+            "input": EXTRA_PREFIX + name,
+            "title": spec.get("title", name),
+            "help": spec.get("description", ""),
+            "placeholder": "",
+            "widget": "select"
+            if "enum" in spec
+            else ("date" if spec.get("format") == "date" else _WIDGETS.get(spec.get("type"), "text")),
+            "options": _options(spec),
+            "value": "" if values.get(name) is None else values.get(name),
+            "blank": name not in required,
+            "required": name in required,
+        }
+        for name, spec in ordered
+    ]
 
 
 def tag_choices(county_tags, current, health_visible):
@@ -75,8 +97,11 @@ def tag_choices(county_tags, current, health_visible):
     levels = {entry["tag"]: entry.get("level") for entry in current or []}
     known = [(tag, tag in HEALTH_TAGS) for tag in BUILTIN_TAGS]
     known += [(entry["tag"], bool(entry.get("sensitive"))) for entry in county_tags]
-    return [{"tag": tag, "checked": tag in levels, "level": levels.get(tag), "needs_level": tag in TAGS_NEEDING_LEVEL}
-            for tag, sensitive in known if health_visible or not sensitive]
+    return [
+        {"tag": tag, "checked": tag in levels, "level": levels.get(tag), "needs_level": tag in TAGS_NEEDING_LEVEL}
+        for tag, sensitive in known
+        if health_visible or not sensitive
+    ]
 
 
 def data_from_form(form, extra_schema, *, editing=False, shown=None):

@@ -1,9 +1,9 @@
 """Households (户): an address and, optionally, a head of household. Members are residents
 whose ``household_id`` points here, each with a relation to the head."""
+
 from sqlmodel import func, select
 
 from core.public import ApiError, not_found, org_node_at, record_audit, scope_of_model, system_query, utcnow
-
 from plugins.resident_info.models import Household, Resident
 from plugins.resident_info.permissions import PLUGIN
 from plugins.resident_info.register.present import brief_json
@@ -43,13 +43,23 @@ def create_household(db, access, data):
         raise not_found("所属网格不存在，或不在您的管理范围内。")
     if org_node_at(db, org_path) is None:
         raise ApiError(422, "所属网格不存在。", pointer="/org_path")
-    household = Household(county_path=county_of(org_path), org_path=org_path,
-                          **{key: (data.get(key) or "").strip() or None for key in ("building", "unit", "room")},
-                          address=(data.get("address") or "").strip())
+    household = Household(
+        county_path=county_of(org_path),
+        org_path=org_path,
+        **{key: (data.get(key) or "").strip() or None for key in ("building", "unit", "room")},
+        address=(data.get("address") or "").strip(),
+    )
     db.add(household)
     db.flush()
-    record_audit(db, f"{PLUGIN}.household_created", actor=access.username, target=f"{PLUGIN}_household:{household.id}",
-          org_path=org_path, ip=access.ip, detail={"household_id": household.id})
+    record_audit(
+        db,
+        f"{PLUGIN}.household_created",
+        actor=access.username,
+        target=f"{PLUGIN}_household:{household.id}",
+        org_path=org_path,
+        ip=access.ip,
+        detail={"household_id": household.id},
+    )
     return household
 
 
@@ -59,12 +69,23 @@ def members_of(db, scope, household):
 
 
 def household_json(household, members=None, *, health_scope=None):
-    found = {"id": household.id, "org_path": household.org_path, "head_resident_id": household.head_resident_id,
-             "building": household.building, "unit": household.unit, "room": household.room,
-             "address": household.address}
+    found = {
+        "id": household.id,
+        "org_path": household.org_path,
+        "head_resident_id": household.head_resident_id,
+        "building": household.building,
+        "unit": household.unit,
+        "room": household.room,
+        "address": household.address,
+    }
     if members is not None:
-        found["members"] = [{**brief_json(member, health_visible=bool(health_scope and health_scope.covers(member.org_path))),
-                             "relation_to_head": member.relation_to_head} for member in members]
+        found["members"] = [
+            {
+                **brief_json(member, health_visible=bool(health_scope and health_scope.covers(member.org_path))),
+                "relation_to_head": member.relation_to_head,
+            }
+            for member in members
+        ]
     return found
 
 

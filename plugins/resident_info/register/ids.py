@@ -22,6 +22,7 @@ Decisions (see the reliability notes §2):
 - **15-digit cards (GB 11643-1989) are refused**, with a message asking for the 18-digit
   number: they expired long ago and converting would invent a check character.
 """
+
 import re
 from datetime import date
 from operator import mul
@@ -32,11 +33,45 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 _ZERO_OFFSET = ord("0") * sum(WEIGHTS)
-PROVINCE_CODES = frozenset({
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-    "71", "81", "82", "83",
-})
+PROVINCE_CODES = frozenset(
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    }
+)
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Area code 010/02x (3 digits) or 0[3-9]xx (4 digits), a hyphen, a 7–8 digit local number

@@ -1,18 +1,27 @@
 """Merging two records of one person (near-duplicates): the kept record takes over what the
 other knew, both histories stay, and the other record remains — marked as merged, hidden
 from lists — so nothing is ever lost."""
+
 from sqlmodel import select
 
-from core.public import ApiError, record_audit, not_found, utcnow
-
+from core.public import ApiError, not_found, record_audit, utcnow
 from plugins.resident_info.models import ResidentChange, ResidentTag
 from plugins.resident_info.permissions import PLUGIN
 from plugins.resident_info.register import events
 from plugins.resident_info.register.present import diff, masked, snapshot
 from plugins.resident_info.register.services import STALE, find_resident, flush_or_conflict, sync_tags, target_of
 
-FILLED_FROM_OTHER = ("id_number", "id_last4", "phone", "building", "unit", "room", "household_id",
-                     "relation_to_head", "status_date")
+FILLED_FROM_OTHER = (
+    "id_number",
+    "id_last4",
+    "phone",
+    "building",
+    "unit",
+    "room",
+    "household_id",
+    "relation_to_head",
+    "status_date",
+)
 
 
 def merge_residents(db, access, keep_id, keep_version, merge_id, merge_version):
@@ -39,13 +48,34 @@ def merge_residents(db, access, keep_id, keep_version, merge_id, merge_version):
     sync_tags(db, keep)
     after = snapshot(keep)
     changes = diff(before, after)
-    db.add(ResidentChange(resident_id=keep.id, actor=access.username, action="merged",
-                          changes={**changes, "merged_from": {"old": None, "new": other.id}}))
-    db.add(ResidentChange(resident_id=other.id, actor=access.username, action="merged_into",
-                          changes={"merged_into_id": {"old": None, "new": keep.id},
-                                   "id_number": {"old": masked("id_number", other_before["id_number"]), "new": None}}))
-    record_audit(db, f"{PLUGIN}.resident_merged", actor=access.username, target=target_of(keep), org_path=keep.org_path,
-          ip=access.ip, detail={"kept": keep.id, "merged": other.id, "fields": sorted(changes)})
+    db.add(
+        ResidentChange(
+            resident_id=keep.id,
+            actor=access.username,
+            action="merged",
+            changes={**changes, "merged_from": {"old": None, "new": other.id}},
+        )
+    )
+    db.add(
+        ResidentChange(
+            resident_id=other.id,
+            actor=access.username,
+            action="merged_into",
+            changes={
+                "merged_into_id": {"old": None, "new": keep.id},
+                "id_number": {"old": masked("id_number", other_before["id_number"]), "new": None},
+            },
+        )
+    )
+    record_audit(
+        db,
+        f"{PLUGIN}.resident_merged",
+        actor=access.username,
+        target=target_of(keep),
+        org_path=keep.org_path,
+        ip=access.ip,
+        detail={"kept": keep.id, "merged": other.id, "fields": sorted(changes)},
+    )
     events.merged(db, access.username, keep, other)
     if changes:
         events.updated(db, access.username, keep, before, after, sorted(changes))
@@ -89,4 +119,3 @@ def _take_over(keep, other, known):
     if other.notes and other.notes not in keep.notes:
         keep.notes = "\n".join(filter(None, [keep.notes, other.notes]))[:1000]
     keep.updated_at = utcnow()
-

@@ -1,18 +1,34 @@
 """How a resident leaves the server: masked by default, health tags only for those who may
 see them. Masking happens here, on the server (GB/T 35273 §7.2), never in the page — a
 value that is not in the response cannot leak from it."""
+
 from datetime import date
 
 from core.public import isoformat
-
 from plugins.resident_info.register.ids import mask_id, mask_phone
 
 SENSITIVE_FIELDS = ("id_number", "phone")
 MASKS = {"id_number": mask_id, "phone": mask_phone}
 # The fields a record has as input (schemas/resident.json), in the order the history shows them.
-RECORD_FIELDS = ("name", "id_number", "gender", "birth_date", "phone", "org_path", "building", "unit", "room",
-                 "household_id", "relation_to_head", "registration", "status", "status_date", "tags", "notes",
-                 "extra")
+RECORD_FIELDS = (
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "phone",
+    "org_path",
+    "building",
+    "unit",
+    "room",
+    "household_id",
+    "relation_to_head",
+    "registration",
+    "status",
+    "status_date",
+    "tags",
+    "notes",
+    "extra",
+)
 
 
 def age_on(birth_date, today=None):
@@ -48,19 +64,37 @@ def resident_json(resident, *, health_visible, reveal=False, today=None):
         if not reveal:
             values[field] = masked(field, values[field])
     values["tags"] = visible_tags(values["tags"], health_visible)
-    return {"id": resident.id, **values, "age": age_on(resident.birth_date, today),
-            "masked": not reveal, "merged_into_id": resident.merged_into_id, "version": resident.version,
-            "created_at": isoformat(resident.created_at), "updated_at": isoformat(resident.updated_at)}
+    return {
+        "id": resident.id,
+        **values,
+        "age": age_on(resident.birth_date, today),
+        "masked": not reveal,
+        "merged_into_id": resident.merged_into_id,
+        "version": resident.version,
+        "created_at": isoformat(resident.created_at),
+        "updated_at": isoformat(resident.updated_at),
+    }
 
 
 def brief_json(resident, *, health_visible=False):
     """A short, always-masked summary: lists of duplicates, other plugins' services."""
-    return {"id": resident.id, "name": resident.name, "gender": resident.gender,
-            "birth_date": resident.birth_date.isoformat(), "age": age_on(resident.birth_date),
-            "id_number": masked("id_number", resident.id_number), "phone": masked("phone", resident.phone),
-            "org_path": resident.org_path, "building": resident.building, "unit": resident.unit,
-            "room": resident.room, "status": resident.status, "merged_into_id": resident.merged_into_id, "version": resident.version,
-            "tags": visible_tags(resident.tags, health_visible)}
+    return {
+        "id": resident.id,
+        "name": resident.name,
+        "gender": resident.gender,
+        "birth_date": resident.birth_date.isoformat(),
+        "age": age_on(resident.birth_date),
+        "id_number": masked("id_number", resident.id_number),
+        "phone": masked("phone", resident.phone),
+        "org_path": resident.org_path,
+        "building": resident.building,
+        "unit": resident.unit,
+        "room": resident.room,
+        "status": resident.status,
+        "merged_into_id": resident.merged_into_id,
+        "version": resident.version,
+        "tags": visible_tags(resident.tags, health_visible),
+    }
 
 
 def history_json(change, *, health_visible):
@@ -75,17 +109,28 @@ def history_json(change, *, health_visible):
         changes[field] = values
     if not changes and change.action == "updated":
         return None
-    return {"id": change.id, "at": isoformat(change.at), "actor": change.actor, "action": change.action,
-            "changes": changes}
+    return {
+        "id": change.id,
+        "at": isoformat(change.at),
+        "actor": change.actor,
+        "action": change.action,
+        "changes": changes,
+    }
 
 
 def first_values(new):
     """The history of a registration: the values it arrived with (empty ones left out)."""
-    return {field: {"old": None, "new": masked(field, new[field])} for field in RECORD_FIELDS
-            if new.get(field) not in (None, "", [], {})}
+    return {
+        field: {"old": None, "new": masked(field, new[field])}
+        for field in RECORD_FIELDS
+        if new.get(field) not in (None, "", [], {})
+    }
 
 
 def diff(old, new):
     """``{field: {"old": …, "new": …}}`` for the fields that differ, ID and phone masked."""
-    return {field: {"old": masked(field, old.get(field)), "new": masked(field, new.get(field))}
-            for field in RECORD_FIELDS if old.get(field) != new.get(field)}
+    return {
+        field: {"old": masked(field, old.get(field)), "new": masked(field, new.get(field))}
+        for field in RECORD_FIELDS
+        if old.get(field) != new.get(field)
+    }

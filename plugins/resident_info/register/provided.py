@@ -3,13 +3,13 @@ Their keyword arguments and plain-data answers are an API: keep them stable.
 
 Both answer masked data only — a full ID number or phone never leaves through a service.
 """
+
 from datetime import date
 
 from sqlalchemy import exists
 from sqlmodel import select
 
 from core.public import ApiError, DataScope, get_session, scope_for, scope_of_model, validate_or_raise
-
 from plugins.resident_info.models import Resident, ResidentTag
 from plugins.resident_info.permissions import READ, READ_HEALTH
 from plugins.resident_info.register.present import brief_json
@@ -17,7 +17,8 @@ from plugins.resident_info.register.queries import years_before
 
 MAX_IDS = 1000
 RULE_SCHEMA = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "properties": {
         "tags_all": {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 50}},
         "tags_any": {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 50}},

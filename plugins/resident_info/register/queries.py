@@ -5,6 +5,7 @@ A community's list must stay fast in a county of a million residents, so the org
 and the name prefix also reach the database as ranges (``ranges.py``) that the index on
 ``(org_path, name, merged_into_id)`` serves — next to the exact scope clause, which stays
 the one that decides."""
+
 import unicodedata
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -14,20 +15,29 @@ from sqlalchemy import exists, false, func, or_
 from sqlmodel import select
 
 from core.public import ApiError, DataScope, scope_of_model
-
 from plugins.resident_info.models import Resident, ResidentTag
 from plugins.resident_info.register.ranges import after_prefix, prefix_range, subtree_range
-from plugins.resident_info.register.validation import PATH_PATTERN, FIELDS
+from plugins.resident_info.register.validation import FIELDS, PATH_PATTERN
 
 LIMIT_MAX = 200
 NAME_PREFIX_MAX = 50  # a name has at most 50 characters (schemas/resident.json)
 SORTS = {
-    "name": (Resident.name, Resident.id), "-name": (Resident.name.desc(), Resident.id.desc()),
-    "age": (Resident.birth_date.desc(), Resident.id), "-age": (Resident.birth_date, Resident.id),
-    "updated_at": (Resident.updated_at, Resident.id), "-updated_at": (Resident.updated_at.desc(), Resident.id.desc()),
-    "id": (Resident.id,), "-id": (Resident.id.desc(),),
+    "name": (Resident.name, Resident.id),
+    "-name": (Resident.name.desc(), Resident.id.desc()),
+    "age": (Resident.birth_date.desc(), Resident.id),
+    "-age": (Resident.birth_date, Resident.id),
+    "updated_at": (Resident.updated_at, Resident.id),
+    "-updated_at": (Resident.updated_at.desc(), Resident.id.desc()),
+    "id": (Resident.id,),
+    "-id": (Resident.id.desc(),),
 }
-SORT_TITLES = {"name": "姓名", "-updated_at": "最近修改", "age": "年龄从小到大", "-age": "年龄从大到小", "id": "登记先后"}
+SORT_TITLES = {
+    "name": "姓名",
+    "-updated_at": "最近修改",
+    "age": "年龄从小到大",
+    "-age": "年龄从大到小",
+    "id": "登记先后",
+}
 
 
 @dataclass(frozen=True)
@@ -59,17 +69,27 @@ def filter_from_args(args, **overrides):
     parameter when one is bad."""
     text = {name: (args.get(name) or "").strip()[:50] for name in ("name", "building", "unit", "room", "tag")}
     last4 = (args.get("id_last4") or "").strip().upper()
-    if last4 and not (len(last4) == 4 and last4.isascii() and last4[:3].isdigit() and (last4[3].isdigit() or last4[3] == "X")):
+    if last4 and not (
+        len(last4) == 4 and last4.isascii() and last4[:3].isdigit() and (last4[3].isdigit() or last4[3] == "X")
+    ):
         raise ApiError(422, "身份证号后四位应为 4 个半角字符：3 位数字加 1 位数字或 X。", pointer="/id_last4")
     org_path = (args.get("org_path") or "").strip()
     if org_path and not PATH_PATTERN.fullmatch(org_path):
         raise ApiError(422, "网格（组织路径）格式不正确。", pointer="/org_path")
     found = ResidentFilter(
-        **text, name_prefix=_name_prefix(args), id_last4=last4, org_path=org_path,
-        status=_choice(args, "status"), registration=_choice(args, "registration"),
+        **text,
+        name_prefix=_name_prefix(args),
+        id_last4=last4,
+        org_path=org_path,
+        status=_choice(args, "status"),
+        registration=_choice(args, "registration"),
         household_id=_int(args, "household_id", None, 1, 2**31 - 1),
-        min_age=_int(args, "min_age", None, 0, 150), max_age=_int(args, "max_age", None, 0, 150),
-        sort=_sort(args), limit=_int(args, "limit", 50, 1, LIMIT_MAX), offset=_int(args, "offset", 0, 0, 10**9))
+        min_age=_int(args, "min_age", None, 0, 150),
+        max_age=_int(args, "max_age", None, 0, 150),
+        sort=_sort(args),
+        limit=_int(args, "limit", 50, 1, LIMIT_MAX),
+        offset=_int(args, "offset", 0, 0, 10**9),
+    )
     return replace(found, **overrides)
 
 
@@ -138,8 +158,9 @@ def filtered(statement, scope, health, filters, today=None):
         statement = statement.where(Resident.birth_date > years_before(today, filters.max_age + 1))
     if filters.tag:
         visible = or_(ResidentTag.sensitive.is_(False), health.clause(Resident.org_path))
-        statement = statement.where(exists().where(ResidentTag.resident_id == Resident.id,
-                                                   ResidentTag.tag == filters.tag, visible))
+        statement = statement.where(
+            exists().where(ResidentTag.resident_id == Resident.id, ResidentTag.tag == filters.tag, visible)
+        )
     return statement
 
 
@@ -157,8 +178,11 @@ def _subtrees_clause(scope, org_path):
     when stored, so the range holds exactly the subtree)."""
     paths = scope.paths
     if org_path:
-        paths = [org_path if _covers(path, org_path) else path for path in paths
-                 if _covers(path, org_path) or _covers(org_path, path)]
+        paths = [
+            org_path if _covers(path, org_path) else path
+            for path in paths
+            if _covers(path, org_path) or _covers(org_path, path)
+        ]
     if not paths:
         return false()
     return or_(*[subtree_range(Resident.org_path, path) for path in dict.fromkeys(paths)])

@@ -10,6 +10,7 @@ where a plain ``>=`` range would miss names) and use an index built with
 ``text_pattern_ops`` (models.py, migration 0003). The bounds are bound parameters, so
 ``%``, ``_`` and ``\\`` are plain characters.
 """
+
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import NullType

@@ -5,12 +5,12 @@ Flask request. Every change writes its history row, its audit entry and its even
 caller's transaction, so the caller's commit keeps all of them or none. Errors are ``ApiError``s with a Chinese
 detail and the JSON pointer of the field.
 """
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
 from core.public import ApiError, not_found, org_node_at, record_audit, scope_of_model, system_query, utcnow
-
 from plugins.resident_info.models import Resident, ResidentChange, ResidentTag
 from plugins.resident_info.permissions import PLUGIN
 from plugins.resident_info.register import events, fields, households
@@ -67,8 +67,9 @@ def _check_unique(db, clean, resident_id=None):
     scope, so the answer names the field, never the record."""
     if not clean.get("id_number"):
         return
-    statement = select(Resident.id).where(Resident.county_path == clean["county_path"],
-                                          Resident.id_number == clean["id_number"])
+    statement = select(Resident.id).where(
+        Resident.county_path == clean["county_path"], Resident.id_number == clean["id_number"]
+    )
     found = db.exec(system_query(statement, "uniqueness is per county, across every community in it")).first()
     if found is not None and found != resident_id:
         raise ApiError(409, DUPLICATE_ID, pointer="/id_number")
@@ -92,15 +93,40 @@ def register_resident(db, access, data, today=None):
     sync_tags(db, resident)
     households.follow_head(db, resident)
     _remember(db, access, resident, "registered", first_values(snapshot(resident)))
-    record_audit(db, f"{PLUGIN}.resident_registered", actor=access.username, target=target_of(resident),
-          org_path=resident.org_path, ip=access.ip, detail={"resident_id": resident.id})
+    record_audit(
+        db,
+        f"{PLUGIN}.resident_registered",
+        actor=access.username,
+        target=target_of(resident),
+        org_path=resident.org_path,
+        ip=access.ip,
+        detail={"resident_id": resident.id},
+    )
     events.registered(db, access.username, resident)
     return resident, near_duplicates(db, access.read, resident)
 
 
-RECORD_COLUMNS = ("county_path", "org_path", "name", "gender", "birth_date", "id_number", "id_last4", "phone", "building",
-            "unit", "room", "household_id", "relation_to_head", "registration", "status", "status_date", "tags",
-            "notes", "extra")
+RECORD_COLUMNS = (
+    "county_path",
+    "org_path",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "id_last4",
+    "phone",
+    "building",
+    "unit",
+    "room",
+    "household_id",
+    "relation_to_head",
+    "registration",
+    "status",
+    "status_date",
+    "tags",
+    "notes",
+    "extra",
+)
 
 
 def update_resident(db, access, resident_id, patch, today=None):
@@ -153,8 +179,15 @@ def _apply(db, access, resident, before, clean):
     if changes.keys() & {"household_id", "relation_to_head"}:
         households.follow_head(db, resident)
     _remember(db, access, resident, "updated", changes)
-    record_audit(db, f"{PLUGIN}.resident_updated", actor=access.username, target=target_of(resident),
-          org_path=resident.org_path, ip=access.ip, detail={"resident_id": resident.id, "fields": sorted(changes)})
+    record_audit(
+        db,
+        f"{PLUGIN}.resident_updated",
+        actor=access.username,
+        target=target_of(resident),
+        org_path=resident.org_path,
+        ip=access.ip,
+        detail={"resident_id": resident.id, "fields": sorted(changes)},
+    )
     events.updated(db, access.username, resident, before, after, sorted(changes))
     return resident
 
@@ -190,8 +223,14 @@ def sync_tags(db, resident):
     for row in db.exec(select(ResidentTag).where(ResidentTag.resident_id == resident.id)).all():
         db.delete(row)
     for entry in resident.tags or []:
-        db.add(ResidentTag(resident_id=resident.id, tag=entry["tag"], level=entry.get("level"),
-                           sensitive=bool(entry.get("sensitive"))))
+        db.add(
+            ResidentTag(
+                resident_id=resident.id,
+                tag=entry["tag"],
+                level=entry.get("level"),
+                sensitive=bool(entry.get("sensitive")),
+            )
+        )
     db.flush()
 
 
@@ -215,8 +254,9 @@ def merged_ids(db, resident):
     found, frontier = [resident.id], [resident.id]
     while frontier:
         statement = select(Resident.id).where(Resident.merged_into_id.in_(frontier))
-        frontier = list(db.exec(system_query(
-            statement, "records merged into one the caller already found in its scope")).all())
+        frontier = list(
+            db.exec(system_query(statement, "records merged into one the caller already found in its scope")).all()
+        )
         found.extend(frontier)
     return found
 
@@ -225,9 +265,13 @@ def near_duplicates(db, scope, resident, limit=10):
     """Other residents with the same name, birth date and building, inside ``scope``:
     candidates for merging, shown masked."""
     statement = select(Resident).where(
-        Resident.county_path == resident.county_path, Resident.name == resident.name,
-        Resident.birth_date == resident.birth_date, Resident.id != resident.id, Resident.merged_into_id.is_(None),
-        Resident.building.is_(None) if resident.building is None else Resident.building == resident.building)
+        Resident.county_path == resident.county_path,
+        Resident.name == resident.name,
+        Resident.birth_date == resident.birth_date,
+        Resident.id != resident.id,
+        Resident.merged_into_id.is_(None),
+        Resident.building.is_(None) if resident.building is None else Resident.building == resident.building,
+    )
     found = db.exec(scope_of_model(statement, scope, Resident).order_by(Resident.id).limit(limit)).all()
     return [brief_json(other) for other in found]
 
@@ -236,6 +280,13 @@ def reveal(db, access, resident, ip=""):
     """Record one full view of a resident's ID number and phone (the caller checked
     READ_SENSITIVE). The audit entry names the fields shown, never the values."""
     shown = [field for field in SENSITIVE_FIELDS if getattr(resident, field)]
-    record_audit(db, f"{PLUGIN}.sensitive_viewed", actor=access.username, target=target_of(resident),
-          org_path=resident.org_path, ip=ip or access.ip, detail={"resident_id": resident.id, "fields": shown})
+    record_audit(
+        db,
+        f"{PLUGIN}.sensitive_viewed",
+        actor=access.username,
+        target=target_of(resident),
+        org_path=resident.org_path,
+        ip=ip or access.ip,
+        detail={"resident_id": resident.id, "fields": shown},
+    )
     return shown

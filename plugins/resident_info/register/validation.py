@@ -6,6 +6,7 @@ rules and report them the same way: each error is ``{"pointer": "/id_number", "d
 What the database must answer (does the org node exist, is the ID already registered in
 the county, is the household in scope) is the services' job, after this.
 """
+
 import json
 import re
 import unicodedata
@@ -16,7 +17,6 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from core.public import compile_schema_check
-
 from plugins.resident_info.register import ids
 
 SCHEMA_FOLDER = Path(__file__).parents[1] / "schemas"
@@ -268,7 +268,12 @@ def _clean_tags(tags, county_tags, errors):
         tag, level = entry["tag"].strip(), entry.get("level")
         pointer = f"/tags/{index}"
         if tag not in known:
-            errors.append(_error(pointer + "/tag", f"第 {index + 1} 个标签不是已定义的标签（只能选用已有标签），请先由县级管理员添加。"))
+            errors.append(
+                _error(
+                    pointer + "/tag",
+                    f"第 {index + 1} 个标签不是已定义的标签（只能选用已有标签），请先由县级管理员添加。",
+                )
+            )
         elif tag in seen:
             errors.append(_error(pointer + "/tag", f"标签“{tag}”重复了。"))
         elif tag in TAGS_NEEDING_LEVEL and level is None:
@@ -294,8 +299,9 @@ def _check_extra(extra, extra_schema, errors):
             errors.append(_error(f"/extra/{key}", "本县没有定义这个附加字段。"))
         return
     properties = extra_schema.get("properties", {})
-    for error in sorted(_compiled(json.dumps(extra_schema, sort_keys=True)).iter_errors(extra),
-                        key=lambda e: list(e.absolute_path)):
+    for error in sorted(
+        _compiled(json.dumps(extra_schema, sort_keys=True)).iter_errors(extra), key=lambda e: list(e.absolute_path)
+    ):
         path = [str(part) for part in error.absolute_path]
         if error.validator == "required":
             path = [error.message.split("'")[1]]

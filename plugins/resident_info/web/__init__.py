@@ -4,10 +4,10 @@
 ``blueprints()`` builds both blueprints for one app and has each route module add its
 routes to them — explicitly, here: importing a module registers nothing, and every route
 the plugin serves is reachable from this function."""
+
 from flask import Blueprint
 
 from core.public import api_blueprint
-
 from plugins.resident_info.permissions import PLUGIN
 from plugins.resident_info.web import api, exports, imports, pages
 
@@ -19,8 +19,9 @@ ROUTE_MODULES = (pages, api, exports, imports)
 
 def blueprints():
     """``[pages, api]``, new for each app: ``hooks.gridwork_blueprints`` returns them."""
-    pages_blueprint = Blueprint(PLUGIN, PLUGIN_PACKAGE, url_prefix=f"/{PLUGIN}", template_folder="templates",
-                                static_folder="static")
+    pages_blueprint = Blueprint(
+        PLUGIN, PLUGIN_PACKAGE, url_prefix=f"/{PLUGIN}", template_folder="templates", static_folder="static"
+    )
     json_blueprint = api_blueprint(f"{PLUGIN}_api", PLUGIN_PACKAGE, url_prefix=f"/{PLUGIN}")
     for blueprint in (pages_blueprint, json_blueprint):
         blueprint.after_request(never_cache)

@@ -2,12 +2,12 @@
 households. Thin: read the request, call the services, answer. Every answer masks ID
 numbers and phones; ``?reveal=1`` on one resident is the only full view, and it is
 audited. Routes (with their OpenAPI summaries): ``add_routes`` at the end."""
+
 import copy
 
 from flask import g, request, url_for
 
 from core.public import ApiError, api_route, can, current_actor, get_session, json_body, require
-
 from plugins.resident_info.permissions import MANAGE_FIELDS, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, households, queries, services
 from plugins.resident_info.register.merge import merge_residents
@@ -21,18 +21,25 @@ PATCH_SCHEMA = copy.deepcopy(RESIDENT_SCHEMA)
 PATCH_SCHEMA.update(title="修改居民信息（只需提交要改的字段和 version）", required=["version"])
 PATCH_SCHEMA["properties"]["version"] = {"type": "integer", "minimum": 1, "title": "读取时的版本号"}
 MERGE_SCHEMA = {
-    "type": "object", "additionalProperties": False,
+    "type": "object",
+    "additionalProperties": False,
     "required": ["keep_id", "keep_version", "merge_id", "merge_version"],
-    "properties": {name: {"type": "integer", "minimum": 1, "maximum": 2147483647}
-                   for name in ("keep_id", "keep_version", "merge_id", "merge_version")},
+    "properties": {
+        name: {"type": "integer", "minimum": 1, "maximum": 2147483647}
+        for name in ("keep_id", "keep_version", "merge_id", "merge_version")
+    },
 }
 HOUSEHOLD_SCHEMA = {
-    "type": "object", "additionalProperties": False, "required": ["org_path"],
-    "properties": {"org_path": {"type": "string", "maxLength": 300},
-                   "building": {"type": ["string", "null"], "maxLength": 20},
-                   "unit": {"type": ["string", "null"], "maxLength": 20},
-                   "room": {"type": ["string", "null"], "maxLength": 20},
-                   "address": {"type": ["string", "null"], "maxLength": 200}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["org_path"],
+    "properties": {
+        "org_path": {"type": "string", "maxLength": 300},
+        "building": {"type": ["string", "null"], "maxLength": 20},
+        "unit": {"type": ["string", "null"], "maxLength": 20},
+        "room": {"type": ["string", "null"], "maxLength": 20},
+        "address": {"type": ["string", "null"], "maxLength": 200},
+    },
 }
 
 
@@ -55,8 +62,12 @@ def list_residents():
     access = current_access()
     filters = queries.filter_from_args(request.args)
     rows, total = queries.list_residents(get_session(), access.read, access.health, filters)
-    return {"items": [_shown(row, access) for row in rows], "total": total, "limit": filters.limit,
-            "offset": filters.offset}
+    return {
+        "items": [_shown(row, access) for row in rows],
+        "total": total,
+        "limit": filters.limit,
+        "offset": filters.offset,
+    }
 
 
 @require(WRITE)
@@ -138,10 +149,15 @@ def put_fields():
 def list_households():
     access = current_access()
     page = queries.filter_from_args({key: request.args.get(key) for key in ("limit", "offset")})
-    rows, total = households.list_households(get_session(), access.read, building=request.args.get("building"),
-                                             limit=page.limit, offset=page.offset)
-    return {"items": [households.household_json(row) for row in rows], "total": total, "limit": page.limit,
-            "offset": page.offset}
+    rows, total = households.list_households(
+        get_session(), access.read, building=request.args.get("building"), limit=page.limit, offset=page.offset
+    )
+    return {
+        "items": [households.household_json(row) for row in rows],
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
 
 
 @require(WRITE)
@@ -149,8 +165,11 @@ def create_household():
     access, db = current_access(), get_session()
     household = households.create_household(db, access, json_body(HOUSEHOLD_SCHEMA))
     db.commit()
-    return households.household_json(household, []), 201, {
-        "Location": url_for(".get_household", household_id=household.id)}
+    return (
+        households.household_json(household, []),
+        201,
+        {"Location": url_for(".get_household", household_id=household.id)},
+    )
 
 
 @require(READ)
@@ -163,22 +182,56 @@ def get_household(household_id):
 
 def add_routes(pages, api):
     """This module's routes, on the API blueprint ``web.blueprints()`` builds."""
-    api_route(api, "/residents", summary="居民列表：按姓名、身份证后四位、地址、标签、网格、状态、年龄筛选，分页并给出总数",
-              tags=TAGS)(list_residents)
-    api_route(api, "/residents", methods=["POST"], summary="登记居民（同县身份证号重复时 409，疑似重复的记录随结果返回）",
-              body=RESIDENT_SCHEMA, tags=TAGS)(register_resident)
-    api_route(api, "/residents/<int:resident_id>", tags=TAGS, summary=(
-        f"查看居民（默认脱敏；?reveal=1 显示完整身份证号和电话，需要 {READ_SENSITIVE}，并记入审计）"))(get_resident)
-    api_route(api, "/residents/<int:resident_id>", methods=["PATCH"], body=PATCH_SCHEMA, tags=TAGS,
-              summary="修改居民信息（必须带读取时的 version；版本过期时 409，不会覆盖他人的修改）")(update_resident)
-    api_route(api, "/residents/<int:resident_id>/history", summary="居民的修改历史（谁、何时、旧值→新值，脱敏）",
-              tags=TAGS)(resident_history)
-    api_route(api, "/residents/merge", methods=["POST"], summary="合并两条重复的居民记录（保留双方历史）",
-              body=MERGE_SCHEMA, tags=TAGS)(merge)
+    api_route(
+        api,
+        "/residents",
+        summary="居民列表：按姓名、身份证后四位、地址、标签、网格、状态、年龄筛选，分页并给出总数",
+        tags=TAGS,
+    )(list_residents)
+    api_route(
+        api,
+        "/residents",
+        methods=["POST"],
+        summary="登记居民（同县身份证号重复时 409，疑似重复的记录随结果返回）",
+        body=RESIDENT_SCHEMA,
+        tags=TAGS,
+    )(register_resident)
+    api_route(
+        api,
+        "/residents/<int:resident_id>",
+        tags=TAGS,
+        summary=(f"查看居民（默认脱敏；?reveal=1 显示完整身份证号和电话，需要 {READ_SENSITIVE}，并记入审计）"),
+    )(get_resident)
+    api_route(
+        api,
+        "/residents/<int:resident_id>",
+        methods=["PATCH"],
+        body=PATCH_SCHEMA,
+        tags=TAGS,
+        summary="修改居民信息（必须带读取时的 version；版本过期时 409，不会覆盖他人的修改）",
+    )(update_resident)
+    api_route(
+        api, "/residents/<int:resident_id>/history", summary="居民的修改历史（谁、何时、旧值→新值，脱敏）", tags=TAGS
+    )(resident_history)
+    api_route(
+        api,
+        "/residents/merge",
+        methods=["POST"],
+        summary="合并两条重复的居民记录（保留双方历史）",
+        body=MERGE_SCHEMA,
+        tags=TAGS,
+    )(merge)
     api_route(api, "/fields", summary="本县的附加字段（JSON Schema）和自定义标签", tags=TAGS)(get_fields)
-    api_route(api, "/fields", methods=["PUT"], summary=f"设置本县的附加字段和自定义标签（需要 {MANAGE_FIELDS}）",
-              body=fields.FIELDS_SCHEMA, tags=TAGS)(put_fields)
+    api_route(
+        api,
+        "/fields",
+        methods=["PUT"],
+        summary=f"设置本县的附加字段和自定义标签（需要 {MANAGE_FIELDS}）",
+        body=fields.FIELDS_SCHEMA,
+        tags=TAGS,
+    )(put_fields)
     api_route(api, "/households", summary="户列表（管理范围内）", tags=TAGS)(list_households)
-    api_route(api, "/households", methods=["POST"], summary="新建一户", body=HOUSEHOLD_SCHEMA,
-              tags=TAGS)(create_household)
+    api_route(api, "/households", methods=["POST"], summary="新建一户", body=HOUSEHOLD_SCHEMA, tags=TAGS)(
+        create_household
+    )
     api_route(api, "/households/<int:household_id>", summary="查看一户及其成员（脱敏）", tags=TAGS)(get_household)

@@ -1,10 +1,10 @@
 """Scenario blocks (功能块) for workbenches: small HTML, settings already validated against
 the block's settings schema from the manifest, ``context`` carrying the org node
 (``context["org_path"]``) and, when the builder passes it, the actor."""
+
 from flask import render_template
 
 from core.public import current_actor, get_session, scope_for
-
 from plugins.resident_info.importing import services as imports
 from plugins.resident_info.permissions import IMPORT, READ, READ_HEALTH, WRITE
 from plugins.resident_info.register import fields, forms, queries
@@ -36,12 +36,16 @@ def render_registration_form(settings, context):
     optional = settings.get("optional_fields")
     health_visible = scope_for(actor, READ_HEALTH).covers(org_path)
     show_tags = optional is None or "tags" in optional
-    return render_template("resident_info/block_form.html",
-                           fields=forms.form_fields(extra_schema, optional_fields=optional,
-                                                    values={"org_path": org_path, "registration": "registered",
-                                                            "status": "living"}),
-                           tags=forms.tag_choices(county_tags, [], health_visible) if show_tags else [],
-                           writable=scope_for(actor, WRITE).covers(org_path))
+    return render_template(
+        "resident_info/block_form.html",
+        fields=forms.form_fields(
+            extra_schema,
+            optional_fields=optional,
+            values={"org_path": org_path, "registration": "registered", "status": "living"},
+        ),
+        tags=forms.tag_choices(county_tags, [], health_visible) if show_tags else [],
+        writable=scope_for(actor, WRITE).covers(org_path),
+    )
 
 
 def render_import_panel(settings, context):
@@ -49,7 +53,15 @@ def render_import_panel(settings, context):
     into); it posts to the import page, which checks everything again."""
     actor = _actor(context)
     org_path = context.get("org_path") or actor.org_path
-    targets = [(path, name) for path, name in imports.import_targets(get_session(), scope_for(actor, IMPORT))
-               if path == org_path or path.startswith(org_path + "/")]
-    return render_template("resident_info/block_import.html", targets=targets, modes=imports.MODES, chosen=org_path,
-                           mode=settings.get("default_mode", "all_or_nothing"))
+    targets = [
+        (path, name)
+        for path, name in imports.import_targets(get_session(), scope_for(actor, IMPORT))
+        if path == org_path or path.startswith(org_path + "/")
+    ]
+    return render_template(
+        "resident_info/block_import.html",
+        targets=targets,
+        modes=imports.MODES,
+        chosen=org_path,
+        mode=settings.get("default_mode", "all_or_nothing"),
+    )

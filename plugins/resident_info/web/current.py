@@ -1,10 +1,10 @@
 """The signed-in actor's ``Access`` for this request — the register's (pages, API) and the
 importer's: ``current_actor`` and the client's address turned into the plain values the
 services take."""
+
 from flask import request
 
 from core.public import current_actor
-
 from plugins.resident_info.importing.services import importer_access
 from plugins.resident_info.register.access import access_for
 

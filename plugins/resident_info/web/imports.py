@@ -2,13 +2,22 @@
 ``/resident_info/import``. Thin: read the upload, let ``importing.services`` check the
 settings and record the job, start it in the background, answer; progress and the report
 are read from the job. Routes: ``add_routes`` at the end."""
+
 import json
 
 from flask import g, redirect, render_template, request, url_for
 
-from core.public import (ApiError, api_route, csv_bytes, current_actor, file_response, get_session, require, scope_for,
-                         xlsx_bytes)
-
+from core.public import (
+    ApiError,
+    api_route,
+    csv_bytes,
+    current_actor,
+    file_response,
+    get_session,
+    require,
+    scope_for,
+    xlsx_bytes,
+)
 from plugins.resident_info.importing import services as imports
 from plugins.resident_info.importing.columns import MAX_BYTES, TEMPLATE_COLUMNS
 from plugins.resident_info.importing.run import start_in_background
@@ -18,11 +27,21 @@ from plugins.resident_info.register.validation import county_of
 from plugins.resident_info.web.current import current_import_access
 
 TAGS = [PLUGIN]
-FILE_RESPONSE = {"200": {"description": "CSV（UTF-8 带 BOM）或 Excel 文件", "content": {
-    "text/csv": {"schema": {"type": "string"}}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}}}
-UPLOAD_BODY = {"description": "multipart/form-data：file（.xlsx 或 .csv）、org_path、mode（all_or_nothing | "
-                              "valid_rows）、mapping（可选，JSON：{\"文件中的列名\": \"字段\"}）"}
+FILE_RESPONSE = {
+    "200": {
+        "description": "CSV（UTF-8 带 BOM）或 Excel 文件",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+            },
+        },
+    }
+}
+UPLOAD_BODY = {
+    "description": "multipart/form-data：file（.xlsx 或 .csv）、org_path、mode（all_or_nothing | "
+    'valid_rows）、mapping（可选，JSON：{"文件中的列名": "字段"}）'
+}
 
 
 def _upload():
@@ -45,16 +64,22 @@ def _mapping_from(raw):
     except ValueError:
         mapping = None
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-        raise ApiError(422, "mapping 必须是 JSON 对象：{\"文件中的列名\": \"字段\"}。", pointer="/mapping")
+        raise ApiError(422, 'mapping 必须是 JSON 对象：{"文件中的列名": "字段"}。', pointer="/mapping")
     return mapping
 
 
 def _start(access, form, mapping):
     filename, content = _upload()
     db = get_session()
-    job = imports.create_job(db, access, org_path=(form.get("org_path") or "").strip(),
-                             mode=form.get("mode") or "all_or_nothing", mapping=mapping, filename=filename,
-                             content=content)
+    job = imports.create_job(
+        db,
+        access,
+        org_path=(form.get("org_path") or "").strip(),
+        mode=form.get("mode") or "all_or_nothing",
+        mapping=mapping,
+        filename=filename,
+        content=content,
+    )
     db.commit()
     start_in_background(access, job.id, content)
     return job
@@ -83,8 +108,12 @@ def preview_import():
 @require(IMPORT)
 def list_imports():
     db = get_session()
-    return {"items": [imports.job_json(db, job, problem_limit=0)
-                      for job in imports.recent_jobs(db, scope_for(current_actor, IMPORT))]}
+    return {
+        "items": [
+            imports.job_json(db, job, problem_limit=0)
+            for job in imports.recent_jobs(db, scope_for(current_actor, IMPORT))
+        ]
+    }
 
 
 @require(IMPORT)
@@ -130,9 +159,13 @@ def _format(default="csv"):
 def import_page():
     db = get_session()
     scope = scope_for(current_actor, IMPORT)
-    return render_template(f"{PLUGIN}/import.html", targets=imports.import_targets(db, scope), modes=imports.MODES,
-                           jobs=[imports.job_json(db, job, 0) for job in imports.recent_jobs(db, scope, 10)],
-                           error=g.pop("import_error", None))
+    return render_template(
+        f"{PLUGIN}/import.html",
+        targets=imports.import_targets(db, scope),
+        modes=imports.MODES,
+        jobs=[imports.job_json(db, job, 0) for job in imports.recent_jobs(db, scope, 10)],
+        error=g.pop("import_error", None),
+    )
 
 
 @require(IMPORT)
@@ -150,25 +183,48 @@ def import_submit():
 @require(IMPORT)
 def import_job_page(job_id):
     db, job = _job(job_id)
-    return render_template(f"{PLUGIN}/import_job.html", job=imports.job_json(db, job, problem_limit=500),
-                           status_url=url_for(f"{PLUGIN}_api.import_status", job_id=job.id))
+    return render_template(
+        f"{PLUGIN}/import_job.html",
+        job=imports.job_json(db, job, problem_limit=500),
+        status_url=url_for(f"{PLUGIN}_api.import_status", job_id=job.id),
+    )
 
 
 def add_routes(pages, api):
     """This module's routes, on the blueprints ``web.blueprints()`` builds."""
-    api_route(api, "/imports", methods=["POST"], tags=TAGS,
-              responses={"202": {"description": "已开始，返回导入任务"}, "415": UPLOAD_BODY},
-              summary="开始导入居民（.xlsx 或 .csv；全部正确才导入 / 只导入正确的行；同一文件重复导入不会重复登记）",
-              )(start_import)
-    api_route(api, "/imports/preview", methods=["POST"], tags=TAGS,
-              summary="预览导入文件的列：文件的表头、建议的列对应、可选字段（不返回单元格内容）")(preview_import)
+    api_route(
+        api,
+        "/imports",
+        methods=["POST"],
+        tags=TAGS,
+        responses={"202": {"description": "已开始，返回导入任务"}, "415": UPLOAD_BODY},
+        summary="开始导入居民（.xlsx 或 .csv；全部正确才导入 / 只导入正确的行；同一文件重复导入不会重复登记）",
+    )(start_import)
+    api_route(
+        api,
+        "/imports/preview",
+        methods=["POST"],
+        tags=TAGS,
+        summary="预览导入文件的列：文件的表头、建议的列对应、可选字段（不返回单元格内容）",
+    )(preview_import)
     api_route(api, "/imports", summary="最近的导入（管理范围内）", tags=TAGS)(list_imports)
-    api_route(api, "/imports/<int:job_id>", summary="导入进度和结果（含前 100 条问题；完整报告见 report）",
-              tags=TAGS)(import_status)
-    api_route(api, "/imports/<int:job_id>/report", summary="下载导入报告：行号、列、问题（format=csv|xlsx）", tags=TAGS,
-              responses=FILE_RESPONSE)(import_report)
-    api_route(api, "/imports/template", summary="下载导入模板（format=xlsx|csv；含本县附加字段的列）", tags=TAGS,
-              responses=FILE_RESPONSE)(import_template)
+    api_route(api, "/imports/<int:job_id>", summary="导入进度和结果（含前 100 条问题；完整报告见 report）", tags=TAGS)(
+        import_status
+    )
+    api_route(
+        api,
+        "/imports/<int:job_id>/report",
+        summary="下载导入报告：行号、列、问题（format=csv|xlsx）",
+        tags=TAGS,
+        responses=FILE_RESPONSE,
+    )(import_report)
+    api_route(
+        api,
+        "/imports/template",
+        summary="下载导入模板（format=xlsx|csv；含本县附加字段的列）",
+        tags=TAGS,
+        responses=FILE_RESPONSE,
+    )(import_template)
     pages.add_url_rule("/import", view_func=import_page)
     pages.add_url_rule("/import", view_func=import_submit, methods=["POST"])
     pages.add_url_rule("/import/<int:job_id>", view_func=import_job_page)

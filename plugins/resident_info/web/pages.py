@@ -2,12 +2,12 @@
 with its history, "显示完整信息" (POST, audited) for holders of READ_SENSITIVE, the
 registration form generated from the JSON Schemas, the edit form carrying the record's
 version, merging a near-duplicate. Routes: ``add_routes`` at the end."""
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
 from core.public import ApiError, can, current_actor, get_session, not_found, require, scope_for, scope_of_model
-
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, forms, queries, services
@@ -19,8 +19,9 @@ from plugins.resident_info.web.current import current_access
 PAGE_SIZE = 20
 # "import_source" appears only in history: where an imported record came from.
 FIELD_TITLES = {**{key: spec.get("title") for key, spec in FIELDS.items()}, "import_source": "导入来源"}
-TITLES = {name: FIELDS[name].get("x-enum-titles", {}) for name in ("gender", "status", "registration",
-                                                                  "relation_to_head")}
+TITLES = {
+    name: FIELDS[name].get("x-enum-titles", {}) for name in ("gender", "status", "registration", "relation_to_head")
+}
 
 
 def _render(template, **context):
@@ -38,11 +39,20 @@ def index():
     rows, total = queries.list_residents(db, access.read, access.health, filters)
     _schema, county_tags = fields.county_settings(db, county_of(current_actor.org_path))
     tags = [choice["tag"] for choice in forms.tag_choices(county_tags, [], bool(access.health))]
-    return _render("index.html", residents=[_shown(row, access) for row in rows], total=total, filters=filters,
-                   error=error, page=page, pages=max(1, -(-total // PAGE_SIZE)), tags=tags,
-                   sorts=queries.SORT_TITLES, can_write=bool(access.write),
-                   can_import=bool(scope_for(current_actor, IMPORT)),
-                   page_args={k: v for k, v in filters.as_args().items() if k not in ("limit", "offset")})
+    return _render(
+        "index.html",
+        residents=[_shown(row, access) for row in rows],
+        total=total,
+        filters=filters,
+        error=error,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        tags=tags,
+        sorts=queries.SORT_TITLES,
+        can_write=bool(access.write),
+        can_import=bool(scope_for(current_actor, IMPORT)),
+        page_args={k: v for k, v in filters.as_args().items() if k not in ("limit", "offset")},
+    )
 
 
 def _page_number():
@@ -75,12 +85,22 @@ def reveal(resident_id):
 def _detail_page(resident, access, reveal=False):
     db = get_session()
     health_visible = access.health.covers(resident.org_path)
-    history = [json for json in (history_json(change, health_visible=health_visible)
-                                 for change in services.history_of(db, resident)) if json]
+    history = [
+        json
+        for json in (
+            history_json(change, health_visible=health_visible) for change in services.history_of(db, resident)
+        )
+        if json
+    ]
     duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access.read, resident)
-    return _render("detail.html", resident=_shown(resident, access, reveal), history=history, duplicates=duplicates,
-                   can_reveal=not reveal and can(current_actor, READ_SENSITIVE, resident.org_path),
-                   can_write=access.write.covers(resident.org_path) and not resident.merged_into_id)
+    return _render(
+        "detail.html",
+        resident=_shown(resident, access, reveal),
+        history=history,
+        duplicates=duplicates,
+        can_reveal=not reveal and can(current_actor, READ_SENSITIVE, resident.org_path),
+        can_write=access.write.covers(resident.org_path) and not resident.merged_into_id,
+    )
 
 
 @require(WRITE)
@@ -97,7 +117,10 @@ def new():
             db.rollback()
             errors = _field_errors(problem)
         else:
-            flash(_("居民已登记。") + (_("发现 %(n)s 条疑似重复的记录，请在下方核对。", n=len(duplicates)) if duplicates else ""))
+            flash(
+                _("居民已登记。")
+                + (_("发现 %(n)s 条疑似重复的记录，请在下方核对。", n=len(duplicates)) if duplicates else "")
+            )
             return redirect(url_for(".detail", resident_id=resident.id))
     return _form_page("new", access, extra_schema, county_tags, values, errors), 422 if errors else 200
 
@@ -133,8 +156,9 @@ def merge_into(resident_id):
     """Merge a near-duplicate (``merge_id``) into this resident."""
     access, db = current_access(), get_session()
     try:
-        merge_residents(db, access, resident_id, _form_int("keep_version"), _form_int("merge_id"),
-                        _form_int("merge_version"))
+        merge_residents(
+            db, access, resident_id, _form_int("keep_version"), _form_int("merge_id"), _form_int("merge_version")
+        )
         db.commit()
         flash(_("记录已合并，双方的修改历史都已保留。"))
     except ApiError as problem:
@@ -166,10 +190,17 @@ def _form_page(mode, access, extra_schema, county_tags, values, errors, resident
     editing = mode == "edit"
     org_path = (resident.org_path if resident else values.get("org_path")) or ""
     health_visible = access.health.covers(org_path) if org_path else bool(access.health)
-    return _render("form.html", mode=mode, resident=resident, version=version, errors=errors,
-                   fields=forms.form_fields(extra_schema, values=values, editing=editing),
-                   tags=forms.tag_choices(county_tags, values.get("tags"), health_visible),
-                   org_choices=_org_choices(access), health_tags=HEALTH_TAGS)
+    return _render(
+        "form.html",
+        mode=mode,
+        resident=resident,
+        version=version,
+        errors=errors,
+        fields=forms.form_fields(extra_schema, values=values, editing=editing),
+        tags=forms.tag_choices(county_tags, values.get("tags"), health_visible),
+        org_choices=_org_choices(access),
+        health_tags=HEALTH_TAGS,
+    )
 
 
 def _default_org(access):

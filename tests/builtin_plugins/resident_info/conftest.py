@@ -4,8 +4,8 @@
 The standard tree: county c1; streets c1/s1, c1/s2; communities c1/s1/m1, c1/s1/m12 (m1's
 sibling, a prefix trap), c1/s2/m2; grids c1/s1/m1/g1, c1/s1/m12/g10, c1/s2/m2/g2.
 """
-import pytest
 
+import pytest
 from resident_helpers import PLUGIN
 
 from core.state import state_of

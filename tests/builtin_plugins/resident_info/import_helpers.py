@@ -1,9 +1,9 @@
 """Building import files and waiting for import jobs, for the import tests."""
+
 import io
 import time
 
 from openpyxl import Workbook
-
 from resident_helpers import API, make_id
 
 IMPORTS = f"{API}/imports"
@@ -12,10 +12,17 @@ HEADERS = ["姓名", "身份证号", "联系电话", "所属网格", "楼栋", "
 
 def person_row(number, grid="幸福一网格", **overrides):
     """One good row of the template's columns: a distinct valid ID per ``number``."""
-    row = {"姓名": f"居民{number}", "身份证号": make_id(birth="19800101", sequence=f"{number % 1000:03d}",
-                                                     region=f"{110101 + number // 1000}"),
-           "联系电话": f"138{number:08d}", "所属网格": grid, "楼栋": "1号楼", "单元": "1单元", "房号": f"{number}",
-           "标签": "", "备注": ""}
+    row = {
+        "姓名": f"居民{number}",
+        "身份证号": make_id(birth="19800101", sequence=f"{number % 1000:03d}", region=f"{110101 + number // 1000}"),
+        "联系电话": f"138{number:08d}",
+        "所属网格": grid,
+        "楼栋": "1号楼",
+        "单元": "1单元",
+        "房号": f"{number}",
+        "标签": "",
+        "备注": "",
+    }
     row.update(overrides)
     return row
 

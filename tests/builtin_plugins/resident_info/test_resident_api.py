@@ -1,5 +1,6 @@
 """The register through its JSON API, as a community admin uses it: register, find, edit
 with optimistic concurrency, history, events, near-duplicates and merging."""
+
 from resident_helpers import API, GRID, RESIDENTS, audit_of, events_of, make_id, person, register
 
 from core.testing import rows
@@ -21,12 +22,15 @@ def test_registering_writes_history_audit_and_events_in_one_go(app, client, logi
     login_as("community_admin", "c1/s1/m1")
     created = register(client, tags=[{"tag": "独居老人"}])
 
-    assert events_of(app, "resident_registered") == [{"resident_id": created["id"], "org_path": GRID,
-                                                       "registration": "registered", "status": "living"}]
-    assert events_of(app, "resident_tagged") == [{"resident_id": created["id"], "org_path": GRID, "tag": "独居老人",
-                                                   "level": None}]
+    assert events_of(app, "resident_registered") == [
+        {"resident_id": created["id"], "org_path": GRID, "registration": "registered", "status": "living"}
+    ]
+    assert events_of(app, "resident_tagged") == [
+        {"resident_id": created["id"], "org_path": GRID, "tag": "独居老人", "level": None}
+    ]
     assert [target for _actor, target, _detail in audit_of(app, "resident_info.resident_registered")] == [
-        f"resident_info_resident:{created['id']}"]
+        f"resident_info_resident:{created['id']}"
+    ]
     history = client.get(f"{RESIDENTS}/{created['id']}/history").get_json()["items"]
     assert [entry["action"] for entry in history] == ["registered"]
     assert history[0]["changes"]["id_number"] == {"old": None, "new": created["id_number"]}  # masked
@@ -44,8 +48,9 @@ def test_a_bad_id_number_is_refused_naming_the_field_and_nothing_is_stored(app, 
     assert rows(app, "SELECT count(*) FROM core_event WHERE type LIKE 'resident_info.%'")[0][0] == 0
 
 
-def test_the_same_id_number_twice_in_one_county_is_refused_even_from_another_community(app, client, login_as,
-                                                                                      enabled, make_user):
+def test_the_same_id_number_twice_in_one_county_is_refused_even_from_another_community(
+    app, client, login_as, enabled, make_user
+):
     login_as("community_admin", "c1/s2/m2")
     register(client, org_path="c1/s2/m2/g2")
     client.logout()
@@ -81,10 +86,13 @@ def test_an_edit_with_the_current_version_is_saved_and_shown_in_the_history(app,
     assert response.get_json()["version"] == 2 and response.get_json()["phone"] == "139****4321"
     latest = client.get(f"{RESIDENTS}/{created['id']}/history").get_json()["items"][0]
     assert latest["action"] == "updated"
-    assert latest["changes"] == {"phone": {"old": "138****5678", "new": "139****4321"},
-                                 "room": {"old": "301", "new": "302"}}
-    assert events_of(app, "resident_updated") == [{"resident_id": created["id"], "org_path": GRID,
-                                                    "fields": ["phone", "room"]}]
+    assert latest["changes"] == {
+        "phone": {"old": "138****5678", "new": "139****4321"},
+        "room": {"old": "301", "new": "302"},
+    }
+    assert events_of(app, "resident_updated") == [
+        {"resident_id": created["id"], "org_path": GRID, "fields": ["phone", "room"]}
+    ]
 
 
 def test_an_edit_based_on_a_stale_version_is_refused_and_nothing_is_overwritten(client, login_as, enabled):
@@ -116,7 +124,8 @@ def test_masked_values_sent_back_unchanged_change_nothing(client, login_as, enab
 
     assert response.status_code == 200 and response.get_json()["version"] == 1
     assert [e["action"] for e in client.get(f"{RESIDENTS}/{created['id']}/history").get_json()["items"]] == [
-        "registered"]
+        "registered"
+    ]
 
 
 def test_tag_and_status_changes_publish_their_own_events(app, client, login_as, enabled):
@@ -159,9 +168,16 @@ def test_the_list_filters_sorts_pages_and_counts(client, login_as, enabled):
 
 def test_bad_filter_values_are_refused_naming_the_parameter(client, login_as, enabled):
     login_as("community_admin", "c1/s1/m1")
-    for query, pointer in (("id_last4=12", "/id_last4"), ("id_last4=１２３４", "/id_last4"), ("limit=0", "/limit"),
-                           ("limit=500", "/limit"), ("sort=password", "/sort"), ("status=away", "/status"),
-                           ("min_age=abc", "/min_age"), ("org_path=C1/../x", "/org_path")):
+    for query, pointer in (
+        ("id_last4=12", "/id_last4"),
+        ("id_last4=１２３４", "/id_last4"),
+        ("limit=0", "/limit"),
+        ("limit=500", "/limit"),
+        ("sort=password", "/sort"),
+        ("status=away", "/status"),
+        ("min_age=abc", "/min_age"),
+        ("org_path=C1/../x", "/org_path"),
+    ):
         response = client.get(f"{RESIDENTS}?{query}")
         assert response.status_code == 422 and response.get_json()["pointer"] == pointer, query
 
@@ -171,8 +187,10 @@ def test_a_merge_keeps_both_histories_and_hides_the_merged_record(app, client, l
     keep = register(client, id_number=None, gender="male", birth_date="1990-03-07", phone=None)
     other = register(client, tags=[{"tag": "低保"}])
 
-    response = client.post(f"{RESIDENTS}/merge", json={"keep_id": keep["id"], "keep_version": 1,
-                                                       "merge_id": other["id"], "merge_version": 1})
+    response = client.post(
+        f"{RESIDENTS}/merge",
+        json={"keep_id": keep["id"], "keep_version": 1, "merge_id": other["id"], "merge_version": 1},
+    )
 
     assert response.status_code == 200, response.get_json()
     kept = response.get_json()
@@ -185,16 +203,18 @@ def test_a_merge_keeps_both_histories_and_hides_the_merged_record(app, client, l
     assert [item["id"] for item in client.get(f"{RESIDENTS}?tag=低保").get_json()["items"]] == [keep["id"]]
     assert client.patch(f"{RESIDENTS}/{other['id']}", json={"version": 2, "room": "1"}).status_code == 409
     assert [detail for _a, _t, detail in audit_of(app, "resident_info.resident_merged")][0]["merged"] == other["id"]
-    assert events_of(app, "resident_merged") == [{"resident_id": keep["id"], "org_path": GRID,
-                                                   "merged_id": other["id"]}]
+    assert events_of(app, "resident_merged") == [
+        {"resident_id": keep["id"], "org_path": GRID, "merged_id": other["id"]}
+    ]
 
 
 def test_two_records_with_different_id_numbers_are_not_merged(client, login_as, enabled):
     login_as("community_admin", "c1/s1/m1")
     one = register(client)
     two = register(client, id_number=make_id(sequence="133"))
-    response = client.post(f"{RESIDENTS}/merge", json={"keep_id": one["id"], "keep_version": 1,
-                                                       "merge_id": two["id"], "merge_version": 1})
+    response = client.post(
+        f"{RESIDENTS}/merge", json={"keep_id": one["id"], "keep_version": 1, "merge_id": two["id"], "merge_version": 1}
+    )
     assert response.status_code == 422 and "身份证号不同" in response.get_json()["detail"]
     assert client.get(RESIDENTS).get_json()["total"] == 2
 
@@ -205,8 +225,9 @@ def test_a_household_gets_its_head_and_lists_its_members_masked(client, login_as
     assert household.status_code == 201, household.get_json()
     household_id = household.get_json()["id"]
     head = register(client, household_id=household_id, relation_to_head="head")
-    register(client, name="王小明", id_number=make_id("20150505", "017"), household_id=household_id,
-             relation_to_head="child")
+    register(
+        client, name="王小明", id_number=make_id("20150505", "017"), household_id=household_id, relation_to_head="child"
+    )
 
     found = client.get(f"{API}/households/{household_id}").get_json()
 

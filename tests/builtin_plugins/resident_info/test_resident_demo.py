@@ -1,6 +1,7 @@
 """``gridwork demo`` fills the demo county's register: about 2,000 plausible residents in
 households over the 12 demo grids, once, and writes the spreadsheet a visitor imports —
 with exactly the mistakes it promises."""
+
 import io
 import json
 import re
@@ -10,8 +11,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from core.testing import GridworkClient, rows
-from plugins.resident_info.demo.import_file import (BAD_LINES, DUPLICATE_LINES, FILENAME, demo_import_rows,
-                                                    demo_import_xlsx)
+from plugins.resident_info.demo.import_file import (
+    BAD_LINES,
+    DUPLICATE_LINES,
+    FILENAME,
+    demo_import_rows,
+    demo_import_xlsx,
+)
 from plugins.resident_info.importing.columns import TEMPLATE_COLUMNS, TEMPLATE_HEADERS
 from plugins.resident_info.register import ids
 from plugins.resident_info.register.present import RECORD_FIELDS
@@ -45,8 +51,11 @@ def test_gridwork_demo_registers_about_2000_residents_in_households_once(app):
     file = Path(app.instance_path) / FILENAME
     assert f"文件：{file}" in first and file.is_file()
 
-    residents = rows(app, "SELECT id, org_path, id_number, household_id, relation_to_head, status, status_date, "
-                          "registration, tags FROM resident_info_resident")
+    residents = rows(
+        app,
+        "SELECT id, org_path, id_number, household_id, relation_to_head, status, status_date, "
+        "registration, tags FROM resident_info_resident",
+    )
     assert 1950 <= len(residents) <= 2100
     numbers = [resident.id_number for resident in residents]
     assert len(set(numbers)) == len(numbers) and all(ids.is_valid_id(number) for number in numbers)
@@ -74,8 +83,11 @@ def test_gridwork_demo_registers_about_2000_residents_in_households_once(app):
     seeded = rows(app, "SELECT actor, detail FROM core_audit_entry WHERE action = 'resident_info.demo_seeded'")
     assert [(actor, as_json(detail)["residents"]) for actor, detail in seeded] == [("demo", len(residents))]
 
-    assert [problem for problem in map(stored_problems, rows(app, f"SELECT {', '.join(RECORD_FIELDS)} "
-                                                                  "FROM resident_info_resident")) if problem] == []
+    assert [
+        problem
+        for problem in map(stored_problems, rows(app, f"SELECT {', '.join(RECORD_FIELDS)} FROM resident_info_resident"))
+        if problem
+    ] == []
 
     file_numbers = {row[TEMPLATE_HEADERS.index("身份证号")] for row in read_rows(file.read_bytes())}
     assert not file_numbers & set(numbers)  # the import file's people are all new
@@ -137,7 +149,9 @@ def test_the_demo_import_file_has_exactly_three_bad_rows_and_one_repeated_id():
             failures[line] = [(error["pointer"], error["detail"]) for error in errors]
     assert failures == {
         BAD_LINES["wrong_check_character"]: [("/id_number", "身份证号校验位不正确，请逐位核对。")],
-        BAD_LINES["full_width_digits"]: [("/id_number", "身份证号只能包含半角数字和字母 X，请关闭全角输入法后重新输入。")],
+        BAD_LINES["full_width_digits"]: [
+            ("/id_number", "身份证号只能包含半角数字和字母 X，请关闭全角输入法后重新输入。")
+        ],
         BAD_LINES["mobile_of_10_digits"]: [("/phone", "手机号应为以 13–19 开头的 11 位数字。")],
     }
     numbers = Counter(row[TEMPLATE_HEADERS.index("身份证号")] for row in lines)

@@ -2,6 +2,7 @@
 admin imports the demo Excel file, sees a clear report of the bad rows, finds a resident
 by the last 4 digits of the ID and sees it masked; the data supervisor sees it in full, and
 that view is in the audit trail."""
+
 import re
 
 import pytest

@@ -1,15 +1,16 @@
 """Export: the filtered list as CSV or Excel, masked unless a holder of read_sensitive asks
 for full values (one audit entry per export), never beyond the caller's scope, and safe to
 open in a spreadsheet (no cell runs as a formula)."""
+
 import csv
 import io
 
-from resident_helpers import PLUGIN, RESIDENTS, audit_of, make_id, register
 from openpyxl import load_workbook
+from resident_helpers import PLUGIN, RESIDENTS, audit_of, make_id, register
 
-from core.state import state_of
 from core.db import session_scope
 from core.plugin_system.enablement import set_state
+from core.state import state_of
 from core.testing import rows
 
 EXPORT = f"{RESIDENTS}/export"
@@ -36,10 +37,22 @@ def masked_exporter(app):
 def two_residents(client, login_as):
     """Signed in as the community admin of m1: an old man living alone with a disability, a child."""
     admin = login_as("community_admin", "c1/s1/m1")
-    register(client, name="张大爷", id_number=OLD_ID, phone="13912345678",
-             tags=[{"tag": "独居老人"}, {"tag": "残疾", "level": 2}])
-    register(client, name="李小明", id_number=YOUNG_ID, phone=None, building="5号楼", tags=[{"tag": "留守儿童"}],
-             registration="floating")
+    register(
+        client,
+        name="张大爷",
+        id_number=OLD_ID,
+        phone="13912345678",
+        tags=[{"tag": "独居老人"}, {"tag": "残疾", "level": 2}],
+    )
+    register(
+        client,
+        name="李小明",
+        id_number=YOUNG_ID,
+        phone=None,
+        building="5号楼",
+        tags=[{"tag": "留守儿童"}],
+        registration="floating",
+    )
     return admin
 
 
@@ -77,7 +90,8 @@ def test_the_default_export_is_a_masked_csv_download_that_the_importer_can_read(
     assert list(old)[:3] == ["编号", "姓名", "身份证号"] and {"年龄", "户编号", "备注"} <= set(old)
     assert OLD_ID not in response.get_data(as_text=True)
     assert audit_of(app, "resident_info.residents_exported") == [
-        (admin.username, "resident_info_resident:export", {"format": "csv", "rows": 2, "filter": {"sort": "-age"}})]
+        (admin.username, "resident_info_resident:export", {"format": "csv", "rows": 2, "filter": {"sort": "-age"}})
+    ]
     assert audit_of(app, "resident_info.sensitive_exported") == []
 
 
@@ -94,15 +108,18 @@ def test_the_excel_export_is_masked_too_and_keeps_id_numbers_as_text(client, log
     assert [row["姓名"] for row in xlsx_table(response)] == ["张大爷", "李小明"]
 
 
-def test_a_holder_of_read_sensitive_exports_full_values_and_one_audit_entry_is_written(app, client, login_as,
-                                                                                      enabled):
+def test_a_holder_of_read_sensitive_exports_full_values_and_one_audit_entry_is_written(app, client, login_as, enabled):
     admin = two_residents(client, login_as)
     table = xlsx_table(client.post(f"{EXPORT}?format=xlsx&unmasked=1&sort=-age&name=张大"))
 
     assert [(row["身份证号"], row["联系电话"]) for row in table] == [(OLD_ID, "13912345678")]
     assert audit_of(app, "resident_info.sensitive_exported") == [
-        (admin.username, "resident_info_resident:export",
-         {"format": "xlsx", "rows": 1, "unmasked_rows": 1, "filter": {"name": "张*", "sort": "-age"}})]
+        (
+            admin.username,
+            "resident_info_resident:export",
+            {"format": "xlsx", "rows": 1, "unmasked_rows": 1, "filter": {"name": "张*", "sort": "-age"}},
+        )
+    ]
     assert audit_of(app, "resident_info.residents_exported") == []
     trail = rows(app, "SELECT target, detail FROM core_audit_entry")
     assert not any(OLD_ID in str(row) or "13912345678" in str(row) for row in trail)
@@ -180,9 +197,9 @@ def test_residents_of_a_sibling_community_never_appear(app, client, login_as, ma
 
 def test_a_cell_that_would_run_as_a_formula_is_written_as_text(client, login_as, enabled):
     login_as("community_admin", "c1/s1/m1")
-    register(client, name="=HYPERLINK(\"http://x\")", building="+1", unit="-2", room="@SUM(A1)", notes="=1+1")
+    register(client, name='=HYPERLINK("http://x")', building="+1", unit="-2", room="@SUM(A1)", notes="=1+1")
     columns = ("姓名", "楼栋", "单元", "房号", "备注")
-    expected = ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'=1+1"]
+    expected = ['\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "'=1+1"]
 
     (row,) = csv_table(client.get(EXPORT))
     sheet = xlsx_sheet(client.get(f"{EXPORT}?format=xlsx"))
@@ -254,4 +271,5 @@ def test_a_full_export_cannot_be_set_off_by_a_link(app, client, login_as, enable
 def test_the_api_description_declares_the_file_download(client):
     operation = client.get("/api/v1/openapi.json").get_json()["paths"][EXPORT]["get"]
     assert {"text/csv; charset=utf-8", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"} <= set(
-        operation["responses"]["200"]["content"])
+        operation["responses"]["200"]["content"]
+    )

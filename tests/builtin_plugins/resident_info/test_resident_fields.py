@@ -1,21 +1,27 @@
 """County extensions: a county admin adds extra fields (a JSON Schema) and county tags;
 from then on the register checks them like any other field."""
+
 from resident_helpers import API, RESIDENTS, audit_of, person, register
 
 FIELDS = f"{API}/fields"
-SCHEMA = {"type": "object", "required": ["insured"],
-          "properties": {"insured": {"type": "boolean", "title": "是否参保", "x-order": 1},
-                         "workplace": {"type": "string", "maxLength": 50, "title": "工作单位"}}}
+SCHEMA = {
+    "type": "object",
+    "required": ["insured"],
+    "properties": {
+        "insured": {"type": "boolean", "title": "是否参保", "x-order": 1},
+        "workplace": {"type": "string", "maxLength": 50, "title": "工作单位"},
+    },
+}
 
 
-def test_a_county_admin_adds_a_required_extra_field_and_registration_then_checks_it(app, client, login_as,
-                                                                                     enabled):
+def test_a_county_admin_adds_a_required_extra_field_and_registration_then_checks_it(app, client, login_as, enabled):
     login_as("county_admin", "c1")
     response = client.put(FIELDS, json={"schema": SCHEMA, "tags": [{"tag": "慢性病", "sensitive": True}]})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["schema"]["additionalProperties"] is False
     assert [detail["fields"] for _a, _t, detail in audit_of(app, "resident_info.fields_updated")] == [
-        ["insured", "workplace"]]
+        ["insured", "workplace"]
+    ]
 
     missing = client.post(RESIDENTS, json=person())
     assert missing.status_code == 422 and missing.get_json()["pointer"] == "/extra/insured"

@@ -1,11 +1,12 @@
 """What the plugin offers the rest of Gridwork: services other plugins call through the
 core, scenario blocks, and the "is it in use?" figures."""
+
 import pytest
 from resident_helpers import make_id, register
 
-from core.state import state_of
 from core.auth.actor import Actor
 from core.public import ServiceUnavailable, call_service
+from core.state import state_of
 
 
 @pytest.fixture
@@ -13,12 +14,23 @@ def residents(client, login_as, enabled):
     """Three residents of m1 (by its community admin) and one of m12."""
     login_as("community_admin", "c1/s1")
     made = {
-        "old_alone": register(client, name="赵大爷", id_number=make_id("19400101", "013"),
-                              tags=[{"tag": "独居老人"}, {"tag": "残疾", "level": 1}]),
-        "young_alone": register(client, name="钱小姐", id_number=make_id("19900101", "024"), tags=[{"tag": "独居老人"}]),
+        "old_alone": register(
+            client,
+            name="赵大爷",
+            id_number=make_id("19400101", "013"),
+            tags=[{"tag": "独居老人"}, {"tag": "残疾", "level": 1}],
+        ),
+        "young_alone": register(
+            client, name="钱小姐", id_number=make_id("19900101", "024"), tags=[{"tag": "独居老人"}]
+        ),
         "old": register(client, name="孙奶奶", id_number=make_id("19380101", "026"), tags=[{"tag": "低保"}]),
-        "elsewhere": register(client, name="李大爷", id_number=make_id("19410101", "037"), org_path="c1/s1/m12/g10",
-                              tags=[{"tag": "独居老人"}]),
+        "elsewhere": register(
+            client,
+            name="李大爷",
+            id_number=make_id("19410101", "037"),
+            org_path="c1/s1/m12/g10",
+            tags=[{"tag": "独居老人"}],
+        ),
     }
     client.logout()
     return made
@@ -43,8 +55,7 @@ def test_find_by_tag_rule_builds_a_roster_of_people_living_alone_aged_70_or_more
     with app.test_request_context():
         in_m1 = call_service("resident_info.find_by_tag_rule", rule=rule, scope_paths=["c1/s1/m1"])
         in_s1 = call_service("resident_info.find_by_tag_rule", rule=rule, scope_paths=["c1/s1"])
-        disabled = call_service("resident_info.find_by_tag_rule", rule={"tags_all": ["残疾"]},
-                                scope_paths=["c1/s1/m1"])
+        disabled = call_service("resident_info.find_by_tag_rule", rule={"tags_all": ["残疾"]}, scope_paths=["c1/s1/m1"])
     assert [item["name"] for item in in_m1] == ["赵大爷"]
     assert [item["name"] for item in in_s1] == ["赵大爷", "李大爷"]
     assert [item["name"] for item in disabled] == ["赵大爷"] and disabled[0]["tags"] == [{"tag": "独居老人"}]
@@ -67,8 +78,9 @@ def test_the_resident_list_block_shows_the_saved_filter_masked(app, residents, m
     block, _schema = state_of(app).blocks[("resident_info", "resident_list")]
     actor = actor_for(make_user, "community_admin", "c1/s1/m1")
     with app.test_request_context():
-        html = block.render({"filter": {"tag": "独居老人", "min_age": 70}, "limit": 5},
-                            {"org_path": "c1/s1/m1", "actor": actor})
+        html = block.render(
+            {"filter": {"tag": "独居老人", "min_age": 70}, "limit": 5}, {"org_path": "c1/s1/m1", "actor": actor}
+        )
     assert "赵大爷" in html and "钱小姐" not in html and "李大爷" not in html
     assert "110***********" in html and make_id("19400101", "013") not in html
 
@@ -87,8 +99,10 @@ def test_the_registration_form_block_shows_only_the_optional_fields_chosen(app, 
 def test_the_import_panel_block_offers_an_upload_for_its_node(app, enabled, make_user):
     block, schema = state_of(app).blocks[("resident_info", "import_panel")]
     assert schema["properties"]["default_mode"]["enum"] == ["all_or_nothing", "valid_rows"]
-    admin, worker = actor_for(make_user, "community_admin", "c1/s1/m1"), actor_for(make_user, "grid_feedback_worker",
-                                                                                      "c1/s1/m1/g1")
+    admin, worker = (
+        actor_for(make_user, "community_admin", "c1/s1/m1"),
+        actor_for(make_user, "grid_feedback_worker", "c1/s1/m1/g1"),
+    )
     with app.test_request_context():
         html = block.render({"default_mode": "valid_rows"}, {"org_path": "c1/s1/m1", "actor": admin})
         assert 'action="/resident_info/import"' in html and 'type="file"' in html
@@ -101,22 +115,33 @@ def test_the_import_panel_block_offers_an_upload_for_its_node(app, enabled, make
 def test_the_usage_figures_count_residents_in_the_subtree(client, login_as, residents):
     login_as("county_admin", "c1")
     assert client.get("/api/v1/plugins/usage/m1").get_json()["figures"]["resident_info"] == {
-        "residents": 3, "updated_last_30_days": 3}
+        "residents": 3,
+        "updated_last_30_days": 3,
+    }
     assert client.get("/api/v1/plugins/usage/s1").get_json()["figures"]["resident_info"]["residents"] == 4
 
 
 def test_the_plugin_declares_its_permissions_events_and_tables(app):
     catalogue = state_of(app).catalogue
     names = {permission.name for permission in catalogue.all()}
-    assert {"resident_info.read", "resident_info.read_sensitive", "resident_info.read_health", "resident_info.write",
-            "resident_info.import", "resident_info.export", "resident_info.manage_fields"} <= names
+    assert {
+        "resident_info.read",
+        "resident_info.read_sensitive",
+        "resident_info.read_health",
+        "resident_info.write",
+        "resident_info.import",
+        "resident_info.export",
+        "resident_info.manage_fields",
+    } <= names
     manifest = state_of(app).host.get("resident_info").manifest
     assert {name for name, _schema in manifest.emitted_events()} >= {
-        f"resident_info.resident_{kind}" for kind in ("registered", "updated", "tagged", "untagged", "moved_out",
-                                                      "deceased")}
+        f"resident_info.resident_{kind}"
+        for kind in ("registered", "updated", "tagged", "untagged", "moved_out", "deceased")
+    }
     holding_personal_data = {table["name"] for table in manifest.data["tables"] if table["personal_data"]}
-    assert holding_personal_data == {f"resident_info_{name}" for name in ("resident", "resident_tag", "household",
-                                                                          "history")}
+    assert holding_personal_data == {
+        f"resident_info_{name}" for name in ("resident", "resident_tag", "household", "history")
+    }
 
 
 def test_every_app_gets_fresh_blueprints_carrying_every_route(app):
@@ -128,6 +153,13 @@ def test_every_app_gets_fresh_blueprints_carrying_every_route(app):
     assert [blueprint.name for blueprint in first] == ["resident_info", "resident_info_api"]
     assert first[0] is not second[0] and first[1] is not second[1]
     served = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("resident_info")}
-    assert {"/resident_info/", "/resident_info/export", "/resident_info/import", "/resident_info/import/<int:job_id>",
-            "/api/v1/resident_info/residents", "/api/v1/resident_info/residents/export",
-            "/api/v1/resident_info/imports", "/api/v1/resident_info/imports/template"} <= served
+    assert {
+        "/resident_info/",
+        "/resident_info/export",
+        "/resident_info/import",
+        "/resident_info/import/<int:job_id>",
+        "/api/v1/resident_info/residents",
+        "/api/v1/resident_info/residents/export",
+        "/api/v1/resident_info/imports",
+        "/api/v1/resident_info/imports/template",
+    } <= served

@@ -1,8 +1,8 @@
 """Importing residents from CSV and Excel: the report, both modes, idempotent re-import."""
-import pytest
 
-from resident_helpers import audit_of, events_of
+import pytest
 from import_helpers import HEADERS, IMPORTS, csv_file, person_row, run, start, xlsx_file
+from resident_helpers import audit_of, events_of
 
 from core.testing import rows
 
@@ -24,9 +24,11 @@ def test_a_clean_csv_is_imported_into_the_grid_it_names(admin, app):
 def bad_rows_among(count):
     """``count`` rows of which 1 % are wrong in three different ways; returns (rows, bad lines)."""
     good = [person_row(n) for n in range(1, count + 1)]
-    broken = {37: {"身份证号": person_row(37)["身份证号"][:-1] + ("0" if person_row(37)["身份证号"][-1] != "0" else "1")},
-              120: {"身份证号": person_row(120)["身份证号"].replace("1", "１", 1)},
-              250: {"联系电话": "1381234567"}}
+    broken = {
+        37: {"身份证号": person_row(37)["身份证号"][:-1] + ("0" if person_row(37)["身份证号"][-1] != "0" else "1")},
+        120: {"身份证号": person_row(120)["身份证号"].replace("1", "１", 1)},
+        250: {"联系电话": "1381234567"},
+    }
     for number, change in broken.items():
         good[number - 1].update(change)
     return good, {number + 1: change for number, change in broken.items()}  # line 1 is the header
@@ -73,8 +75,15 @@ def test_a_person_twice_in_one_file_is_reported_on_the_second_line(admin, app):
     twin = person_row(5)
     job = run(admin, csv_file([person_row(4), twin, dict(twin, 姓名="重复者")]), mode="valid_rows")
     assert job["imported"] == 2
-    assert job["problems"] == [{"line": 4, "column": "身份证号", "field": "id_number", "kind": "error",
-                                "reason": "与第 3 行的身份证号相同，同一人只能导入一次。"}]
+    assert job["problems"] == [
+        {
+            "line": 4,
+            "column": "身份证号",
+            "field": "id_number",
+            "kind": "error",
+            "reason": "与第 3 行的身份证号相同，同一人只能导入一次。",
+        }
+    ]
 
 
 def test_an_id_number_excel_stored_as_a_number_is_refused_with_advice(admin, app):
@@ -87,13 +96,26 @@ def test_excel_dates_numbers_and_chinese_words_are_understood(admin, app):
     from datetime import datetime
 
     headers = ["姓名", "性别", "出生日期", "手机", "人口类型", "状态", "状态日期", "楼栋", "标签"]
-    row = {"姓名": "李桂兰", "性别": "女", "出生日期": datetime(1941, 3, 8), "手机": "13900001111",
-           "人口类型": "流动人口", "状态": "迁出", "状态日期": "2025/6/1", "楼栋": 3, "标签": "独居老人、残疾2级"}
+    row = {
+        "姓名": "李桂兰",
+        "性别": "女",
+        "出生日期": datetime(1941, 3, 8),
+        "手机": "13900001111",
+        "人口类型": "流动人口",
+        "状态": "迁出",
+        "状态日期": "2025/6/1",
+        "楼栋": 3,
+        "标签": "独居老人、残疾2级",
+    }
     job = run(admin, xlsx_file([row], headers=headers, as_numbers=("手机",)), filename="名单.xlsx")
     assert job["status"] == "done", job["problems"]
     stored = admin.get("/api/v1/resident_info/residents?name=李桂兰").get_json()["items"][0]
     assert (stored["gender"], stored["birth_date"], stored["registration"], stored["status"]) == (
-        "female", "1941-03-08", "floating", "moved_out")
+        "female",
+        "1941-03-08",
+        "floating",
+        "moved_out",
+    )
     assert (stored["status_date"], stored["building"], stored["phone"]) == ("2025-06-01", "3", "139****1111")
     assert stored["tags"] == [{"tag": "独居老人"}, {"tag": "残疾", "level": 2, "sensitive": True}]
     assert stored["org_path"] == "c1/s1/m1", "no grid column: the node chosen for the import"
@@ -112,8 +134,9 @@ def test_preview_shows_headers_and_the_suggested_mapping_but_no_values(admin):
     import io
 
     content = csv_file([person_row(1)], headers=["名字", "身份证号码", "手机号", "备用"])
-    answer = admin.post(f"{IMPORTS}/preview", data={"file": (io.BytesIO(content), "x.csv")},
-                        content_type="multipart/form-data").get_json()
+    answer = admin.post(
+        f"{IMPORTS}/preview", data={"file": (io.BytesIO(content), "x.csv")}, content_type="multipart/form-data"
+    ).get_json()
     assert answer["headers"] == ["名字", "身份证号码", "手机号", "备用"]
     assert answer["mapping"] == {"名字": "name", "身份证号码": "id_number", "手机号": "phone"}
     assert person_row(1)["身份证号"] not in str(answer)

@@ -1,13 +1,13 @@
 """Who may import where, the report and template files, the CLI and the pages."""
+
 import csv
 import io
 from datetime import timedelta
 
 import pytest
-from openpyxl import load_workbook
-
-from resident_helpers import audit_of
 from import_helpers import IMPORTS, csv_file, person_row, run, start
+from openpyxl import load_workbook
+from resident_helpers import audit_of
 
 from core.testing import rows
 
@@ -24,8 +24,9 @@ def test_importing_into_another_community_is_not_found(admin, app):
 
 
 def test_a_grid_outside_the_chosen_community_is_a_row_error(admin, app):
-    job = run(admin, csv_file([person_row(1, grid="和平十网格"), person_row(2, grid="c1/s1/m12/g10")]),
-              mode="valid_rows")
+    job = run(
+        admin, csv_file([person_row(1, grid="和平十网格"), person_row(2, grid="c1/s1/m12/g10")]), mode="valid_rows"
+    )
     assert job["imported"] == 0
     assert [(p["line"], p["column"]) for p in job["problems"]] == [(2, "所属网格"), (3, "所属网格")]
     assert rows(app, "SELECT count(*) FROM resident_info_resident")[0][0] == 0
@@ -46,11 +47,13 @@ def test_jobs_of_another_community_are_not_found(admin, app, client, login_as):
 
 
 def test_the_report_downloads_as_csv_and_excel_without_cell_values(admin):
-    bad = person_row(2, 身份证号=person_row(2)["身份证号"][:-1] + "Y", 联系电话="=HYPERLINK(\"x\")")
+    bad = person_row(2, 身份证号=person_row(2)["身份证号"][:-1] + "Y", 联系电话='=HYPERLINK("x")')
     job = run(admin, csv_file([person_row(1), bad]), mode="valid_rows")
     response = admin.get(f"{IMPORTS}/{job['id']}/report?format=csv")
-    assert response.headers["Content-Type"].startswith("text/csv") and "attachment" in response.headers[
-        "Content-Disposition"]
+    assert (
+        response.headers["Content-Type"].startswith("text/csv")
+        and "attachment" in response.headers["Content-Disposition"]
+    )
     assert response.data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert table[0] == ["行号", "列", "问题", "类型"]
@@ -63,11 +66,17 @@ def test_the_report_downloads_as_csv_and_excel_without_cell_values(admin):
 def test_the_template_has_the_chinese_headers_and_the_county_fields(admin, app):
     from plugins.resident_info.importing.columns import TEMPLATE_HEADERS
 
-    admin.put("/api/v1/resident_info/fields", json={"county_path": "c1", "extra_schema": {
-        "type": "object", "properties": {"vaccinated": {"type": "boolean", "title": "已接种"}}}, "tags": []})
+    admin.put(
+        "/api/v1/resident_info/fields",
+        json={
+            "county_path": "c1",
+            "extra_schema": {"type": "object", "properties": {"vaccinated": {"type": "boolean", "title": "已接种"}}},
+            "tags": [],
+        },
+    )
     sheet = load_workbook(io.BytesIO(admin.get(f"{IMPORTS}/template?format=xlsx").data)).active
     headers = [cell.value for cell in sheet[1]]
-    assert tuple(headers[:len(TEMPLATE_HEADERS)]) == TEMPLATE_HEADERS
+    assert tuple(headers[: len(TEMPLATE_HEADERS)]) == TEMPLATE_HEADERS
     csv_headers = admin.get(f"{IMPORTS}/template?format=csv").data.decode("utf-8-sig").splitlines()[0]
     assert csv_headers.startswith("姓名,身份证号,性别")
 
@@ -109,9 +118,16 @@ def test_the_cli_refuses_an_unknown_org_node(app, enabled, tmp_path):
 def test_the_page_starts_an_import_and_shows_the_job(admin, app):
     page = admin.get("/resident_info/import").get_data(as_text=True)
     assert "开始导入" in page and "c1/s1/m1" in page and "c1/s1/m12" not in page
-    response = admin.post("/resident_info/import", data={
-        "file": (io.BytesIO(csv_file([person_row(1)])), "a.csv"), "org_path": "c1/s1/m1",
-        "mode": "valid_rows", "map:备注": ""}, content_type="multipart/form-data")
+    response = admin.post(
+        "/resident_info/import",
+        data={
+            "file": (io.BytesIO(csv_file([person_row(1)])), "a.csv"),
+            "org_path": "c1/s1/m1",
+            "mode": "valid_rows",
+            "map:备注": "",
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     job_page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "<progress" in job_page and "a.csv" in job_page
@@ -129,9 +145,15 @@ def test_the_import_page_loads_its_script_from_the_plugin(admin):
 
 
 def test_the_page_shows_why_a_file_was_refused(admin):
-    response = admin.post("/resident_info/import", data={
-        "file": (io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\0" * 10), "old.xls"), "org_path": "c1/s1/m1",
-        "mode": "valid_rows"}, content_type="multipart/form-data")
+    response = admin.post(
+        "/resident_info/import",
+        data={
+            "file": (io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\0" * 10), "old.xls"),
+            "org_path": "c1/s1/m1",
+            "mode": "valid_rows",
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "另存为 .xlsx" in response.get_data(as_text=True)
 
 
@@ -141,10 +163,13 @@ def test_no_import_answer_repeats_an_id_number_or_a_phone(admin, app):
     run(admin, csv_file([person_row(1)]))
     job = run(admin, csv_file([person_row(1), person_row(2, 联系电话="1391234"), person_row(2)]), mode="valid_rows")
     assert (job["already_registered"], job["bad_rows"], job["imported"]) == (1, 1, 1)
-    answers = [admin.get(f"{IMPORTS}/{job['id']}").get_data(as_text=True), admin.get(IMPORTS).get_data(as_text=True),
-               admin.get(f"{IMPORTS}/{job['id']}/report").data.decode("utf-8-sig"),
-               admin.get(f"/resident_info/import/{job['id']}").get_data(as_text=True),
-               admin.get("/resident_info/import").get_data(as_text=True)]
+    answers = [
+        admin.get(f"{IMPORTS}/{job['id']}").get_data(as_text=True),
+        admin.get(IMPORTS).get_data(as_text=True),
+        admin.get(f"{IMPORTS}/{job['id']}/report").data.decode("utf-8-sig"),
+        admin.get(f"/resident_info/import/{job['id']}").get_data(as_text=True),
+        admin.get("/resident_info/import").get_data(as_text=True),
+    ]
     sheet = load_workbook(io.BytesIO(admin.get(f"{IMPORTS}/{job['id']}/report?format=xlsx").data)).active
     answers.append(" ".join(str(value) for row in sheet.values for value in row))
     assert all(unmasked(answer) == [] for answer in answers)

@@ -1,23 +1,31 @@
 """The import page in a real headless Chromium: the column mapping the page builds from the
 server's preview, the progress bar, the report."""
+
 import re
 
 import pytest
+from import_helpers import csv_file, person_row
 from playwright.sync_api import expect
 
 from core.testing import sign_in_page
-from import_helpers import csv_file, person_row
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_file_with_other_headers_is_mapped_in_the_page_and_imported(page, live_server, make_user, enabled,
-                                                                       tmp_path):
+def test_a_file_with_other_headers_is_mapped_in_the_page_and_imported(page, live_server, make_user, enabled, tmp_path):
     people = [person_row(n) for n in range(1, 41)]
     people[9]["联系电话"] = "1381234"
     headers = ["居民", "身份证号码", "手机", "所属网格", "备用列"]
-    rows = [{"居民": p["姓名"], "身份证号码": p["身份证号"], "手机": p["联系电话"], "所属网格": p["所属网格"],
-             "备用列": "x"} for p in people]
+    rows = [
+        {
+            "居民": p["姓名"],
+            "身份证号码": p["身份证号"],
+            "手机": p["联系电话"],
+            "所属网格": p["所属网格"],
+            "备用列": "x",
+        }
+        for p in people
+    ]
     upload = tmp_path / "社区名单.csv"
     upload.write_bytes(csv_file(rows, headers=headers))
     sign_in_page(page, live_server, make_user("community_admin", "c1/s1/m1").username)

@@ -1,16 +1,28 @@
 """Finding residents by the start of their name (姓名以…开头): Chinese prefixes, characters
 at the edges of Unicode, LIKE wildcards taken literally, and the data scope still applying."""
+
 import pytest
 from resident_helpers import RESIDENTS, register
 
-from plugins.resident_info.register.ranges import after_prefix
 from core.state import state_of
+from plugins.resident_info.register.ranges import after_prefix
 
 
 def named(client, *names, org_path="c1/s1/m1/g1", **fields):
     """Register residents without ID numbers (none needed), one per name; their ids by name."""
-    return {name: register(client, name=name, id_number=None, gender="female", birth_date="1950-01-01",
-                           phone=None, org_path=org_path, **fields)["id"] for name in names}
+    return {
+        name: register(
+            client,
+            name=name,
+            id_number=None,
+            gender="female",
+            birth_date="1950-01-01",
+            phone=None,
+            org_path=org_path,
+            **fields,
+        )["id"]
+        for name in names
+    }
 
 
 def names_found(client, **query):
@@ -77,7 +89,11 @@ def test_the_prefix_combines_with_the_tag_and_the_grid(admin_of_m1):
     assert names_found(admin_of_m1, name_prefix="王", tag="独居老人") == ["王一", "王三", "王二"]
     assert names_found(admin_of_m1, name_prefix="王", tag="独居老人", org_path="c1/s1/m1/g1") == ["王一", "王二"]
     assert names_found(admin_of_m1, name_prefix="王", org_path="c1/s1/m1", sort="-name") == [
-        "王五", "王二", "王三", "王一"]
+        "王五",
+        "王二",
+        "王三",
+        "王一",
+    ]
 
 
 def test_the_data_scope_still_applies_to_a_name_prefix(client, login_as, enabled):
@@ -144,6 +160,7 @@ def test_the_migrations_create_the_index_the_lists_read(app):
 
     from core.db import engine_of
 
-    indexes = {index["name"]: index["column_names"]
-               for index in inspect(engine_of(app)).get_indexes("resident_info_resident")}
+    indexes = {
+        index["name"]: index["column_names"] for index in inspect(engine_of(app)).get_indexes("resident_info_resident")
+    }
     assert indexes["ix_resident_info_resident_org_path_name"] == ["org_path", "name", "merged_into_id"]

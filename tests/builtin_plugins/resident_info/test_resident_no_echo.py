@@ -12,8 +12,16 @@ AN_ID = "330127197505053217"
 
 def test_an_id_number_sent_as_a_tag_is_not_echoed(client, login_as, enabled):
     login_as("community_admin", "c1/s1/m1")
-    answer = client.post(RESIDENTS, json={"name": "王秀英", "birth_date": "1948-03-07", "gender": "female",
-                                          "org_path": "c1/s1/m1/g1", "tags": [{"tag": AN_ID}]})
+    answer = client.post(
+        RESIDENTS,
+        json={
+            "name": "王秀英",
+            "birth_date": "1948-03-07",
+            "gender": "female",
+            "org_path": "c1/s1/m1/g1",
+            "tags": [{"tag": AN_ID}],
+        },
+    )
     assert answer.status_code == 422 and answer.get_json()["pointer"] == "/tags/0/tag"
     assert AN_ID not in answer.get_data(as_text=True)
 

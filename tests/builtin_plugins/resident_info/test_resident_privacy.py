@@ -1,6 +1,7 @@
 """Masking and sensitive data: ID numbers and phones are masked everywhere unless a holder
 of resident_info.read_sensitive asks for one resident in full (audited, once per view);
 health and disability tags only reach holders of resident_info.read_health."""
+
 from resident_helpers import RESIDENTS, audit_of, make_id, register
 
 from core.testing import GridworkClient, rows
@@ -10,8 +11,13 @@ ID_NUMBER = make_id("19520318", "425")
 
 def registered_by_the_community(client, login_as, **overrides):
     login_as("community_admin", "c1/s1/m1")
-    created = register(client, id_number=ID_NUMBER, phone="13912345678",
-                       tags=[{"tag": "残疾", "level": 2}, {"tag": "低保"}], **overrides)
+    created = register(
+        client,
+        id_number=ID_NUMBER,
+        phone="13912345678",
+        tags=[{"tag": "残疾", "level": 2}, {"tag": "低保"}],
+        **overrides,
+    )
     client.logout()
     return created
 
@@ -31,8 +37,7 @@ def test_a_grid_worker_sees_the_id_and_phone_masked_and_cannot_reveal_them(app, 
     assert rows(app, "SELECT count(*) FROM core_audit_entry WHERE action = 'core.permission_denied'")[0][0] == 1
 
 
-def test_a_supervisor_with_the_permission_sees_it_in_full_and_the_view_is_audited_once(app, client, login_as,
-                                                                                      enabled):
+def test_a_supervisor_with_the_permission_sees_it_in_full_and_the_view_is_audited_once(app, client, login_as, enabled):
     created = registered_by_the_community(client, login_as)
     supervisor = login_as("data_supervisor", "c1")
 
@@ -42,8 +47,13 @@ def test_a_supervisor_with_the_permission_sees_it_in_full_and_the_view_is_audite
 
     assert (full["id_number"], full["phone"], full["masked"]) == (ID_NUMBER, "13912345678", False)
     entries = audit_of(app, "resident_info.sensitive_viewed")
-    assert entries == [(supervisor.username, f"resident_info_resident:{created['id']}",
-                        {"resident_id": created["id"], "fields": ["id_number", "phone"]})]
+    assert entries == [
+        (
+            supervisor.username,
+            f"resident_info_resident:{created['id']}",
+            {"resident_id": created["id"], "fields": ["id_number", "phone"]},
+        )
+    ]
     trail = rows(app, "SELECT target, detail FROM core_audit_entry")
     assert not any(ID_NUMBER in str(row) or "13912345678" in str(row) for row in trail)
 
@@ -66,11 +76,12 @@ def test_health_tags_are_hidden_from_readers_without_read_health(client, login_a
     client.logout()
     login_as("data_supervisor", "c1")
     assert client.get(f"{RESIDENTS}?tag=残疾").get_json()["total"] == 1
-    assert {"tag": "残疾", "level": 2, "sensitive": True} in client.get(f"{RESIDENTS}/{created['id']}").get_json()["tags"]
+    assert {"tag": "残疾", "level": 2, "sensitive": True} in client.get(f"{RESIDENTS}/{created['id']}").get_json()[
+        "tags"
+    ]
 
 
-def test_saving_the_visible_tags_keeps_the_hidden_ones_and_adding_a_health_tag_is_refused(client, login_as,
-                                                                                         enabled):
+def test_saving_the_visible_tags_keeps_the_hidden_ones_and_adding_a_health_tag_is_refused(client, login_as, enabled):
     created = registered_by_the_community(client, login_as)
     url = f"{RESIDENTS}/{created['id']}"
     login_as("grid_feedback_worker", "c1/s1/m1/g1")

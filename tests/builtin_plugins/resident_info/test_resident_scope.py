@@ -1,20 +1,23 @@
 """Data scope: a resident outside the caller's part of the tree does not exist for them —
 404 for reads and writes alike, nothing changed — and where the plugin is switched off,
 the register answers 404 as an unknown address would."""
-import pytest
-from resident_helpers import API, PLUGIN, RESIDENTS, make_id, person, register
-from import_helpers import csv_file, person_row, run
 
-from core.state import state_of
+import pytest
+from import_helpers import csv_file, person_row, run
+from resident_helpers import API, PLUGIN, RESIDENTS, make_id, person, register
+
 from core.db import session_scope
 from core.permissions.defaults import DEFAULT_PACKAGES
 from core.plugin_system.enablement import set_state
+from core.state import state_of
 from core.testing import GridworkClient, rows
 
 FOREIGN = {"m12": "c1/s1/m12/g10", "m2": "c1/s2/m2/g2"}  # m12: a sibling whose id starts with m1
 OWN = "c1/s1/m1"
-SNAPSHOT = ("SELECT id, org_path, name, phone, version, tags, merged_into_id FROM resident_info_resident "
-            "WHERE org_path NOT LIKE 'c1/s1/m1/%' ORDER BY id")
+SNAPSHOT = (
+    "SELECT id, org_path, name, phone, version, tags, merged_into_id FROM resident_info_resident "
+    "WHERE org_path NOT LIKE 'c1/s1/m1/%' ORDER BY id"
+)
 
 
 @pytest.fixture
@@ -25,11 +28,16 @@ def foreign(app, enabled, make_user):
     found = {}
     for index, (community, grid) in enumerate(FOREIGN.items()):
         household = admin.post(f"{API}/households", json={"org_path": grid}).get_json()["id"]
-        resident = register(admin, name=f"LEAK{community}", id_number=make_id("19700101", f"{index}01"),
-                            org_path=grid, household_id=household, relation_to_head="head")
+        resident = register(
+            admin,
+            name=f"LEAK{community}",
+            id_number=make_id("19700101", f"{index}01"),
+            org_path=grid,
+            household_id=household,
+            relation_to_head="head",
+        )
         job = run(admin, csv_file([person_row(90 + index, grid=grid, 姓名=f"LEAK{community}导入")]), org_path=grid)
-        found[community] = {"resident_id": resident["id"], "household_id": household, "path": grid,
-                            "job_id": job["id"]}
+        found[community] = {"resident_id": resident["id"], "household_id": household, "path": grid, "job_id": job["id"]}
     return found
 
 
@@ -39,11 +47,15 @@ def test_a_resident_of_a_sibling_or_cousin_community_is_404_on_every_route(app, 
     for target in foreign.values():
         rid = target["resident_id"]
         for method, url, body in (
-                ("GET", f"{RESIDENTS}/{rid}", None), ("GET", f"{RESIDENTS}/{rid}?reveal=1", None),
-                ("GET", f"{RESIDENTS}/{rid}/history", None), ("PATCH", f"{RESIDENTS}/{rid}", {"version": 1, "room": "x"}),
-                ("GET", f"{API}/households/{target['household_id']}", None),
-                ("GET", f"/{PLUGIN}/residents/{rid}", None), ("GET", f"/{PLUGIN}/residents/{rid}/edit", None),
-                ("POST", f"/{PLUGIN}/residents/{rid}/reveal", None)):
+            ("GET", f"{RESIDENTS}/{rid}", None),
+            ("GET", f"{RESIDENTS}/{rid}?reveal=1", None),
+            ("GET", f"{RESIDENTS}/{rid}/history", None),
+            ("PATCH", f"{RESIDENTS}/{rid}", {"version": 1, "room": "x"}),
+            ("GET", f"{API}/households/{target['household_id']}", None),
+            ("GET", f"/{PLUGIN}/residents/{rid}", None),
+            ("GET", f"/{PLUGIN}/residents/{rid}/edit", None),
+            ("POST", f"/{PLUGIN}/residents/{rid}/reveal", None),
+        ):
             response = client.open(url, method, json=body)
             assert response.status_code == 404, (method, url, response.status_code)
             assert "LEAK" not in response.get_data(as_text=True)
@@ -55,8 +67,10 @@ def test_a_merge_reaching_into_another_community_is_404_and_changes_nothing(app,
     login_as("community_admin", OWN)
     own = register(client, name="LEAKm12")
     before = rows(app, SNAPSHOT)
-    response = client.post(f"{RESIDENTS}/merge", json={"keep_id": own["id"], "keep_version": 1,
-                                                       "merge_id": foreign["m12"]["resident_id"], "merge_version": 1})
+    response = client.post(
+        f"{RESIDENTS}/merge",
+        json={"keep_id": own["id"], "keep_version": 1, "merge_id": foreign["m12"]["resident_id"], "merge_version": 1},
+    )
     assert response.status_code == 404 and rows(app, SNAPSHOT) == before
 
 
@@ -86,7 +100,10 @@ def test_where_the_plugin_is_switched_off_the_register_does_not_exist(app, clien
         set_state(db, state_of(app).host, PLUGIN, "c1/s1", "enabled", actor="test")
     login_as("county_admin", "c1")
     register(client)
-    assert client.post(RESIDENTS, json=person(org_path=FOREIGN["m2"], id_number=make_id(sequence="777"))).status_code == 404
+    assert (
+        client.post(RESIDENTS, json=person(org_path=FOREIGN["m2"], id_number=make_id(sequence="777"))).status_code
+        == 404
+    )
     client.logout()
     login_as("community_admin", "c1/s2/m2")
     assert client.get(RESIDENTS).status_code == 404
@@ -107,15 +124,27 @@ def plugin_routes(app):
 def hostile(target, own_resident):
     """Every field a write might take, aimed at the foreign community."""
     rid = target["resident_id"]
-    return {"org_path": target["path"], "household_id": target["household_id"], "name": "矩阵测试",
-            "id_number": make_id("19800101", "999"), "gender": "male", "version": 1, "keep_id": own_resident,
-            "keep_version": 1, "merge_id": rid, "merge_version": 1, "building": "1", "county_path": "c1",
-            "schema": {"type": "object", "properties": {}}}
+    return {
+        "org_path": target["path"],
+        "household_id": target["household_id"],
+        "name": "矩阵测试",
+        "id_number": make_id("19800101", "999"),
+        "gender": "male",
+        "version": 1,
+        "keep_id": own_resident,
+        "keep_version": 1,
+        "merge_id": rid,
+        "merge_version": 1,
+        "building": "1",
+        "county_path": "c1",
+        "schema": {"type": "object", "properties": {}},
+    }
 
 
 @pytest.mark.parametrize("package", [package.name for package in DEFAULT_PACKAGES])
-def test_no_route_of_the_register_leaks_or_changes_another_communitys_residents(app, client, login_as, foreign,
-                                                                                package, make_user):
+def test_no_route_of_the_register_leaks_or_changes_another_communitys_residents(
+    app, client, login_as, foreign, package, make_user
+):
     owner = GridworkClient(app.test_client())
     owner.login(make_user("community_admin", OWN).username)
     own_resident = register(owner, name="本社区居民")["id"]
@@ -131,8 +160,11 @@ def test_no_route_of_the_register_leaks_or_changes_another_communitys_residents(
             if rule.rule.startswith("/api/"):
                 response = client.open(url, method, json=body if method != "GET" else None)
             else:
-                response = client.open(url, method, data={k: str(v) for k, v in body.items() if not isinstance(v, dict)}
-                                       if method != "GET" else None)
+                response = client.open(
+                    url,
+                    method,
+                    data={k: str(v) for k, v in body.items() if not isinstance(v, dict)} if method != "GET" else None,
+                )
             label = f"{package}: {method} {url} ({community}) → {response.status_code}"
             if response.status_code in (401,) or response.status_code >= 500:
                 problems.append(label)

@@ -20,10 +20,19 @@ def person(**overrides):
     return {"name": "王秀英", "birth_date": "1948-03-07", "gender": "female", "org_path": "c1/s1/m1/g1", **overrides}
 
 
-@pytest.mark.parametrize("field, value", [("name", "\ufdfa" * 50), ("name", "王\u202e秀英"), ("name", "王\u200b秀英"),
-                                          ("building", "\ufdfa" * 20), ("room", "3\n01")])
-def test_overlong_after_folding_or_invisible_text_is_refused_and_nothing_stored(app, client, login_as, enabled,
-                                                                              field, value):
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", "\ufdfa" * 50),
+        ("name", "王\u202e秀英"),
+        ("name", "王\u200b秀英"),
+        ("building", "\ufdfa" * 20),
+        ("room", "3\n01"),
+    ],
+)
+def test_overlong_after_folding_or_invisible_text_is_refused_and_nothing_stored(
+    app, client, login_as, enabled, field, value
+):
     login_as("community_admin", "c1/s1/m1")
     answer = client.post(RESIDENTS, json=person(**{field: value}))
     assert answer.status_code == 422

@@ -1,6 +1,7 @@
 """``validate_resident``: one record in, (clean record, errors) out — the pure function the
 API, the pages and a bulk importer share. Errors name the field (a JSON pointer) and say
 in Chinese what to fix; all of a record's problems come back at once."""
+
 from datetime import date
 
 from resident_helpers import make_id
@@ -8,9 +9,15 @@ from resident_helpers import make_id
 from plugins.resident_info.register.validation import validate_resident
 
 TODAY = date(2025, 6, 30)
-EXTRA = {"type": "object", "additionalProperties": False, "required": ["insured"],
-         "properties": {"insured": {"type": "boolean", "title": "是否参保"},
-                        "income": {"type": "integer", "minimum": 0, "title": "月收入"}}}
+EXTRA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["insured"],
+    "properties": {
+        "insured": {"type": "boolean", "title": "是否参保"},
+        "income": {"type": "integer", "minimum": 0, "title": "月收入"},
+    },
+}
 
 
 def check(extra_schema=None, county_tags=(), **record):
@@ -40,12 +47,16 @@ def test_a_lower_case_check_x_is_stored_upper_case():
 
 def test_a_gender_that_contradicts_the_id_is_refused():
     assert only_error(check(id_number=make_id(sequence="124"), gender="male")[1]) == (
-        "/gender", "性别与身份证号不一致（身份证号第 17 位表示女）。")
+        "/gender",
+        "性别与身份证号不一致（身份证号第 17 位表示女）。",
+    )
 
 
 def test_a_birth_date_that_contradicts_the_id_is_refused():
     assert only_error(check(id_number=make_id("19900307"), birth_date="1990-03-08")[1]) == (
-        "/birth_date", "出生日期与身份证号第 7–14 位不一致。")
+        "/birth_date",
+        "出生日期与身份证号第 7–14 位不一致。",
+    )
 
 
 def test_without_an_id_gender_and_birth_date_are_required():
@@ -72,7 +83,9 @@ def test_every_problem_of_a_record_is_reported_at_once_with_its_field():
 def test_wrong_types_name_the_field_in_chinese():
     assert only_error(check(name=123, gender="male", birth_date="2000-01-01")[1]) == ("/name", "姓名：类型不正确")
     assert only_error(check(status="away", gender="male", birth_date="2000-01-01")[1]) == (
-        "/status", "状态：不是可选的值")
+        "/status",
+        "状态：不是可选的值",
+    )
 
 
 def test_moving_out_needs_a_date_that_is_not_in_the_future():
@@ -85,15 +98,25 @@ def test_moving_out_needs_a_date_that_is_not_in_the_future():
 def test_tags_must_be_known_once_each_and_disability_needs_a_level():
     base = {"gender": "male", "birth_date": "1940-01-01"}
     assert only_error(check(**base, tags=[{"tag": "爱好钓鱼"}])[1])[0] == "/tags/0/tag"
-    assert only_error(check(**base, tags=[{"tag": "低保"}, {"tag": "低保"}])[1]) == ("/tags/1/tag", "标签“低保”重复了。")
-    assert only_error(check(**base, tags=[{"tag": "残疾"}])[1]) == ("/tags/0/level", "标签“残疾”需要填写等级（1–4 级）。")
+    assert only_error(check(**base, tags=[{"tag": "低保"}, {"tag": "低保"}])[1]) == (
+        "/tags/1/tag",
+        "标签“低保”重复了。",
+    )
+    assert only_error(check(**base, tags=[{"tag": "残疾"}])[1]) == (
+        "/tags/0/level",
+        "标签“残疾”需要填写等级（1–4 级）。",
+    )
     clean, errors = check(**base, tags=[{"tag": "残疾", "level": 2}, {"tag": "独居老人"}])
     assert errors == [] and clean["tags"] == [{"tag": "残疾", "level": 2, "sensitive": True}, {"tag": "独居老人"}]
 
 
 def test_a_county_tag_may_be_marked_sensitive():
-    clean, errors = check(gender="male", birth_date="1940-01-01", tags=[{"tag": "慢性病"}, {"tag": "网格志愿者"}],
-                          county_tags=[{"tag": "慢性病", "sensitive": True}, {"tag": "网格志愿者"}])
+    clean, errors = check(
+        gender="male",
+        birth_date="1940-01-01",
+        tags=[{"tag": "慢性病"}, {"tag": "网格志愿者"}],
+        county_tags=[{"tag": "慢性病", "sensitive": True}, {"tag": "网格志愿者"}],
+    )
     assert errors == [] and clean["tags"] == [{"tag": "慢性病", "sensitive": True}, {"tag": "网格志愿者"}]
 
 
@@ -101,9 +124,13 @@ def test_extra_fields_follow_the_countys_schema():
     base = {"gender": "male", "birth_date": "1940-01-01"}
     assert only_error(check(EXTRA, **base, extra={})[1]) == ("/extra/insured", "是否参保：必须填写")
     assert only_error(check(EXTRA, **base, extra={"insured": True, "income": -1})[1]) == (
-        "/extra/income", "月收入：不能小于 0")
+        "/extra/income",
+        "月收入：不能小于 0",
+    )
     assert only_error(check(EXTRA, **base, extra={"insured": True, "pet": "猫"})[1]) == (
-        "/extra/pet", "本县没有定义这个附加字段。")
+        "/extra/pet",
+        "本县没有定义这个附加字段。",
+    )
     assert only_error(check(None, **base, extra={"pet": "猫"})[1])[0] == "/extra/pet"
     assert check(EXTRA, **base, extra={"insured": False})[0]["extra"] == {"insured": False}
 
@@ -130,8 +157,26 @@ def test_the_fast_record_check_agrees_with_jsonschema():
     quick, reference = compile_schema_check(RESIDENT_SCHEMA), Draft202012Validator(RESIDENT_SCHEMA)
     assert quick is not None
     rng = random.Random(4)
-    values = [None, "", "x" * 51, "王", 3, 3.5, True, [], {}, "male", "moved_out", "floating", "head",
-              [{"tag": "低保"}], [{"tag": "残疾", "level": 5}], [{"tag": ""}], [{"tag": "a", "x": 1}], {"k": 1}]
+    values = [
+        None,
+        "",
+        "x" * 51,
+        "王",
+        3,
+        3.5,
+        True,
+        [],
+        {},
+        "male",
+        "moved_out",
+        "floating",
+        "head",
+        [{"tag": "低保"}],
+        [{"tag": "残疾", "level": 5}],
+        [{"tag": ""}],
+        [{"tag": "a", "x": 1}],
+        {"k": 1},
+    ]
     verdicts = set()
     for _ in range(3000):
         record = {"name": "王秀英", "org_path": "c1/s1/m1/g1"}

@@ -1,4 +1,5 @@
 """A blueprint named after someone else."""
+
 from flask import Blueprint
 
 from core.public import hookimpl

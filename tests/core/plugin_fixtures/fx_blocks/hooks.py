@@ -1,11 +1,12 @@
 """One scenario block; its settings schema lives in the manifest."""
+
 from markupsafe import escape
 
 from core.public import BlockType, hookimpl
 
 
 def render_greeting(settings, context):
-    return f"<p class=\"greeting\">{escape(settings['text'])}</p>"
+    return f'<p class="greeting">{escape(settings["text"])}</p>'
 
 
 @hookimpl

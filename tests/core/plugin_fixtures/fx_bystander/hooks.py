@@ -1,5 +1,6 @@
 """Remembers every lifecycle notification and the setting a fresh session saw then
 (proof the change had committed)."""
+
 from sqlalchemy import text
 
 from core.public import hookimpl, session_scope
@@ -12,5 +13,12 @@ SETTING = text("SELECT state FROM core_plugin_setting WHERE plugin = :plugin AND
 def gridwork_lifecycle_changed(plugin, org_path, old_state, new_state):
     with session_scope() as db:
         committed = db.execute(SETTING, {"plugin": plugin, "path": org_path}).scalar()
-    CALLS.append({"plugin": plugin, "org_path": org_path, "old_state": old_state, "new_state": new_state,
-                  "committed_setting": committed})
+    CALLS.append(
+        {
+            "plugin": plugin,
+            "org_path": org_path,
+            "old_state": old_state,
+            "new_state": new_state,
+            "committed_setting": committed,
+        }
+    )

@@ -1,4 +1,5 @@
 """A command group named after the plugin (FX_CLI_GROUP lets a test try a name it may not use)."""
+
 import click
 from flask.cli import AppGroup
 

@@ -1,4 +1,5 @@
 """Returns a permission whose name the test chooses (someone else's, or its own twice)."""
+
 from core.public import Permission, hookimpl
 
 

@@ -1,8 +1,13 @@
 """An event type beyond the manifest's, declared through the hook."""
+
 from core.public import EventType, hookimpl
 
-COUNTED = {"type": "object", "required": ["count"], "additionalProperties": False,
-           "properties": {"count": {"type": "integer", "minimum": 0}}}
+COUNTED = {
+    "type": "object",
+    "required": ["count"],
+    "additionalProperties": False,
+    "properties": {"count": {"type": "integer", "minimum": 0}},
+}
 
 
 @hookimpl

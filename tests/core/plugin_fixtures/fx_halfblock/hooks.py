@@ -1,4 +1,5 @@
 """Refused late (its block is not in the manifest): none of its other contributions may stay."""
+
 from core.public import BlockType, EventHandler, hookimpl
 
 

@@ -1,4 +1,5 @@
 """Implements one hook so the plugins list has something to show."""
+
 from core.public import hookimpl
 
 

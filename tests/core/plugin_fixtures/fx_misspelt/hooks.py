@@ -1,4 +1,5 @@
 """A typo in a hook name must be an error, not silence."""
+
 from core.public import hookimpl
 
 

@@ -1,4 +1,5 @@
 """Needs fx_missing, which nobody installed."""
+
 from core.public import hookimpl
 
 

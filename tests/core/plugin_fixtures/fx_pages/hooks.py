@@ -1,4 +1,5 @@
 """A page, a JSON API and a menu entry, all behind ``fx_pages.view``."""
+
 from flask import Blueprint
 
 from core.public import NavEntry, api_blueprint, api_route, hookimpl, require

@@ -1,4 +1,5 @@
 """A permission beyond the manifest's, contributed through the hook."""
+
 from core.public import Permission, hookimpl
 
 

@@ -1,4 +1,5 @@
 """A startup hook with a bug."""
+
 from core.public import hookimpl
 
 

@@ -1,6 +1,7 @@
 """Subscribes to rollcall.record_added — rollcall being a plugin made by ``gridwork plugin
 new`` at test time (tests/core/test_plugin_events_end_to_end.py), so only that test loads
 this fixture: without rollcall it fails to load (missing dependency)."""
+
 from sqlalchemy import text
 
 from core.public import EventHandler, hookimpl

@@ -1,4 +1,5 @@
 """Services other plugins reach through ``core.public.call_service``."""
+
 from core.public import hookimpl
 
 

@@ -1,4 +1,5 @@
 """Subscribes to another plugin's event; remembers what it was handed."""
+
 from core.public import EventHandler, hookimpl
 
 HANDLED = []

@@ -1,4 +1,5 @@
 """Usage figures that depend on the node asked about."""
+
 from core.public import hookimpl
 
 

@@ -3,6 +3,7 @@
 Revision ID: fx_relay_0001
 Revises:
 """
+
 import sqlalchemy as sa
 from alembic import op
 
