@@ -283,7 +283,7 @@ def _app_with_plugins(config):
     from core.app import create_app
     from core.bootstrap import ensure_default_packages
     from core.db import session_scope
-    from core.plugin_system.manifest import manifest_default_permissions
+    from core.plugin_system.default_packages import manifest_default_permissions
 
     app = create_app(config)
     _own_app_context_per_request(app)
