@@ -12,6 +12,9 @@ import click
 from flask.cli import FlaskGroup
 from sqlalchemy.exc import DBAPIError
 
+from core.app import create_app
+from core.plugin_system.registration import core_version
+
 NOT_MIGRATED = "数据库还没有建表（或缺少部分表）：请先运行 gridwork db upgrade。"
 # PostgreSQL's SQLSTATE for "undefined table".
 UNDEFINED_TABLE = "42P01"
@@ -66,15 +69,12 @@ def is_missing_table(error):
 
 
 def _create_app():
-    from core.app import create_app
-
     return create_app()
 
 
 def _print_version(ctx, _param, value):
     if not value or ctx.resilient_parsing:
         return
-    from core.plugin_system.registration import core_version
 
     click.echo(f"Gridwork {core_version()}")
     click.echo(f"Python {platform.python_version()} · Flask {version('flask')}")

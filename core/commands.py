@@ -8,6 +8,18 @@ being built (``tests/core/test_cli.py`` checks the import graph).
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlmodel import select
+
+from core.audit.chain import record_audit
+from core.audit.cli import audit_cli
+from core.auth.models import User
+from core.auth.tokens import create_token
+from core.bootstrap import BootstrapError, create_first_admin
+from core.db import session_scope, system_query
+from core.demo import demo_command
+from core.events.cli import events_cli, worker_command
+from core.plugin_system.cli import plugin_cli
+from core.plugin_system.migrations import upgrade_all
 
 db_cli = AppGroup("db", help="数据库结构迁移")
 token_cli = AppGroup("token", help="API 访问令牌")
@@ -15,19 +27,12 @@ token_cli = AppGroup("token", help="API 访问令牌")
 
 def core_commands():
     """The core's commands, contributed through the ``gridwork_cli_commands`` hook."""
-    from core.audit.cli import audit_cli
-    from core.demo import demo_command
-    from core.events.cli import events_cli, worker_command
-    from core.plugin_system.cli import plugin_cli
-
     return [db_cli, token_cli, audit_cli, create_admin, demo_command, plugin_cli, events_cli, worker_command]
 
 
 @db_cli.command("upgrade")
 def db_upgrade():
     """把数据库升级到最新结构（核心与所有已安装模块）。"""
-    from core.plugin_system.migrations import upgrade_all
-
     applied = upgrade_all(current_app)
     if not applied:
         click.echo("数据库已是最新结构，没有需要应用的迁移。")
@@ -45,9 +50,6 @@ def db_upgrade():
 @with_appcontext
 def create_admin(username, password, org_path):
     """创建第一个管理员（县级管理员角色包）。"""
-    from core.bootstrap import BootstrapError, create_first_admin
-    from core.db import session_scope
-
     try:
         with session_scope() as db:
             user, path = create_first_admin(db, username, password, org_path)
@@ -61,12 +63,6 @@ def create_admin(username, password, org_path):
 @click.option("--name", default="cli", help="令牌名称")
 def token_create(username, name):
     """为账号新建 API 访问令牌（只显示一次）。"""
-    from sqlmodel import select
-
-    from core.audit.chain import record_audit
-    from core.auth.models import User
-    from core.auth.tokens import create_token
-    from core.db import session_scope, system_query
 
     name = name.strip()
     if not name:

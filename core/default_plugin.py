@@ -1,42 +1,37 @@
 """The core is its own first plugin: its pages, permissions, menu and commands come through
 the same hooks third-party plugins use (Datasette's ``default_*`` modules)."""
 
+from core.blueprints import core_blueprints
+from core.commands import core_commands
 from core.hookspecs import hookimpl
+from core.permissions.catalogue import CORE_PERMISSIONS
+from core.plugin_system.enablement import CORE_EVENT_TYPES
 from core.samples import core_sample_records
+from core.ui.nav import CORE_NAV
 
 
 @hookimpl
 def gridwork_blueprints():
-    from core.blueprints import core_blueprints
-
     return core_blueprints()
 
 
 @hookimpl
 def gridwork_permissions():
-    from core.permissions.catalogue import CORE_PERMISSIONS
-
     return list(CORE_PERMISSIONS)
 
 
 @hookimpl
 def gridwork_nav_entries():
-    from core.ui.nav import CORE_NAV
-
     return list(CORE_NAV)
 
 
 @hookimpl
 def gridwork_cli_commands():
-    from core.commands import core_commands
-
     return core_commands()
 
 
 @hookimpl
 def gridwork_event_types():
-    from core.plugin_system.enablement import CORE_EVENT_TYPES
-
     return list(CORE_EVENT_TYPES)
 
 

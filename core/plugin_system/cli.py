@@ -2,8 +2,14 @@
 
 import click
 from flask.cli import AppGroup
+from sqlmodel import select
 
+from core.api.errors import ServiceError
+from core.db import session_scope, system_query
+from core.plugin_system.enablement import set_state
+from core.plugin_system.scaffold import ScaffoldError, create_plugin
 from core.state import state_of
+from core.tree.models import OrgNode
 
 plugin_cli = AppGroup("plugin", help="功能模块（插件）")
 
@@ -24,10 +30,6 @@ def list_plugins():
 @click.argument("state", type=click.Choice(["enabled", "disabled", "forbidden", "inherit"]))
 def set_state_command(name, org_path, state):
     """在组织节点 ORG_PATH 上启用/停用/禁止功能模块 NAME（inherit = 清除该节点的设置）。"""
-    from core.api.errors import ServiceError
-    from core.db import session_scope
-    from core.plugin_system.enablement import set_state
-
     try:
         with session_scope() as db:
             _require_org_node(db, org_path)
@@ -40,10 +42,6 @@ def set_state_command(name, org_path, state):
 def _require_org_node(db, org_path):
     """A setting at a path with no node would switch nothing on (no one is granted there)
     and would wait, invisible, for a node that someday takes that path."""
-    from sqlmodel import select
-
-    from core.db import system_query
-    from core.tree.models import OrgNode
 
     statement = system_query(select(OrgNode.id).where(OrgNode.path == org_path), "the operator names a node")
     if db.exec(statement).first() is None:
@@ -64,8 +62,6 @@ def _require_org_node(db, org_path):
 )
 def new_plugin(name, parent_dir):
     """新建第三方功能模块包 NAME：pyproject、清单、钩子、页面、表单模式、迁移和测试。"""
-    from core.plugin_system.scaffold import ScaffoldError, create_plugin
-
     try:
         folder, written = create_plugin(name, parent_dir)
     except ScaffoldError as error:

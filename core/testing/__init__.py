@@ -10,6 +10,11 @@ server URL (``postgresql+psycopg://user@127.0.0.1:5432/postgres``) to run the sa
 there. Each test gets a fresh, fully migrated database copied from a template migrated
 once per test process (``core.testing.databases``; safe under pytest-xdist).
 
+Why the imports inside fixtures: pytest loads this plugin in every test process of every
+package that installs gridwork, before collection — importing the app, Alembic and the
+plugin machinery here would add their start-up time to every run, even one that selects a
+single unrelated test. Each fixture imports what it uses when it first runs.
+
 A test named ``test_hook_<hook>`` (``test_hook_gridwork_usage_figures``) must make the core
 call that hook on some plugin other than the core itself; it fails otherwise
 (``core.testing.hook_spy``).
