@@ -91,7 +91,7 @@ def parse(data, filename=""):
     content = data.encode("utf-8") if isinstance(data, str) else data
     try:
         sheet = read_spreadsheet(filename, content, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    except ApiError as refused:  # empty, too large, unreadable: one reason for the whole file
+    except ServiceError as refused:  # empty, too large, unreadable: one reason for the whole file
         raise ImportRefused([_error(1, "", refused.detail)]) from None
     headers = _read_header(sheet.headers, sheet.header_line) if sheet.headers else None
     if not sheet.rows:
