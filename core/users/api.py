@@ -101,7 +101,8 @@ def list_users():
     return {"items": _described(db, users), "total": total, "limit": filters.limit, "offset": filters.offset}
 
 
-@api_route(bp, "/users", methods=["POST"], summary="新建账号", body=NEW_USER, tags=["users"])
+@api_route(bp, "/users", methods=["POST"], summary="新建账号", body=NEW_USER, tags=["users"],
+           responses={"201": {"description": "已新建"}})
 @require(WRITE)
 def create_user():
     data = json_body(NEW_USER)
@@ -132,7 +133,7 @@ def update_user(user_id):
 
 
 @api_route(bp, "/users/<int:user_id>/password", methods=["POST"], summary="管理员重置账号密码",
-           body=NEW_PASSWORD, tags=["users"])
+           body=NEW_PASSWORD, tags=["users"], responses={"204": {"description": "已重置"}})
 @require(WRITE)
 def reset_password(user_id):
     data = json_body(NEW_PASSWORD)
