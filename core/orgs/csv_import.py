@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.api.errors import ApiError, ServiceError
+from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.db import system_query
 from core.orgs.service import ID_RULE, add_node, clean_name, is_node_id, kind_title, new_node_id
@@ -108,7 +108,7 @@ def parse(data, filename=""):
     content = data.encode("utf-8") if isinstance(data, str) else data
     try:
         sheet = read_spreadsheet(filename, content, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    except ApiError as refused:  # empty, too large, unreadable: one reason for the whole file
+    except ServiceError as refused:  # empty, too large, unreadable: one reason for the whole file
         raise ImportRefused([_error(1, "", refused.detail)]) from None
     headers = _read_header(sheet.headers, sheet.header_line) if sheet.headers else None
     if not sheet.rows:

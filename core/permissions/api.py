@@ -49,6 +49,7 @@ def get_package(name):
     summary="新建角色包（需在根节点持有编辑角色包权限）",
     body=service.NEW_PACKAGE,
     tags=["permissions"],
+    responses={"201": {"description": "已新建"}},
 )
 @require("core.package_write")
 def create_package():
@@ -76,6 +77,7 @@ def update_package(name):
     methods=["DELETE"],
     summary="删除角色包（内置或仍有授权的不能删除）",
     tags=["permissions"],
+    responses={"204": {"description": "已删除"}},
 )
 @require("core.package_write")
 def delete_package(name):
@@ -141,7 +143,14 @@ def create_grant():
     return grant, 201 if created else 200
 
 
-@api_route(bp, "/grants/<int:grant_id>", methods=["DELETE"], summary="收回授权（立即生效）", tags=["permissions"])
+@api_route(
+    bp,
+    "/grants/<int:grant_id>",
+    methods=["DELETE"],
+    summary="收回授权（立即生效）",
+    tags=["permissions"],
+    responses={"204": {"description": "已收回"}},
+)
 @require("core.grant_write")
 def revoke_grant(grant_id):
     _committed(lambda db: grant_rules.revoke_grant(db, current_actor, grant_id, _ip()))

@@ -117,7 +117,15 @@ def list_users():
     return {"items": _described(db, users), "total": total, "limit": filters.limit, "offset": filters.offset}
 
 
-@api_route(bp, "/users", methods=["POST"], summary="新建账号", body=NEW_USER, tags=["users"])
+@api_route(
+    bp,
+    "/users",
+    methods=["POST"],
+    summary="新建账号",
+    body=NEW_USER,
+    tags=["users"],
+    responses={"201": {"description": "已新建"}},
+)
 @require(WRITE)
 def create_user():
     data = json_body(NEW_USER)
@@ -161,6 +169,7 @@ def update_user(user_id):
     summary="管理员重置账号密码",
     body=NEW_PASSWORD,
     tags=["users"],
+    responses={"204": {"description": "已重置"}},
 )
 @require(WRITE)
 def reset_password(user_id):

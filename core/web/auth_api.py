@@ -54,6 +54,7 @@ NEW_TOKEN = {
     body=TOKEN_REQUEST,
     tags=["auth"],
     public=True,
+    responses={"201": {"description": "已签发访问令牌"}},
 )
 def issue_token():
     data = json_body(TOKEN_REQUEST)
@@ -109,7 +110,15 @@ def list_tokens():
     return {"items": [token_json(row) for row in rows], "total": len(rows)}
 
 
-@api_route(bp, "/tokens", methods=["POST"], summary="新建访问令牌", body=NEW_TOKEN, tags=["auth"])
+@api_route(
+    bp,
+    "/tokens",
+    methods=["POST"],
+    summary="新建访问令牌",
+    body=NEW_TOKEN,
+    tags=["auth"],
+    responses={"201": {"description": "已新建访问令牌"}},
+)
 @login_required
 def create_token():
     data = json_body(NEW_TOKEN)
@@ -131,7 +140,14 @@ def create_token():
     return {"token": plaintext, "token_type": "Bearer", **token_json(row)}, 201
 
 
-@api_route(bp, "/tokens/<token_id>", methods=["DELETE"], summary="收回访问令牌", tags=["auth"])
+@api_route(
+    bp,
+    "/tokens/<token_id>",
+    methods=["DELETE"],
+    summary="收回访问令牌",
+    tags=["auth"],
+    responses={"204": {"description": "已收回"}},
+)
 @login_required
 def revoke_token(token_id):
     _refuse_token_actors(allow_self=token_id)

@@ -224,3 +224,55 @@ def test_an_unknown_field_is_refused_without_repeating_its_name(client, login_as
     assert answer.status_code == 422
     body = answer.get_data(as_text=True)
     assert "330127197505053217" not in body and "包含不允许的字段" in body
+
+
+def _refs(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "$ref":
+                yield item
+            else:
+                yield from _refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs(item)
+
+
+def test_every_reference_in_the_document_resolves(client):
+    """A body schema's own "#/$defs/…" means the document's root once embedded: no client
+    could build that body (the fuzzer sent PUT /resident_info/fields without one)."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    for ref in _refs(document["paths"]):
+        target = document
+        for part in ref.removeprefix("#/").split("/"):
+            assert part in target, f"{ref} points at nothing"
+            target = target[part]
+
+
+def test_integer_path_parameters_are_described_as_the_integers_the_route_takes(client):
+    from core.api.converters import MAX_ID
+
+    document = client.get("/api/v1/openapi.json").get_json()
+    (user_id,) = document["paths"]["/api/v1/users/{user_id}"]["get"]["parameters"]
+    assert user_id["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    (node_id,) = document["paths"]["/api/v1/orgs/{node_id}"]["get"]["parameters"]
+    assert node_id["schema"] == {"type": "string"}
+
+
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("post", "/api/v1/auth/token", "201"),
+        ("post", "/api/v1/tokens", "201"),
+        ("delete", "/api/v1/tokens/{token_id}", "204"),
+        ("post", "/api/v1/users", "201"),
+        ("post", "/api/v1/users/{user_id}/password", "204"),
+        ("post", "/api/v1/role-packages", "201"),
+        ("delete", "/api/v1/role-packages/{name}", "204"),
+        ("delete", "/api/v1/grants/{grant_id}", "204"),
+    ],
+)
+def test_success_statuses_other_than_200_are_documented(client, method, path, status):
+    """Otherwise a 201's JSON falls under "default", which promises problem+json."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert status in document["paths"][path][method]["responses"]

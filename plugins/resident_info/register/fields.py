@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from core.public import ApiError, isoformat, record_audit, utcnow, validate_or_raise
 from plugins.resident_info.models import CountyFields
@@ -85,7 +86,11 @@ def _check_schema(schema):
             re.compile(pattern)
         except re.error:
             raise ApiError(422, "正则表达式写法不正确。", pointer=pointer) from None
-    Draft202012Validator.check_schema(schema)
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:  # e.g. "$schema": "" (not a URI): the county's mistake, not ours
+        pointer = "/schema" + "".join(f"/{part}" for part in error.absolute_path)
+        raise ApiError(422, f"{pointer}：附加字段的定义不是有效的 JSON Schema。", pointer=pointer) from None
 
 
 def _check_tags(tags):

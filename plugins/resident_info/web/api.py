@@ -12,10 +12,52 @@ from plugins.resident_info.permissions import MANAGE_FIELDS, PLUGIN, READ, READ_
 from plugins.resident_info.register import fields, households, queries, services
 from plugins.resident_info.register.merge import merge_residents
 from plugins.resident_info.register.present import history_json, resident_json
-from plugins.resident_info.register.validation import PATH_PATTERN, RESIDENT_SCHEMA, county_of
+from plugins.resident_info.register.validation import FIELDS, PATH_PATTERN, RESIDENT_SCHEMA, county_of
 from plugins.resident_info.web.current import current_access
 
 TAGS = [PLUGIN]
+
+
+def _text(description, max_length=50):
+    return {"type": "string", "maxLength": max_length, "description": description}
+
+
+# The query parameters ``queries.filter_from_args`` reads, for the OpenAPI document (the
+# export takes the same filters).
+FILTER_PROPERTIES = {
+    "name": _text("姓名包含的文字"),
+    "name_prefix": _text("姓名以这些字开头", queries.NAME_PREFIX_MAX),
+    "id_last4": {
+        "type": "string",
+        "pattern": "^[0-9]{3}[0-9Xx]$",
+        "description": "身份证号后四位（3 位数字加数字或 X）",
+    },
+    "org_path": _text("网格或其他组织节点的路径：只列其整个子树内的居民", 300),
+    "tag": _text("标签"),
+    "building": _text("楼栋"),
+    "unit": _text("单元"),
+    "room": _text("房号"),
+    "status": {"enum": [value for value in FIELDS["status"]["enum"] if value], "description": "状态"},
+    "registration": {"enum": [value for value in FIELDS["registration"]["enum"] if value], "description": "人口类型"},
+    "household_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "description": "只列这一户的成员"},
+    "min_age": {"type": "integer", "minimum": 0, "maximum": 150, "description": "最小年龄（周岁）"},
+    "max_age": {"type": "integer", "minimum": 0, "maximum": 150, "description": "最大年龄（周岁）"},
+    "sort": {"enum": list(queries.SORTS), "description": "排序（- 表示倒序），默认 name"},
+}
+PAGE_PROPERTIES = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": queries.LIMIT_MAX, "description": "每页条数（默认 50）"},
+    "offset": {"type": "integer", "minimum": 0, "maximum": 10**9, "description": "跳过的条数"},
+}
+LIST_QUERY = {"type": "object", "properties": {**FILTER_PROPERTIES, **PAGE_PROPERTIES}}
+REVEAL_QUERY = {
+    "type": "object",
+    "properties": {
+        "reveal": {"enum": ["1", "true"], "description": f"显示完整身份证号和电话（需要 {READ_SENSITIVE}，记入审计）"}
+    },
+}
+FIELDS_QUERY = {"type": "object", "properties": {"county": _text("县的组织路径（默认本人所在的县）", 32)}}
+HOUSEHOLDS_QUERY = {"type": "object", "properties": {"building": _text("楼栋", 20), **PAGE_PROPERTIES}}
+CREATED = {"201": {"description": "已新建（Location 指向新记录）"}}
 
 PATCH_SCHEMA = copy.deepcopy(RESIDENT_SCHEMA)
 PATCH_SCHEMA.update(title="修改居民信息（只需提交要改的字段和 version）", required=["version"])
@@ -136,7 +178,7 @@ def get_fields():
 
 @require(MANAGE_FIELDS)
 def put_fields():
-    body, db = _json_object(), get_session()
+    body, db = json_body(fields.FIELDS_SCHEMA), get_session()  # validated before any field is read
     county = _county_param(body.get("county_path"))
     if not can(current_actor, MANAGE_FIELDS, county):
         raise ApiError(404, "没有找到该县的设置，或不在您的管理范围内。")
@@ -187,6 +229,7 @@ def add_routes(pages, api):
         "/residents",
         summary="居民列表：按姓名、身份证后四位、地址、标签、网格、状态、年龄筛选，分页并给出总数",
         tags=TAGS,
+        query=LIST_QUERY,
     )(list_residents)
     api_route(
         api,
@@ -195,11 +238,13 @@ def add_routes(pages, api):
         summary="登记居民（同县身份证号重复时 409，疑似重复的记录随结果返回）",
         body=RESIDENT_SCHEMA,
         tags=TAGS,
+        responses=CREATED,
     )(register_resident)
     api_route(
         api,
         "/residents/<int:resident_id>",
         tags=TAGS,
+        query=REVEAL_QUERY,
         summary=(f"查看居民（默认脱敏；?reveal=1 显示完整身份证号和电话，需要 {READ_SENSITIVE}，并记入审计）"),
     )(get_resident)
     api_route(
@@ -221,7 +266,9 @@ def add_routes(pages, api):
         body=MERGE_SCHEMA,
         tags=TAGS,
     )(merge)
-    api_route(api, "/fields", summary="本县的附加字段（JSON Schema）和自定义标签", tags=TAGS)(get_fields)
+    api_route(api, "/fields", summary="本县的附加字段（JSON Schema）和自定义标签", tags=TAGS, query=FIELDS_QUERY)(
+        get_fields
+    )
     api_route(
         api,
         "/fields",
@@ -230,8 +277,8 @@ def add_routes(pages, api):
         body=fields.FIELDS_SCHEMA,
         tags=TAGS,
     )(put_fields)
-    api_route(api, "/households", summary="户列表（管理范围内）", tags=TAGS)(list_households)
-    api_route(api, "/households", methods=["POST"], summary="新建一户", body=HOUSEHOLD_SCHEMA, tags=TAGS)(
-        create_household
-    )
+    api_route(api, "/households", summary="户列表（管理范围内）", tags=TAGS, query=HOUSEHOLDS_QUERY)(list_households)
+    api_route(
+        api, "/households", methods=["POST"], summary="新建一户", body=HOUSEHOLD_SCHEMA, tags=TAGS, responses=CREATED
+    )(create_household)
     api_route(api, "/households/<int:household_id>", summary="查看一户及其成员（脱敏）", tags=TAGS)(get_household)

@@ -25,6 +25,7 @@ from core.public import (
 from plugins.resident_info.exporting import services as exports
 from plugins.resident_info.permissions import EXPORT, PLUGIN, READ_SENSITIVE
 from plugins.resident_info.register import queries
+from plugins.resident_info.web.api import FILTER_PROPERTIES
 from plugins.resident_info.web.current import current_access
 
 FILE_RESPONSES = {
@@ -43,6 +44,17 @@ SUMMARY = (
     f"（只接受 POST；需要 {READ_SENSITIVE}，仅限其范围内的居民，记入审计）；单次最多 {exports.MAX_ROWS} 人"
 )
 NOT_FILTERS = ("format", "unmasked", "limit", "offset", "page")
+EXPORT_QUERY = {
+    "type": "object",
+    "properties": {
+        **FILTER_PROPERTIES,
+        "format": {"enum": list(exports.FORMATS), "description": "文件格式（默认 csv）"},
+        "unmasked": {
+            "enum": ["1", "true"],
+            "description": f"导出完整身份证号和电话（只接受 POST；需要 {READ_SENSITIVE}）",
+        },
+    },
+}
 
 
 @require(EXPORT)
@@ -107,7 +119,13 @@ def _download(exported):
 def add_routes(pages, api):
     """This module's routes, on the blueprints ``web.blueprints()`` builds."""
     api_route(
-        api, "/residents/export", methods=["GET", "POST"], summary=SUMMARY, tags=[PLUGIN], responses=FILE_RESPONSES
+        api,
+        "/residents/export",
+        methods=["GET", "POST"],
+        summary=SUMMARY,
+        tags=[PLUGIN],
+        responses=FILE_RESPONSES,
+        query=EXPORT_QUERY,
     )(export_residents)
     pages.add_url_rule("/export", view_func=export_page, methods=["GET", "POST"])
     pages.context_processor(export_choices_context)

@@ -38,10 +38,22 @@ FILE_RESPONSE = {
         },
     }
 }
-UPLOAD_BODY = {
-    "description": "multipart/form-data：file（.xlsx 或 .csv）、org_path、mode（all_or_nothing | "
-    'valid_rows）、mapping（可选，JSON：{"文件中的列名": "字段"}）'
+_FILE = {"type": "string", "format": "binary", "description": ".xlsx 或 .csv 文件（第 1 行是表头）"}
+UPLOAD_FORM = {
+    "type": "object",
+    "required": ["file", "org_path"],
+    "properties": {
+        "file": _FILE,
+        "org_path": {"type": "string", "maxLength": 300, "description": "导入到哪个组织节点（管理范围内）"},
+        "mode": {
+            "enum": list(imports.MODES),
+            "description": "all_or_nothing：全部正确才导入（默认）；valid_rows：只导入正确的行",
+        },
+        "mapping": {"type": "string", "description": '可选，JSON：{"文件中的列名": "字段"}'},
+    },
 }
+PREVIEW_FORM = {"type": "object", "required": ["file"], "properties": {"file": _FILE}}
+FORMAT_QUERY = {"type": "object", "properties": {"format": {"enum": ["csv", "xlsx"], "description": "文件格式"}}}
 
 
 def _upload():
@@ -197,7 +209,8 @@ def add_routes(pages, api):
         "/imports",
         methods=["POST"],
         tags=TAGS,
-        responses={"202": {"description": "已开始，返回导入任务"}, "415": UPLOAD_BODY},
+        responses={"202": {"description": "已开始，返回导入任务"}},
+        form=UPLOAD_FORM,
         summary="开始导入居民（.xlsx 或 .csv；全部正确才导入 / 只导入正确的行；同一文件重复导入不会重复登记）",
     )(start_import)
     api_route(
@@ -206,6 +219,7 @@ def add_routes(pages, api):
         methods=["POST"],
         tags=TAGS,
         summary="预览导入文件的列：文件的表头、建议的列对应、可选字段（不返回单元格内容）",
+        form=PREVIEW_FORM,
     )(preview_import)
     api_route(api, "/imports", summary="最近的导入（管理范围内）", tags=TAGS)(list_imports)
     api_route(api, "/imports/<int:job_id>", summary="导入进度和结果（含前 100 条问题；完整报告见 report）", tags=TAGS)(
@@ -217,6 +231,7 @@ def add_routes(pages, api):
         summary="下载导入报告：行号、列、问题（format=csv|xlsx）",
         tags=TAGS,
         responses=FILE_RESPONSE,
+        query=FORMAT_QUERY,
     )(import_report)
     api_route(
         api,
@@ -224,6 +239,7 @@ def add_routes(pages, api):
         summary="下载导入模板（format=xlsx|csv；含本县附加字段的列）",
         tags=TAGS,
         responses=FILE_RESPONSE,
+        query=FORMAT_QUERY,
     )(import_template)
     pages.add_url_rule("/import", view_func=import_page)
     pages.add_url_rule("/import", view_func=import_submit, methods=["POST"])

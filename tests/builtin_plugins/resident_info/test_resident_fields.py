@@ -70,3 +70,20 @@ def test_another_countys_fields_are_not_found(client, login_as, enabled):
     login_as("county_admin", "c1")
     assert client.get(f"{FIELDS}?county=c9").status_code == 404
     assert client.put(FIELDS, json={"county_path": "c9", "schema": SCHEMA}).status_code == 404
+
+
+def test_a_county_path_that_is_not_text_is_refused_naming_it(client, login_as, enabled):
+    # Found by the API fuzzer: the view read county_path before the body was validated (500).
+    login_as("county_admin", "c1")
+    response = client.put(FIELDS, json={"county_path": [None, None], "schema": SCHEMA})
+    assert response.status_code == 422 and response.get_json()["pointer"] == "/county_path"
+
+
+def test_a_schema_that_is_not_valid_json_schema_is_refused_not_an_error(client, login_as, enabled):
+    # Found by the API fuzzer: "$schema": "" failed jsonschema's own schema check (500).
+    login_as("county_admin", "c1")
+    response = client.put(FIELDS, json={"schema": {**SCHEMA, "$schema": ""}})
+    assert response.status_code == 422
+    assert response.get_json()["pointer"] == "/schema/$schema"
+    assert "JSON Schema" in response.get_json()["detail"]
+    assert client.get(FIELDS).get_json()["schema"] is None
