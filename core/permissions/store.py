@@ -70,10 +70,12 @@ def grant_package_once(session, user_id, package_name, path):
     values = {"ptype": "g", "v0": user_subject(user_id), "v1": package_subject(package_name), "v2": path}
     # ON CONFLICT, not a savepoint: a concurrent identical grant may win the unique index,
     # and pysqlite's legacy transactions make SAVEPOINT commit on its own.
-    inserted = session.exec(_insert_ignoring_duplicates(session, values))
-    if inserted.rowcount:
+    # RETURNING, not rowcount: for an ORM-enabled INSERT the driver's rowcount counts the
+    # parameter sets, so on PostgreSQL every racer that lost to ON CONFLICT still saw 1.
+    created = session.execute(_insert_ignoring_duplicates(session, values).returning(CasbinRule.id)).first() is not None
+    if created:
         bump_policy_version(session)
-    return find_grant(session, user_id, package_name, path), bool(inserted.rowcount)
+    return find_grant(session, user_id, package_name, path), created
 
 
 def _insert_ignoring_duplicates(session, values):
