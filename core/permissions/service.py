@@ -233,7 +233,9 @@ def _check_permissions(actor, roots, permissions, added):
     known = catalogue()
     for index, name in enumerate(permissions):
         if name not in known:
-            raise ApiError(422, f"权限不存在：{name}", pointer=f"/permissions/{index}")
+            raise ApiError(
+                422, f"第 {index + 1} 项权限不存在（只能选用权限目录中的权限）。", pointer=f"/permissions/{index}"
+            )
     for name in sorted(added):
         if not all(can(actor, name, root) for root in roots):
             raise Refused(

@@ -276,3 +276,12 @@ def test_success_statuses_other_than_200_are_documented(client, method, path, st
     """Otherwise a 201's JSON falls under "default", which promises problem+json."""
     document = client.get("/api/v1/openapi.json").get_json()
     assert status in document["paths"][path][method]["responses"]
+
+
+def test_an_unknown_permission_is_named_by_its_position_not_repeated(client, login_as, org_tree):
+    login_as("county_admin", "c1")
+    answer = client.post(
+        "/api/v1/role-packages", json={"name": "helper", "title_zh": "帮手", "permissions": ["330127197505053217"]}
+    )
+    assert answer.status_code == 422 and answer.get_json()["pointer"] == "/permissions/0"
+    assert "330127197505053217" not in answer.get_data(as_text=True)

@@ -59,7 +59,8 @@ def test_county_admin_composes_edits_and_deletes_a_package(app, client, county_a
 def test_unknown_permission_is_named_by_its_position(app, client, county_admin):
     response = client.post("/api/v1/role-packages", json={**WATCHER, "permissions": ["core.org_read", "nope.fly"]})
     assert response.status_code == 422
-    assert response.get_json()["pointer"] == "/permissions/1" and "nope.fly" in response.get_json()["detail"]
+    assert response.get_json()["pointer"] == "/permissions/1" and "第 2 项" in response.get_json()["detail"]
+    assert "nope.fly" not in response.get_json()["detail"]
     assert client.get("/api/v1/role-packages/watcher").status_code == 404
 
 
@@ -319,7 +320,11 @@ def test_composer_form_creates_a_package(app, client, county_admin):
 
 def test_composer_form_shows_errors_and_stores_nothing(client, county_admin):
     response = client.post("/packages", data={"name": "patrol", "title_zh": "巡逻员", "permissions": ["nope.fly"]})
-    assert response.status_code == 422 and "权限不存在：nope.fly" in response.get_data(as_text=True)
+    assert (
+        response.status_code == 422
+        and "权限不存在" in response.get_data(as_text=True)
+        and "nope.fly" not in response.get_data(as_text=True)
+    )
     assert client.get("/api/v1/role-packages/patrol").status_code == 404
 
 

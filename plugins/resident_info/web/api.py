@@ -32,7 +32,10 @@ FILTER_PROPERTIES = {
         "pattern": "^[0-9]{3}[0-9Xx]$",
         "description": "身份证号后四位（3 位数字加数字或 X）",
     },
-    "org_path": _text("网格或其他组织节点的路径：只列其整个子树内的居民", 300),
+    "org_path": {
+        **_text("网格或其他组织节点的路径：只列其整个子树内的居民", 300),
+        "pattern": f"^{PATH_PATTERN.pattern}$",
+    },
     "tag": _text("标签"),
     "building": _text("楼栋"),
     "unit": _text("单元"),
@@ -55,7 +58,10 @@ REVEAL_QUERY = {
         "reveal": {"enum": ["1", "true"], "description": f"显示完整身份证号和电话（需要 {READ_SENSITIVE}，记入审计）"}
     },
 }
-FIELDS_QUERY = {"type": "object", "properties": {"county": _text("县的组织路径（默认本人所在的县）", 32)}}
+FIELDS_QUERY = {
+    "type": "object",
+    "properties": {"county": {**_text("县的组织路径（默认本人所在的县）", 32), "pattern": "^[a-z][a-z0-9_]{0,31}$"}},
+}
 HOUSEHOLDS_QUERY = {"type": "object", "properties": {"building": _text("楼栋", 20), **PAGE_PROPERTIES}}
 CREATED = {"201": {"description": "已新建（Location 指向新记录）"}}
 

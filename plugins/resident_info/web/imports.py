@@ -23,7 +23,7 @@ from plugins.resident_info.importing.columns import MAX_BYTES, TEMPLATE_COLUMNS
 from plugins.resident_info.importing.run import start_in_background
 from plugins.resident_info.permissions import IMPORT, PLUGIN
 from plugins.resident_info.register import fields
-from plugins.resident_info.register.validation import county_of
+from plugins.resident_info.register.validation import PATH_PATTERN, county_of
 from plugins.resident_info.web.current import current_import_access
 
 TAGS = [PLUGIN]
@@ -44,7 +44,12 @@ UPLOAD_FORM = {
     "required": ["file", "org_path"],
     "properties": {
         "file": _FILE,
-        "org_path": {"type": "string", "maxLength": 300, "description": "导入到哪个组织节点（管理范围内）"},
+        "org_path": {
+            "type": "string",
+            "maxLength": 300,
+            "pattern": f"^{PATH_PATTERN.pattern}$",
+            "description": "导入到哪个组织节点（管理范围内）",
+        },
         "mode": {
             "enum": list(imports.MODES),
             "description": "all_or_nothing：全部正确才导入（默认）；valid_rows：只导入正确的行",
