@@ -21,7 +21,7 @@ from plugins.resident_info.importing.columns import TEMPLATE_COLUMNS
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import PLUGIN
 from plugins.resident_info.register.present import age_on, masked, visible_tags
-from plugins.resident_info.register.queries import SORTS, filtered
+from plugins.resident_info.register.queries import filtered, order_by_sort
 from plugins.resident_info.register.validation import FIELDS
 
 MAX_ROWS = 100_000  # one export; more must be split by grid, tag or status
@@ -47,7 +47,7 @@ COLUMNS = (
     (_TEMPLATE["name"], lambda row: row.resident.name),
     (_TEMPLATE["id_number"], lambda row: row.sensitive("id_number")),
     (_TEMPLATE["gender"], lambda row: _title("gender", row.resident.gender)),
-    (_TEMPLATE["birth_date"], lambda row: row.resident.birth_date.isoformat()),
+    (_TEMPLATE["birth_date"], lambda row: row.resident.birth_date.isoformat() if row.full else ""),
     ("年龄", lambda row: age_on(row.resident.birth_date, row.today)),
     (_TEMPLATE["phone"], lambda row: row.sensitive("phone")),
     (_TEMPLATE["org_path"], lambda row: row.resident.org_path),
@@ -70,7 +70,7 @@ TEXT_COLUMNS = (HEADER.index(_TEMPLATE["id_number"]), HEADER.index(_TEMPLATE["ph
 @dataclass
 class _Row:
     resident: Resident
-    full: bool  # ID and phone in full: asked for, and inside the reader's read_sensitive scope
+    full: bool  # ID, phone and birth date in full: asked for, and inside the reader's read_sensitive scope
     health_visible: bool
     today: date
 
@@ -117,7 +117,7 @@ def table(db, access, filters, *, unmasked=False, within=None, today=None):
             f"符合条件的居民有 {total} 人，超过单次导出上限 {MAX_ROWS} 人。"
             "请缩小筛选范围（如按网格、标签或状态筛选）后分批导出。",
         )
-    statement = _found(select(Resident), access, filters, within, today).order_by(*SORTS[filters.sort])
+    statement = order_by_sort(_found(select(Resident), access, filters, within, today), filters.sort, today)
     tally = Tally()
     return Table(HEADER, _rows(db, statement, access, unmasked, today, tally), total, tally)
 
@@ -125,7 +125,7 @@ def table(db, access, filters, *, unmasked=False, within=None, today=None):
 def _found(statement, access, filters, within, today):
     if within is not None:
         statement = scoped(statement, within, Resident.org_path)
-    return filtered(statement, access.read, access.health, filters, today)
+    return filtered(statement, access, filters, today)
 
 
 def _rows(db, statement, access, unmasked, today, tally):

@@ -5,11 +5,13 @@ same ``validate_resident`` then checks as any API body."""
 
 import re
 
-from plugins.resident_info.register.present import masked
+from plugins.resident_info.register.present import HIDDEN_DATE, masked
 from plugins.resident_info.register.validation import BUILTIN_TAGS, FIELDS, HEALTH_TAGS, TAGS_NEEDING_LEVEL
 
 ALWAYS_SHOWN = ("name", "id_number", "gender", "birth_date", "org_path")
-SENSITIVE_INPUTS = ("id_number", "phone")
+# When editing these start empty (the current value masked as the placeholder) and empty
+# means "keep": a full value, or the birth date the ID's mask hides, never reaches the page.
+SENSITIVE_INPUTS = ("id_number", "phone", "birth_date")
 EXTRA_PREFIX = "extra."
 _WIDGETS = {"integer": "number", "number": "number", "boolean": "checkbox"}
 _INTEGER = re.compile(r"-?[0-9]{1,15}")
@@ -30,8 +32,9 @@ def form_fields(extra_schema, *, optional_fields=None, values=None, editing=Fals
 
     :param optional_fields: names of optional fields to show (None: all of them).
     :param values: current values (a record snapshot, or the submitted form).
-    :param editing: ID number and phone then start empty, with the masked current value
-        as a placeholder: a full value never reaches the page, and "empty" means "keep".
+    :param editing: ID number, phone and birth date then start empty, with the masked
+        current value as a placeholder: a full value never reaches the page, and "empty"
+        means "keep".
     """
     values = values or {}
     shown = []
@@ -42,7 +45,7 @@ def form_fields(extra_schema, *, optional_fields=None, values=None, editing=Fals
             continue
         value, placeholder = values.get(name), ""
         if editing and name in SENSITIVE_INPUTS:
-            value, placeholder = "", masked(name, values.get(name)) or ""
+            value, placeholder = "", _placeholder(name, values.get(name))
         shown.append(
             {
                 "name": name,
@@ -60,6 +63,12 @@ def form_fields(extra_schema, *, optional_fields=None, values=None, editing=Fals
     if optional_fields is None or "extra" in optional_fields:
         shown.extend(extra_fields(extra_schema, values.get("extra") or {}))
     return shown
+
+
+def _placeholder(name, value):
+    if name == "birth_date":
+        return HIDDEN_DATE if value else ""
+    return masked(name, value) or ""
 
 
 def _widget(spec):
@@ -106,7 +115,7 @@ def tag_choices(county_tags, current, health_visible):
 
 def data_from_form(form, extra_schema, *, editing=False, shown=None):
     """The submitted form as a record dict. Empty inputs are left out when registering and
-    mean "clear" when editing — except ID number and phone, where empty means "keep"."""
+    mean "clear" when editing — except ``SENSITIVE_INPUTS``, where empty means "keep"."""
     data = {}
     for name in FIELDS:
         if name in ("tags", "extra") or (shown is not None and name not in shown) or name not in form:

@@ -9,6 +9,9 @@ from plugins.resident_info.register.ids import mask_id, mask_phone
 
 SENSITIVE_FIELDS = ("id_number", "phone")
 MASKS = {"id_number": mask_id, "phone": mask_phone}
+# The exact birth date is digits 7–14 of the ID: outside the full (audited) view only the age
+# shows. README "Masking" counts what each visible field pins down.
+HIDDEN_DATE = "****-**-**"
 # The fields a record has as input (schemas/resident.json), in the order the history shows them.
 RECORD_FIELDS = (
     "name",
@@ -58,11 +61,12 @@ def masked(field, value):
 
 def resident_json(resident, *, health_visible, reveal=False, today=None):
     """The resident as the API and pages show it. ``reveal`` (an explicit, audited request
-    by a holder of READ_SENSITIVE) is the only way to get full values."""
+    by a holder of READ_SENSITIVE) is the only way to get full values and the birth date."""
     values = snapshot(resident)
-    for field in SENSITIVE_FIELDS:
-        if not reveal:
+    if not reveal:
+        for field in SENSITIVE_FIELDS:
             values[field] = masked(field, values[field])
+        values["birth_date"] = None
     values["tags"] = visible_tags(values["tags"], health_visible)
     return {
         "id": resident.id,
@@ -82,7 +86,6 @@ def brief_json(resident, *, health_visible=False):
         "id": resident.id,
         "name": resident.name,
         "gender": resident.gender,
-        "birth_date": resident.birth_date.isoformat(),
         "age": age_on(resident.birth_date),
         "id_number": masked("id_number", resident.id_number),
         "phone": masked("phone", resident.phone),
@@ -97,11 +100,16 @@ def brief_json(resident, *, health_visible=False):
     }
 
 
-def history_json(change, *, health_visible):
-    """One history row for a reader: values were masked when stored; sensitive tag changes
-    vanish for readers without read_health (and a change left empty is not shown at all)."""
+def history_json(change, *, health_visible, reveal=False):
+    """One history row for a reader: ID and phone were masked when stored (an ID masked the
+    old way is masked again, shorter); a birth date shows only in the full view; sensitive tag
+    changes vanish for readers without read_health (and a change left empty is not shown)."""
     changes = {}
     for field, values in (change.changes or {}).items():
+        if field == "id_number":
+            values = {key: mask_id(value) for key, value in values.items()}
+        if field == "birth_date" and not reveal:
+            values = {key: value and HIDDEN_DATE for key, value in values.items()}
         if field == "tags" and not health_visible:
             values = {key: visible_tags(tags, False) for key, tags in values.items()}
             if values.get("old") == values.get("new"):

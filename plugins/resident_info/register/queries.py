@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import exists, false, func, or_
+from sqlalchemy import case, exists, extract, false, func, or_
 from sqlmodel import select
 
 from core.public import ApiError, DataScope, scope_of_model
@@ -24,8 +24,8 @@ NAME_PREFIX_MAX = 50  # a name has at most 50 characters (schemas/resident.json)
 SORTS = {
     "name": (Resident.name, Resident.id),
     "-name": (Resident.name.desc(), Resident.id.desc()),
-    "age": (Resident.birth_date.desc(), Resident.id),
-    "-age": (Resident.birth_date, Resident.id),
+    "age": "age",  # by whole years, see order_by_sort
+    "-age": "-age",
     "updated_at": (Resident.updated_at, Resident.id),
     "-updated_at": (Resident.updated_at.desc(), Resident.id.desc()),
     "id": (Resident.id,),
@@ -136,11 +136,13 @@ def years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
-def filtered(statement, scope, health, filters, today=None):
-    """``statement`` (over Resident) limited to ``scope`` and the filters. A health tag only
-    matches residents where the reader may see it (``health``), so the filter cannot be
-    used to learn who has one."""
+def filtered(statement, access, filters, today=None):
+    """``statement`` (over Resident) limited to the reader's scope and the filters. A health
+    tag only matches residents where the reader may see it (``access.health``), and the ID's
+    last four only where the reader may see full IDs (``access.sensitive``): otherwise the
+    filter would tell, by trying, what the mask hides."""
     today = today or date.today()
+    scope = access.read
     # The terms of the index on (org_path, name, merged_into_id) first: SQLite checks the
     # others in the order written, and a cheap name range before the scope's LIKEs is 5× faster.
     statement = statement.where(_subtrees_clause(scope, filters.org_path))
@@ -149,7 +151,9 @@ def filtered(statement, scope, health, filters, today=None):
     statement = scope_of_model(statement.where(unmerged()), scope, Resident)  # the exact scope: this one decides
     if filters.name:
         statement = statement.where(Resident.name.contains(filters.name, autoescape=True))
-    for field in ("id_last4", "building", "unit", "room", "status", "registration", "household_id"):
+    if filters.id_last4:
+        statement = statement.where(Resident.id_last4 == filters.id_last4, access.sensitive.clause(Resident.org_path))
+    for field in ("building", "unit", "room", "status", "registration", "household_id"):
         if getattr(filters, field) not in ("", None):
             statement = statement.where(getattr(Resident, field) == getattr(filters, field))
     if filters.min_age is not None:
@@ -157,11 +161,27 @@ def filtered(statement, scope, health, filters, today=None):
     if filters.max_age is not None:
         statement = statement.where(Resident.birth_date > years_before(today, filters.max_age + 1))
     if filters.tag:
-        visible = or_(ResidentTag.sensitive.is_(False), health.clause(Resident.org_path))
+        visible = or_(ResidentTag.sensitive.is_(False), access.health.clause(Resident.org_path))
         statement = statement.where(
             exists().where(ResidentTag.resident_id == Resident.id, ResidentTag.tag == filters.tag, visible)
         )
     return statement
+
+
+def order_by_sort(statement, sort, today=None):
+    """``statement`` in the order ``sort`` names. "By age" orders by whole years on ``today``
+    and then by name — what the page shows — never by the exact birth date: the order of
+    residents of one age would tell their birthdays apart, which the mask hides."""
+    if sort not in ("age", "-age"):
+        return statement.order_by(*SORTS[sort])
+    age = _age_in_years(today or date.today())
+    return statement.order_by(age if sort == "age" else age.desc(), Resident.name, Resident.id)
+
+
+def _age_in_years(today):
+    born_later_in_year = extract("month", Resident.birth_date) * 100 + extract("day", Resident.birth_date)
+    not_yet = case((born_later_in_year > today.month * 100 + today.day, 1), else_=0)
+    return today.year - extract("year", Resident.birth_date) - not_yet
 
 
 def unmerged():
@@ -192,10 +212,10 @@ def _covers(root, path):
     return path == root or path.startswith(root + "/")
 
 
-def list_residents(db, scope, health, filters, today=None):
+def list_residents(db, access, filters, today=None):
     """``(residents on this page, total matching)``."""
-    matching = filtered(select(Resident), scope, health, filters, today)  # built once: it costs ~0.5 ms
-    rows = db.exec(matching.order_by(*SORTS[filters.sort]).limit(filters.limit).offset(filters.offset)).all()
+    matching = filtered(select(Resident), access, filters, today)  # built once: it costs ~0.5 ms
+    rows = db.exec(order_by_sort(matching, filters.sort, today).limit(filters.limit).offset(filters.offset)).all()
     total = db.exec(matching.with_only_columns(func.count()).select_from(Resident)).one()
     return rows, total
 

@@ -14,7 +14,15 @@ from core.public import ApiError, not_found, org_node_at, record_audit, scope_of
 from plugins.resident_info.models import Resident, ResidentChange, ResidentTag
 from plugins.resident_info.permissions import PLUGIN
 from plugins.resident_info.register import events, fields, households
-from plugins.resident_info.register.present import SENSITIVE_FIELDS, brief_json, diff, first_values, masked, snapshot
+from plugins.resident_info.register.present import (
+    HIDDEN_DATE,
+    SENSITIVE_FIELDS,
+    brief_json,
+    diff,
+    first_values,
+    masked,
+    snapshot,
+)
 from plugins.resident_info.register.validation import county_of, validate_resident
 
 STALE = "记录已被他人修改，请刷新后重试。"
@@ -148,6 +156,11 @@ def update_resident(db, access, resident_id, patch, today=None):
     for field in SENSITIVE_FIELDS:  # a masked value sent back means "leave it as it is"
         if field in changes and changes[field] and changes[field] == masked(field, before[field]):
             del changes[field]
+    if changes.get("birth_date", "") in (None, HIDDEN_DATE):  # so is a hidden birth date
+        del changes["birth_date"]
+    _refuse_birth_date_without_id(before, changes)
+    if changes.get("id_number"):  # a corrected ID brings its own birth date and gender
+        changes = {"birth_date": None, "gender": None, **changes}
     if "tags" in changes and isinstance(changes["tags"], list):
         changes["tags"] = _keep_hidden_tags(access, resident, changes["tags"])
     clean = validated(db, {**before, **changes}, today)
@@ -156,6 +169,16 @@ def update_resident(db, access, resident_id, patch, today=None):
         _check_destination(db, access, clean)
     _check_unique(db, clean, resident.id)
     return _apply(db, access, resident, before, clean)
+
+
+def _refuse_birth_date_without_id(before, changes):
+    """With an ID on file the birth date is its digits 7–14. Comparing a new date alone with
+    the stored ID would answer, one try at a time, what the mask hides — so it is refused
+    whatever its value: a new birth date comes with the new ID."""
+    if "birth_date" in changes and "id_number" not in changes and before["id_number"]:
+        raise ApiError(
+            422, "有身份证号时，出生日期随身份证号：要改出生日期，请同时重新填写身份证号。", pointer="/birth_date"
+        )
 
 
 def _check_version(resident, version):

@@ -13,7 +13,7 @@ from plugins.resident_info.register import fields, households, queries, services
 from plugins.resident_info.register.merge import merge_residents
 from plugins.resident_info.register.present import history_json, resident_json
 from plugins.resident_info.register.validation import FIELDS, PATH_PATTERN, RESIDENT_SCHEMA, county_of
-from plugins.resident_info.web.current import current_access
+from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 
 TAGS = [PLUGIN]
 
@@ -109,7 +109,8 @@ def _shown(resident, access, reveal=False):
 def list_residents():
     access = current_access()
     filters = queries.filter_from_args(request.args)
-    rows, total = queries.list_residents(get_session(), access.read, access.health, filters)
+    refuse_id_search_without_sensitive(filters, access)
+    rows, total = queries.list_residents(get_session(), access, filters)
     return {
         "items": [_shown(row, access) for row in rows],
         "total": total,

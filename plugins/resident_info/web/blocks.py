@@ -6,8 +6,9 @@ from flask import render_template
 
 from core.public import current_actor, get_session, scope_for
 from plugins.resident_info.importing import services as imports
-from plugins.resident_info.permissions import IMPORT, READ, READ_HEALTH, WRITE
+from plugins.resident_info.permissions import IMPORT, READ_HEALTH, WRITE
 from plugins.resident_info.register import fields, forms, queries
+from plugins.resident_info.register.access import access_for
 from plugins.resident_info.register.present import resident_json
 from plugins.resident_info.register.validation import county_of
 
@@ -19,11 +20,11 @@ def _actor(context):
 def render_resident_list(settings, context):
     """Residents of the block's node (within the viewer's scope) by the saved filter, masked."""
     actor = _actor(context)
-    scope, health = scope_for(actor, READ), scope_for(actor, READ_HEALTH)
+    access = access_for(actor)
     saved = {key: str(value) for key, value in (settings.get("filter") or {}).items()}
     filters = queries.filter_from_args(saved, limit=settings.get("limit", 10), org_path=context.get("org_path") or "")
-    rows, total = queries.list_residents(get_session(), scope, health, filters)
-    residents = [resident_json(row, health_visible=health.covers(row.org_path)) for row in rows]
+    rows, total = queries.list_residents(get_session(), access, filters)
+    residents = [resident_json(row, health_visible=access.health.covers(row.org_path)) for row in rows]
     return render_template("resident_info/block_list.html", residents=residents, total=total, filters=filters)
 
 

@@ -14,7 +14,7 @@ from plugins.resident_info.register import fields, forms, queries, services
 from plugins.resident_info.register.merge import merge_residents
 from plugins.resident_info.register.present import history_json, resident_json, snapshot
 from plugins.resident_info.register.validation import FIELDS, HEALTH_TAGS, county_of
-from plugins.resident_info.web.current import current_access
+from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 
 PAGE_SIZE = 20
 # "import_source" appears only in history: where an imported record came from.
@@ -34,9 +34,10 @@ def index():
     error, page = None, _page_number()
     try:
         filters = queries.filter_from_args(request.args, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        refuse_id_search_without_sensitive(filters, access)
     except ApiError as problem:
         error, filters = problem.detail, queries.ResidentFilter(limit=PAGE_SIZE)
-    rows, total = queries.list_residents(db, access.read, access.health, filters)
+    rows, total = queries.list_residents(db, access, filters)
     _schema, county_tags = fields.county_settings(db, county_of(current_actor.org_path))
     tags = [choice["tag"] for choice in forms.tag_choices(county_tags, [], bool(access.health))]
     return _render(
@@ -50,6 +51,7 @@ def index():
         tags=tags,
         sorts=queries.SORT_TITLES,
         can_write=bool(access.write),
+        can_search_id=bool(access.sensitive),
         can_import=bool(scope_for(current_actor, IMPORT)),
         page_args={k: v for k, v in filters.as_args().items() if k not in ("limit", "offset")},
     )
@@ -88,7 +90,8 @@ def _detail_page(resident, access, reveal=False):
     history = [
         json
         for json in (
-            history_json(change, health_visible=health_visible) for change in services.history_of(db, resident)
+            history_json(change, health_visible=health_visible, reveal=reveal)
+            for change in services.history_of(db, resident)
         )
         if json
     ]

@@ -172,10 +172,14 @@ def test_a_bad_phone_is_refused_with_a_chinese_reason(phone, reason):
     assert problem is not None and reason in problem, (phone, problem)
 
 
-def test_an_id_shows_its_first_3_and_last_4_characters_only():
-    assert mask_id("110105199003071234") == "110***********1234"
-    assert mask_id(VALID) == "110***********002X"
+def test_an_id_shows_its_last_2_characters_only():
+    assert mask_id("110105199003071234") == "****************34"
+    assert mask_id(VALID) == "****************2X"
     assert mask_id(None) is None and mask_id("") == ""
+
+
+def test_an_id_masked_the_old_way_in_stored_history_masks_to_the_same_answer():
+    assert mask_id("110***********1234") == mask_id("110105199003071234")
 
 
 def test_a_mobile_shows_138_and_the_last_4_digits():

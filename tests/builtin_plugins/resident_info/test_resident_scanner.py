@@ -151,7 +151,7 @@ def test_a_grid_worker_never_receives_or_logs_a_full_id_or_phone(app, enabled, m
 def test_an_event_dispatcher_never_receives_or_logs_a_full_id_or_phone(app, enabled, make_user, caplog):
     leaks, statuses = run_walk(app, make_user, "event_dispatcher", "c1/s1/m1", caplog)
     assert leaks == []
-    assert statuses.count(200) >= 15 and statuses.count(403) >= 5  # reads only: every write refused
+    assert statuses.count(200) >= 14 and statuses.count(403) >= 6  # reads only: writes and ID searches refused
 
 
 def test_an_exporter_without_read_sensitive_never_receives_a_full_id_or_phone(app, enabled, make_user, caplog):
