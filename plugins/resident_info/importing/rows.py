@@ -23,6 +23,7 @@ TAG_LEVEL = re.compile(r"^(?P<tag>.+?)[（(]?(?P<level>[1-4一二三四])级[)�
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 MASKED_ID = "身份证号是脱敏后的（含 *），无法导入：脱敏导出的名单不能再导入，请填写完整号码。"
+CELL_NOT_ACCEPTED = "这一格的内容不符合要求，请对照导入模板检查这一列（列是否错位、内容是否填对）。"
 NUMBER_ID = "身份证号被表格存成了数字，末几位可能已丢失：请把该列设为“文本”格式，重新填写后再导入。"
 
 
@@ -52,10 +53,10 @@ class RowReader:
                 put(record, cell)
             except ValueError as reason:
                 problems.append(self.problem(line, field, str(reason)))
-        if problems:
-            return None, problems
-        clean, errors = validate_resident(record, self.extra_schema, county_tags=self.county_tags, today=today)
-        return clean, [self.problem(line, _field_of(error["pointer"]), error["detail"]) for error in errors]
+        if not problems:
+            clean, errors = validate_resident(record, self.extra_schema, county_tags=self.county_tags, today=today)
+            problems = [self.problem(line, _field_of(error["pointer"]), error["detail"]) for error in errors]
+        return (None if problems else clean), [_without_cell_values(problem, cells) for problem in problems]
 
     def _putter(self, field):
         if field == "grid":
@@ -85,6 +86,18 @@ class RowReader:
     def problem(self, line, field, reason):
         column = self.header_of.get(field) or self.header_of.get("grid" if field == "org_path" else "") or ""
         return {"line": line, "column": column, "field": field, "reason": reason}
+
+
+def _without_cell_values(problem, cells):
+    """The report is stored and a street admin may download it: a reason that contains any
+    cell of its row (an ID number in the 性别 column of a shifted file, say), whatever rule
+    wrote it, becomes the column's plain reason. One-character cells (男, 3) are left: they
+    are in the reasons' own words ("应为：男、女")."""
+    reason = problem["reason"]
+    texts = (str(cell).strip() for cell in cells if cell is not None)
+    if any(len(text) > 1 and text in reason for text in texts):
+        return {**problem, "reason": CELL_NOT_ACCEPTED}
+    return problem
 
 
 def _put_extra(record, key, value):
