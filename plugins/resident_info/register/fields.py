@@ -11,6 +11,7 @@ from jsonschema.exceptions import SchemaError
 from core.public import ApiError, isoformat, record_audit, utcnow, validate_or_raise
 from plugins.resident_info.models import CountyFields
 from plugins.resident_info.permissions import PLUGIN
+from plugins.resident_info.register import tag_sensitivity
 from plugins.resident_info.register.validation import BUILTIN_TAGS
 
 FIELDS_SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "fields.json").read_text(encoding="utf-8"))
@@ -58,6 +59,7 @@ def put_fields(db, username, county_path, body, ip=""):
     row.updated_at, row.updated_by = utcnow(), username
     db.add(row)
     db.flush()
+    reclassified = tag_sensitivity.apply_to_holders(db, county_path, row.tags)
     record_audit(
         db,
         f"{PLUGIN}.fields_updated",
@@ -65,7 +67,11 @@ def put_fields(db, username, county_path, body, ip=""):
         target=f"{PLUGIN}_county_fields:{county_path}",
         org_path=county_path,
         ip=ip,
-        detail={"fields": sorted(schema["properties"]), "tags": [t["tag"] for t in row.tags]},
+        detail={
+            "fields": sorted(schema["properties"]),
+            "tags": [t["tag"] for t in row.tags],
+            "residents_reclassified": reclassified,
+        },
     )
     return row
 

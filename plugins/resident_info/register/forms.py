@@ -102,13 +102,23 @@ def extra_fields(extra_schema, values):
 
 
 def tag_choices(county_tags, current, health_visible):
-    """Checkboxes for the known tags; health tags only for readers allowed to see them."""
+    """Checkboxes for the known tags, and for tags the county has since removed that the
+    record still holds ("已停用": kept until unticked); health tags only for readers allowed
+    to see them."""
     levels = {entry["tag"]: entry.get("level") for entry in current or []}
     known = [(tag, tag in HEALTH_TAGS) for tag in BUILTIN_TAGS]
     known += [(entry["tag"], bool(entry.get("sensitive"))) for entry in county_tags]
+    defined = {tag for tag, _sensitive in known}
+    retired = [(entry["tag"], bool(entry.get("sensitive"))) for entry in current or [] if entry["tag"] not in defined]
     return [
-        {"tag": tag, "checked": tag in levels, "level": levels.get(tag), "needs_level": tag in TAGS_NEEDING_LEVEL}
-        for tag, sensitive in known
+        {
+            "tag": tag,
+            "checked": tag in levels,
+            "level": levels.get(tag),
+            "needs_level": tag in TAGS_NEEDING_LEVEL,
+            "retired": (tag, sensitive) in retired,
+        }
+        for tag, sensitive in known + retired
         if health_visible or not sensitive
     ]
 

@@ -39,9 +39,13 @@ def age_on(birth_date, today=None):
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-def visible_tags(tags, health_visible):
-    """The tags a reader may see: sensitive (health, disability) ones only with read_health."""
-    return [dict(entry) for entry in tags or [] if health_visible or not entry.get("sensitive")]
+def visible_tags(tags, health_visible, rules=None):
+    """The tags a reader may see: sensitive (health, disability) ones only with read_health.
+    ``rules`` (``{tag: sensitive}``, the county's now) override what an entry was stored with."""
+    rules = rules or {}
+    return [
+        dict(entry) for entry in tags or [] if health_visible or not rules.get(entry["tag"], entry.get("sensitive"))
+    ]
 
 
 def snapshot(resident):
@@ -100,10 +104,11 @@ def brief_json(resident, *, health_visible=False):
     }
 
 
-def history_json(change, *, health_visible, reveal=False):
+def history_json(change, *, health_visible, reveal=False, tag_rules=None):
     """One history row for a reader: ID and phone were masked when stored (an ID masked the
     old way is masked again, shorter); a birth date shows only in the full view; sensitive tag
-    changes vanish for readers without read_health (and a change left empty is not shown)."""
+    changes vanish for readers without read_health — by ``tag_rules``, the county's rules now,
+    as history is never rewritten (and a change left empty is not shown)."""
     changes = {}
     for field, values in (change.changes or {}).items():
         if field == "id_number":
@@ -111,7 +116,7 @@ def history_json(change, *, health_visible, reveal=False):
         if field == "birth_date" and not reveal:
             values = {key: value and HIDDEN_DATE for key, value in values.items()}
         if field == "tags" and not health_visible:
-            values = {key: visible_tags(tags, False) for key, tags in values.items()}
+            values = {key: visible_tags(tags, False, tag_rules) for key, tags in values.items()}
             if values.get("old") == values.get("new"):
                 continue
         changes[field] = values

@@ -13,13 +13,14 @@ from sqlmodel import select
 from core.public import ApiError, not_found, org_node_at, record_audit, scope_of_model, system_query, utcnow
 from plugins.resident_info.models import Resident, ResidentChange, ResidentTag
 from plugins.resident_info.permissions import PLUGIN
-from plugins.resident_info.register import events, fields, households
+from plugins.resident_info.register import events, fields, households, tag_sensitivity
 from plugins.resident_info.register.present import (
     HIDDEN_DATE,
     SENSITIVE_FIELDS,
     brief_json,
     diff,
     first_values,
+    history_json,
     masked,
     snapshot,
 )
@@ -42,11 +43,11 @@ def invalid(errors):
     return ApiError(422, errors[0]["detail"], pointer=errors[0]["pointer"], errors=errors)
 
 
-def validated(db, data, today=None):
+def validated(db, data, today=None, kept_tags=()):
     """``validate_resident`` with the county's extra fields and tags; 422 when it fails."""
     org_path = data.get("org_path") if isinstance(data, dict) else None
     extra_schema, county_tags = fields.county_settings(db, county_of(org_path) if isinstance(org_path, str) else "")
-    clean, errors = validate_resident(data, extra_schema, county_tags=county_tags, today=today)
+    clean, errors = validate_resident(data, extra_schema, county_tags=county_tags, kept_tags=kept_tags, today=today)
     if errors:
         raise invalid(errors)
     return clean
@@ -163,7 +164,7 @@ def update_resident(db, access, resident_id, patch, today=None):
         changes = {"birth_date": None, "gender": None, **changes}
     if "tags" in changes and isinstance(changes["tags"], list):
         changes["tags"] = _keep_hidden_tags(access, resident, changes["tags"])
-    clean = validated(db, {**before, **changes}, today)
+    clean = validated(db, {**before, **changes}, today, kept_tags=before["tags"])
     _refuse_health_tags(access, resident.org_path, before["tags"], clean["tags"])
     if clean["org_path"] != resident.org_path or clean.get("household_id") != resident.household_id:
         _check_destination(db, access, clean)
@@ -270,6 +271,19 @@ def history_of(db, resident):
     into it (the caller found the resident in its scope)."""
     statement = select(ResidentChange).where(ResidentChange.resident_id.in_(merged_ids(db, resident)))
     return db.exec(statement.order_by(ResidentChange.at.desc(), ResidentChange.id.desc())).all()
+
+
+def history_for(db, access, resident, reveal=False):
+    """The history as this reader may see it (``present.history_json``), with the county's
+    tag rules as they are now."""
+    _schema, county_tags = fields.county_settings(db, resident.county_path)
+    rules = tag_sensitivity.current_rules(county_tags)
+    health_visible = access.health.covers(resident.org_path)
+    shown = (
+        history_json(change, health_visible=health_visible, reveal=reveal, tag_rules=rules)
+        for change in history_of(db, resident)
+    )
+    return [item for item in shown if item is not None]
 
 
 def merged_ids(db, resident):

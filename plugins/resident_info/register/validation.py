@@ -52,7 +52,7 @@ def county_of(org_path):
     return org_path.split("/", 1)[0]
 
 
-def validate_resident(data, extra_schema=None, *, county_tags=(), today=None):
+def validate_resident(data, extra_schema=None, *, county_tags=(), kept_tags=(), today=None):
     """Check one resident record; returns ``(clean, errors)``.
 
     :param data: the record as a dict (JSON body, form or import row), every field of
@@ -60,6 +60,8 @@ def validate_resident(data, extra_schema=None, *, county_tags=(), today=None):
         changes applied.
     :param extra_schema: the county's JSON Schema for ``extra`` (None: no extra fields).
     :param county_tags: the county's own tags, ``[{"tag": …, "sensitive": bool}]``.
+    :param kept_tags: the tags the stored record holds: they stay valid after the county
+        removes one, so removing a tag never locks the records that have it.
     :param today: the date "in the future" is measured from (tests pin it).
     :return: ``(clean record, [])`` or ``(None, [{"pointer", "detail"}, …])``.
     """
@@ -73,7 +75,7 @@ def validate_resident(data, extra_schema=None, *, county_tags=(), today=None):
     for check in checks:
         check(clean, failed, errors, today)
     if "tags" not in failed:
-        clean["tags"] = _clean_tags(clean.get("tags") or [], county_tags, errors)
+        clean["tags"] = _clean_tags(clean.get("tags") or [], county_tags, errors, kept_tags)
     if "extra" not in failed:
         _check_extra(clean.get("extra") or {}, extra_schema, errors)
     if errors:
@@ -259,9 +261,11 @@ def _check_notes(clean, failed, _errors, _today):
         clean["notes"] = (clean.get("notes") or "").strip()
 
 
-def _clean_tags(tags, county_tags, errors):
-    """Known tags only, each once, levels where they belong; health tags marked sensitive."""
-    known = {tag: tag in HEALTH_TAGS for tag in BUILTIN_TAGS}
+def _clean_tags(tags, county_tags, errors, kept_tags=()):
+    """Known tags only, each once, levels where they belong; health tags marked sensitive.
+    A removed tag the record already holds is kept as it was stored."""
+    known = {entry["tag"]: bool(entry.get("sensitive")) for entry in kept_tags}
+    known.update({tag: tag in HEALTH_TAGS for tag in BUILTIN_TAGS})
     known.update({entry["tag"]: bool(entry.get("sensitive")) for entry in county_tags})
     cleaned, seen = [], set()
     for index, entry in enumerate(tags):

@@ -11,7 +11,7 @@ from core.public import ApiError, api_route, can, current_actor, get_session, js
 from plugins.resident_info.permissions import MANAGE_FIELDS, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, households, queries, services
 from plugins.resident_info.register.merge import merge_residents
-from plugins.resident_info.register.present import history_json, resident_json
+from plugins.resident_info.register.present import resident_json
 from plugins.resident_info.register.validation import FIELDS, PATH_PATTERN, RESIDENT_SCHEMA, county_of
 from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 
@@ -154,9 +154,7 @@ def update_resident(resident_id):
 def resident_history(resident_id):
     access, db = current_access(), get_session()
     resident = services.find_resident(db, access.read, resident_id)
-    health_visible = access.health.covers(resident.org_path)
-    items = [history_json(change, health_visible=health_visible) for change in services.history_of(db, resident)]
-    return {"items": [item for item in items if item is not None]}
+    return {"items": services.history_for(db, access, resident)}
 
 
 @require(WRITE)

@@ -12,7 +12,7 @@ from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, forms, queries, services
 from plugins.resident_info.register.merge import merge_residents
-from plugins.resident_info.register.present import history_json, resident_json, snapshot
+from plugins.resident_info.register.present import resident_json, snapshot
 from plugins.resident_info.register.validation import FIELDS, HEALTH_TAGS, county_of
 from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 
@@ -86,15 +86,7 @@ def reveal(resident_id):
 
 def _detail_page(resident, access, reveal=False):
     db = get_session()
-    health_visible = access.health.covers(resident.org_path)
-    history = [
-        json
-        for json in (
-            history_json(change, health_visible=health_visible, reveal=reveal)
-            for change in services.history_of(db, resident)
-        )
-        if json
-    ]
+    history = services.history_for(db, access, resident, reveal)
     duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access.read, resident)
     return _render(
         "detail.html",
