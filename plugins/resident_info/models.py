@@ -144,6 +144,7 @@ class ImportJob(SQLModel, table=True):
     processed_rows: int = 0
     imported: int = 0
     already_registered: int = 0
+    held_rows: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # for a county check
     bad_rows: int = 0
     message: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
@@ -163,4 +164,9 @@ class ImportProblem(SQLModel, table=True):
     column: str = Field(default="", max_length=100)
     field: str = Field(default="", max_length=50)
     reason: str = Field(max_length=300)
-    kind: str = Field(default="error", max_length=16)  # "error" | "skipped" (already registered)
+    kind: str = Field(default="error", max_length=16, index=True)  # "error" | "skipped" | "held"
+    # A held row (its ID is registered outside the importer's reach): the record it matches,
+    # for whoever reads both places, and who resolved it.
+    other_resident_id: Optional[int] = None
+    resolved_by: Optional[str] = Field(default=None, max_length=100)
+    resolved_at: Optional[datetime] = None

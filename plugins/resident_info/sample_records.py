@@ -1,6 +1,6 @@
 """resident_info's sample records for the cross-tenant matrix (``gridwork_sample_records``):
 one of each record a route names — a household, a resident in it (with a history entry)
-and a finished import job with one report line — all at one org node and carrying its
+and a finished import job with a report line and a row held for a county check — all at one org node and carrying its
 marker. Only the test suite calls this; it writes through the models, not the API."""
 
 from datetime import date
@@ -49,5 +49,9 @@ def create_sample_records(session, org_path, marker):
     session.add(job)
     session.flush()
     session.add(ImportProblem(job_id=job.id, line=3, column=marker[:100], field="name", reason=marker))
+    held = ImportProblem(
+        job_id=job.id, line=4, field="id_number", reason=marker, kind="held", other_resident_id=resident.id
+    )
+    session.add(held)
     session.flush()
-    return {"resident_id": resident.id, "household_id": household.id, "job_id": job.id}
+    return {"resident_id": resident.id, "household_id": household.id, "job_id": job.id, "problem_id": held.id}

@@ -11,7 +11,10 @@ from plugins.resident_info.models import Resident
 from plugins.resident_info.register import fields
 from plugins.resident_info.register.validation import county_of
 
-ALREADY = "本县已登记此身份证号，跳过（不重复导入）。"
+ALREADY = "已登记，跳过（不重复导入）。"
+# Said of a row whose ID is registered outside the importer's reach: it must not tell a
+# community admin who lives in other streets, so it names only what happens next.
+HELD = "此行暂未导入，已转县级管理员核对；核对后会通知您。"
 ALREADY_NO_ID = "已有同姓名、同出生日期、同住址的居民，跳过（不重复导入）。"
 NO_HEALTH = "设置健康或残疾类标签需要“查看健康与残疾信息”权限。"
 OUT_OF_REACH = "该网格不在您的管理范围内（或本模块在该处未启用）。"
@@ -31,7 +34,7 @@ class RowChecker:
         extra_schema, county_tags = fields.county_settings(db, self.county)
         self.reader = RowReader(headers, job.mapping, job.org_path, grids, extra_schema, county_tags)
         self.first_line_of = {}  # identity key → the file line that had it first
-        self.bad_rows = self.already_registered = 0
+        self.bad_rows = self.already_registered = self.held = 0
         self._problems = []
 
     def take_problems(self):
@@ -69,11 +72,17 @@ class RowChecker:
         return [self.reader.problem(line, field, f"与第 {first} 行的{what}相同，同一人只能导入一次。")]
 
     def _without_registered(self, candidates):
-        """Rows whose person is in the register already are skipped (and reported)."""
-        known = self._registered_ids(candidates) | self._registered_without_id(candidates)
+        """Rows whose person is in the register already are skipped and reported as such
+        when the importer can read that record; otherwise held for a county check."""
+        by_id, without_id = self._registered_ids(candidates), self._registered_without_id(candidates)
         good = []
         for line, clean in candidates:
-            if identity(clean) in known:
+            found = by_id.get(clean.get("id_number"))
+            if found is not None and not self.access.read.covers(found[1]):
+                self.held += 1
+                problem = self.reader.problem(line, "id_number", HELD)
+                self._problems.append({**problem, "kind": "held", "other_resident_id": found[0]})
+            elif found is not None or identity(clean) in without_id:
                 self.already_registered += 1
                 reason = ALREADY if clean.get("id_number") else ALREADY_NO_ID
                 field = "id_number" if clean.get("id_number") else "name"
@@ -83,13 +92,15 @@ class RowChecker:
         return good
 
     def _registered_ids(self, candidates):
+        """``{ID number: (resident id, org path)}`` of the rows' IDs already in the county."""
         numbers = [clean["id_number"] for _line, clean in candidates if clean.get("id_number")]
         if not numbers:
-            return set()
-        statement = select(Resident.id_number).where(
+            return {}
+        statement = select(Resident.id_number, Resident.id, Resident.org_path).where(
             Resident.county_path == self.county, Resident.id_number.in_(numbers)
         )
-        return {("id", number) for number in self.db.exec(system_query(statement, ACROSS_COUNTY)).all()}
+        found = self.db.exec(system_query(statement, ACROSS_COUNTY)).all()
+        return {number: (resident_id, org_path) for number, resident_id, org_path in found}
 
     def _registered_without_id(self, candidates):
         keys = [identity(clean)[1:] for _line, clean in candidates if not clean.get("id_number")]

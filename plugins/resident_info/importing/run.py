@@ -159,7 +159,7 @@ def _chunks(items):
 
 
 def _count(job, checker):
-    job.bad_rows, job.already_registered = checker.bad_rows, checker.already_registered
+    job.bad_rows, job.already_registered, job.held_rows = checker.bad_rows, checker.already_registered, checker.held
 
 
 def _store_problems(db, job, problems):
@@ -172,6 +172,7 @@ def _store_problems(db, job, problems):
                 field=problem["field"][:50],
                 reason=problem["reason"][:300],
                 kind=problem.get("kind", "error"),
+                other_resident_id=problem.get("other_resident_id"),
             )
         )
 
@@ -190,7 +191,9 @@ def _finish(db, access, job, status):
     job.phase = ""
     if status == "done":
         job.message = (
-            f"导入 {job.imported} 人；已登记跳过 {job.already_registered} 人；有错误未导入 {job.bad_rows} 行。"
+            f"导入 {job.imported} 人；已登记跳过 {job.already_registered} 人；"
+            + (f"转县级核对 {job.held_rows} 行；" if job.held_rows else "")
+            + f"有错误未导入 {job.bad_rows} 行。"
         )
     detail = {
         "job_id": job.id,
@@ -199,6 +202,7 @@ def _finish(db, access, job, status):
         "rows": job.total_rows,
         "imported": job.imported,
         "already_registered": job.already_registered,
+        "held_rows": job.held_rows,
         "bad_rows": job.bad_rows,
     }
     record_audit(

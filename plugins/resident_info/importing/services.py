@@ -180,6 +180,7 @@ def job_json(db, job, problem_limit=100):
         "percent": 100 if job.status in ("done", "rejected") else (int(processed * 100 / total) if total else 0),
         "imported": job.imported,
         "already_registered": job.already_registered,
+        "held_rows": job.held_rows,
         "bad_rows": job.bad_rows,
         "message": job.message,
         "created_by": job.created_by,
@@ -200,7 +201,7 @@ def problem_json(problem):
 
 
 REPORT_HEADER = ("行号", "列", "问题", "类型")
-KIND_TITLES = {"error": "错误，未导入", "skipped": "已登记，跳过"}
+KIND_TITLES = {"error": "错误，未导入", "skipped": "已登记，跳过", "held": "转县级核对"}
 
 
 def report_rows(db, job):

@@ -18,6 +18,7 @@ from core.public import (
     scope_for,
     xlsx_bytes,
 )
+from plugins.resident_info.importing import held
 from plugins.resident_info.importing import services as imports
 from plugins.resident_info.importing.columns import MAX_BYTES, TEMPLATE_COLUMNS
 from plugins.resident_info.importing.run import start_in_background
@@ -181,6 +182,7 @@ def import_page():
         targets=imports.import_targets(db, scope),
         modes=imports.MODES,
         jobs=[imports.job_json(db, job, 0) for job in imports.recent_jobs(db, scope, 10)],
+        held_count=len(held.held_rows(db, current_import_access())),
         error=g.pop("import_error", None),
     )
 

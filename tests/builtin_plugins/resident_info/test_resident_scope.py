@@ -31,14 +31,35 @@ def foreign(app, enabled, make_user):
         resident = register(
             admin,
             name=f"LEAK{community}",
-            id_number=make_id("19700101", f"{index}01"),
+            id_number=resident_id_number(index),
             org_path=grid,
             household_id=household,
             relation_to_head="head",
         )
         job = run(admin, csv_file([person_row(90 + index, grid=grid, 姓名=f"LEAK{community}导入")]), org_path=grid)
-        found[community] = {"resident_id": resident["id"], "household_id": household, "path": grid, "job_id": job["id"]}
+        found[community] = {
+            "id_number": resident_id_number(index),
+            "resident_id": resident["id"],
+            "household_id": household,
+            "path": grid,
+            "job_id": job["id"],
+        }
+    for community, other in (("m12", "m2"), ("m2", "m12")):
+        found[community]["problem_id"] = held_row(app, make_user, FOREIGN[community], found[other]["id_number"])
     return found
+
+
+def held_row(app, make_user, grid, id_number):
+    """A row held for a county check: the community at ``grid`` imports a person of another street."""
+    importer = GridworkClient(app.test_client())
+    importer.login(make_user("community_admin", grid.rpartition("/")[0]).username)
+    job = run(importer, csv_file([person_row(80, grid=grid, 身份证号=id_number)]), org_path=grid)
+    ((problem_id,),) = rows(app, "SELECT id FROM resident_info_import_problem WHERE job_id = :j", j=job["id"])
+    return problem_id
+
+
+def resident_id_number(index):
+    return make_id("19700101", f"{index}01")
 
 
 def test_a_resident_of_a_sibling_or_cousin_community_is_404_on_every_route(app, client, login_as, foreign):

@@ -1,0 +1,56 @@
+"""An import row whose person is registered in another street (outside probe, issue 9 §5):
+the importer is not told "already registered" — that would make an all-or-nothing import a
+bulk check of who lives anywhere in the county — but that the row went to a county check;
+the county admin sees both sides and resolves it."""
+
+import pytest
+from import_helpers import IMPORTS, csv_file, person_row, run
+from resident_helpers import RESIDENTS, audit_of, register
+
+from core.testing import GridworkClient
+
+ELSEWHERE = "c1/s2/m2/g2"
+
+
+@pytest.fixture
+def registered_elsewhere(app, client, login_as, make_user, enabled):
+    """Row 1's person lives in another street; row 2's in the importer's own community."""
+    elsewhere, here = person_row(1), person_row(2)
+    county = GridworkClient(app.test_client())
+    county.login(make_user("county_admin", "c1").username)
+    register(county, name=elsewhere["姓名"], id_number=elsewhere["身份证号"], org_path=ELSEWHERE)
+    register(county, name=here["姓名"], id_number=here["身份证号"], org_path="c1/s1/m1/g1")
+    login_as("community_admin", "c1/s1/m1")
+    return county, client, [elsewhere, here, person_row(3)]
+
+
+def test_the_importer_learns_only_that_the_row_went_to_a_county_check(registered_elsewhere):
+    _county, importer, file_rows = registered_elsewhere
+    job = run(importer, csv_file(file_rows))
+    assert (job["status"], job["imported"], job["already_registered"], job["held_rows"]) == ("done", 1, 1, 1)
+    reasons = {problem["line"]: (problem["kind"], problem["reason"]) for problem in job["problems"]}
+    assert reasons[2][0] == "held" and "县级" in reasons[2][1] and "登记" not in reasons[2][1]
+    assert reasons[3][0] == "skipped" and "已登记" in reasons[3][1]
+    report = importer.get(f"{IMPORTS}/{job['id']}/report").get_data(as_text=True)
+    assert "转县级核对" in report and ELSEWHERE not in report and "c1/s2" not in report
+    assert importer.get(f"{IMPORTS}/held").get_json()["items"] == []  # they cannot see the other side
+
+
+def test_the_county_admin_sees_both_sides_and_resolves_it_once(app, registered_elsewhere):
+    county, importer, file_rows = registered_elsewhere
+    job = run(importer, csv_file(file_rows))
+    (held,) = county.get(f"{IMPORTS}/held").get_json()["items"]
+    assert (held["job_id"], held["line"], held["import_org_path"]) == (job["id"], 2, "c1/s1/m1")
+    assert held["resident"]["org_path"] == ELSEWHERE and held["resident"]["name"] == file_rows[0]["姓名"]
+    assert county.get("/resident_info/import/held").status_code == 200
+    assert importer.post(f"{IMPORTS}/held/{held['id']}/resolve").status_code == 404
+    assert county.post(f"{IMPORTS}/held/{held['id']}/resolve").status_code == 200
+    assert county.get(f"{IMPORTS}/held").get_json()["items"] == []
+    assert [detail["line"] for _a, _t, detail in audit_of(app, "resident_info.held_row_resolved")] == [2]
+
+
+def test_nothing_of_the_other_record_changed(registered_elsewhere):
+    county, importer, file_rows = registered_elsewhere
+    run(importer, csv_file(file_rows))
+    found = county.get(f"{RESIDENTS}?name={file_rows[0]['姓名']}").get_json()
+    assert found["total"] == 1 and found["items"][0]["org_path"] == ELSEWHERE
