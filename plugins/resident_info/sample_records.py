@@ -1,6 +1,7 @@
 """resident_info's sample records for the cross-tenant matrix (``gridwork_sample_records``):
 one of each record a route names — a household, a resident in it (with a history entry)
-and a finished import job with a report line and a row held for a county check — all at one org node and carrying its
+and a finished import job with a report line and a row held for a county check — all at one
+org node and carrying its
 marker. Only the test suite calls this; it writes through the models, not the API."""
 
 from datetime import date
