@@ -28,6 +28,9 @@ from core.plugin_system.registration import (
     register_services,
 )
 from core.plugin_system.registration import register_events as register_plugin_events
+from core.scheduler.embedded import start_before_request
+from core.scheduler.runner import Scheduler
+from core.timeutil import set_zone
 from core.ui.i18n import init_app as init_i18n
 
 
@@ -51,6 +54,7 @@ def create_app(test_config=None, instance_path=None):
     register_plugins(app)
     register_permissions(app)
     register_events(app)
+    register_scheduler(app)
     register_services_and_blocks(app)
     register_blueprints(app)
     register_navigation(app)
@@ -71,6 +75,7 @@ def register_request_guards(app):
 
 
 def register_database(app):
+    set_zone(app.config["TIMEZONE"])
     db.init_app(app)
 
 
@@ -100,6 +105,15 @@ def register_events(app):
     """The durable event bus, with the event types and handlers plugins declare."""
     events.init_app(app)
     register_plugin_events(app)
+
+
+def register_scheduler(app):
+    """Plugins' scheduled jobs, and this process's scheduler (its thread starts with the
+    first request; ``gridwork worker`` runs one too)."""
+    gridwork = state.state_of(app)
+    gridwork.jobs = {job.name: job for _plugin, job in contributed(app, "gridwork_scheduled_jobs")}
+    gridwork.scheduler = Scheduler(app)
+    app.before_request(start_before_request(app))
 
 
 def register_services_and_blocks(app):

@@ -8,6 +8,7 @@ from core.permissions.api import bp as permissions_api
 from core.permissions.views import bp as permissions_pages
 from core.plugin_system.api import bp as plugins_api
 from core.plugin_system.views import bp as plugins_pages
+from core.scheduler.views import bp as jobs_pages
 from core.ui.views import bp as ui_pages
 from core.users.api import bp as users_api
 from core.users.views import bp as users_pages
@@ -32,4 +33,5 @@ def core_blueprints():
         plugins_api,
         plugins_pages,
         events_pages,
+        jobs_pages,
     ]

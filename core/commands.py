@@ -20,6 +20,7 @@ from core.demo import demo_command
 from core.events.cli import events_cli, worker_command
 from core.plugin_system.cli import plugin_cli
 from core.plugin_system.migrations import upgrade_all
+from core.scheduler.cli import jobs_cli
 
 db_cli = AppGroup("db", help="数据库结构迁移")
 token_cli = AppGroup("token", help="API 访问令牌")
@@ -27,7 +28,7 @@ token_cli = AppGroup("token", help="API 访问令牌")
 
 def core_commands():
     """The core's commands, contributed through the ``gridwork_cli_commands`` hook."""
-    return [db_cli, token_cli, audit_cli, create_admin, demo_command, plugin_cli, events_cli, worker_command]
+    return [db_cli, token_cli, audit_cli, create_admin, demo_command, plugin_cli, events_cli, worker_command, jobs_cli]
 
 
 @db_cli.command("upgrade")

@@ -34,6 +34,10 @@ DEFAULTS = {
     "POLICY_CHECK_INTERVAL": 0.25,  # seconds between policy-version checks per process
     "PASSWORD_MIN_LENGTH": 12,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # uploads (CSV/Excel imports) larger than this answer 413
+    "TIMEZONE": "Asia/Shanghai",  # the deployment's zone: "today", daily jobs, dates typed into filters
+    "JOBS_POLL_SECONDS": 5.0,  # how often a scheduler looks for due jobs
+    "JOBS_LEASE_SECONDS": 300.0,  # a run not finished within this (process gone) is taken over
+    "JOBS_MAX_ATTEMPTS": 5,  # a failing run is retried with backoff this many times in its period
 }
 
 

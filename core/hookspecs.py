@@ -120,6 +120,20 @@ def gridwork_services(config: Mapping) -> dict:
     """
 
 
+@hookspec
+def gridwork_scheduled_jobs(config: Mapping) -> list:
+    """Jobs the core runs on a schedule — every N minutes, daily at a time, quarterly — in
+    the deployment's zone, exactly once per period across every process.
+
+    A job is called as ``run(context)`` with ``context.session`` (its transaction commits
+    together with the record that the period ran), ``context.now``, ``context.period`` and
+    ``context.scope`` — the org nodes where this plugin is enabled; it must act only there.
+
+    :param config: the app's configuration (read-only).
+    :return: a list of ``core.public.ScheduledJob`` named ``<plugin>.<job>``.
+    """
+
+
 # ---------------------------------------------------------------- runtime: per org node
 
 
@@ -205,6 +219,7 @@ def gridwork_lifecycle_changed(plugin: str, org_path: str, old_state: str, new_s
 
 HOOK_NAMES = tuple(name for name in dir() if name.startswith("gridwork_"))
 STARTUP_HOOKS = (
+    "gridwork_scheduled_jobs",
     "gridwork_blueprints",
     "gridwork_permissions",
     "gridwork_event_types",

@@ -5,6 +5,7 @@ from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.events.models import EventDeadLetter, EventDelivery, EventProcessed, EventRecord
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.plugin_system.models import PluginSetting
+from core.scheduler.models import JobRun
 from core.tree.models import OrgNode
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "EventDelivery",
     "EventProcessed",
     "EventRecord",
+    "JobRun",
 ]

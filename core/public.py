@@ -25,9 +25,11 @@ from core.orgs.service import org_node_at, org_nodes_in
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
+from core.scheduler.jobs import JobContext, ScheduledJob
+from core.scheduler.schedules import Daily, Every, Quarterly
 from core.spreadsheets.read import cell_text, read_spreadsheet
 from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, xlsx_bytes
-from core.timeutil import isoformat, utcnow
+from core.timeutil import clock, isoformat, today, utcnow
 from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.nav import NavEntry
 
@@ -58,6 +60,12 @@ __all__ = [
     "file_response",
     "get_session",
     "hookimpl",
+    "clock",
+    "Daily",
+    "Every",
+    "JobContext",
+    "Quarterly",
+    "ScheduledJob",
     "isoformat",
     "json_body",
     "login_required",
@@ -75,6 +83,7 @@ __all__ = [
     "session_scope",
     "system_options",
     "system_query",
+    "today",
     "utcnow",
     "validate_or_raise",
     "xlsx_bytes",

@@ -39,6 +39,8 @@ class Gridwork:
     nav: tuple = ()  # ((plugin, NavEntry), …)
     blueprint_owners: dict[str, str] = field(default_factory=dict)  # blueprint name → plugin
     org_bound_tables: tuple = ()  # plugin tables whose rows follow their org node (core.tree.bound)
+    jobs: dict[str, Any] = field(default_factory=dict)  # job name → ScheduledJob (core.scheduler)
+    scheduler: Any = None  # the process's Scheduler, for the embedded thread and gridwork worker
     audit_verification: dict | None = None  # the audit page's last chain check
     policy_factory: Callable[[], PolicyEngine] | None = None
     _policy: PolicyEngine | None = field(default=None, repr=False)

@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from core.db import session_scope
 from core.events.admin import replay, status_counts
 from core.events.dispatch import Dispatcher, run_workers
+from core.state import state_of
 
 events_cli = AppGroup("events", help="事件总线：积压、失败与死信")
 
@@ -21,20 +22,22 @@ events_cli = AppGroup("events", help="事件总线：积压、失败与死信")
 @click.option("--batch", default=None, type=click.IntRange(1, 1000), help="每次领取的投递数（默认 EVENTS_BATCH_SIZE）")
 @with_appcontext
 def worker_command(concurrency, once, batch):
-    """运行事件分发进程（可在多台机器上同时运行，靠租约安全分工）。"""
+    """运行后台进程：事件分发和定时任务（可在多台机器上同时运行，靠租约安全分工）。"""
     app = current_app._get_current_object()
     if once:
         total = sum(
             Dispatcher(app, owner_suffix=f"once{index}", batch_size=batch).drain() for index in range(concurrency)
         )
-        click.echo(f"已处理 {total} 个投递。")
+        ran = state_of(app).scheduler.tick() if state_of(app).scheduler else {}
+        click.echo(f"已处理 {total} 个投递，运行 {len(ran)} 个到期的定时任务。")
         return
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         # Finish the delivery in hand, give back the rest of the batch, then exit.
         signal.signal(signum, lambda *_: stop.set())
     click.echo(f"事件分发进程已启动（{concurrency} 个线程）。按 Ctrl+C 停止。")
-    run_workers(app, concurrency=concurrency, batch_size=batch, stop=stop)
+    scheduler = state_of(app).scheduler
+    run_workers(app, concurrency=concurrency, batch_size=batch, stop=stop, also=[scheduler.run] if scheduler else [])
     click.echo("事件分发进程已停止。")
 
 

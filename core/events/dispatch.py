@@ -191,16 +191,14 @@ class Dispatcher:
         return bool(state.policy.plugin_enabled(plugin, org_path))
 
 
-def run_workers(app, concurrency=1, batch_size=None, stop=None):
-    """Run ``concurrency`` dispatcher threads until ``stop`` is set (``gridwork worker``)."""
+def run_workers(app, concurrency=1, batch_size=None, stop=None, also=()):
+    """Run ``concurrency`` dispatcher threads, and a thread for each loop in ``also`` (the
+    scheduler's ``run(stop)``), until ``stop`` is set (``gridwork worker``)."""
     stop = stop or threading.Event()
+    loops = [Dispatcher(app, owner_suffix=f"w{index}", batch_size=batch_size).run for index in range(concurrency)]
     threads = [
-        threading.Thread(
-            target=Dispatcher(app, owner_suffix=f"w{index}", batch_size=batch_size).run,
-            args=(stop,),
-            name=f"gridwork-worker-{index}",
-        )
-        for index in range(concurrency)
+        threading.Thread(target=loop, args=(stop,), name=f"gridwork-worker-{index}")
+        for index, loop in enumerate([*loops, *also])
     ]
     for thread in threads:
         thread.start()

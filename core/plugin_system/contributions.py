@@ -50,6 +50,7 @@ _NAMED = {
     "gridwork_blueprints": (lambda item: item.name, "_"),
     "gridwork_nav_entries": (lambda item: item.endpoint.split(".", 1)[0], "_"),
     "gridwork_cli_commands": (lambda item: item.name, "-"),
+    "gridwork_scheduled_jobs": (lambda item: item.name, "."),
 }
 
 

@@ -132,6 +132,21 @@ def app(test_config):
 
 
 @pytest.fixture
+def clock():
+    """The one clock (``core.public.clock``), frozen at 2026-12-03 09:00 Beijing time for the
+    test and back to the system time afterwards: ``clock.set(datetime or date)``,
+    ``clock.advance(minutes=5)``, ``clock.now()``, ``clock.today()``. Tests of due dates,
+    overdue lists and scheduled jobs move it instead of sleeping."""
+    from datetime import datetime
+
+    from core.timeutil import clock as the_clock
+
+    the_clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=the_clock.zone))
+    yield the_clock
+    the_clock.reset()
+
+
+@pytest.fixture
 def client(app):
     return GridworkClient(app.test_client())
 

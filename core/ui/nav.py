@@ -29,6 +29,7 @@ CORE_NAV = (
     NavEntry("core_audit.index", "审计日志", "core.audit_read", 50),
     NavEntry("core_plugins.index", "功能模块", "core.plugin_enable", 60),
     NavEntry("core_events.index", "事件投递", "core.plugin_manage", 70),
+    NavEntry("core_jobs.index", "定时任务", "core.plugin_manage", 72),
     NavEntry("core_ui.tokens", "访问令牌", None, 90),
 )
 

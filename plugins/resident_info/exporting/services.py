@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.public import CSV_TYPE, XLSX_TYPE, ApiError, csv_bytes, record_audit, scoped, xlsx_bytes
+from core.public import CSV_TYPE, XLSX_TYPE, ApiError, clock, csv_bytes, record_audit, scoped, xlsx_bytes
 from plugins.resident_info.importing.columns import TEMPLATE_COLUMNS
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import PLUGIN
@@ -109,7 +109,7 @@ def table(db, access, filters, *, unmasked=False, within=None, today=None):
     """Header and rows of the residents ``filters`` finds in the reader's scope (and in
     ``within``, the scope of ``permissions.EXPORT``, when given). 422 above ``MAX_ROWS``,
     counted before any row is read."""
-    today = today or date.today()
+    today = today or clock.today()
     total = db.exec(_found(select(func.count()).select_from(Resident), access, filters, within, today)).one()
     if total > MAX_ROWS:
         raise ApiError(

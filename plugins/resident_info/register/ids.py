@@ -28,6 +28,8 @@ from datetime import date
 from operator import mul
 from typing import NamedTuple
 
+from core.public import clock
+
 ID_LENGTH = 18
 EARLIEST_BIRTH = date(1900, 1, 1)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -121,7 +123,7 @@ def id_problem(raw, today=None):
     birth = _birth_date(value)
     if birth is None:
         return "身份证号中的出生日期（第 7–14 位）不是有效日期。"
-    if birth > (today or date.today()):
+    if birth > (today or clock.today()):
         return "身份证号中的出生日期晚于今天。"
     if birth < EARLIEST_BIRTH:
         return "身份证号中的出生日期早于 1900 年。"

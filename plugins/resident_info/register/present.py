@@ -2,9 +2,7 @@
 see them. Masking happens here, on the server (GB/T 35273 §7.2), never in the page — a
 value that is not in the response cannot leak from it."""
 
-from datetime import date
-
-from core.public import isoformat
+from core.public import clock, isoformat
 from plugins.resident_info.register.ids import mask_id, mask_phone
 
 SENSITIVE_FIELDS = ("id_number", "phone")
@@ -35,7 +33,7 @@ RECORD_FIELDS = (
 
 
 def age_on(birth_date, today=None):
-    today = today or date.today()
+    today = today or clock.today()
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 

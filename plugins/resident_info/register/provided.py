@@ -4,12 +4,10 @@ Their keyword arguments and plain-data answers are an API: keep them stable.
 Both answer masked data only — a full ID number or phone never leaves through a service.
 """
 
-from datetime import date
-
 from sqlalchemy import exists
 from sqlmodel import select
 
-from core.public import ApiError, DataScope, get_session, scope_for, scope_of_model, validate_or_raise
+from core.public import ApiError, DataScope, clock, get_session, scope_for, scope_of_model, validate_or_raise
 from plugins.resident_info.models import Resident, ResidentTag
 from plugins.resident_info.permissions import READ, READ_HEALTH
 from plugins.resident_info.register.present import brief_json
@@ -69,7 +67,7 @@ def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
         statement = statement.where(_has_tag(ResidentTag.tag == tag))
     if rule.get("tags_any"):
         statement = statement.where(_has_tag(ResidentTag.tag.in_(rule["tags_any"])))
-    today = date.today()
+    today = clock.today()
     if "min_age" in rule:
         statement = statement.where(Resident.birth_date <= years_before(today, rule["min_age"]))
     if "max_age" in rule:

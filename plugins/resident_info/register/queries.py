@@ -8,13 +8,12 @@ the one that decides."""
 
 import unicodedata
 from dataclasses import dataclass, fields, replace
-from datetime import date
 from typing import Optional
 
 from sqlalchemy import case, exists, extract, false, func, or_
 from sqlmodel import select
 
-from core.public import ApiError, DataScope, scope_of_model
+from core.public import ApiError, DataScope, clock, scope_of_model
 from plugins.resident_info.models import Resident, ResidentTag
 from plugins.resident_info.register.ranges import after_prefix, prefix_range, subtree_range
 from plugins.resident_info.register.validation import FIELDS, PATH_PATTERN
@@ -141,7 +140,7 @@ def filtered(statement, access, filters, today=None):
     tag only matches residents where the reader may see it (``access.health``), and the ID's
     last four only where the reader may see full IDs (``access.sensitive``): otherwise the
     filter would tell, by trying, what the mask hides."""
-    today = today or date.today()
+    today = today or clock.today()
     scope = access.read
     # The terms of the index on (org_path, name, merged_into_id) first: SQLite checks the
     # others in the order written, and a cheap name range before the scope's LIKEs is 5× faster.
@@ -174,7 +173,7 @@ def order_by_sort(statement, sort, today=None):
     residents of one age would tell their birthdays apart, which the mask hides."""
     if sort not in ("age", "-age"):
         return statement.order_by(*SORTS[sort])
-    age = _age_in_years(today or date.today())
+    age = _age_in_years(today or clock.today())
     return statement.order_by(age if sort == "age" else age.desc(), Resident.name, Resident.id)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from core.public import compile_schema_check
+from core.public import clock, compile_schema_check
 from plugins.resident_info.register import ids
 
 SCHEMA_FOLDER = Path(__file__).parents[1] / "schemas"
@@ -65,7 +65,7 @@ def validate_resident(data, extra_schema=None, *, county_tags=(), kept_tags=(), 
     :param today: the date "in the future" is measured from (tests pin it).
     :return: ``(clean record, [])`` or ``(None, [{"pointer", "detail"}, …])``.
     """
-    today = today or date.today()
+    today = today or clock.today()
     errors = _schema_errors(data)
     if not isinstance(data, dict):
         return None, errors

@@ -7,8 +7,6 @@ READ_SENSITIVE; without it the request is refused (403, audited) rather than qui
 answered masked, so nobody believes they hold a full list when they do not.
 """
 
-from datetime import date
-
 from flask import g, request
 
 from core.public import (
@@ -16,6 +14,7 @@ from core.public import (
     XLSX_TYPE,
     ApiError,
     api_route,
+    clock,
     current_actor,
     file_response,
     get_session,
@@ -106,7 +105,7 @@ def _export():
 
 
 def _download(exported):
-    day = date.today().isoformat()
+    day = clock.today().isoformat()
     return file_response(
         exported.content,
         exported.extension,
