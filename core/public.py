@@ -14,6 +14,7 @@ from core.api.routing import api_blueprint, api_route, json_body
 from core.api.text import clean_text
 from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
+from core.auth.acting import actor_named
 from core.auth.actor import current_actor
 from core.db import bulk_insert, get_session, session_scope, system_options, system_query
 from core.downloads import file_response
@@ -36,6 +37,7 @@ from core.ui.nav import NavEntry
 __all__ = [
     "_",
     "ApiError",
+    "actor_named",
     "BlockType",
     "CSV_TYPE",
     "DataScope",

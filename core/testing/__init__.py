@@ -146,6 +146,15 @@ def clock():
     the_clock.reset()
 
 
+def run_due_jobs(app):
+    """Run every scheduled job whose current period (by the clock) has not run, as a scheduler
+    thread would, in this thread: ``{job name: outcome}`` ("done", "skipped", "failed", …)."""
+    from core.scheduler.runner import Scheduler
+
+    with app.app_context():
+        return Scheduler(app, owner_suffix="test").tick()
+
+
 @pytest.fixture
 def client(app):
     return GridworkClient(app.test_client())

@@ -7,6 +7,7 @@ from datetime import timedelta
 from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
 from plugins.resident_info import cli, web
 from plugins.resident_info.demo import services as demo
+from plugins.resident_info.importing import resume
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, WRITE
 from plugins.resident_info.register import provided, queries
 from plugins.resident_info.web import blocks
@@ -57,6 +58,11 @@ def gridwork_usage_figures(org_path):
 @hookimpl
 def gridwork_demo_data(session, county_path, org_nodes, folder):
     return demo.seed_demo_data(session, county_path, org_nodes, folder)
+
+
+@hookimpl
+def gridwork_scheduled_jobs():
+    return [resume.RESUME_JOB]
 
 
 @hookimpl

@@ -8,7 +8,7 @@ of the path) is what "one person, one record per county" is unique within.
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.public import utcnow
@@ -125,8 +125,9 @@ class CountyFields(SQLModel, table=True):
 
 class ImportJob(SQLModel, table=True):
     """One import of a CSV or .xlsx file into the subtree at ``org_path``: its settings,
-    progress and counts. The file itself is never stored; the problems found are rows of
-    ``ImportProblem`` (the downloadable report)."""
+    progress and counts. The file is kept (``ImportFile``) only until the job finishes, so
+    that another process can resume it; the problems found are rows of ``ImportProblem``
+    (the downloadable report)."""
 
     __tablename__ = PREFIX + "import_job"
     __tenant_path_column__ = "org_path"
@@ -150,6 +151,17 @@ class ImportJob(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     heartbeat_at: datetime = Field(default_factory=utcnow)
     finished_at: Optional[datetime] = None
+
+
+class ImportFile(SQLModel, table=True):
+    """The uploaded bytes of an unfinished import (≤ 16 MB), deleted when it finishes: what a
+    scheduler in another process needs to resume the job when the web process running it
+    died (``importing/resume.py``)."""
+
+    __tablename__ = PREFIX + "import_file"
+
+    job_id: int = Field(sa_column=Column(Integer, ForeignKey(PREFIX + "import_job.id"), primary_key=True))
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class ImportProblem(SQLModel, table=True):

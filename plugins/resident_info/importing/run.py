@@ -18,13 +18,14 @@ import logging
 import threading
 
 from flask import current_app
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from core.public import ApiError, record_audit, session_scope, system_options, utcnow
 from plugins.resident_info.importing.checks import RowChecker
 from plugins.resident_info.importing.columns import read_import_file
 from plugins.resident_info.importing.write import write_rows
-from plugins.resident_info.models import ImportJob, ImportProblem
+from plugins.resident_info.models import ImportFile, ImportJob, ImportProblem
 from plugins.resident_info.permissions import PLUGIN
 
 CHUNK = 500
@@ -68,32 +69,32 @@ def runs_here(job_id):
     return _PROGRESS.get(job_id) is not None
 
 
-def start_in_background(access, job_id, content):
+def start_in_background(access, job_id, content, note=""):
     """Run the committed, queued job in a thread with its own session, so the request can
-    answer at once (202) and the page can show progress."""
+    answer at once (202) and the page can show progress. ``note`` ends the job's message."""
     app = current_app._get_current_object()
     _PROGRESS.report(job_id, "queued", 0)
     thread = threading.Thread(
-        target=_run_in_thread, args=(app, access, job_id, content), daemon=True, name=f"resident-import-{job_id}"
+        target=_run_in_thread, args=(app, access, job_id, content, note), daemon=True, name=f"resident-import-{job_id}"
     )
     thread.start()
     return thread
 
 
-def _run_in_thread(app, access, job_id, content):
+def _run_in_thread(app, access, job_id, content, note):
     with app.app_context(), session_scope(app) as db:
         try:
-            run_job(db, access, job_id, content)
+            run_job(db, access, job_id, content, note=note)
         except Exception:  # recorded on the job and in the log by run_job; the thread just ends
             pass
 
 
-def run_job(db, access, job_id, content, *, on_progress=None, today=None):
+def run_job(db, access, job_id, content, *, on_progress=None, today=None, note=""):
     """Run the queued job ``job_id`` over ``content`` (the uploaded bytes) as ``access``.
     Always leaves the job finished (done, rejected or failed); re-raises unexpected errors
     after recording them, so a CLI can exit non-zero."""
     try:
-        _run(db, access, _job(db, job_id), content, on_progress or (lambda job: None), today)
+        _run(db, access, _job(db, job_id), content, on_progress or (lambda job: None), today, note)
     except ApiError as problem:  # the file could not be read
         _fail(db, job_id, problem.detail)
     except IntegrityError:  # someone registered one of the file's IDs meanwhile
@@ -110,11 +111,12 @@ def _job(db, job_id):
     return db.get(ImportJob, job_id, execution_options=system_options("the job this runner was started for"))
 
 
-def _run(db, access, job, content, on_progress, today):
+def _run(db, access, job, content, on_progress, today, note):
     _progress(db, job, "reading", 0, on_progress, status="running")
     table = read_import_file(job.filename, content)
     job.total_rows = len(table.rows)
     checker = RowChecker(db, access, job, table.headers, today)
+    job.message = note  # a resumed job's note: _finish puts the outcome before it
     if job.mode == "valid_rows":
         _check_and_write_each_chunk(db, access, job, table.rows, checker, on_progress)
     else:
@@ -142,7 +144,7 @@ def _check_all_then_write(db, access, job, rows, checker, on_progress):
         _count(job, checker)
         _progress(db, job, "checking", done, on_progress)
     if checker.bad_rows:
-        job.message = f"有 {checker.bad_rows} 行有错误，按“全部正确才导入”的要求，本次没有导入任何数据。"
+        job.message = f"有 {checker.bad_rows} 行有错误，按“全部正确才导入”的要求，本次没有导入任何数据。" + job.message
         return _finish(db, access, job, "rejected")
     written = 0
     for chunk in _chunks(good):  # one transaction: progress lives in memory until the commit
@@ -187,6 +189,7 @@ def _progress(db, job, phase, processed, on_progress, status=None):
 
 
 def _finish(db, access, job, status):
+    _forget_file(db, job.id)
     job.status, job.finished_at, job.processed_rows = status, utcnow(), job.total_rows
     job.phase = ""
     if status == "done":
@@ -194,6 +197,7 @@ def _finish(db, access, job, status):
             f"导入 {job.imported} 人；已登记跳过 {job.already_registered} 人；"
             + (f"转县级核对 {job.held_rows} 行；" if job.held_rows else "")
             + f"有错误未导入 {job.bad_rows} 行。"
+            + job.message
         )
     detail = {
         "job_id": job.id,
@@ -223,4 +227,10 @@ def _fail(db, job_id, message):
     if job.imported:  # valid_rows commits chunk by chunk: say what is already in
         message += f"（此前已导入的 {job.imported} 人保留。）"
     job.status, job.message, job.finished_at, job.phase = "failed", message, utcnow(), ""
+    _forget_file(db, job_id)
     db.commit()
+
+
+def _forget_file(db, job_id):
+    """The uploaded file lives only as long as its job is unfinished."""
+    db.exec(delete(ImportFile).where(ImportFile.job_id == job_id))

@@ -26,7 +26,7 @@ from core.public import (
 )
 from plugins.resident_info.importing.columns import REQUIRED_FIELDS, known_fields, read_import_file, suggest_mapping
 from plugins.resident_info.importing.run import progress_of, runs_here
-from plugins.resident_info.models import ImportJob, ImportProblem
+from plugins.resident_info.models import ImportFile, ImportJob, ImportProblem
 from plugins.resident_info.permissions import IMPORT, READ, READ_HEALTH
 from plugins.resident_info.register import fields
 from plugins.resident_info.register.access import Access
@@ -92,6 +92,7 @@ def create_job(db, access, *, org_path, mode, mapping, filename, content):
     )
     db.add(job)
     db.flush()
+    db.add(ImportFile(job_id=job.id, content=content))
     return job
 
 

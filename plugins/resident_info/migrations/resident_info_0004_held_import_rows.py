@@ -1,8 +1,9 @@
-"""resident_info: import rows held for a county check.
+"""resident_info: import rows held for a county check, and unfinished imports' files.
 
 A row whose ID number is registered in the county outside the importer's reach is neither
 imported nor reported as "already registered" (that would tell a community admin who lives
-in other streets); it is held, and someone who reads both places resolves it.
+in other streets); it is held, and someone who reads both places resolves it. An import's
+file is kept until the import finishes, so that a scheduler elsewhere can resume it.
 
 Revision ID: resident_info_0004
 Revises: resident_info_0003
@@ -27,9 +28,16 @@ def upgrade():
     op.add_column("resident_info_import_problem", sa.Column("resolved_by", String(length=100), nullable=True))
     op.add_column("resident_info_import_problem", sa.Column("resolved_at", UTCDateTime(), nullable=True))
     op.create_index("ix_resident_info_import_problem_kind", "resident_info_import_problem", ["kind"])
+    op.create_table(
+        "resident_info_import_file",
+        sa.Column("job_id", sa.Integer(), sa.ForeignKey("resident_info_import_job.id"), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("job_id"),
+    )
 
 
 def downgrade():
+    op.drop_table("resident_info_import_file")
     op.drop_index("ix_resident_info_import_problem_kind", table_name="resident_info_import_problem")
     with op.batch_alter_table("resident_info_import_problem") as batch:
         batch.drop_column("resolved_at")

@@ -140,7 +140,7 @@ def test_the_plugin_declares_its_permissions_events_and_tables(app):
     }
     holding_personal_data = {table["name"] for table in manifest.data["tables"] if table["personal_data"]}
     assert holding_personal_data == {
-        f"resident_info_{name}" for name in ("resident", "resident_tag", "household", "history")
+        f"resident_info_{name}" for name in ("resident", "resident_tag", "household", "history", "import_file")
     }
 
 
