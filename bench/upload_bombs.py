@@ -3,6 +3,7 @@
 Each bomb is read in a fresh process, so its peak memory (ru_maxrss) is its own:
   guarded — ``core.spreadsheets.read_spreadsheet(headers_only=True)``, what a preview does now;
   bare    — openpyxl as before the bounds: open read-only, read the header row.
+The third file is no bomb but a real register: its header must come back in the request.
 Prints seconds and peak RSS per bomb. ``--scale`` shrinks or grows the bombs (1 = the sizes
 below; the outside probe used a 1 GB shared-strings part and 150,000 × 300 cells).
 
@@ -72,6 +73,21 @@ def wide_sheet_bomb(rows, columns):
     return buffer.getvalue()
 
 
+def real_register(rows):
+    """Not a bomb: a county's register as people save it (shared strings), whose preview must
+    still answer in the request — the header without loading the workbook."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["姓名", "身份证号", "联系电话", "所属网格", "楼栋", "单元", "房号", "标签", "备注"])
+    for n in range(rows):
+        sheet.append(
+            [f"居民{n}", f"110105198001{n % 1000000:06d}", f"138{n:08d}", "第1网格", "1号楼", "1单元", str(n), "", ""]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def measure(path, reader):
     script = RUNNER.format(reader=READERS[reader])
     result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=900)
@@ -88,6 +104,7 @@ def main():
     bombs = {
         f"shared strings, {int(300 * scale)} MB unzipped": shared_strings_bomb(int(300 * scale)),
         f"sheet of {int(20_000 * scale)} × 300 cells": wide_sheet_bomb(int(20_000 * scale), 300),
+        f"real register, {int(150_000 * scale)} rows × 9 columns": real_register(int(150_000 * scale)),
     }
     with tempfile.TemporaryDirectory() as folder:
         for name, content in bombs.items():

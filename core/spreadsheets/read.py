@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 from core.api.errors import ApiError
 from core.spreadsheets.bounds import MAX_CELLS, MAX_COLUMNS, TOO_LARGE, check_xlsx_bounds
+from core.spreadsheets.header import xlsx_header
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -61,7 +62,8 @@ def read_spreadsheet(filename, content, *, max_bytes=MAX_BYTES, max_rows=MAX_ROW
         raise _refused("这是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中“另存为 .xlsx”后再导入。")
     if content.startswith(XLSX_MAGIC):
         check_xlsx_bounds(content, max_rows)
-        lines = _xlsx_lines(content)
+        header = xlsx_header(content, MAX_COLUMNS) if headers_only else None
+        lines = (row for row in [header]) if header else _xlsx_lines(content)
     elif (filename or "").lower().endswith((".xlsx", ".xlsm")):
         raise _refused(BROKEN_XLSX)
     else:
