@@ -54,6 +54,7 @@ CORE_NAMES = frozenset(
         "token",
         "worker",
         "plugin",
+        "jobs",
     }
 )
 
