@@ -49,7 +49,13 @@ class Scheduler:
         self.poll = float(config.get("JOBS_POLL_SECONDS", 5.0))
         self.lease = timedelta(seconds=float(config.get("JOBS_LEASE_SECONDS", 300.0)))
         self.max_attempts = int(config.get("JOBS_MAX_ATTEMPTS", 5))
-        self.owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{owner_suffix or threading.get_ident()}"[:100]
+        self.owner_suffix = owner_suffix
+
+    @property
+    def owner(self):
+        """host:pid:thread, read when used: workers forked after ``create_app`` (gunicorn
+        ``--preload``) must not share one owner, or the owner guard could not tell them apart."""
+        return f"{socket.gethostname()[:60]}:{os.getpid()}:{self.owner_suffix or threading.get_ident()}"[:100]
 
     @property
     def engine(self):

@@ -4,9 +4,9 @@ background. openpyxl's ``load_workbook`` reads every shared string first — 8.9
 150,000-row sheet on a quiet machine — to show nine column names.
 
 So: stream the first sheet's XML to its first row with any value, then stream the shared
-strings only as far as the highest index that row uses. Anything unexpected (no sheet part,
-rich text, a namespace we do not know) answers None, and the caller reads the workbook the
-slow way — which is always correct."""
+strings only as far as the highest index that row uses (rich-text runs joined). Anything
+else — a boolean, date or error cell, a first row of empty strings, a part or namespace we do
+not know — answers None, and the caller reads the workbook the slow way."""
 
 import io
 import re
@@ -40,6 +40,8 @@ def _header(package, max_columns):
     values = [None] * (max(cells) + 1)
     for column, (kind, value) in cells.items():
         values[column] = strings[value] if kind == "s" else value
+    if not any(str(value or "").strip() for value in values):
+        return None  # a row of empty strings: the full read looks further down
     return line, values
 
 
@@ -60,7 +62,7 @@ def _first_row(package, sheet_name):
             if element.tag != MAIN + "row":
                 continue
             cells = dict(_cell(cell) for cell in element.iter(MAIN + "c"))
-            cells = {column: value for column, value in cells.items() if value[1] not in (None, "")}
+            cells = {column: value for column, value in cells.items() if value[1] is not None}
             if cells:
                 return int(element.get("r")), cells
             element.clear()
@@ -70,6 +72,8 @@ def _first_row(package, sheet_name):
 def _cell(element):
     column = _column_index(_COLUMN.fullmatch(element.get("r")).group(1))
     kind = element.get("t", "n")
+    if kind not in ("s", "inlineStr", "n", "str"):
+        raise ValueError(kind)  # booleans, dates, errors: the full read says what they show as
     if kind == "s":
         return column, ("s", int(element.findtext(MAIN + "v")))
     if kind == "inlineStr":

@@ -14,13 +14,16 @@ from sqlalchemy import update
 from sqlmodel import delete, select
 
 from core.public import Every, ScheduledJob, actor_named, scoped, utcnow
-from plugins.resident_info.importing.run import runs_here, start_in_background
+from plugins.resident_info.importing.run import run_claimed, runs_here
 from plugins.resident_info.importing.services import importer_access
 from plugins.resident_info.models import ImportFile, ImportJob, ImportProblem
 from plugins.resident_info.permissions import PLUGIN
 
-STALE = timedelta(minutes=2)  # heartbeats come every 500 rows, well under a second apart
-RESUMED = "（导入中断后已自动续导：中断前已导入的行在报告中显示为“已登记，跳过”。）"
+# Heartbeats come every 500 rows — but not while a big file is read, nor inside an
+# all-or-nothing write's one transaction: a job is taken for dead only after this long.
+STALE = timedelta(minutes=10)
+GIVEN_UP = "导入中断，且无法自动续导（导入人账号已停用或文件已不在）。已写入的行会保留；请用同一文件重新导入。"
+RESUMED = "（导入中断后已自动续导：中断前已导入的行计入“已登记跳过”。）"
 
 
 def resume_stalled_imports(context):
@@ -36,19 +39,40 @@ def resume_stalled_imports(context):
 
 
 def _resume(session, job):
-    stale_heartbeat = job.heartbeat_at
+    """Claim the job (one process wins), then run it here, in this thread: a daemon thread
+    would die with ``gridwork worker --once`` or ``gridwork jobs run``."""
+    restart = {"heartbeat_at": utcnow(), "status": "queued", "phase": ""}
+    counts = {"imported": 0, "already_registered": 0, "bad_rows": 0, "held_rows": 0}  # every row counted anew
     claimed = session.execute(
         update(ImportJob)
-        .where(ImportJob.id == job.id, ImportJob.heartbeat_at == stale_heartbeat)
-        .values(heartbeat_at=utcnow(), status="queued", phase="", already_registered=0, bad_rows=0, held_rows=0)
+        .where(
+            ImportJob.id == job.id,
+            ImportJob.heartbeat_at == job.heartbeat_at,
+            ImportJob.status.in_(("queued", "running")),
+        )
+        .values(**restart, **counts)
     ).rowcount
+    if not claimed:
+        return
     stored = session.get(ImportFile, job.id)
     actor = actor_named(session, job.created_by)
-    if not claimed or stored is None or actor is None:
+    if stored is None or actor is None:
+        _give_up(session, job.id)
         return
+    content = stored.content
     session.exec(delete(ImportProblem).where(ImportProblem.job_id == job.id))  # the rerun reports every row again
-    session.commit()  # the claim is visible before the thread starts
-    start_in_background(importer_access(actor), job.id, stored.content, note=RESUMED)
+    session.commit()  # the claim is visible to every process before the long run
+    run_claimed(importer_access(actor), job.id, content, note=RESUMED)
+
+
+def _give_up(session, job_id):
+    session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job_id)
+        .values(status="failed", message=GIVEN_UP, finished_at=utcnow(), phase="")
+    )
+    session.exec(delete(ImportFile).where(ImportFile.job_id == job_id))
+    session.commit()
 
 
 RESUME_JOB = ScheduledJob(f"{PLUGIN}.resume_imports", "续导中断的居民导入", Every(1), resume_stalled_imports)

@@ -91,11 +91,11 @@ class RowReader:
 def _without_cell_values(problem, cells):
     """The report is stored and a street admin may download it: a reason that contains any
     cell of its row (an ID number in the 性别 column of a shifted file, say), whatever rule
-    wrote it, becomes the column's plain reason. One-character cells (男, 3) are left: they
-    are in the reasons' own words ("应为：男、女")."""
+    wrote it, becomes the column's plain reason. Cells of up to 3 characters (男, 14, 3号楼)
+    are left: they are in the reasons' own words ("应为：男、女", "第 7–14 位")."""
     reason = problem["reason"]
     texts = (str(cell).strip() for cell in cells if cell is not None)
-    if any(len(text) > 1 and text in reason for text in texts):
+    if any(len(text) > 3 and text in reason for text in texts):
         return {**problem, "reason": CELL_NOT_ACCEPTED}
     return problem
 

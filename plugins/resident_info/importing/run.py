@@ -81,6 +81,12 @@ def start_in_background(access, job_id, content, note=""):
     return thread
 
 
+def run_claimed(access, job_id, content, note=""):
+    """Run a job this process has just claimed, in the calling thread (a scheduled job)."""
+    _PROGRESS.report(job_id, "queued", 0)
+    _run_in_thread(current_app._get_current_object(), access, job_id, content, note)
+
+
 def _run_in_thread(app, access, job_id, content, note):
     with app.app_context(), session_scope(app) as db:
         try:

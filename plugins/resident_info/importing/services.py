@@ -10,7 +10,7 @@ and address) is skipped and reported as such — the same file imported twice ad
 import hashlib
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from core.public import (
     ApiError,
@@ -27,7 +27,7 @@ from core.public import (
 from plugins.resident_info.importing.columns import REQUIRED_FIELDS, known_fields, read_import_file, suggest_mapping
 from plugins.resident_info.importing.run import progress_of, runs_here
 from plugins.resident_info.models import ImportFile, ImportJob, ImportProblem
-from plugins.resident_info.permissions import IMPORT, READ, READ_HEALTH
+from plugins.resident_info.permissions import IMPORT, READ, READ_HEALTH, READ_SENSITIVE
 from plugins.resident_info.register import fields
 from plugins.resident_info.register.access import Access
 from plugins.resident_info.register.validation import county_of
@@ -41,7 +41,7 @@ STATUS_TITLES = {
     "failed": "失败",
 }
 PHASE_TITLES = {"reading": "读取文件", "checking": "检查数据", "writing": "写入"}
-STALE_AFTER = timedelta(minutes=10)
+STALE_AFTER = timedelta(minutes=30)  # resume.py takes over after 10: this is for when nothing did
 INTERRUPTED = "导入中断（服务可能重启过）。已写入的行会保留；用同一文件重新导入即可补齐，已登记的不会重复。"
 BY_ID = "one import job by primary key; the caller's scope is checked right after"
 
@@ -52,6 +52,7 @@ def importer_access(actor, ip=""):
         username=actor.username,
         read=scope_for(actor, READ),
         write=scope_for(actor, IMPORT),
+        sensitive=scope_for(actor, READ_SENSITIVE),
         health=scope_for(actor, READ_HEALTH),
         ip=ip,
     )
@@ -152,6 +153,7 @@ def mark_if_interrupted(db, job):
     if utcnow() - job.heartbeat_at < STALE_AFTER:
         return False
     job.status, job.message, job.finished_at = "failed", INTERRUPTED, utcnow()
+    db.exec(delete(ImportFile).where(ImportFile.job_id == job.id))  # the file lives only while the job does
     db.commit()
     return True
 

@@ -4,9 +4,9 @@ from lists — so nothing is ever lost."""
 
 from sqlmodel import select
 
-from core.public import ApiError, not_found, record_audit, utcnow
+from core.public import ApiError, ServiceError, not_found, record_audit, utcnow
 from plugins.resident_info.models import ResidentChange, ResidentTag
-from plugins.resident_info.permissions import PLUGIN
+from plugins.resident_info.permissions import PLUGIN, READ_SENSITIVE
 from plugins.resident_info.register import events
 from plugins.resident_info.register.present import diff, masked, snapshot
 from plugins.resident_info.register.services import STALE, find_resident, flush_or_conflict, sync_tags, target_of
@@ -32,6 +32,9 @@ def merge_residents(db, access, keep_id, keep_version, merge_id, merge_version):
     different ID numbers, different birth date or gender (422).
     """
     keep, other = (_writable(db, access, resident_id) for resident_id in (keep_id, merge_id))
+    if not (access.sensitive.covers(keep.org_path) and access.sensitive.covers(other.org_path)):
+        # Merging compares exact birth dates: without the full view it would tell them.
+        raise ServiceError(403, "合并记录需要“查看完整身份证号和电话”权限。", permission=READ_SENSITIVE)
     if keep is other:
         raise ApiError(422, "不能把一条记录合并到它自己。", pointer="/merge_id")
     for resident, version, pointer in ((keep, keep_version, "/keep_version"), (other, merge_version, "/merge_version")):

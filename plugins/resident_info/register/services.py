@@ -93,8 +93,10 @@ def register_resident(db, access, data, today=None):
     _refuse_foreign_node(access, data)
     clean = validated(db, data, today)
     _check_destination(db, access, clean)
-    _check_unique(db, clean)
+    # Every refusal before the uniqueness check: a 409 that only a guessed, registered ID
+    # reaches must not be told apart from a refusal that stores nothing anyway.
     _refuse_health_tags(access, clean["org_path"], [], clean["tags"])
+    _check_unique(db, clean)
     now = utcnow()
     resident = Resident(**{key: clean.get(key) for key in RECORD_COLUMNS}, created_at=now, updated_at=now)
     db.add(resident)
@@ -112,7 +114,7 @@ def register_resident(db, access, data, today=None):
         detail={"resident_id": resident.id},
     )
     events.registered(db, access.username, resident)
-    return resident, near_duplicates(db, access.read, resident)
+    return resident, near_duplicates(db, access, resident)
 
 
 RECORD_COLUMNS = (
@@ -298,9 +300,13 @@ def merged_ids(db, resident):
     return found
 
 
-def near_duplicates(db, scope, resident, limit=10):
-    """Other residents with the same name, birth date and building, inside ``scope``:
-    candidates for merging, shown masked."""
+def near_duplicates(db, access, resident, limit=10):
+    """Other residents with the same name, birth date and building: candidates for merging,
+    shown masked — only to a reader who may see full values of both (the match is on the
+    exact birth date: with a decoy record whose birth date one changes at will, it would
+    otherwise tell the birth date the mask hides)."""
+    if not access.sensitive.covers(resident.org_path):
+        return []
     statement = select(Resident).where(
         Resident.county_path == resident.county_path,
         Resident.name == resident.name,
@@ -309,7 +315,8 @@ def near_duplicates(db, scope, resident, limit=10):
         Resident.merged_into_id.is_(None),
         Resident.building.is_(None) if resident.building is None else Resident.building == resident.building,
     )
-    found = db.exec(scope_of_model(statement, scope, Resident).order_by(Resident.id).limit(limit)).all()
+    statement = scope_of_model(scope_of_model(statement, access.read, Resident), access.sensitive, Resident)
+    found = db.exec(statement.order_by(Resident.id).limit(limit)).all()
     return [brief_json(other) for other in found]
 
 

@@ -87,7 +87,7 @@ def reveal(resident_id):
 def _detail_page(resident, access, reveal=False):
     db = get_session()
     history = services.history_for(db, access, resident, reveal)
-    duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access.read, resident)
+    duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access, resident)
     return _render(
         "detail.html",
         resident=_shown(resident, access, reveal),

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from import_helpers import csv_file, person_row, run
 from openpyxl import load_workbook
 from resident_helpers import ID_CHECK_CHARACTERS, ID_WEIGHTS, RESIDENTS, audit_of, make_id, package_with, register
 
@@ -217,3 +218,40 @@ def test_an_admin_with_read_sensitive_in_part_of_their_reach_finds_by_the_last_f
     id_number = next(iter(register_of))  # lives in c1/s1/m1, outside the read_sensitive grant
     assert client.get(f"{RESIDENTS}?id_last4={id_number[-4:]}").get_json()["total"] == 0
     assert client.get(f"{RESIDENTS}?name={register_of[id_number][0]}").get_json()["total"] == 1
+
+
+def test_a_guessed_id_cannot_be_checked_by_a_registration_that_is_refused_anyway(client, make_user, register_of):
+    """Health tags a grid worker may not set are refused (403) before the ID is looked up:
+    409 would otherwise answer "registered" for free, storing nothing either way."""
+    client.login(make_user("grid_feedback_worker", "c1/s1/m1").username)
+    registered = next(iter(register_of))
+    for guess in (registered, make_id("19500101", "555", "330127")):
+        body = {"name": "试探", "id_number": guess, "org_path": "c1/s1/m1/g1", "tags": [{"tag": "残疾", "level": 1}]}
+        assert client.post(RESIDENTS, json=body).status_code == 403
+
+
+def test_near_duplicates_and_merging_need_the_full_view(app, client, login_as, make_user, register_of):
+    """Both compare exact birth dates: shown to a grid worker, a decoy record whose birth date
+    they change at will would tell a neighbour's."""
+    worker = make_user("grid_feedback_worker", "c1/s1/m1")
+    client.login(worker.username)
+    id_number, (name, target) = next(iter(register_of.items()))
+    decoy_body = {"name": name, "gender": target["gender"], "birth_date": "2000-01-01", "org_path": "c1/s1/m1/g1"}
+    decoy = client.post(RESIDENTS, json={**decoy_body, "building": target["building"], "phone": None})
+    assert decoy.status_code == 201 and decoy.get_json()["possible_duplicates"] == []
+    born = f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}"
+    moved = client.patch(f"{RESIDENTS}/{decoy.get_json()['id']}", json={"version": 1, "birth_date": born})
+    assert moved.status_code == 200
+    page = client.get(f"{PAGES}/residents/{decoy.get_json()['id']}").get_data(as_text=True)
+    assert f"/resident_info/residents/{target['id']}" not in page  # no near-duplicate link
+    merge = {"keep_id": target["id"], "keep_version": 1, "merge_id": decoy.get_json()["id"], "merge_version": 2}
+    assert client.post(f"{RESIDENTS}/merge", json=merge).status_code == 403
+
+
+def test_an_importer_without_the_full_view_is_not_told_who_is_registered(app, client, make_user, register_of):
+    importer = make_user(package_with(app, "importers", "read", "import"), "c1/s1/m1")
+    client.login(importer.username)
+    id_number, (name, _created) = next(iter(register_of.items()))
+    job = run(client, csv_file([person_row(1, 姓名=name, 身份证号=id_number), person_row(2)]))
+    kinds = {problem["line"]: problem["kind"] for problem in job["problems"]}
+    assert kinds == {2: "held"} and job["already_registered"] == 0
