@@ -12,9 +12,11 @@ from core.scheduler.views import bp as jobs_pages
 from core.ui.views import bp as ui_pages
 from core.users.api import bp as users_api
 from core.users.views import bp as users_pages
+from core.web.alerts import bp as alerts
 from core.web.audit import bp as audit
 from core.web.auth_api import bp as auth_api
 from core.web.auth_pages import bp as auth_pages
+from core.web.inbox import bp as inbox
 
 
 def core_blueprints():
@@ -34,4 +36,6 @@ def core_blueprints():
         plugins_pages,
         events_pages,
         jobs_pages,
+        inbox,
+        alerts,
     ]

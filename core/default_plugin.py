@@ -1,12 +1,17 @@
 """The core is its own first plugin: its pages, permissions, menu and commands come through
 the same hooks third-party plugins use (Datasette's ``default_*`` modules)."""
 
+from core.alerts.events import ALERT_EVENT_TYPES
+from core.alerts.service import expire_alerts
 from core.blueprints import core_blueprints
 from core.commands import core_commands
 from core.hookspecs import hookimpl
+from core.inbox.escalations import fire_due
 from core.permissions.catalogue import CORE_PERMISSIONS
 from core.plugin_system.enablement import CORE_EVENT_TYPES
 from core.samples import core_sample_records
+from core.scheduler.jobs import ScheduledJob
+from core.scheduler.schedules import Every
 from core.ui.nav import CORE_NAV
 
 
@@ -32,7 +37,23 @@ def gridwork_cli_commands():
 
 @hookimpl
 def gridwork_event_types():
-    return list(CORE_EVENT_TYPES)
+    return list(CORE_EVENT_TYPES) + list(ALERT_EVENT_TYPES)
+
+
+@hookimpl
+def gridwork_scheduled_jobs():
+    return [
+        ScheduledJob("core.escalations", "升级提醒：到期仍未办结的事项通知上级", Every(1), _fire_escalations),
+        ScheduledJob("core.alert_expiry", "预警到期：通知各功能模块预警已结束", Every(5), _expire_alerts),
+    ]
+
+
+def _fire_escalations(context):
+    return fire_due(context.session, context.now)
+
+
+def _expire_alerts(context):
+    return expire_alerts(context.session, context.now)
 
 
 @hookimpl

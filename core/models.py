@@ -1,8 +1,10 @@
 """Import every core table model so SQLModel.metadata knows them (Alembic, tests)."""
 
+from core.alerts.models import Alert
 from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.events.models import EventDeadLetter, EventDelivery, EventProcessed, EventRecord
+from core.inbox.models import Escalation, Notice, NoticeRead
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.plugin_system.models import PluginSetting
 from core.scheduler.models import JobRun
@@ -25,4 +27,8 @@ __all__ = [
     "EventProcessed",
     "EventRecord",
     "JobRun",
+    "Notice",
+    "NoticeRead",
+    "Escalation",
+    "Alert",
 ]

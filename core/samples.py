@@ -4,16 +4,22 @@ Only the test suite calls the hook (``core.testing.cross_tenant``); it lives out
 ``core.testing`` so the core plugin can answer it without importing the test machinery.
 """
 
+from datetime import timedelta
+
+from core.alerts.models import Alert
 from core.audit.chain import record_audit
 from core.auth.models import User
 from core.auth.tokens import create_token
+from core.inbox.notices import notify
 from core.permissions.store import grant_package
+from core.timeutil import utcnow
 
 
 def core_sample_records(session, org_path, marker):
     """The core's own ``gridwork_sample_records``: a user at ``org_path`` (username and
     display name are the marker) with two grants there, an API token and an audit entry
-    naming the marker. Role packages are shared by every tenant: ``name`` is the same
+    naming the marker, a notice to the grid workers there and an alert over it, both
+    titled with the marker. Role packages are shared by every tenant: ``name`` is the same
     everywhere."""
     user = User(username=marker, display_name=marker, org_path=org_path, password_hash="")
     session.add(user)
@@ -22,10 +28,24 @@ def core_sample_records(session, org_path, marker):
     grant = grant_package(session, user.id, "event_dispatcher", org_path)
     token, _secret = create_token(session, user, marker)
     record_audit(session, "core.matrix_marker", actor=marker, target=marker, org_path=org_path)
+    notice = notify(session, plugin="core", title=marker, org_path=org_path, to_package="grid_feedback_worker")
+    alert = _sample_alert(session, org_path, marker)
     return {
+        "notice_id": notice.id,
+        "alert_id": alert.id,
         "node_id": org_path.rsplit("/", 1)[-1],
         "user_id": user.id,
         "grant_id": grant.id,
         "token_id": token.id,
         "name": "event_dispatcher",
     }
+
+
+def _sample_alert(session, org_path, marker):
+    now = utcnow()
+    alert = Alert(
+        kind="heat", org_path=org_path, message=marker, starts_at=now, ends_at=now + timedelta(days=1), issued_by=marker
+    )
+    session.add(alert)
+    session.flush()
+    return alert

@@ -68,10 +68,20 @@ def set_zone(name):
     clock.zone = ZoneInfo(name)
 
 
+def as_aware(value):
+    """``value`` with its zone; SQLite hands back naive UTC values."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
 def isoformat(value):
-    """ISO 8601 with time zone; SQLite hands back naive UTC values."""
+    """ISO 8601 with time zone."""
+    return None if value is None else as_aware(value).isoformat()
+
+
+def local_text(value, with_date=True):
+    """``2026-12-03 09:00`` in the deployment's zone: how pages show a time."""
     if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.isoformat()
+        return ""
+    return clock.local(as_aware(value)).strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")

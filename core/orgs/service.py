@@ -22,7 +22,15 @@ from core.permissions.models import CasbinRule
 from core.state import state_of
 from core.tree.bound import records_at_or_under
 from core.tree.models import OrgNode
-from core.tree.paths import KIND_LETTERS, KIND_TITLES, KINDS, NODE_ID_PATTERN, child_kind, is_valid_path
+from core.tree.paths import (
+    KIND_LETTERS,
+    KIND_TITLES,
+    KINDS,
+    NODE_ID_PATTERN,
+    ancestors_and_self,
+    child_kind,
+    is_valid_path,
+)
 from core.tree.scope import DataScope, scope_of_model, scoped
 
 MAX_PAGE = 500
@@ -262,3 +270,19 @@ def org_node_at(db, path):
         .where(OrgNode.path == path)
         .execution_options(gridwork_unscoped="existence check; callers apply their scope")
     ).first()
+
+
+def place_names(db, paths):
+    """{path: "东湖街道 › 幸福社区 › 第1网格"} — what a page shows instead of ``c01/s01/m01/g01``
+    (the county left out below it: everyone on one deployment shares it)."""
+    wanted = {ancestor for path in paths if is_valid_path(path) for ancestor in ancestors_and_self(path)}
+    rows = db.exec(
+        system_query(select(OrgNode.path, OrgNode.name).where(OrgNode.path.in_(sorted(wanted))), "names of known nodes")
+    ).all()
+    names = dict(rows)
+    return {path: _place_name(path, names) for path in paths}
+
+
+def _place_name(path, names):
+    chain = [names.get(ancestor, ancestor.rsplit("/", 1)[-1]) for ancestor in ancestors_and_self(path)]
+    return " › ".join(chain[1:] if len(chain) > 1 else chain)

@@ -33,6 +33,7 @@ CORE_PERMISSIONS = (
     Permission("core.audit_read", "查看审计日志", "View the audit trail"),
     Permission("core.plugin_manage", "发布和管理功能模块（查看加载情况与事件投递）", "Publish and manage plugins"),
     Permission("core.plugin_enable", "在本级及下级启用或停用功能模块", "Enable or disable plugins"),
+    Permission("core.alert_issue", "发布和解除预警（高温、寒潮、台风、暴雨）", "Issue and lift alerts"),
     Permission("core.plugin_forbid", "禁止下级使用某个功能模块", "Forbid a plugin for a subtree"),
 )
 

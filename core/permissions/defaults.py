@@ -26,14 +26,21 @@ DEFAULT_PACKAGES = (
         "管理全县的组织、账号、角色包与功能模块",
         _ORG
         + _PEOPLE
-        + ("core.package_write", "core.audit_read", "core.plugin_manage", "core.plugin_enable", "core.plugin_forbid"),
+        + (
+            "core.package_write",
+            "core.audit_read",
+            "core.plugin_manage",
+            "core.plugin_enable",
+            "core.plugin_forbid",
+            "core.alert_issue",
+        ),
     ),
     DefaultPackage(
         "street_admin",
         "街道管理员",
         "Street admin",
         "管理本街道及下辖社区、网格与账号",
-        _ORG + _PEOPLE + ("core.audit_read", "core.plugin_enable"),
+        _ORG + _PEOPLE + ("core.audit_read", "core.plugin_enable", "core.alert_issue"),
     ),
     DefaultPackage(
         "community_admin",

@@ -270,3 +270,8 @@ def _description(text):
         required=False,
     )
     return cleaned
+
+
+def package_titles(db):
+    """{package name: its Chinese title}: what pages show instead of ``grid_feedback_worker``."""
+    return dict(db.exec(select(RolePackage.name, RolePackage.title_zh)).all())

@@ -37,3 +37,9 @@ def covers(grant_path, path):
     whose id merely starts with the same letters (``c01/s03`` covers ``c01/s03/m07``,
     not ``c01/s030``)."""
     return grant_path == "*" or path == grant_path or path.startswith(grant_path + "/")
+
+
+def ancestors_and_self(path):
+    """``c1/s1/m1`` → [``c1``, ``c1/s1``, ``c1/s1/m1``]."""
+    parts = path.split("/")
+    return ["/".join(parts[: end + 1]) for end in range(len(parts))]

@@ -22,6 +22,8 @@ class NavEntry:
 
 CORE_NAV = (
     NavEntry("core_ui.home", "工作台", None, 0),
+    NavEntry("core_inbox.index", "待办", None, 1),
+    NavEntry("core_alerts.index", "预警发布", "core.alert_issue", 5),
     NavEntry("core_orgs.tree", "组织架构", "core.org_read", 10),
     NavEntry("core_users.index", "账号管理", "core.user_read", 20),
     NavEntry("core_permissions.packages", "角色包", "core.package_read", 30),

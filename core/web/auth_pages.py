@@ -31,7 +31,7 @@ def login():
         return render_template("core/login.html", error=_(refusal.message), next=request.form.get("next", "")), 401
     start_session(db, user)
     db.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -92,7 +92,7 @@ def _password_change_problem(user, form):
     return password_problem(form.get("new_password"), user.username, current_app.config["PASSWORD_MIN_LENGTH"])
 
 
-def _safe_next(target):
+def safe_next(target):
     """Only same-site relative paths: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target

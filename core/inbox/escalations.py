@@ -1,0 +1,132 @@
+"""Escalations (升级提醒): "if this object is still open at ``at``, notify package P at node N".
+
+A plugin schedules one inside its business transaction and calls ``object_closed`` when the
+object is dealt with; the core's job ``core.escalations`` (every minute) fires the due ones.
+Firing claims each row with a conditional UPDATE … RETURNING, so a run repeated by hand
+(``gridwork jobs run core.escalations --again``) or racing another process never sends a
+notice twice. An escalation whose plugin is switched off at its node waits: it fires when
+the plugin is switched on again, unless the object was closed meanwhile.
+"""
+
+from sqlalchemy import insert, update
+from sqlmodel import select
+
+from core.audit.chain import record_audits
+from core.db import system_query
+from core.inbox.models import CANCELLED, FIRED, PENDING, SEVERITIES, Escalation, Notice
+from core.inbox.notices import close_notices
+from core.inbox.recipients import where_plugin_is_on
+from core.state import state_of
+from core.tree.paths import is_valid_path
+
+BATCH = 500
+AUDIT_ACTOR = "定时任务"
+ESC = Escalation.__table__
+
+
+def escalate_if_open(
+    session, *, plugin, object_type, object_id, at, package, org_path, title, link="", severity="warning"
+):
+    """Schedule a notice to ``package`` at ``org_path`` at time ``at`` (aware) unless the
+    object closes first. Written in the caller's transaction."""
+    if not is_valid_path(org_path):
+        raise ValueError(f"升级提醒的组织路径无效：{org_path!r}")
+    if severity not in SEVERITIES or at.tzinfo is None or not title:
+        raise ValueError("升级提醒须有标题、带时区的时间和有效的紧急程度")
+    escalation = Escalation(
+        plugin=plugin,
+        object_type=object_type,
+        object_id=str(object_id),
+        org_path=org_path,
+        package=package,
+        fire_at=at,
+        title=title[:200],
+        link=link,
+        severity=severity,
+    )
+    session.add(escalation)
+    session.flush()
+    return escalation
+
+
+def object_closed(session, plugin, object_type, object_id, by=""):
+    """The object was dealt with: cancel its pending escalations and settle its open notices.
+    Returns (escalations cancelled, notices settled)."""
+    cancelled = session.execute(
+        update(ESC)
+        .where(
+            ESC.c.plugin == plugin,
+            ESC.c.object_type == object_type,
+            ESC.c.object_id == str(object_id),
+            ESC.c.status == PENDING,
+        )
+        .values(status=CANCELLED, fired_at=None)
+    ).rowcount
+    return cancelled, close_notices(session, plugin, object_type, object_id, by=by)
+
+
+def fire_due(session, now, batch=BATCH):
+    """Turn every escalation due at ``now`` into a notice; returns how many fired."""
+    fired = 0
+    while True:
+        ids = session.exec(_due_ids(now, batch)).all()
+        if not ids:
+            return fired
+        rows = _claim(session, ids, now)
+        _send(session, rows, now)
+        fired += len(rows)
+
+
+def _due_ids(now, batch):
+    statement = (
+        select(Escalation.id)
+        .where(Escalation.status == PENDING, Escalation.fire_at <= now, where_plugin_is_on(state_of(), Escalation))
+        .order_by(Escalation.fire_at, Escalation.id)
+        .limit(batch)
+    )
+    return system_query(statement, "the scheduler fires escalations on every node")
+
+
+def _claim(session, ids, now):
+    claimed = (
+        update(ESC)
+        .where(ESC.c.id.in_(ids), ESC.c.status == PENDING)
+        .values(status=FIRED, fired_at=now)
+        .returning(*ESC.c)
+    )
+    return session.execute(claimed).all()
+
+
+def _send(session, rows, now):
+    if not rows:
+        return
+    session.execute(insert(Notice.__table__), [_notice_values(row, now) for row in rows])
+    record_audits(session, [_audit_entry(row) for row in rows], actor=AUDIT_ACTOR)
+
+
+def _notice_values(row, now):
+    return {
+        "plugin": row.plugin,
+        "title": row.title,
+        "link": row.link,
+        "severity": row.severity,
+        "org_path": row.org_path,
+        "to_user_id": None,
+        "to_package": row.package,
+        "object_type": row.object_type,
+        "object_id": row.object_id,
+        "due_at": None,
+        "created_at": now,
+        "status": "open",
+        "closed_at": None,
+        "closed_by": "",
+    }
+
+
+def _audit_entry(row):
+    return {
+        "action": "core.escalation_fired",
+        "target": f"{row.plugin}:{row.object_type}:{row.object_id}",
+        "org_path": row.org_path,
+        "detail": {"escalation": row.id, "package": row.package},
+    }
