@@ -22,6 +22,8 @@ from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
 from core.events.types import Event, EventHandler, EventType
 from core.hookspecs import hookimpl
+from core.inbox.escalations import escalate_if_open, object_closed
+from core.inbox.notices import notify
 from core.orgs.service import org_node_at, org_nodes_in
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
@@ -48,6 +50,9 @@ __all__ = [
     "Permission",
     "ServiceError",
     "ServiceUnavailable",
+    "escalate_if_open",
+    "notify",
+    "object_closed",
     "XLSX_TYPE",
     "api_blueprint",
     "api_route",

@@ -1,6 +1,7 @@
 """Which notices a reader sees: those addressed to them, and those addressed to a role
-package at a node where they hold it now — inside their grants' subtrees, and only where
-the owning plugin is switched on (its pages answer 404 elsewhere)."""
+package at a node where they hold it now — granted there or above, as a grant covers its
+subtree — inside their grants' subtrees, and only where the owning plugin is switched on
+(its pages answer 404 elsewhere)."""
 
 from sqlalchemy import and_, false, or_
 from sqlmodel import select
@@ -18,7 +19,10 @@ def visible(statement, actor):
     addressed = (
         or_(
             Notice.to_user_id == actor.id,
-            *[and_(Notice.to_package == package, Notice.org_path == path) for package, path in grants],
+            *[
+                and_(Notice.to_package == package, DataScope((path,)).clause(Notice.org_path))
+                for package, path in grants
+            ],
         )
         if grants
         else false()

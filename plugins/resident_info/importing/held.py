@@ -7,6 +7,7 @@ marks the row resolved. Read in the reader's scope on both sides, in SQL."""
 from sqlmodel import select
 
 from core.public import isoformat, not_found, record_audit, scoped, utcnow
+from plugins.resident_info.importing.held_notice import settle_when_all_resolved
 from plugins.resident_info.models import ImportJob, ImportProblem, Resident
 from plugins.resident_info.permissions import PLUGIN
 
@@ -57,4 +58,6 @@ def resolve(db, access, problem_id):
         ip=access.ip,
         detail={"line": problem.line, "resident_id": resident.id},
     )
+    db.flush()
+    settle_when_all_resolved(db, job, access.username)
     return problem

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from core.public import ApiError, record_audit, session_scope, system_options, utcnow
 from plugins.resident_info.importing.checks import RowChecker
 from plugins.resident_info.importing.columns import read_import_file
+from plugins.resident_info.importing.held_notice import announce_held_rows
 from plugins.resident_info.importing.write import write_rows
 from plugins.resident_info.models import ImportFile, ImportJob, ImportProblem
 from plugins.resident_info.permissions import PLUGIN
@@ -205,6 +206,7 @@ def _finish(db, access, job, status):
             + f"有错误未导入 {job.bad_rows} 行。"
             + job.message
         )
+        announce_held_rows(db, job)
     detail = {
         "job_id": job.id,
         "status": status,

@@ -7,7 +7,7 @@ import pytest
 from import_helpers import IMPORTS, csv_file, person_row, run
 from resident_helpers import RESIDENTS, audit_of, register
 
-from core.testing import GridworkClient
+from core.testing import GridworkClient, run_due_jobs
 
 ELSEWHERE = "c1/s2/m2/g2"
 
@@ -54,3 +54,32 @@ def test_nothing_of_the_other_record_changed(registered_elsewhere):
     run(importer, csv_file(file_rows))
     found = county.get(f"{RESIDENTS}?name={file_rows[0]['姓名']}").get_json()
     assert found["total"] == 1 and found["items"][0]["org_path"] == ELSEWHERE
+
+
+def test_held_rows_reach_the_county_inbox_and_settle_when_resolved(app, registered_elsewhere, clock):
+    app.config["SESSION_IDLE_SECONDS"] = 7 * 86400  # the clock jumps days ahead: stay signed in
+    county, importer, file_rows = registered_elsewhere
+    run(importer, csv_file(file_rows))
+    (notice,) = county.get("/api/v1/inbox").get_json()["items"]
+    assert notice["title"] == "居民导入有 1 行待县级核对" and notice["link"] == "/resident_info/import/held"
+    assert notice["place"] == "东湖街道 › 幸福社区"
+    assert importer.get("/api/v1/inbox").get_json()["items"] == []  # a community admin, not the county's
+    (held,) = county.get(f"{IMPORTS}/held").get_json()["items"]
+    county.post(f"{IMPORTS}/held/{held['id']}/resolve")
+    assert county.get("/api/v1/inbox").get_json()["items"] == []
+    clock.advance(days=3)
+    run_due_jobs(app)
+    assert county.get("/api/v1/inbox").get_json()["items"] == []  # the reminder was cancelled
+
+
+def test_unchecked_held_rows_are_escalated_after_two_days(app, registered_elsewhere, clock):
+    app.config["SESSION_IDLE_SECONDS"] = 7 * 86400
+    county, importer, file_rows = registered_elsewhere
+    run(importer, csv_file(file_rows))
+    clock.advance(days=1)
+    run_due_jobs(app)
+    assert len(county.get("/api/v1/inbox").get_json()["items"]) == 1
+    clock.advance(days=1, minutes=1)
+    run_due_jobs(app)
+    titles = {item["severity"]: item["title"] for item in county.get("/api/v1/inbox").get_json()["items"]}
+    assert titles["urgent"] == "居民导入待县级核对已超过 2 天（1 行）"
