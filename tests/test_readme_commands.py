@@ -55,7 +55,7 @@ def test_gridwork_demo_serves_the_login_page_and_a_demo_account_signs_in(tmp_pat
         ).group(1)
         form = f"csrf_token={token}&username=community_admin&password=gridwork-demo".encode()
         home = opener.open(f"http://127.0.0.1:{port}/login", data=form).read().decode()
-        assert "社区管理员 张敏" in home and "c01/s01/m01" in home
+        assert "社区管理员 张敏" in home and "社区管理员 · 东湖街道 › 幸福社区" in home and "c01/s01/m01" not in home
         assert (tmp_path / "instance" / "gridwork.sqlite").exists()
     finally:
         server.terminate()
