@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Optional
 
-from sqlalchemy import insert, select, text, true
+from sqlalchemy import select, text, true
 
 from core.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from core.db import bulk_insert
 from core.timeutil import utcnow
 
 VERIFY_BATCH_SIZE = 1000
@@ -87,28 +88,28 @@ def record_audit(session, action, *, actor="", target="", org_path="", detail=No
 def record_audits(session, entries, *, actor=""):
     """Append many entries at once (dicts with ``action``, ``target``, ``org_path``,
     ``detail``): one head claim and one multi-row INSERT instead of two statements per
-    entry, for system work that records thousands of acts in one transaction."""
+    entry, for system work that records thousands of acts in one transaction. Rows are
+    plain dicts, not models: building 10,000 models cost more than the whole insert."""
     if not entries:
         return
     last_seq, prev_hash = _claim_seqs(session, len(entries))
-    at = utcnow()
+    at, actor = utcnow(), _clip(actor, 100)
     rows = []
-    for offset, values in enumerate(entries):
-        entry = AuditEntry(
-            seq=last_seq - len(entries) + 1 + offset,
-            at=at,
-            actor=_clip(actor, 100),
-            action=_clip(values["action"], 100),
-            target=_clip(values.get("target", ""), 300),
-            org_path=_clip(values.get("org_path", ""), 300),
-            detail=_as_stored(values.get("detail")),
-            ip="",
-            prev_hash=prev_hash,
-            hash="",
-        )
-        entry.hash = prev_hash = _hash_of(entry)
-        rows.append(entry.model_dump())
-    session.execute(insert(AuditEntry.__table__), rows)
+    for seq, values in enumerate(entries, start=last_seq - len(entries) + 1):
+        row = {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": _clip(values["action"], 100),
+            "target": _clip(values.get("target", ""), 300),
+            "org_path": _clip(values.get("org_path", ""), 300),
+            "detail": _as_stored(values.get("detail")),
+            "ip": "",
+        }
+        row["prev_hash"], row["hash"] = prev_hash, entry_hash(prev_hash, **row)
+        prev_hash = row["hash"]
+        rows.append(row)
+    bulk_insert(session, AuditEntry.__table__, rows)
     session.exec(_MOVE_HEAD, params={"hash": prev_hash})
 
 

@@ -8,11 +8,11 @@ notice twice. An escalation whose plugin is switched off at its node waits: it f
 the plugin is switched on again, unless the object was closed meanwhile.
 """
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import select
 
 from core.audit.chain import record_audits
-from core.db import system_query
+from core.db import bulk_insert, system_query
 from core.inbox.models import CANCELLED, FIRED, PENDING, SEVERITIES, Escalation, Notice
 from core.inbox.notices import close_notices
 from core.inbox.recipients import where_plugin_is_on
@@ -100,8 +100,8 @@ def _claim(session, ids, now):
 def _send(session, rows, now):
     if not rows:
         return
-    session.execute(insert(Notice.__table__), [_notice_values(row, now) for row in rows])
-    record_audits(session, [_audit_entry(row) for row in rows], actor=AUDIT_ACTOR)
+    bulk_insert(session, Notice.__table__, [_notice_values(row, now) for row in rows])
+    record_audits(session, _audit_entries(rows), actor=AUDIT_ACTOR)
 
 
 def _notice_values(row, now):
@@ -123,10 +123,23 @@ def _notice_values(row, now):
     }
 
 
-def _audit_entry(row):
-    return {
-        "action": "core.escalation_fired",
-        "target": f"{row.plugin}:{row.object_type}:{row.object_id}",
-        "org_path": row.org_path,
-        "detail": {"escalation": row.id, "package": row.package},
-    }
+def _audit_entries(rows):
+    """One entry per node and batch, naming every escalation fired there: the trail of a
+    community shows what reached it, without 10,000 near-identical entries for a busy night."""
+    by_node = {}
+    for row in rows:
+        by_node.setdefault(row.org_path, []).append(row)
+    return [
+        {
+            "action": "core.escalation_fired",
+            "target": f"{fired[0].plugin}:{fired[0].object_type}" if len(fired) == 1 else "escalations",
+            "org_path": org_path,
+            "detail": {
+                "count": len(fired),
+                "escalations": [row.id for row in fired],
+                "objects": [f"{row.plugin}:{row.object_type}:{row.object_id}" for row in fired],
+                "packages": sorted({row.package for row in fired}),
+            },
+        }
+        for org_path, fired in sorted(by_node.items())
+    ]

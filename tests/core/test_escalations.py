@@ -10,7 +10,7 @@ from core.inbox.escalations import escalate_if_open, fire_due, object_closed
 from core.inbox.notices import notify
 from core.plugin_system.enablement import set_state
 from core.state import state_of
-from core.testing import rows, run_due_jobs
+from core.testing import json_value, rows, run_due_jobs
 
 M1 = "c1/s1/m1"
 
@@ -97,4 +97,6 @@ def test_racing_firers_send_each_notice_once(app, org_tree, clock):
         thread.join()
     assert sum(fired) == 300
     assert rows(app, "SELECT count(*), count(DISTINCT object_id) FROM core_notice") == [(300, 300)]
-    assert rows(app, "SELECT count(*) FROM core_audit_entry WHERE action = 'core.escalation_fired'") == [(300,)]
+    audited = rows(app, "SELECT detail FROM core_audit_entry WHERE action = 'core.escalation_fired'")
+    ids = [number for (detail,) in audited for number in json_value(detail)["escalations"]]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 300
