@@ -1,5 +1,6 @@
 """Import every core table model so SQLModel.metadata knows them (Alembic, tests)."""
 
+from core.attachments.models import Attachment
 from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.events.models import EventDeadLetter, EventDelivery, EventProcessed, EventRecord
@@ -9,6 +10,7 @@ from core.scheduler.models import JobRun
 from core.tree.models import OrgNode
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "AuditHead",
     "ApiToken",
