@@ -18,7 +18,13 @@ from core.api.errors import ServiceError
 
 POINTER = "/file"
 DECODERS = ("JPEG", "PNG", "WEBP")  # Pillow tries no other format on an upload
-OUTPUT = {"JPEG": ("JPEG", "image/jpeg"), "PNG": ("PNG", "image/png"), "WEBP": ("WEBP", "image/webp")}
+# A JPEG with a second picture (MPO: many phones' portrait and 3D shots) comes out as a JPEG.
+OUTPUT = {
+    "JPEG": ("JPEG", "image/jpeg"),
+    "MPO": ("JPEG", "image/jpeg"),
+    "PNG": ("PNG", "image/png"),
+    "WEBP": ("WEBP", "image/webp"),
+}
 PDF_TYPE = "application/pdf"
 # ISO-BMFF brands of HEIC/HEIF/AVIF: what iPhones save by default; Pillow cannot decode them.
 HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
@@ -28,7 +34,7 @@ QUALITY_FULL, QUALITY_PHONE = 90, 80
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = 10 * 1024 * 1024
-    max_pixels: int = 50_000_000
+    max_pixels: int = 40_000_000  # a 40 MP RGBA photo decodes to 160 MB; a few copies are made
     phone_side: int = 1280
     allow_pdf: bool = True
 
@@ -99,8 +105,8 @@ def _too_many_pixels(limits):
 def _cleaned(image, limits):
     source_format = image.format
     upright = _in_srgb(ImageOps.exif_transpose(image), image.info.get("icc_profile"))
-    pixels = _pixels_only(upright, keep_alpha=source_format != "JPEG")
     output_format, media_type = OUTPUT[source_format]
+    pixels = _pixels_only(upright, keep_alpha=output_format != "JPEG")
     return Prepared(
         content=_encoded(pixels, output_format, QUALITY_FULL),
         phone=_phone_copy(pixels, limits.phone_side),
@@ -129,8 +135,9 @@ def _pixels_only(image, keep_alpha):
     """A new image made from the pixels alone: no ``info``, so nothing the camera wrote."""
     has_alpha = "A" in image.getbands() or (image.mode == "P" and "transparency" in image.info)
     mode = "RGBA" if keep_alpha and has_alpha else ("L" if image.mode in ("1", "L", "I;16") else "RGB")
-    converted = image.convert(mode)
-    return Image.frombytes(mode, converted.size, converted.tobytes())
+    clean = Image.new(mode, image.size)
+    clean.paste(image.convert(mode))  # pixels only: the new image's info is empty
+    return clean
 
 
 def _encoded(image, output_format, quality):

@@ -40,8 +40,8 @@ def serve(attachment_id):
     attachment = db.get(Attachment, attachment_id, execution_options=system_options("checked right below"))
     if not _may_view(attachment):
         raise not_found()
-    size = request.args.get("size", "phone")
-    key = attachment.phone_hash if size == "phone" and attachment.phone_hash else attachment.content_hash
+    size = "phone" if request.args.get("size", "phone") == "phone" and attachment.phone_hash else "full"
+    key = attachment.phone_hash if size == "phone" else attachment.content_hash
     if is_sensitive(attachment.permission):
         _audit_view(db, attachment, size)
     return _file_answer(attachment, key)

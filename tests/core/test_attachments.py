@@ -109,6 +109,19 @@ def test_gps_camera_and_time_taken_do_not_survive_in_either_size(app, viewer, or
         assert image.size == (20, 40), "the orientation EXIF asked for is applied before it is dropped"
 
 
+def test_a_two_picture_jpeg_from_a_phone_and_a_png_with_exif_come_out_clean(app, viewer, org_tree):
+    exif = Image.Exif()
+    exif[0x010F] = CAMERA
+    mpo, tagged_png = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (16, 16)).save(mpo, "MPO", save_all=True, append_images=[Image.new("RGB", (16, 16))], exif=exif)
+    Image.new("RGBA", (16, 16), (0, 0, 0, 0)).save(tagged_png, "PNG", exif=exif)
+    client = viewer()
+    for content, media_type in ((mpo.getvalue(), "image/jpeg"), (tagged_png.getvalue(), "image/png")):
+        assert CAMERA.encode() in content
+        served = client.get(f"/attachments/{attach(app, content)}?size=full")
+        assert served.content_type == media_type and CAMERA.encode() not in served.get_data()
+
+
 def test_the_phone_copy_is_at_most_1280_pixels_on_its_longest_side(app, viewer, org_tree):
     attachment_id = attach(app, png((3000, 1500)), "大图.png")
     client = viewer()
