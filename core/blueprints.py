@@ -1,6 +1,7 @@
 """The core's own blueprints, in one list. (Plugins will contribute theirs through hooks.)"""
 
 from core.api.meta import bp as meta_api
+from core.attachments.views import bp as attachments
 from core.events.views import bp as events_pages
 from core.orgs.api import bp as orgs_api
 from core.orgs.views import bp as orgs_pages
@@ -38,4 +39,5 @@ def core_blueprints():
         jobs_pages,
         inbox,
         alerts,
+        attachments,
     ]

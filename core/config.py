@@ -38,6 +38,10 @@ DEFAULTS = {
     "JOBS_POLL_SECONDS": 5.0,  # how often a scheduler looks for due jobs
     "JOBS_LEASE_SECONDS": 300.0,  # a run not finished within this (process gone) is taken over
     "JOBS_MAX_ATTEMPTS": 5,  # a failing run is retried with backoff this many times in its period
+    "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,  # one photo or document (core.attachments)
+    "ATTACHMENT_MAX_PIXELS": 40_000_000,  # width × height, checked from the header before decoding
+    "ATTACHMENT_PHONE_SIDE": 1280,  # the phone copy's longest side, in pixels
+    "ATTACHMENTS_FOLDER": None,  # None = <instance>/attachments
 }
 
 

@@ -1,6 +1,7 @@
 """Import every core table model so SQLModel.metadata knows them (Alembic, tests)."""
 
 from core.alerts.models import Alert
+from core.attachments.models import Attachment
 from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.events.models import EventDeadLetter, EventDelivery, EventProcessed, EventRecord
@@ -11,6 +12,7 @@ from core.scheduler.models import JobRun
 from core.tree.models import OrgNode
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "AuditHead",
     "ApiToken",

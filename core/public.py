@@ -1,7 +1,7 @@
 """The public face of the core: the only module a plugin imports.
 
 Everything a plugin needs — hook markers, permission checks, data scope, events, the
-database session, API helpers, audit — is re-exported here under the core's own names, so
+database session, API helpers, audit, attachments — is re-exported here under the core's own names, so
 the core can reorganise its insides without breaking plugins. The import-linter contract
 "plugins import only core.public" (`.importlinter`) keeps plugins to it, and
 `tests/test_architecture.py` checks that every name below has an entry in `docs/plugins.md`.
@@ -13,6 +13,14 @@ from core.api.errors import ApiError, ServiceError, not_found
 from core.api.routing import api_blueprint, api_route, json_body
 from core.api.text import clean_text
 from core.api.validation import validate_or_raise
+from core.attachments.service import (
+    attach_file,
+    attachment_count,
+    attachments_of,
+    move_attachments,
+    remove_attachment,
+)
+from core.attachments.views import attachment_url
 from core.audit.chain import record_audit
 from core.auth.acting import actor_named
 from core.auth.actor import current_actor
@@ -56,6 +64,10 @@ __all__ = [
     "XLSX_TYPE",
     "api_blueprint",
     "api_route",
+    "attach_file",
+    "attachment_count",
+    "attachment_url",
+    "attachments_of",
     "bulk_insert",
     "call_service",
     "can",
@@ -76,12 +88,14 @@ __all__ = [
     "isoformat",
     "json_body",
     "login_required",
+    "move_attachments",
     "not_found",
     "org_node_at",
     "org_nodes_in",
     "publish",
     "read_spreadsheet",
     "record_audit",
+    "remove_attachment",
     "require",
     "safe_cell",
     "scope_for",

@@ -12,6 +12,7 @@ from core.plugin_system.contributions import collect, declared_event_types
 from core.plugin_system.default_packages import warn_about_ungrantable_defaults
 from core.plugin_system.host import CORE_PLUGIN, PluginHost, discover
 from core.state import state_of
+from core.tree.bound import CORE_BOUND_TABLES
 from core.tree.regions import intersect
 
 
@@ -85,9 +86,10 @@ def register_services(app):
 
 
 def register_org_bound_tables(app):
-    """Every loaded plugin's tables that hang off the org tree (vetted: the columns exist)."""
+    """The core's own org-bound tables (attachments) and every loaded plugin's (vetted: the
+    columns exist)."""
     state = state_of(app)
-    state.org_bound_tables = tuple(
+    state.org_bound_tables = CORE_BOUND_TABLES + tuple(
         bound for plugin in state.host.loaded() if plugin.manifest for bound in plugin.manifest.org_bound_tables()
     )
 

@@ -59,6 +59,7 @@ CORE_GUARDED = {
     "core_user": "SELECT id, username, display_name, org_path, is_active, password_hash FROM core_user ORDER BY id",
     "core_casbin_rule": "SELECT id, ptype, v0, v1, v2 FROM core_casbin_rule ORDER BY id",
     "core_role_package": "SELECT name, title_zh, description FROM core_role_package ORDER BY name",
+    "core_attachment": "SELECT id, record_id, org_path, removed_at FROM core_attachment ORDER BY id",
 }
 # Every field a write might take, aimed at the foreign tenant (its records' ids are added).
 HOSTILE_FIELDS = {

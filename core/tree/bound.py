@@ -5,6 +5,10 @@ A plugin declares, in its manifest's ``tables``, which of its tables carry an or
 (``county_path_column``). The core then keeps those rows with their node: a move or merge
 rewrites them in the same transaction as the nodes, a node that still holds any is not
 deleted, and the same list serves retirement previews, exports and purges.
+
+The core keeps one such table itself, ``core_attachment`` (``CORE_BOUND_TABLES``): its rows
+belong to the plugin named in their ``plugin`` column (``owner_column``), so a plugin's
+declared data (``records_by_plugin``) counts its attachments too.
 """
 
 from dataclasses import dataclass
@@ -25,12 +29,26 @@ class OrgBoundTable:
     county_column: str | None = None
     description: str = ""
     personal_data: bool = False
+    owner_column: str | None = None  # a core table shared by plugins: the column naming each row's plugin
 
     def sql_table(self):
         columns = [column(self.path_column, String)]
-        if self.county_column:
-            columns.append(column(self.county_column, String))
+        for extra in filter(None, (self.county_column, self.owner_column)):
+            columns.append(column(extra, String))
         return table(self.name, *columns)
+
+
+CORE_BOUND_TABLES = (
+    OrgBoundTable(
+        plugin="core",
+        plugin_title="照片和附件",
+        name="core_attachment",
+        path_column="org_path",
+        description="上传的照片和证明材料",
+        personal_data=True,
+        owner_column="plugin",
+    ),
+)
 
 
 def at_or_under(path_column, prefix):
@@ -69,3 +87,22 @@ def records_at_or_under(db, tables, path):
         if count:
             held.append((bound, count))
     return held
+
+
+def records_by_plugin(db, tables, path):
+    """{plugin: {table: count}} of the rows at ``path`` or below it, each counted for the
+    plugin that owns it — a shared core table's rows (attachments) for the plugin named in
+    their ``owner_column``. What a plugin's export or retirement preview lists."""
+    found = {}
+    for bound in tables:
+        sql = bound.sql_table()
+        where = at_or_under(sql.c[bound.path_column], path)
+        if bound.owner_column:
+            owner = sql.c[bound.owner_column]
+            statement = select(owner, func.count()).select_from(sql).where(where).group_by(owner)
+        else:
+            statement = select(literal(bound.plugin, String), func.count()).select_from(sql).where(where)
+        for plugin, count in db.exec(system_query(statement, "counts for a preview of the caller's node")).all():
+            if count:
+                found.setdefault(plugin, {})[bound.name] = count
+    return found

@@ -1,13 +1,20 @@
 """resident_info's sample records for the cross-tenant matrix (``gridwork_sample_records``):
-one of each record a route names — a household, a resident in it (with a history entry)
+one of each record a route names — a household, a resident in it (with a history entry and a
+photo among its 证明材料, named after the marker)
 and a finished import job with a report line and a row held for a county check — all at one
 org node and carrying its
 marker. Only the test suite calls this; it writes through the models, not the API."""
 
+import io
 from datetime import date
 
-from core.public import utcnow
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+
+from core.public import attach_file, utcnow
 from plugins.resident_info.models import Household, ImportJob, ImportProblem, Resident, ResidentChange
+from plugins.resident_info.permissions import PLUGIN, READ_SENSITIVE
+from plugins.resident_info.register.documents import RECORD_TYPE
 
 
 def create_sample_records(session, org_path, marker):
@@ -55,4 +62,20 @@ def create_sample_records(session, org_path, marker):
     )
     session.add(held)
     session.flush()
+    _sample_document(session, resident, marker)
     return {"resident_id": resident.id, "household_id": household.id, "job_id": job.id, "problem_id": held.id}
+
+
+def _sample_document(session, resident, marker):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(buffer, "JPEG")
+    attach_file(
+        session,
+        plugin=PLUGIN,
+        record_type=RECORD_TYPE,
+        record_id=resident.id,
+        org_path=resident.org_path,
+        upload=FileStorage(io.BytesIO(buffer.getvalue()), filename=f"{marker}.jpg"),
+        actor=marker,
+        permission=READ_SENSITIVE,
+    )

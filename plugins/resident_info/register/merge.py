@@ -7,7 +7,7 @@ from sqlmodel import select
 from core.public import ApiError, ServiceError, not_found, record_audit, utcnow
 from plugins.resident_info.models import ResidentChange, ResidentTag
 from plugins.resident_info.permissions import PLUGIN, READ_SENSITIVE
-from plugins.resident_info.register import events
+from plugins.resident_info.register import documents, events
 from plugins.resident_info.register.present import diff, masked, snapshot
 from plugins.resident_info.register.services import STALE, find_resident, flush_or_conflict, sync_tags, target_of
 
@@ -46,6 +46,7 @@ def merge_residents(db, access, keep_id, keep_version, merge_id, merge_version):
     before, other_before = snapshot(keep), snapshot(other)
     known = {field: getattr(other, field) for field in FILLED_FROM_OTHER}  # before _retire clears the ID
     _retire(db, keep, other)
+    documents.follow(db, other, into=keep)
     _take_over(keep, other, known)
     flush_or_conflict(db)
     sync_tags(db, keep)

@@ -13,7 +13,7 @@ from sqlmodel import select
 from core.public import ApiError, not_found, org_node_at, record_audit, scope_of_model, system_query, utcnow
 from plugins.resident_info.models import Resident, ResidentChange, ResidentTag
 from plugins.resident_info.permissions import PLUGIN
-from plugins.resident_info.register import events, fields, households, tag_sensitivity
+from plugins.resident_info.register import documents, events, fields, households, tag_sensitivity
 from plugins.resident_info.register.present import (
     HIDDEN_DATE,
     SENSITIVE_FIELDS,
@@ -204,6 +204,8 @@ def _apply(db, access, resident, before, clean):
         sync_tags(db, resident)
     if changes.keys() & {"household_id", "relation_to_head"}:
         households.follow_head(db, resident)
+    if "org_path" in changes:
+        documents.follow(db, resident)
     _remember(db, access, resident, "updated", changes)
     record_audit(
         db,

@@ -15,6 +15,7 @@ from plugins.resident_info.register.merge import merge_residents
 from plugins.resident_info.register.present import resident_json, snapshot
 from plugins.resident_info.register.validation import FIELDS, HEALTH_TAGS, county_of
 from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
+from plugins.resident_info.web.documents import listed
 
 PAGE_SIZE = 20
 # "import_source" appears only in history: where an imported record came from.
@@ -93,6 +94,7 @@ def _detail_page(resident, access, reveal=False):
         resident=_shown(resident, access, reveal),
         history=history,
         duplicates=duplicates,
+        documents=listed(db, access, resident),
         can_reveal=not reveal and can(current_actor, READ_SENSITIVE, resident.org_path),
         can_write=access.write.covers(resident.org_path) and not resident.merged_into_id,
     )
