@@ -60,7 +60,7 @@ _PATH = (
     f"'c01/s' || ({_GRID} / {GRIDS_PER_COMMUNITY * COMMUNITIES_PER_STREET}) || '/m' || ({_GRID} / "
     f"{GRIDS_PER_COMMUNITY}) || '/g' || {_GRID}"
 )
-_TITLE = "'记录 ' || ((n * 7919) % 100003)"  # titles in no particular order within a grid
+_TITLE = "'记录 ' || ((n % 100003) * 7919 % 100003)"  # in no particular order; fits PostgreSQL's int4
 _NUMBERS = {
     "sqlite": "(WITH RECURSIVE t(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM t WHERE n < :rows - 1) SELECT n FROM t)",
     "postgresql": "generate_series(0, :rows - 1) AS n",
