@@ -41,6 +41,7 @@ from core.scheduler.schedules import Daily, Every, Quarterly
 from core.spreadsheets.read import cell_text, read_spreadsheet
 from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, xlsx_bytes
 from core.timeutil import clock, isoformat, today, utcnow
+from core.tree.ranges import after_prefix, prefix_range, subtree_range
 from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.nav import NavEntry
 
@@ -102,6 +103,9 @@ __all__ = [
     "scope_of_model",
     "scoped",
     "session_scope",
+    "subtree_range",
+    "prefix_range",
+    "after_prefix",
     "system_options",
     "system_query",
     "today",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import utcnow
@@ -13,13 +13,17 @@ GENESIS_HASH = "0" * 64
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "core_audit_entry"
     __tenant_path_column__ = "org_path"
+    # text_pattern_ops: the index the scope's byte-wise ranges use on PostgreSQL (core_0009).
+    __table_args__ = (
+        Index("ix_core_audit_entry_org_path", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),
+    )
 
     seq: int = Field(primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(default="", max_length=100)
     action: str = Field(max_length=100, index=True)
     target: str = Field(default="", max_length=300)
-    org_path: str = Field(default="", max_length=300, index=True)
+    org_path: str = Field(default="", max_length=300)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     ip: str = Field(default="", max_length=64)
     prev_hash: str = Field(max_length=64, unique=True)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import utcnow
@@ -12,6 +12,8 @@ from core.timeutil import utcnow
 class User(SQLModel, table=True):
     __tablename__ = "core_user"
     __tenant_path_column__ = "org_path"
+    # text_pattern_ops: the index the scope's byte-wise ranges use on PostgreSQL (core_0009).
+    __table_args__ = (Index("ix_core_user_org_path", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),)
     # Unique regardless of case ("Admin" cannot pose as "admin") through the index
     # core_user_username_lower on lower(username) (migration core_0005), so parallel
     # creations cannot both win.
@@ -21,7 +23,7 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=100)
     password_hash: str = Field(max_length=255)
     # The user's home node: who may see and manage this account.
-    org_path: str = Field(index=True, max_length=300)
+    org_path: str = Field(max_length=300)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     password_changed_at: datetime = Field(default_factory=utcnow)

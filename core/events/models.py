@@ -19,11 +19,13 @@ class EventRecord(SQLModel, table=True):
 
     __tablename__ = "core_event"
     __tenant_path_column__ = "org_path"
+    # text_pattern_ops: the index the scope's byte-wise ranges use on PostgreSQL (core_0009).
+    __table_args__ = (Index("ix_core_event_org_path", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),)
 
     id: str = Field(primary_key=True, max_length=32)
     type: str = Field(max_length=100, index=True)
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    org_path: str = Field(max_length=300, index=True)
+    org_path: str = Field(max_length=300)
     actor: str = Field(default="", max_length=100)
     occurred_at: datetime = Field(default_factory=utcnow, index=True)
 

@@ -34,7 +34,8 @@ class CasbinRule(SQLModel, table=True):
     __table_args__ = (
         Index("ix_core_casbin_rule_ptype_v0", "ptype", "v0"),
         Index("ix_core_casbin_rule_ptype_v1", "ptype", "v1"),
-        Index("ix_core_casbin_rule_ptype_v2", "ptype", "v2"),
+        # Grants by org path, read through a scope: text_pattern_ops for its ranges (core_0009).
+        Index("ix_core_casbin_rule_ptype_v2", "ptype", "v2", postgresql_ops={"v2": "text_pattern_ops"}),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -5,6 +5,10 @@ without a scope raises (``core.db.UnscopedQueryError``): forgetting the filter f
 
 A scope is a set of subtrees, each optionally with holes: for a plugin permission the
 subtrees where the plugin is switched off are cut out (``holes[i]`` belongs to ``paths[i]``).
+
+In SQL each subtree is a byte-wise range (``ranges.subtree_range``), never ``LIKE``, so a
+B-tree index on the path column serves every scoped query on SQLite and PostgreSQL (there
+built with ``text_pattern_ops``; docs/plugins.md, "Tables and migrations").
 """
 
 from dataclasses import dataclass
@@ -15,6 +19,7 @@ from sqlmodel import select
 from core.db import SCOPED, system_query
 from core.tree.models import OrgNode
 from core.tree.paths import covers
+from core.tree.ranges import subtree_range
 
 
 @dataclass(frozen=True)
@@ -37,18 +42,13 @@ class DataScope:
             return false()
         return or_(
             *[
-                and_(_subtree(column, root), *[not_(_subtree(column, hole)) for hole in holes])
+                and_(subtree_range(column, root), *[not_(subtree_range(column, hole)) for hole in holes])
                 for root, holes in self.terms()
             ]
         )
 
     def __bool__(self):
         return bool(self.paths)
-
-
-def _subtree(column, path):
-    # autoescape: "_" and "%" in an id must not act as LIKE wildcards.
-    return (column == path) | column.startswith(path + "/", autoescape=True)
 
 
 def scoped(statement, scope, column):

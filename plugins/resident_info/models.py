@@ -27,7 +27,7 @@ class Resident(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("county_path", "id_number", name="uq_resident_info_resident_county_id_number"),
         Index("ix_resident_info_resident_near_duplicate", "county_path", "name", "birth_date", "building"),
-        # Lists: the residents of a subtree, by name prefix (queries.filtered, ranges.py; migration 0003).
+        # Lists: the residents of a subtree, by name prefix (queries.filtered, subtree_range; migration 0003).
         Index(
             "ix_resident_info_resident_org_path_name",
             "org_path",

@@ -3,7 +3,7 @@
 ``(org_path, name, merged_into_id)``: a list reads one or a few org subtrees — each a range
 of ``org_path`` — and checks the name prefix and "not merged" inside the index, so only
 matching rows are fetched, and counting them never touches the table (queries.filtered,
-ranges.py). On PostgreSQL the text columns use ``text_pattern_ops``: byte-wise order, which
+core.tree.ranges). On PostgreSQL the text columns use ``text_pattern_ops``: byte-wise order, which
 the range operators ``~>=~``/``~<~`` need whatever the database collation; SQLite gets a
 plain index (it compares text byte-wise by default).
 

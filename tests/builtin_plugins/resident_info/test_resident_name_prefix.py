@@ -4,8 +4,8 @@ at the edges of Unicode, LIKE wildcards taken literally, and the data scope stil
 import pytest
 from resident_helpers import RESIDENTS, register
 
+from core.public import after_prefix
 from core.state import state_of
-from plugins.resident_info.register.ranges import after_prefix
 
 
 def named(client, *names, org_path="c1/s1/m1/g1", **fields):

@@ -1,14 +1,16 @@
 """Ranges that B-tree indexes serve on both databases: "starts with" and "this org subtree"
-without ``LIKE``.
+without ``LIKE``. ``DataScope.clause`` renders every scope through them, and plugins use
+them (``core.public``) for their own prefix filters.
 
 Neither database uses a plain index for ``LIKE 'x%'``: SQLite's LIKE ignores (ASCII) case,
 PostgreSQL's needs the C collation. A range ``low <= column < high`` compared code point by
 code point is served by both: SQLite compares text with BINARY (byte-wise UTF-8, i.e. code
 point order) unless told otherwise; on PostgreSQL the ``~>=~``/``~<~`` operators compare
-bytes whatever the database collation (a Chinese ICU collation orders names by pinyin,
-where a plain ``>=`` range would miss names) and use an index built with
-``text_pattern_ops`` (models.py, migration 0003). The bounds are bound parameters, so
-``%``, ``_`` and ``\\`` are plain characters.
+bytes whatever the database collation and use an index built with ``text_pattern_ops``
+(docs/plugins.md, "Tables and migrations"). A plain ``>=`` would follow the collation: a
+Chinese ICU collation orders names by pinyin, where a range would miss names, and sorts
+"_" before "0", where ``c01/s01_x`` would fall inside ``c01/s01``'s subtree. The bounds are
+bound parameters, so ``%``, ``_`` and ``\\`` are plain characters.
 """
 
 from sqlalchemy.ext.compiler import compiles
@@ -17,8 +19,10 @@ from sqlalchemy.types import NullType
 
 
 def subtree_range(column, path):
-    """``path`` and everything below it: ["c1/s1", "c1/s10") — "0" is the character after "/",
-    and org ids use only ``[a-z0-9_]``, so no sibling such as "c1/s1x" falls inside."""
+    """``path`` and everything below it: ["c1/s1", "c1/s10") in code point order — "0" is
+    the character after "/", and org ids use only ``[a-z0-9_]`` (``PATH_PATTERN``), so no
+    sibling such as "c1/s10" or "c1/s1_x" falls inside. Only a value with a character
+    below "0" right after ``path`` ("c1/s1-x", "c1/s1.x") would, and no path has one."""
     return prefix_range(column, path, path + "0")
 
 
