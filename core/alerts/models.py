@@ -5,6 +5,7 @@ that reached its deadline, so a plugin hears ``core.alert_lifted`` either way.""
 from datetime import datetime
 from typing import Optional
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import utcnow
@@ -17,10 +18,12 @@ MESSAGE_MAX = 500
 class Alert(SQLModel, table=True):
     __tablename__ = "core_alert"
     __tenant_path_column__ = "org_path"
+    # text_pattern_ops: scopes are byte-wise ranges on PostgreSQL (core/tree/ranges.py)
+    __table_args__ = (Index("ix_core_alert_org_path", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
-    org_path: str = Field(max_length=300, index=True)  # the area: this node and its subtree
+    org_path: str = Field(max_length=300)  # the area: this node and its subtree
     message: str = Field(max_length=MESSAGE_MAX)
     starts_at: datetime
     ends_at: datetime = Field(index=True)

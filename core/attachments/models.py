@@ -17,13 +17,17 @@ class Attachment(SQLModel, table=True):
     __tablename__ = "core_attachment"
     # Lists must carry a data scope (core.tree.scope); moves and merges rewrite it (core.tree.bound).
     __tenant_path_column__ = "org_path"
-    __table_args__ = (Index("ix_core_attachment_record", "plugin", "record_type", "record_id"),)
+    __table_args__ = (
+        Index("ix_core_attachment_record", "plugin", "record_type", "record_id"),
+        # text_pattern_ops: scopes and org moves are byte-wise ranges on PostgreSQL (core/tree/ranges.py)
+        Index("ix_core_attachment_org_path", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     plugin: str = Field(max_length=40)
     record_type: str = Field(max_length=40)
     record_id: str = Field(max_length=64)
-    org_path: str = Field(max_length=300, index=True)
+    org_path: str = Field(max_length=300)
     permission: str = Field(max_length=100)  # who may view: this permission at org_path
     content_hash: str = Field(max_length=64, index=True)
     phone_hash: Optional[str] = Field(default=None, max_length=64)  # None for documents (PDF)

@@ -23,7 +23,9 @@ class Notice(SQLModel, table=True):
     __tablename__ = "core_notice"
     __tenant_path_column__ = "org_path"
     __table_args__ = (
-        Index("ix_core_notice_package_node", "to_package", "org_path"),
+        # text_pattern_ops: scopes are byte-wise ranges on PostgreSQL (core/tree/ranges.py)
+        Index("ix_core_notice_org_path", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),
+        Index("ix_core_notice_package_node", "to_package", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),
         Index("ix_core_notice_object", "plugin", "object_type", "object_id"),
     )
 
@@ -32,7 +34,7 @@ class Notice(SQLModel, table=True):
     title: str = Field(max_length=200)
     link: str = Field(default="", max_length=500)  # a path inside Gridwork, e.g. /resident_info/…
     severity: str = Field(default="info", max_length=16)
-    org_path: str = Field(max_length=300, index=True)  # the node the notice is about
+    org_path: str = Field(max_length=300)  # the node the notice is about
     to_user_id: Optional[int] = Field(default=None, index=True)
     to_package: Optional[str] = Field(default=None, max_length=64)
     object_type: str = Field(default="", max_length=64)

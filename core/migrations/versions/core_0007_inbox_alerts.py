@@ -16,6 +16,8 @@ depends_on = None
 
 String = sqlmodel.sql.sqltypes.AutoString
 UTCDateTime = sqlmodel.sql.sqltypes.UTCDateTime
+# Scopes are byte-wise ranges on PostgreSQL (core/tree/ranges.py): the path indexes compare bytes.
+PATTERN = {"org_path": "text_pattern_ops"}
 
 
 def upgrade():
@@ -44,9 +46,9 @@ def _notices():
         sa.Column("closed_by", String(length=100), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_core_notice_org_path", "core_notice", ["org_path"])
+    op.create_index("ix_core_notice_org_path", "core_notice", ["org_path"], postgresql_ops=PATTERN)
     op.create_index("ix_core_notice_to_user_id", "core_notice", ["to_user_id"])
-    op.create_index("ix_core_notice_package_node", "core_notice", ["to_package", "org_path"])
+    op.create_index("ix_core_notice_package_node", "core_notice", ["to_package", "org_path"], postgresql_ops=PATTERN)
     op.create_index("ix_core_notice_object", "core_notice", ["plugin", "object_type", "object_id"])
     op.create_table(
         "core_notice_read",
@@ -96,7 +98,7 @@ def _alerts():
         sa.Column("lift_reason", String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_core_alert_org_path", "core_alert", ["org_path"])
+    op.create_index("ix_core_alert_org_path", "core_alert", ["org_path"], postgresql_ops=PATTERN)
     op.create_index("ix_core_alert_ends_at", "core_alert", ["ends_at"])
 
 

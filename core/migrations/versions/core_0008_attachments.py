@@ -41,7 +41,10 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_core_attachment_record", "core_attachment", ["plugin", "record_type", "record_id"])
-    op.create_index("ix_core_attachment_org_path", "core_attachment", ["org_path"])
+    # byte-wise ranges on PostgreSQL (core/tree/ranges.py)
+    op.create_index(
+        "ix_core_attachment_org_path", "core_attachment", ["org_path"], postgresql_ops={"org_path": "text_pattern_ops"}
+    )
     op.create_index("ix_core_attachment_content_hash", "core_attachment", ["content_hash"])
 
 

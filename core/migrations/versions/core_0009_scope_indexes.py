@@ -10,14 +10,14 @@ a non-C collation no longer reads it in order (the lists sort a scope's rows, no
 SQLite compares text byte-wise already: its indexes stay as they are.
 
 Revision ID: core_0009
-Revises: core_0006 (for now: core_0007 and core_0008 are being written elsewhere; rechain on merge)
+Revises: core_0008
 Create Date: 2026-12-05
 """
 
 from alembic import op
 
 revision = "core_0009"
-down_revision = "core_0006"
+down_revision = "core_0008"
 branch_labels = None
 depends_on = None
 
