@@ -22,7 +22,6 @@ class NavEntry:
 
 CORE_NAV = (
     NavEntry("core_ui.home", "工作台", None, 0),
-    NavEntry("core_inbox.index", "待办", None, 1),
     NavEntry("core_alerts.index", "预警发布", "core.alert_issue", 5),
     NavEntry("core_orgs.tree", "组织架构", "core.org_read", 10),
     NavEntry("core_users.index", "账号管理", "core.user_read", 20),

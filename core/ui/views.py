@@ -12,7 +12,7 @@ from core.inbox.notices import notices_for, unread_count
 from core.orgs.service import place_names
 from core.permissions.access import login_required, policy_engine
 from core.permissions.service import package_titles
-from core.timeutil import local_text
+from core.timeutil import as_aware, local_text, utcnow
 from core.ui.nav import visible_entries
 
 bp = Blueprint(
@@ -32,6 +32,12 @@ def shell_context():
 def local_time(value):
     """A time (datetime or ISO text) as ``2026-12-03 09:00``, Beijing time unless configured."""
     return local_text(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+@bp.app_template_test("past")
+def is_past(value):
+    """``{% if notice.due_at is past %}``: a due time the clock has passed."""
+    return value is not None and as_aware(value) < utcnow()
 
 
 @bp.route("/")

@@ -336,3 +336,12 @@ def _username_taken(db, username):
 
 def _username_conflict():
     return ServiceError(409, _("该用户名已被使用，请换一个。"), "/username")
+
+
+def display_names(db, usernames):
+    """{username: display name} for accounts named on a page (who issued, who settled)."""
+    if not usernames:
+        return {}
+    statement = select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
+    rows = db.exec(system_query(statement, "display names of accounts a page already names")).all()
+    return {username: display or username for username, display in rows}

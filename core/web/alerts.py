@@ -17,6 +17,7 @@ from core.db import get_session
 from core.orgs.service import org_nodes_in, place_names
 from core.permissions.access import login_required, policy_engine, require, scope_for
 from core.timeutil import clock
+from core.users.service import display_names
 
 bp = Blueprint("core_alerts", __name__)
 ISSUE = service.ISSUE
@@ -93,6 +94,7 @@ def _page(db, form=None, error=None):
         places=places,
         kinds=KINDS,
         form=form or defaults,
+        issuers=display_names(db, {alert.issued_by for alert in current + past}),
         error=error,
     )
 
