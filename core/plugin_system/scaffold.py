@@ -55,6 +55,9 @@ CORE_NAMES = frozenset(
         "worker",
         "plugin",
         "jobs",
+        "inbox",
+        "alerts",
+        "attachments",
     }
 )
 

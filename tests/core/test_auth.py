@@ -23,7 +23,9 @@ def test_login_then_home_shows_my_role(client, make_user, org_tree):
     response = client.login(user.username)
     assert response.status_code == 302
     home = client.get("/").get_data(as_text=True)
-    assert "community_admin" in home and "c1/s1/m1" in home
+    # The role's title and the place's names, never the package code or the path.
+    assert "社区管理员" in home and "东湖街道 › 幸福社区" in home
+    assert "community_admin" not in home and "c1/s1/m1" not in home
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, make_user, app):
