@@ -8,11 +8,12 @@ notice twice. An escalation whose plugin is switched off at its node waits: it f
 the plugin is switched on again, unless the object was closed meanwhile.
 """
 
-from sqlalchemy import update
+from sqlalchemy import insert, literal, update
+from sqlalchemy import select as table_select
 from sqlmodel import select
 
 from core.audit.chain import record_audits
-from core.db import bulk_insert, system_query
+from core.db import system_query
 from core.inbox.models import CANCELLED, FIRED, PENDING, SEVERITIES, Escalation, Notice
 from core.inbox.notices import close_notices
 from core.inbox.recipients import where_plugin_is_on
@@ -22,6 +23,7 @@ from core.tree.paths import is_valid_path
 BATCH = 500
 AUDIT_ACTOR = "定时任务"
 ESC = Escalation.__table__
+NOTICE = Notice.__table__
 
 
 def escalate_if_open(
@@ -88,39 +90,41 @@ def _due_ids(now, batch):
 
 
 def _claim(session, ids, now):
+    # Only what the audit entries need comes back: the notices are copied by the database.
     claimed = (
         update(ESC)
         .where(ESC.c.id.in_(ids), ESC.c.status == PENDING)
         .values(status=FIRED, fired_at=now)
-        .returning(*ESC.c)
+        .returning(ESC.c.id, ESC.c.plugin, ESC.c.object_type, ESC.c.object_id, ESC.c.org_path, ESC.c.package)
     )
     return session.execute(claimed).all()
 
 
 def _send(session, rows, now):
+    """One notice per claimed escalation, copied set-wise (INSERT … SELECT): no Python per row."""
     if not rows:
         return
-    bulk_insert(session, Notice.__table__, [_notice_values(row, now) for row in rows])
+    session.execute(_copy_as_notices([row.id for row in rows], now))
     record_audits(session, _audit_entries(rows), actor=AUDIT_ACTOR)
 
 
-def _notice_values(row, now):
-    return {
-        "plugin": row.plugin,
-        "title": row.title,
-        "link": row.link,
-        "severity": row.severity,
-        "org_path": row.org_path,
-        "to_user_id": None,
-        "to_package": row.package,
-        "object_type": row.object_type,
-        "object_id": row.object_id,
-        "due_at": None,
-        "created_at": now,
-        "status": "open",
-        "closed_at": None,
-        "closed_by": "",
-    }
+def _copy_as_notices(ids, now):
+    source = table_select(
+        ESC.c.plugin,
+        ESC.c.title,
+        ESC.c.link,
+        ESC.c.severity,
+        ESC.c.org_path,
+        ESC.c.package,
+        ESC.c.object_type,
+        ESC.c.object_id,
+        literal(now, NOTICE.c.created_at.type),
+        literal("open"),
+        literal(""),
+    ).where(ESC.c.id.in_(ids))
+    columns = ("plugin", "title", "link", "severity", "org_path", "to_package", "object_type", "object_id")
+    columns += ("created_at", "status", "closed_by")
+    return insert(NOTICE).from_select(columns, source)
 
 
 def _audit_entries(rows):
