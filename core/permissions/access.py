@@ -91,4 +91,10 @@ def _refuse(permission):
 def deny(permission):
     """403; the shared ApiError handler writes the audit entry for every refusal."""
     g.denied_permission = permission
-    raise ApiError(403, f"您没有“{permission}”权限。")
+    raise ApiError(403, f"您没有“{permission_title(permission)}”权限。如需使用，请联系您的管理员。")
+
+
+def permission_title(permission):
+    """The Chinese title a user reads in the refusal; the code stays in the audit entry."""
+    known = state_of().catalogue.get(permission)
+    return known.title_zh if known else permission

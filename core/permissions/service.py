@@ -21,7 +21,7 @@ from core.api.validation import validate_or_raise
 from core.audit.chain import record_audit
 from core.permissions import store
 from core.permissions.access import can, scope_for
-from core.permissions.ids import PACKAGE_NAME_PATTERN, package_name_of
+from core.permissions.ids import PACKAGE_NAME_PATTERN, name_from_title, package_name_of
 from core.permissions.models import CasbinRule, RolePackage
 from core.permissions.policy_reads import package_permission_names
 from core.state import state_of
@@ -44,8 +44,8 @@ _TEXTS = {
 NEW_PACKAGE = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["name", "title_zh", "permissions"],
-    "properties": {"name": {"type": "string", "pattern": PACKAGE_NAME_PATTERN.pattern}, **_TEXTS},
+    "required": ["title_zh", "permissions"],  # no name: one is made from the title
+    "properties": {"name": {"type": "string", "pattern": PACKAGE_NAME_PATTERN.pattern + "|^$"}, **_TEXTS},
 }
 PACKAGE_UPDATE = {
     "type": "object",
@@ -148,7 +148,7 @@ def package_json(package, permissions, grant_count):
 
 def create_package(db, actor, data, ip=""):
     validate_or_raise(NEW_PACKAGE, data)
-    name = data["name"]
+    name = data.get("name") or _free_name(db, name_from_title(data["title_zh"]))
     if not PACKAGE_NAME_PATTERN.fullmatch(name):  # the schema's "$" also accepts a trailing newline
         raise ApiError(422, "角色包标识格式不正确：应以小写字母开头，只含小写字母、数字和下划线。", pointer="/name")
     roots = _require_root_writer(db, actor)
@@ -173,6 +173,17 @@ def create_package(db, actor, data, ip=""):
         ip=ip,
     )
     return package_json(package, data["permissions"], 0)
+
+
+def _free_name(db, base):
+    """``base``, or ``base_2``, ``base_3`` … — the first identifier no package has yet."""
+    taken = set(db.exec(select(RolePackage.name).where(RolePackage.name.startswith(base, autoescape=True))).all())
+    suffix = 1
+    name = base
+    while name in taken:
+        suffix += 1
+        name = f"{base[:60]}_{suffix}"
+    return name
 
 
 def update_package(db, actor, name, data, ip=""):

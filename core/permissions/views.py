@@ -17,13 +17,13 @@ from core.permissions import service
 from core.permissions.access import require, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN
 from core.permissions.refusals import audit_refusal
+from core.state import state_of
 from core.tree.models import OrgNode
 from core.tree.scope import scope_of_model
 
 bp = Blueprint("core_permissions", __name__)
 
 # Titles of permission owners in the composer; a plugin's owner shows its own name.
-OWNER_TITLES = {"core": "平台核心"}
 GRANTS_PER_PAGE = 200
 
 
@@ -111,7 +111,8 @@ def _permission_groups():
     groups = {}
     for permission in service.catalogue().all():
         groups.setdefault(permission.owner, []).append(permission)
-    return [(OWNER_TITLES.get(owner, owner), items) for owner, items in groups.items()]
+    titles = state_of().host.titles()
+    return [(titles.get(owner, owner), items) for owner, items in groups.items()]
 
 
 # ------------------------------------------------------------------ grants

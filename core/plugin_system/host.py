@@ -15,6 +15,7 @@ from core import hookspecs
 from core.plugin_system.manifest import ManifestError, read_manifest
 
 CORE_PLUGIN = "core"
+CORE_TITLE = "平台核心"
 
 
 @dataclass
@@ -37,6 +38,13 @@ class LoadedPlugin:
     @property
     def version(self):
         return self.manifest.data["version"] if self.manifest else None
+
+    @property
+    def title(self):
+        """What users read for the plugin: the manifest's Chinese title (居民信息采集)."""
+        if self.name == CORE_PLUGIN:
+            return CORE_TITLE
+        return self.manifest.data.get("title", {}).get("zh", self.name) if self.manifest else self.name
 
 
 class PluginHost:
@@ -73,6 +81,10 @@ class PluginHost:
         if plugin.module is not None and self.pm.is_registered(plugin.module):
             self.pm.unregister(plugin.module)
         plugin.error = reason
+
+    def titles(self):
+        """{plugin name: Chinese title} of every plugin the host knows, the core included."""
+        return {name: plugin.title for name, plugin in self.plugins.items()}
 
     def loaded(self):
         """Plugins that loaded, core first."""

@@ -320,6 +320,21 @@ def test_composer_form_creates_a_package(app, client, county_admin):
     assert client.get("/api/v1/role-packages/patrol").get_json()["permissions"] == ["core.org_read", "core.user_read"]
 
 
+def test_an_admin_types_only_the_title_and_the_identifier_is_made_from_it(client, county_admin):
+    for _ in range(2):  # the second 巡逻员 gets the next free identifier, not a refusal
+        form = {"title_zh": "巡逻员", "permissions": ["core.org_read"]}
+        assert client.post("/packages", data=form).status_code == 302
+    assert client.get("/api/v1/role-packages/xun_luo_yuan").get_json()["title_zh"] == "巡逻员"
+    assert client.get("/api/v1/role-packages/xun_luo_yuan_2").get_json()["permissions"] == ["core.org_read"]
+    made = client.post("/api/v1/role-packages", json={"title_zh": "河长（街道）", "permissions": []})
+    assert made.status_code == 201 and made.get_json()["name"] == "he_zhang_jie_dao"
+
+
+def test_the_packages_page_groups_a_plugins_permissions_under_its_title(client, county_admin):
+    page = client.get("/packages").get_data(as_text=True)
+    assert "<legend>居民信息采集</legend>" in page and "<legend>resident_info</legend>" not in page
+
+
 def test_composer_form_shows_errors_and_stores_nothing(client, county_admin):
     response = client.post("/packages", data={"name": "patrol", "title_zh": "巡逻员", "permissions": ["nope.fly"]})
     assert (

@@ -136,7 +136,7 @@ def get_resident(resident_id):
     if reveal:
         if not can(current_actor, READ_SENSITIVE, resident.org_path):
             g.denied_permission = READ_SENSITIVE
-            raise ApiError(403, "查看完整身份证号和电话需要“查看敏感信息”权限。")
+            raise ApiError(403, "查看完整身份证号和电话需要“查看完整身份证号和电话”权限。")
         services.reveal(db, access, resident)
         db.commit()
     return _shown(resident, access, reveal=reveal)
