@@ -4,11 +4,12 @@ loop doing the same UPDATEs and notice INSERTs.
 Ours: ``core.inbox.escalations.fire_due`` — select the due rows (with the "plugin switched on
 at the node" clause), claim them with ``UPDATE … RETURNING`` in batches of 500, copy the
 claimed rows into notices with one ``INSERT … SELECT`` per batch, append the audit entries to
-the hash chain — one transaction, through a real ``create_app`` session. Floor: ``sqlite3`` on the same file, one transaction, a Python loop
-over the same due rows issuing one ``UPDATE core_escalation`` and one ``INSERT INTO core_notice``
-per row (no audit, no claim check). Ours audits one entry per node and batch of 500, naming
-every escalation fired there. Both start from the same 10,000 pending rows, rebuilt before
-each round; rounds alternate floor/ours; medians reported. Goal: ours/floor ≥ 0.3.
+the hash chain (one per node and batch of 500, naming every escalation fired there) — one
+transaction, through a real ``create_app`` session. Floor: ``sqlite3`` on the same file, one
+transaction, a Python loop over the same due rows issuing one ``UPDATE core_escalation`` and
+one ``INSERT INTO core_notice`` per row (no audit, no claim check). Both start from the same
+10,000 pending rows, rebuilt before each round; rounds alternate floor/ours; medians
+reported. Goal: ours/floor ≥ 0.3.
 
     .venv/bin/python bench/escalations.py          # options: --escalations 10000 --rounds 3
 """
