@@ -53,7 +53,7 @@ def not_found(detail=None):
     return ApiError(404, detail or _("请求的资源不存在，或不在您的管理范围内。"))
 
 
-def problem_response(status, detail, pointer=None, errors=None, headers=None):
+def problem_response(status, detail, pointer=None, errors=None, headers=None, permission=None):
     body = {
         "type": "about:blank",
         "title": STATUS_TITLES.get(status, "错误"),
@@ -65,6 +65,8 @@ def problem_response(status, detail, pointer=None, errors=None, headers=None):
         body["pointer"] = pointer
     if errors:
         body["errors"] = errors
+    if permission:
+        body["permission"] = permission
     response = current_app.response_class(current_app.json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
     response.headers.update(headers or {})
     return response
@@ -92,7 +94,8 @@ def register_error_handlers(app, on_refusal=None):
             return render_template(
                 "core/error.html", status=error.status, title=title, detail=error.detail
             ), error.status
-        return problem_response(error.status, error.detail, error.pointer, error.errors, error.headers)
+        denied = g.get("denied_permission") if error.status == 403 else None
+        return problem_response(error.status, error.detail, error.pointer, error.errors, error.headers, denied)
 
     @app.errorhandler(HTTPException)
     def _http_error(error):

@@ -133,6 +133,8 @@ _PROBLEM_SCHEMA = {
         "instance": {"type": "string"},
         "pointer": {"type": "string"},
         "errors": {"type": "array"},
+        # On a 403: the code of the permission the caller lacks ("detail" names its title).
+        "permission": {"type": "string"},
     },
     "required": ["title", "status", "detail"],
 }

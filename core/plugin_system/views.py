@@ -7,9 +7,12 @@ from sqlmodel import select
 from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 from core.db import get_session
+from core.orgs.service import place_names
 from core.permissions.access import can, deny, login_required, scope_for
 from core.plugin_system import enablement
 from core.plugin_system.api import node_in_scope, plugin_json
+from core.plugin_system.enablement import settings_of
+from core.plugin_system.node_states import node_state, switched_off_by
 from core.state import state_of
 from core.tree.models import OrgNode
 from core.tree.scope import scope_of_model
@@ -29,11 +32,16 @@ def index():
     chosen_node = next((n for n in nodes if n.id == chosen), None)
     path = chosen_node.path if chosen_node else current_actor.org_path
     plugins = [plugin_json(db, p, path) for p in state_of().host.plugins.values()]
+    states = {p["name"]: node_state(settings_of(db, p["name"]), path) for p in plugins if p["name"] != "core"}
     return render_template(
         "core/plugins/index.html",
         plugins=plugins,
+        states=states,
         nodes=nodes,
         chosen=chosen_node,
+        places=place_names(
+            db, [node.path for node in nodes] + [s.origin_path for s in states.values() if s.origin_path]
+        ),
         may_forbid=bool(chosen_node and can(current_actor, "core.plugin_forbid", chosen_node.path)),
     )
 
@@ -48,13 +56,17 @@ def set_state(name):
         current_actor, "core.plugin_forbid", node.path
     ):
         deny("core.plugin_forbid")
+    if request.form.get("confirmed") != "1":
+        losing = switched_off_by(db, name, node.path, state)
+        if losing:
+            return _confirmation(db, name, node, state, losing)
     try:
         change = enablement.set_state(db, state_of().host, name, node.path, state, actor=current_actor.username)
         db.commit()
         flash(
             _(
                 "“%(name)s”在%(node)s：%(old)s → %(new)s",
-                name=name,
+                name=state_of().host.titles().get(name, name),
                 node=node.name,
                 old=_(enablement.STATE_TITLES[change.old_state]),
                 new=_(enablement.STATE_TITLES[change.new_state]),
@@ -64,3 +76,22 @@ def set_state(name):
         db.rollback()
         flash(_("未能完成：%(reason)s", reason=str(error)), "error")
     return redirect(url_for("core_plugins.index", node=node.id))
+
+
+def _origins(states):
+    return [state.origin_path for state in states.values() if state.origin_path]
+
+
+def _confirmation(db, name, node, state, losing):
+    """Switching a plugin off somewhere asks first, naming the node and counting the nodes
+    at and below it that lose the module (their records stay: nothing is deleted)."""
+    return render_template(
+        "core/plugins/confirm.html",
+        plugin=name,
+        plugin_title=state_of().host.titles().get(name, name),
+        node=node,
+        place=place_names(db, [node.path])[node.path],
+        state=state,
+        losing=len(losing),
+        losing_below=len([path for path in losing if path != node.path]),
+    )

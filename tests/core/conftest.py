@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from core.testing import signed_in_client
+
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 
 
@@ -16,3 +18,26 @@ def plugged(with_plugins):
         return with_plugins(*specs, search_path=[FIXTURES, *search_path], **kwargs)
 
     return build
+
+
+M1, M12 = "c1/s1/m1", "c1/s1/m12"
+
+
+@pytest.fixture
+def people(make_user, org_tree):
+    return {
+        "county": make_user("county_admin", "c1"),
+        "street": make_user("street_admin", "c1/s1"),
+        "m1": make_user("community_admin", M1),
+        "m12": make_user("community_admin", M12),
+    }
+
+
+@pytest.fixture
+def sign_in_as(people):
+    """``sign_in_as(app, "m1")`` → a client of ``app`` signed in as that person."""
+
+    def client_for(app, who):
+        return signed_in_client(app, people[who])
+
+    return client_for

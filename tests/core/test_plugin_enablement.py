@@ -10,30 +10,10 @@ from sqlalchemy import func, insert, select
 from core.auth.actor import Actor
 from core.db import engine_of
 from core.state import state_of
-from core.testing import assert_published, rows, signed_in_client
+from core.testing import assert_published, rows
 
 FIXTURES = Path(__file__).parent / "plugin_fixtures"
 M1, M12 = "c1/s1/m1", "c1/s1/m12"
-
-
-@pytest.fixture
-def people(make_user, org_tree):
-    return {
-        "county": make_user("county_admin", "c1"),
-        "street": make_user("street_admin", "c1/s1"),
-        "m1": make_user("community_admin", M1),
-        "m12": make_user("community_admin", M12),
-    }
-
-
-@pytest.fixture
-def sign_in_as(people):
-    """``sign_in_as(app, "m1")`` → a client of ``app`` signed in as that person."""
-
-    def client_for(app, who):
-        return signed_in_client(app, people[who])
-
-    return client_for
 
 
 def put_state(client, node_id, state, plugin="fx_pages"):
@@ -120,7 +100,9 @@ def test_only_holders_of_plugin_forbid_may_forbid(plugged, sign_in_as):
     app = plugged("fx_pages")
     for who, node_id in (("m1", "m1"), ("street", "s1")):
         response = put_state(sign_in_as(app, who), node_id, "forbidden")
-        assert response.status_code == 403 and "core.plugin_forbid" in response.get_json()["detail"]
+        refusal = response.get_json()
+        assert response.status_code == 403 and refusal["permission"] == "core.plugin_forbid"
+        assert "“禁止下级使用某个功能模块”" in refusal["detail"]
     assert rows(app, "SELECT count(*) FROM core_plugin_setting") == [(0,)]
     denied = rows(app, "SELECT detail FROM core_audit_entry WHERE action = 'core.permission_denied'")
     assert len(denied) == 2
@@ -298,7 +280,7 @@ def test_the_plugins_page_speaks_chinese_and_its_enable_button_works(plugged, si
     response = community.post("/plugins/fx_pages/state", data={"node_id": "m1", "state": "enabled"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/plugins?node=m1")
     after = community.get("/plugins?node=m1").get_data(as_text=True)
-    assert '<td class="state">已启用</td>' in after
+    assert '<span class="state">已启用</span>' in after and "在本节点设置" in after
     assert state_at(community, "m1") == "enabled"
 
 

@@ -33,14 +33,15 @@ def test_tokens_page_creates_and_revokes_a_token_through_fetch_with_csrf(page, l
 def test_a_county_admin_composes_a_role_package_in_the_browser(page, live_server, make_user, org_tree):
     sign_in_page(page, live_server, make_user("county_admin", "c1").username)
     page.goto(f"{live_server.url}/packages")
-    form = page.locator("form", has=page.locator("input[name=name]")).first
-    form.locator("input[name=name]").fill("heat_wave_team")
+    form = page.locator("form", has=page.locator("input[name=title_zh]")).first
+    # The admin types only the title; the identifier (folded away) is made from it.
     form.locator("input[name=title_zh]").fill("高温关爱小组")
+    expect(form.locator("input[name=name]")).to_be_hidden()
     form.locator("input[value='core.org_read']").check()
     form.locator("input[value='core.user_read']").check()
     form.locator("button[type=submit]").click()
     expect(page.get_by_text("高温关爱小组").first).to_be_visible()
-    api = page.request.get(f"{live_server.url}/api/v1/role-packages/heat_wave_team").json()
+    api = page.request.get(f"{live_server.url}/api/v1/role-packages/gao_wen_guan_ai_xiao_zu").json()
     assert sorted(api["permissions"]) == ["core.org_read", "core.user_read"]
 
 
@@ -100,11 +101,11 @@ def test_a_community_admin_switches_a_plugin_on_for_their_community(page, plugin
         grant_package(db, user.id, "community_admin", "c1/s1/m1")
     sign_in_page(page, server, "m1_admin")
     page.goto(f"{server.url}/plugins")
-    row = page.locator("#plugin-list tr[data-plugin=fx_pages]")
+    row = page.locator("#plugin-list li[data-plugin=fx_pages]")
     expect(row.locator(".state")).to_have_text("未启用")
     row.get_by_role("button", name="启用").click()
     expect(page.locator(".flash")).to_contain_text("未启用 → 已启用")
-    expect(page.locator("#plugin-list tr[data-plugin=fx_pages] .state")).to_have_text("已启用")
+    expect(page.locator("#plugin-list li[data-plugin=fx_pages] .state")).to_have_text("已启用")
     expect(page.locator("nav#nav").get_by_role("link", name="测试页面")).to_be_visible()
     expect(row.get_by_role("button", name="禁止")).to_have_count(0)  # forbidding is the county's call
 
