@@ -149,6 +149,22 @@ def gridwork_usage_figures(org_path: str) -> dict:
 
 
 @hookspec
+def gridwork_workbench_items(session, actor) -> list:
+    """What the signed-in person can act on today, for their workbench (工作台): counts with
+    a link — "待走访 5 人，其中逾期 2" — gathered from every plugin on each page view.
+
+    Count only inside ``core.public.scope_for(actor, <your permission>)`` (it already leaves
+    out the nodes where your plugin is switched off) and return ``[]`` where it is empty. Keep
+    it to a few indexed COUNT queries: it runs on every visit to the home page. An
+    implementation that raises is logged and left out of that page; the others still show.
+
+    :param session: the request's database session (read only).
+    :param actor: the signed-in person (``core.public.current_actor``).
+    :return: a list of ``core.public.WorkItem``.
+    """
+
+
+@hookspec
 def gridwork_demo_data(session, county_path: str, org_nodes: list, folder: str) -> dict:
     """Example records for ``gridwork demo``: what a visitor of the demo county should find.
 

@@ -44,6 +44,7 @@ from core.timeutil import clock, isoformat, today, utcnow
 from core.tree.ranges import after_prefix, prefix_range, subtree_range
 from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.nav import NavEntry
+from core.ui.workbench import WorkItem
 
 __all__ = [
     "_",
@@ -56,6 +57,7 @@ __all__ = [
     "EventHandler",
     "EventType",
     "NavEntry",
+    "WorkItem",
     "Permission",
     "ServiceError",
     "ServiceUnavailable",

@@ -94,16 +94,21 @@ class PluginHost:
         plugin = self.plugins.get(name)
         return plugin if plugin is not None and plugin.ok else None
 
-    def call_each(self, hook_name, **kwargs):
+    def call_each(self, hook_name, on_error=None, **kwargs):
         """Call each loaded plugin's implementation separately: [(plugin name, result)].
-        A plugin whose implementation raises is stopped; the others go on."""
+        A plugin whose implementation raises is stopped (a startup hook); with ``on_error``
+        — ``on_error(plugin name, error)``, for run-time hooks called on every page — it is
+        left out of this call only. Either way the others go on."""
         results = []
         for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
             name = self.pm.get_name(impl.plugin)
             try:
                 result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
             except Exception as error:  # a plugin's bug must not take the app down
-                self.fail(name, f"{hook_name} 出错：{type(error).__name__}: {error}")
+                if on_error is None:
+                    self.fail(name, f"{hook_name} 出错：{type(error).__name__}: {error}")
+                else:
+                    on_error(name, error)
                 continue
             if result is not None:
                 results.append((name, result))

@@ -12,8 +12,10 @@ from core.inbox.notices import notices_for, unread_count
 from core.orgs.service import place_names
 from core.permissions.access import login_required, policy_engine
 from core.permissions.service import package_titles
+from core.state import state_of
 from core.timeutil import as_aware, local_text, utcnow
 from core.ui.nav import visible_entries
+from core.ui.workbench import workbench_items
 
 bp = Blueprint(
     "core_ui", __name__, template_folder="templates", static_folder="static/core", static_url_path="/static/core"
@@ -52,6 +54,8 @@ def home():
         places=place_names(db, paths),
         alerts=describe_alerts(db, alerts_reaching(db, paths)),
         todo=notices_for(db, current_actor, limit=5),
+        work=workbench_items(db, current_actor),
+        titles=state_of().host.titles(),
         package_titles=package_titles(db),
     )
 

@@ -5,7 +5,7 @@ enabled. Permissions, event types and block settings schemas come from manifest.
 from datetime import timedelta
 
 from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
-from plugins.resident_info import cli, web
+from plugins.resident_info import cli, web, workbench
 from plugins.resident_info.demo import services as demo
 from plugins.resident_info.importing import resume
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, WRITE
@@ -53,6 +53,11 @@ def gridwork_usage_figures(org_path):
         "residents": queries.count_in(db, org_path),
         "updated_last_30_days": queries.count_in(db, org_path, since=utcnow() - timedelta(days=30)),
     }
+
+
+@hookimpl
+def gridwork_workbench_items(session, actor):
+    return workbench.workbench_items(session, actor)
 
 
 @hookimpl

@@ -240,3 +240,25 @@ def test_hook_gridwork_sample_records(plugged, cross_tenant_matrix, sign_in):
     own_record = matrix.own.records["fx_records"]["record_id"]
     own = sign_in(app, "community_admin", M1).get(f"/api/v1/fx_records/records/{own_record}")
     assert own.get_json()["title"] == matrix.own.marker
+
+
+def test_hook_gridwork_workbench_items(plugged, sign_in):
+    app = plugged("fx_pages", enabled_at=M1)
+    home = sign_in(app, "community_admin", M1).get("/").get_data(as_text=True)
+    work = home[home.index('id="work"') : home.index("</section>", home.index('id="work"'))]
+    assert "待复查整改" in work and ">3<" in work and "其中逾期 1" in work and 'href="/fx_pages/"' in work
+    assert "测试页面" in work  # the plugin's title, so the line says whose work it is
+    # Where the plugin is off (another community), its scope is empty: no line.
+    elsewhere = sign_in(app, "community_admin", M12).get("/").get_data(as_text=True)
+    assert "待复查整改" not in elsewhere and "今天没有需要处理的事项" in elsewhere
+
+
+def test_a_failing_workbench_count_leaves_the_page_and_the_plugin_standing(plugged, sign_in, monkeypatch):
+    app = plugged("fx_pages", enabled_at=M1)
+    monkeypatch.setattr(module_of(app, "fx_pages"), "BROKEN", True)
+    client = sign_in(app, "community_admin", M1)
+    home = client.get("/")
+    assert home.status_code == 200 and "待复查整改" not in home.get_data(as_text=True)
+    assert state_of(app).host.get("fx_pages") is not None  # still loaded
+    monkeypatch.setattr(module_of(app, "fx_pages"), "BROKEN", False)
+    assert "待复查整改" in client.get("/").get_data(as_text=True)

@@ -14,7 +14,7 @@ from plugins.resident_info.permissions import PLUGIN
 LIMIT = 200
 
 
-def _held(access):
+def unresolved_held(access):
     statement = (
         select(ImportProblem, ImportJob, Resident)
         .join(ImportJob, ImportJob.id == ImportProblem.job_id)
@@ -26,7 +26,7 @@ def _held(access):
 
 def held_rows(db, access):
     """Unresolved held rows this reader can resolve, oldest first."""
-    found = db.exec(_held(access).order_by(ImportProblem.id).limit(LIMIT)).all()
+    found = db.exec(unresolved_held(access).order_by(ImportProblem.id).limit(LIMIT)).all()
     return [held_json(problem, job, resident) for problem, job, resident in found]
 
 
@@ -44,7 +44,7 @@ def held_json(problem, job, resident):
 
 def resolve(db, access, problem_id):
     """Mark a held row resolved (404 unless this reader can see both sides); audited."""
-    found = db.exec(_held(access).where(ImportProblem.id == problem_id)).first()
+    found = db.exec(unresolved_held(access).where(ImportProblem.id == problem_id)).first()
     if found is None:
         raise not_found("没有找到这条待核对的导入记录，或不在您的管理范围内。")
     problem, job, resident = found

@@ -3,6 +3,8 @@ the importer is not told "already registered" — that would make an all-or-noth
 bulk check of who lives anywhere in the county — but that the row went to a county check;
 the county admin sees both sides and resolves it."""
 
+import re
+
 import pytest
 from import_helpers import IMPORTS, csv_file, person_row, run
 from resident_helpers import RESIDENTS, audit_of, register
@@ -83,3 +85,23 @@ def test_unchecked_held_rows_are_escalated_after_two_days(app, registered_elsewh
     run_due_jobs(app)
     titles = {item["severity"]: item["title"] for item in county.get("/api/v1/inbox").get_json()["items"]}
     assert titles["urgent"] == "居民导入待县级核对已超过 2 天（1 行）"
+
+
+def workbench_line(client, title):
+    """The workbench's line for ``title`` as text ("2 待核对的导入行 条 …"), or None."""
+    home = client.get("/").get_data(as_text=True)
+    work = home[home.index('id="work"') : home.index("</section>", home.index('id="work"'))]
+    for line in work.split("<li>")[1:]:
+        if title in line:
+            return " ".join(re.sub(r"<[^>]+>", " ", line).split())
+    return None
+
+
+def test_held_rows_wait_on_the_county_workbench_until_resolved(registered_elsewhere):
+    county, importer, file_rows = registered_elsewhere
+    run(importer, csv_file(file_rows))
+    assert workbench_line(county, "待核对的导入行").startswith("1 待核对的导入行 条")
+    assert workbench_line(importer, "待核对的导入行") is None  # the importer cannot resolve it
+    (held,) = county.get(f"{IMPORTS}/held").get_json()["items"]
+    county.post(f"{IMPORTS}/held/{held['id']}/resolve")
+    assert workbench_line(county, "待核对的导入行") is None

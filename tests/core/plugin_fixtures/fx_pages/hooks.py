@@ -1,8 +1,8 @@
-"""A page, a JSON API and a menu entry, all behind ``fx_pages.view``."""
+"""A page, a JSON API, a menu entry and a workbench line, all behind ``fx_pages.view``."""
 
 from flask import Blueprint
 
-from core.public import NavEntry, api_blueprint, api_route, hookimpl, require
+from core.public import NavEntry, WorkItem, api_blueprint, api_route, hookimpl, require, scope_for
 
 
 def _page_blueprint():
@@ -36,3 +36,15 @@ def gridwork_blueprints():
 def gridwork_nav_entries(config):
     # FX_PAGES_NAV_PERMISSION lets a test see what the menu does with another permission (or None).
     return [NavEntry("fx_pages.index", "测试页面", config.get("FX_PAGES_NAV_PERMISSION", "fx_pages.view"), 70)]
+
+
+BROKEN = False  # a test sets it to see a failing workbench count leave the page standing
+
+
+@hookimpl
+def gridwork_workbench_items(actor):
+    if BROKEN:
+        raise RuntimeError("故意出错")
+    if not scope_for(actor, "fx_pages.view").paths:
+        return []
+    return [WorkItem("待复查整改", 3, "/fx_pages/", unit="处", overdue=1, order=10)]
