@@ -89,8 +89,9 @@ def _run_with_bar(db, access, job_id, content):
 def _summarise(db, job, report):
     click.echo(f"{imports.STATUS_TITLES[job.status]}：{job.message}")
     problems = imports.report_rows(db, job)
-    for line, column, reason, kind in problems[:20]:
-        click.echo(f"  第 {line} 行 [{column}] {reason}（{kind}）")
+    for line, name, column, reason, kind in problems[:20]:
+        who = f" {name}" if name else ""
+        click.echo(f"  第 {line} 行{who} [{column}] {reason}（{kind}）")
     if len(problems) > 20:
         click.echo(f"  …… 共 {len(problems)} 条，完整报告见 --report 或导入页面")
     if report:

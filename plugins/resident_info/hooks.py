@@ -7,7 +7,7 @@ from datetime import timedelta
 from core.public import BlockType, NavEntry, get_session, hookimpl, utcnow
 from plugins.resident_info import cli, web, workbench
 from plugins.resident_info.demo import services as demo
-from plugins.resident_info.importing import resume
+from plugins.resident_info.importing import resume, valid_rows
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, WRITE
 from plugins.resident_info.register import provided, queries
 from plugins.resident_info.web import blocks
@@ -67,7 +67,7 @@ def gridwork_demo_data(session, county_path, org_nodes, folder):
 
 @hookimpl
 def gridwork_scheduled_jobs():
-    return [resume.RESUME_JOB]
+    return [resume.RESUME_JOB, valid_rows.FORGET_JOB]
 
 
 @hookimpl

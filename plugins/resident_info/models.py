@@ -176,6 +176,9 @@ class ImportProblem(SQLModel, table=True):
     column: str = Field(default="", max_length=100)
     field: str = Field(default="", max_length=50)
     reason: str = Field(max_length=300)
+    # The name in the row, as the file had it (only if it looks like a name): the importer's
+    # own data, so that the row can be found. Never an ID number or a phone.
+    person_name: str = Field(default="", max_length=50, sa_column_kwargs={"server_default": ""})
     kind: str = Field(default="error", max_length=16, index=True)  # "error" | "skipped" | "held"
     # A held row (its ID is registered outside the importer's reach): the record it matches,
     # for whoever reads both places, and who resolved it.

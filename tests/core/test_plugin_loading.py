@@ -63,7 +63,11 @@ def test_a_good_plugin_is_listed_with_its_facts_and_hooks(plugged, county_client
     assert item["version"] == "1.0.0"
     assert item["title"] == {"zh": "测试页面", "en": "Test pages"}
     assert item["source"] == "config"
-    assert item["hooks"] == ["gridwork_blueprints", "gridwork_nav_entries"]
+    assert item["hooks"] == [
+        "gridwork_blueprints",
+        "gridwork_nav_entries",
+        "gridwork_workbench_items",
+    ]
     assert item["load_state"] == "loaded" and item["error"] is None
     assert item["permissions"] == ["fx_pages.view"]
     assert item["state"] == "disabled"  # installed is not enabled

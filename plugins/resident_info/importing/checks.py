@@ -50,7 +50,8 @@ class RowChecker:
             problems = problems or self._place_problems(line, clean) or self._repeat_problems(line, clean)
             if problems:
                 self.bad_rows += 1
-                self._problems.extend(problems)
+                name = self.reader.name_of(cells)
+                self._problems.extend({**problem, "name": name} for problem in problems)
             else:
                 candidates.append((line, clean))
         return self._without_registered(candidates)
@@ -81,12 +82,15 @@ class RowChecker:
             if found is not None and not self._may_be_told(found[1]):
                 self.held += 1
                 problem = self.reader.problem(line, "id_number", HELD)
-                self._problems.append({**problem, "kind": "held", "other_resident_id": found[0]})
+                self._problems.append(
+                    {**problem, "kind": "held", "other_resident_id": found[0], "name": clean.get("name", "")}
+                )
             elif found is not None or identity(clean) in without_id:
                 self.already_registered += 1
                 reason = ALREADY if clean.get("id_number") else ALREADY_NO_ID
                 field = "id_number" if clean.get("id_number") else "name"
-                self._problems.append({**self.reader.problem(line, field, reason), "kind": "skipped"})
+                skipped = {**self.reader.problem(line, field, reason), "kind": "skipped", "name": clean.get("name", "")}
+                self._problems.append(skipped)
             else:
                 good.append((line, clean))
         return good

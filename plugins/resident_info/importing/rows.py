@@ -83,6 +83,15 @@ class RowReader:
             raise ValueError("本次导入的组织下没有这个名称的网格，请检查“网格”列。")
         raise ValueError(f"有 {len(paths)} 个网格同名，请改填组织路径（如 {paths[0]}）。")
 
+    def name_of(self, cells):
+        """The row's name cell if it reads as a name — at most 30 characters, at most 3 digits
+        (a shifted file's ID number or phone never passes): what the report shows to find
+        the row by."""
+        index = next((index for index, field, _put in self.putters if field == "name"), None)
+        cell = cells[index] if index is not None and index < len(cells) else None
+        text = str(cell).strip() if cell is not None else ""
+        return text if len(text) <= 30 and sum(ch.isdigit() for ch in text) < 4 else ""
+
     def problem(self, line, field, reason):
         column = self.header_of.get(field) or self.header_of.get("grid" if field == "org_path" else "") or ""
         return {"line": line, "column": column, "field": field, "reason": reason}

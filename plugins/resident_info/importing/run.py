@@ -180,6 +180,7 @@ def _store_problems(db, job, problems):
                 column=problem["column"][:100],
                 field=problem["field"][:50],
                 reason=problem["reason"][:300],
+                person_name=(problem.get("name") or "")[:50],
                 kind=problem.get("kind", "error"),
                 other_resident_id=problem.get("other_resident_id"),
             )
@@ -196,7 +197,8 @@ def _progress(db, job, phase, processed, on_progress, status=None):
 
 
 def _finish(db, access, job, status):
-    _forget_file(db, job.id)
+    if status != "rejected":  # a refused file is kept a day: its valid rows may still go in
+        _forget_file(db, job.id)
     job.status, job.finished_at, job.processed_rows = status, utcnow(), job.total_rows
     job.phase = ""
     if status == "done":

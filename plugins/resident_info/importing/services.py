@@ -158,8 +158,11 @@ def mark_if_interrupted(db, job):
     return True
 
 
-def problems_of(db, job, limit=None):
+def problems_of(db, job, limit=None, kinds=None):
+    """The job's report rows by line; only those of ``kinds`` when given."""
     statement = select(ImportProblem).where(ImportProblem.job_id == job.id)
+    if kinds:
+        statement = statement.where(ImportProblem.kind.in_(kinds))
     statement = statement.order_by(ImportProblem.line, ImportProblem.id)
     return db.exec(statement.limit(limit) if limit else statement).all()
 
@@ -189,7 +192,8 @@ def job_json(db, job, problem_limit=100):
         "created_by": job.created_by,
         "created_at": isoformat(job.created_at),
         "finished_at": isoformat(job.finished_at) if job.finished_at else None,
-        "problems": [problem_json(problem) for problem in problems_of(db, job, problem_limit)],
+        # problem_limit 0: none (the page lists errors and set-aside rows apart).
+        "problems": [problem_json(problem) for problem in problems_of(db, job, problem_limit)] if problem_limit else [],
     }
 
 
@@ -200,15 +204,16 @@ def problem_json(problem):
         "field": problem.field,
         "reason": problem.reason,
         "kind": problem.kind,
+        "name": problem.person_name,
     }
 
 
-REPORT_HEADER = ("行号", "列", "问题", "类型")
+REPORT_HEADER = ("行号", "姓名", "列", "问题", "类型")
 KIND_TITLES = {"error": "错误，未导入", "skipped": "已登记，跳过", "held": "转县级核对"}
 
 
 def report_rows(db, job):
     return [
-        (problem.line, problem.column, problem.reason, KIND_TITLES.get(problem.kind, problem.kind))
+        (problem.line, problem.person_name, problem.column, problem.reason, KIND_TITLES.get(problem.kind, problem.kind))
         for problem in problems_of(db, job)
     ]

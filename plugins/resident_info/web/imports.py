@@ -5,7 +5,7 @@ are read from the job. Routes: ``add_routes`` at the end."""
 
 import json
 
-from flask import g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from core.public import (
     ApiError,
@@ -14,11 +14,12 @@ from core.public import (
     current_actor,
     file_response,
     get_session,
+    org_node_at,
     require,
     scope_for,
     xlsx_bytes,
 )
-from plugins.resident_info.importing import held
+from plugins.resident_info.importing import held, valid_rows
 from plugins.resident_info.importing import services as imports
 from plugins.resident_info.importing.columns import MAX_BYTES, TEMPLATE_COLUMNS
 from plugins.resident_info.importing.run import start_in_background
@@ -204,9 +205,28 @@ def import_job_page(job_id):
     db, job = _job(job_id)
     return render_template(
         f"{PLUGIN}/import_job.html",
-        job=imports.job_json(db, job, problem_limit=500),
+        job=imports.job_json(db, job, problem_limit=0),
+        errors=[imports.problem_json(p) for p in imports.problems_of(db, job, 500, kinds=("error",))],
+        set_aside=[imports.problem_json(p) for p in imports.problems_of(db, job, 500, kinds=("skipped", "held"))],
+        may_retry=valid_rows.may_retry(db, job),
+        target=getattr(org_node_at(db, job.org_path), "name", ""),
         status_url=url_for(f"{PLUGIN}_api.import_status", job_id=job.id),
     )
+
+
+@require(IMPORT)
+def import_valid_rows_page(job_id):
+    db, job = _job(job_id)
+    access = current_import_access()
+    try:
+        retry, content = valid_rows.import_valid_rows(db, access, job)
+    except ApiError as problem:
+        db.rollback()
+        flash(problem.detail, "error")
+        return redirect(url_for(".import_job_page", job_id=job.id))
+    db.commit()
+    start_in_background(access, retry.id, content)
+    return redirect(url_for(".import_job_page", job_id=retry.id))
 
 
 def add_routes(pages, api):
@@ -251,3 +271,4 @@ def add_routes(pages, api):
     pages.add_url_rule("/import", view_func=import_page)
     pages.add_url_rule("/import", view_func=import_submit, methods=["POST"])
     pages.add_url_rule("/import/<int:job_id>", view_func=import_job_page)
+    pages.add_url_rule("/import/<int:job_id>/valid_rows", view_func=import_valid_rows_page, methods=["POST"])

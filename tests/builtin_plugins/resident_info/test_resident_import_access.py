@@ -56,11 +56,15 @@ def test_the_report_downloads_as_csv_and_excel_without_cell_values(admin):
     )
     assert response.data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert table[0] == ["行号", "列", "问题", "类型"]
-    assert {(line, column) for line, column, _reason, _kind in table[1:]} == {("3", "身份证号"), ("3", "联系电话")}
+    assert table[0] == ["行号", "姓名", "列", "问题", "类型"]
+    assert {(line, column) for line, _name, column, _reason, _kind in table[1:]} == {
+        ("3", "身份证号"),
+        ("3", "联系电话"),
+    }
+    assert {name for _line, name, *_rest in table[1:]} == {person_row(2)["姓名"]}  # the row's person, by name
     assert person_row(2)["身份证号"][:10] not in response.data.decode("utf-8-sig")
     sheet = load_workbook(io.BytesIO(admin.get(f"{IMPORTS}/{job['id']}/report?format=xlsx").data)).active
-    assert [cell.value for cell in sheet[1]] == ["行号", "列", "问题", "类型"] and sheet.max_row == 3
+    assert [cell.value for cell in sheet[1]] == ["行号", "姓名", "列", "问题", "类型"] and sheet.max_row == 3
 
 
 def test_the_template_has_the_chinese_headers_and_the_county_fields(admin, app):
@@ -103,7 +107,7 @@ def test_the_cli_imports_with_a_progress_bar_and_fails_on_bad_rows(app, enabled,
     assert "已完成" in result.output and "导入 3 人" in result.output
     report = tmp_path / "report.csv"
     result = runner.invoke(args=["residents", "import", str(bad), "--org", "c1/s1/m1", "--report", str(report)])
-    assert result.exit_code == 1 and "第 2 行 [联系电话]" in result.output
+    assert result.exit_code == 1 and "第 2 行 居民7 [联系电话]" in result.output
     assert "联系电话" in report.read_bytes().decode("utf-8-sig")
     assert audit_of(app, "resident_info.residents_imported")[0][0].startswith("cli:")
 

@@ -44,9 +44,9 @@ def test_a_file_with_other_headers_is_mapped_in_the_page_and_imported(page, live
     expect(page.locator("#job-progress")).to_be_visible()
     expect(page.locator("#job-status")).to_have_text("已完成", timeout=20_000)
     expect(page.locator("#job-imported")).to_have_text("39")
-    problem = page.locator("#problems tbody tr")
+    problem = page.locator("#problems li")
     expect(problem).to_have_count(1)
-    expect(problem).to_contain_text("11")
+    expect(problem).to_contain_text("第 11 行")
     expect(problem).to_contain_text("手机")
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel").click()
