@@ -15,6 +15,7 @@ from core.permissions.service import package_titles
 from core.state import state_of
 from core.timeutil import as_aware, local_text, utcnow
 from core.ui.nav import visible_entries
+from core.ui.places import place_label, place_short
 from core.ui.workbench import workbench_items
 
 bp = Blueprint(
@@ -34,6 +35,10 @@ def shell_context():
 def local_time(value):
     """A time (datetime or ISO text) as ``2026-12-03 09:00``, Beijing time unless configured."""
     return local_text(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+bp.add_app_template_filter(place_label, "place")
+bp.add_app_template_filter(place_short, "place_short")
 
 
 @bp.app_template_test("past")

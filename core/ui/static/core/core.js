@@ -13,3 +13,25 @@ window.gridwork = {
     return data;
   },
 };
+
+// Node pickers with many nodes get a search box that narrows the <select> (the select alone
+// works without JavaScript). Options are removed and re-added, not hidden: iOS ignores hidden options.
+document.querySelectorAll('.node-picker[data-searchable]').forEach(function (picker) {
+  const select = picker.querySelector('select');
+  const all = Array.from(select.options);
+  const search = document.createElement('input');
+  search.type = 'search';
+  search.placeholder = '输入名称查找';
+  search.setAttribute('aria-label', '按名称查找');
+  search.className = 'node-search';
+  picker.insertBefore(search, select);
+  search.addEventListener('input', function () {
+    const wanted = search.value.replace(/\s|›/g, '');
+    const chosen = select.value;
+    select.replaceChildren(...all.filter(function (option) {
+      return !option.value || option.value === chosen || !wanted ||
+        (option.title || option.text).replace(/\s|›/g, '').includes(wanted);
+    }));
+    select.value = chosen;
+  });
+});
