@@ -43,6 +43,7 @@ from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, x
 from core.timeutil import clock, isoformat, today, utcnow
 from core.tree.ranges import after_prefix, prefix_range, subtree_range
 from core.tree.scope import DataScope, scope_of_model, scoped
+from core.ui.charts import chart_download, make_chart
 from core.ui.nav import NavEntry
 from core.ui.workbench import WorkItem
 
@@ -74,6 +75,7 @@ __all__ = [
     "bulk_insert",
     "call_service",
     "can",
+    "chart_download",
     "clean_text",
     "cell_text",
     "compile_schema_check",
@@ -91,6 +93,7 @@ __all__ = [
     "isoformat",
     "json_body",
     "login_required",
+    "make_chart",
     "move_attachments",
     "not_found",
     "org_node_at",
