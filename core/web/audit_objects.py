@@ -1,0 +1,71 @@
+"""Names for what an audit entry points at: the actor's display name, the object's name (a
+node's, a package's title, an account's display name) and, through a plugin's service
+``<plugin>.describe_audit_entries``, the names its own entries carry (a resident's) — so
+the core names plugin objects without importing a plugin."""
+
+import logging
+
+from sqlmodel import select
+
+from core.auth.models import User
+from core.db import system_query
+from core.plugin_system.offerings import call_service
+from core.state import state_of
+
+log = logging.getLogger(__name__)
+# Actors that are not accounts: what the core writes for its own work.
+SYSTEM_ACTORS = {"cli": "命令行", "demo": "演示数据", "": "系统"}
+
+
+def display_names(db, usernames):
+    """{username: display name} for accounts; names that are no account (a mistyped login)
+    are left out."""
+    wanted = sorted({name for name in usernames if name})
+    if not wanted:
+        return {}
+    statement = select(User.username, User.display_name).where(User.username.in_(wanted))
+    return {name: shown or name for name, shown in db.exec(system_query(statement, "audit: actor names")).all()}
+
+
+def actor_name(username, names):
+    if username in SYSTEM_ACTORS:
+        return SYSTEM_ACTORS[username]
+    return names.get(username) or f"{username}（非系统账号）"
+
+
+def users_by_id(db, entries):
+    ids = sorted({int(e.target.split(":", 1)[1]) for e in entries if _kind(e.target) == "user" and _number(e.target)})
+    if not ids:
+        return {}
+    statement = select(User.id, User.display_name, User.username).where(User.id.in_(ids))
+    return {f"user:{i}": shown or name for i, shown, name in db.exec(system_query(statement, "audit: object names"))}
+
+
+def plugin_descriptions(entries, actor, as_json):
+    """{seq: {"object": …, "summary": …}} from each plugin's ``describe_audit_entries``
+    for the entries of its own actions. A plugin without the service, or whose service
+    fails, leaves its entries to the core's generic text: the audit page never breaks."""
+    by_plugin = {}
+    for entry in entries:
+        plugin = entry.action.split(".", 1)[0]
+        if plugin != "core":
+            by_plugin.setdefault(plugin, []).append(as_json(entry))
+    found = {}
+    for plugin, items in by_plugin.items():
+        service = f"{plugin}.describe_audit_entries"
+        if service not in state_of().services:
+            continue
+        try:
+            found.update(call_service(service, entries=items, actor=actor) or {})
+        except Exception:  # a plugin's bug must not hide the trail
+            log.exception("describe_audit_entries of %s failed", plugin)
+    return found
+
+
+def _kind(target):
+    return target.split(":", 1)[0] if ":" in target else ""
+
+
+def _number(target):
+    tail = target.split(":", 1)[1]
+    return tail.isascii() and tail.isdigit() and len(tail) < 12
