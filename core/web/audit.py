@@ -87,7 +87,7 @@ AUDIT_QUERY = {
         "object": {
             "type": "string",
             "maxLength": 100,
-            "description": "对象名称中的几个字（账号、组织、角色包、居民…）",
+            "description": "对象名称中的几个字（居民、账号、组织…）",
         },
         "target": {"type": "string", "maxLength": 300, "description": "对象，原样，如 user:7"},
         "sensitive": {"type": "string", "enum": ["1"], "description": "1：只看个人信息的完整查看和导出"},
