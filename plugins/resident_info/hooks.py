@@ -20,7 +20,7 @@ def gridwork_blueprints():
 
 @hookimpl
 def gridwork_nav_entries():
-    return [NavEntry(f"{PLUGIN}.index", "居民信息", READ, 100)]
+    return [NavEntry(f"{PLUGIN}.index", "居民信息", READ, 100), NavEntry(f"{PLUGIN}.stats_page", "居民统计", READ, 101)]
 
 
 @hookimpl
