@@ -7,7 +7,9 @@
         tooltip: { trigger: 'item' },
         legend: { type: 'scroll', bottom: 0 },
         series: [{ type: 'pie', radius: '60%', name: c.series[0].name,
-                   data: c.labels.map(function (label, i) { return { name: label, value: c.series[0].values[i] }; }) }],
+                   // empty slices only crowd the labels; the table still lists them
+                   data: c.labels.map(function (label, i) { return { name: label, value: c.series[0].values[i] }; })
+                     .filter(function (slice) { return slice.value > 0; }) }],
       };
     }
     return {
@@ -16,7 +18,7 @@
       grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
       xAxis: { type: 'category', data: c.labels },
       yAxis: { type: 'value', minInterval: 1 },
-      series: c.series.map(function (s) { return { type: c.kind, name: s.name, data: s.values }; }),
+      series: c.series.map(function (s) { return { type: c.kind, name: s.name, data: s.values, barMaxWidth: 48 }; }),
     };
   }
 
