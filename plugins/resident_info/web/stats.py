@@ -1,7 +1,7 @@
 """``/resident_info/stats`` (居民统计): residents per grid, per tag and per age band inside
 the reader's data scope, each as a chart beside its table, with a CSV of the same figures."""
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template, request, url_for
 
 from core.public import chart_download, get_session, make_chart, require
 from plugins.resident_info.permissions import PLUGIN, READ
@@ -26,7 +26,7 @@ def _chart(name):
         {"人数": [n for _label, n in counted]},
         label_title=label_title,
         chart_id=f"residents-{name}",
-        download_url=url_for(".stats_csv", name=name),
+        download_url=url_for(".stats_csv", chart=name),
     )
 
 
@@ -37,7 +37,8 @@ def stats_page():
 
 
 @require(READ)
-def stats_csv(name):
+def stats_csv():
+    name = request.args.get("chart", "")
     if name not in CHARTS:
         abort(404)
     return chart_download(_chart(name), f"residents-{name}")
@@ -45,4 +46,4 @@ def stats_csv(name):
 
 def add_routes(pages, api):
     pages.add_url_rule("/stats", view_func=stats_page)
-    pages.add_url_rule("/stats/<name>.csv", view_func=stats_csv)
+    pages.add_url_rule("/stats/download", view_func=stats_csv)

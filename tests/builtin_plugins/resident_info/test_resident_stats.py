@@ -57,10 +57,10 @@ def test_a_grid_worker_counts_only_their_grid_and_no_health_tags(client, login_a
 
 def test_each_chart_downloads_as_the_same_figures(client, login_as, spread):
     login_as("community_admin", "c1/s1/m1")
-    response = client.get("/resident_info/stats/grids.csv")
+    response = client.get("/resident_info/stats/download?chart=grids")
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.get_data().decode("utf-8-sig").splitlines() == ["网格,人数", "幸福社区 › 幸福一网格,3"]
-    assert client.get("/resident_info/stats/nothing.csv").status_code == 404
+    assert client.get("/resident_info/stats/download?chart=nothing").status_code == 404
 
 
 def test_the_menu_offers_the_statistics(client, login_as, spread):
