@@ -9,12 +9,13 @@ from sqlmodel import select
 
 from core.auth.models import User
 from core.db import system_query
+from core.inbox.escalations import AUDIT_ACTOR as ESCALATION_ACTOR
 from core.plugin_system.offerings import call_service
 from core.state import state_of
 
 log = logging.getLogger(__name__)
 # Actors that are not accounts: what the core writes for its own work.
-SYSTEM_ACTORS = {"cli": "命令行", "demo": "演示数据", "": "系统"}
+SYSTEM_ACTORS = {"cli": "命令行", "demo": "演示数据", "": "系统", ESCALATION_ACTOR: ESCALATION_ACTOR}
 
 
 def display_names(db, usernames):

@@ -62,7 +62,8 @@ def _login_failed(detail, names):
 
 def _denied(detail, names):
     permission = detail.get("permission")
-    return f"缺少“{permission_title(permission)}”权限" if permission else "无权访问"
+    title = permission_title(permission) if permission else ""
+    return f"缺少“{title}”权限" if title and title != permission else "缺少所需的权限"  # never the bare code
 
 
 def _user_changed(detail, names):

@@ -121,3 +121,12 @@ def test_the_sensitive_tab_lists_only_views_of_personal_data(app, client, login_
     login_as("data_supervisor", "c1")
     actions = [item["action"] for item in client.get("/api/v1/audit?sensitive=1").get_json()["items"]]
     assert actions == ["core.attachment_viewed", "resident_info.sensitive_viewed"]
+
+
+def test_a_refusal_names_the_permission_by_title_never_by_code(app, client, login_as, org_tree):
+    record(app, "core.permission_denied", actor="x", org_path="c1/s1", detail={"permission": "core.audit_read"})
+    record(app, "core.permission_denied", actor="x", org_path="c1/s1", detail={"permission": "fx_gone.secret"})
+    login_as("data_supervisor", "c1")
+    shown = visible_text(client.get("/audit?action=core.permission_denied").get_data(as_text=True))
+    assert "缺少“查看审计日志”权限" in shown and "core.audit_read" not in shown
+    assert "缺少所需的权限" in shown and "fx_gone.secret" not in shown
