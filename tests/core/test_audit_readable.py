@@ -130,3 +130,33 @@ def test_a_refusal_names_the_permission_by_title_never_by_code(app, client, logi
     shown = visible_text(client.get("/audit?action=core.permission_denied").get_data(as_text=True))
     assert "缺少“查看审计日志”权限" in shown and "core.audit_read" not in shown
     assert "缺少所需的权限" in shown and "fx_gone.secret" not in shown
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+RECORDED = re.compile(
+    r"""(?:record_audit\(\s*\w+,\s*|audit_change\(\s*\w+,\s*\w+,\s*|_audit\(session,\s*|"action":\s*)f?"([^"{]*(?:\{PLUGIN\}[^"{]*)?)\""""
+)
+
+
+def recorded_actions():
+    """Every action name the code base writes to the trail as a literal (f"{PLUGIN}.x" too)."""
+    found = set()
+    for folder in ("core", "plugins"):
+        for path in (ROOT / folder).rglob("*.py"):
+            plugin = path.relative_to(ROOT).parts[1] if folder == "plugins" else "core"
+            for name in RECORDED.findall(path.read_text(encoding="utf-8")):
+                if "." in name:
+                    found.add(name.replace("{PLUGIN}", plugin))
+    from core.plugin_system.enablement import EVENT_FOR_SETTING
+
+    return found | set(EVENT_FOR_SETTING.values()) | {"resident_info.sensitive_exported", "resident_info.residents_exported"}
+
+
+def test_every_action_the_code_records_has_a_title(app):
+    from core.web.audit_titles import UNNAMED, action_titles
+
+    with app.app_context():
+        titles = action_titles()
+    actions = recorded_actions()
+    assert len(actions) > 40, sorted(actions)  # the scan found the trail's writers
+    assert [action for action in sorted(actions) if titles.title(action) == UNNAMED] == []
