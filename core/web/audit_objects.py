@@ -44,11 +44,12 @@ def users_by_id(db, entries):
 
 def plugin_descriptions(entries, actor, as_json):
     """{seq: {"object": …, "summary": …}} from each plugin's ``describe_audit_entries``
-    for the entries of its own actions. A plugin without the service, or whose service
-    fails, leaves its entries to the core's generic text: the audit page never breaks."""
+    for the entries of its own actions and the core's entries about its records. A plugin
+    without the service, or whose service fails, leaves its entries to the core's generic
+    text: the audit page never breaks."""
     by_plugin = {}
     for entry in entries:
-        plugin = entry.action.split(".", 1)[0]
+        plugin = _owner(entry)
         if plugin != "core":
             by_plugin.setdefault(plugin, []).append(as_json(entry))
     found = {}
@@ -61,6 +62,16 @@ def plugin_descriptions(entries, actor, as_json):
         except Exception:  # a plugin's bug must not hide the trail
             log.exception("describe_audit_entries of %s failed", plugin)
     return found
+
+
+def _owner(entry):
+    """The plugin that can name the entry: its action's, or for a core entry about a
+    plugin's record (an attachment of a resident) the plugin named in its detail."""
+    plugin = entry.action.split(".", 1)[0]
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
+    if plugin == "core" and isinstance(detail.get("plugin"), str) and detail.get("record"):
+        return detail["plugin"]
+    return plugin
 
 
 def _kind(target):

@@ -1,13 +1,14 @@
-"""What the core's audit page shows for this plugin's entries (services
-``resident_info.describe_audit_entries`` and ``resident_info.find_audit_objects``): the
-resident's name — only where the auditor may read that resident — and a short line, never
-an ID number or phone."""
+"""What the core's audit page shows for this plugin's entries and for the core's entries
+about its residents' documents (services ``resident_info.describe_audit_entries`` and
+``resident_info.find_audit_objects``): the resident's name — only where the auditor may
+read that resident — and a short line, never an ID number or phone."""
 
 from sqlmodel import select
 
 from core.public import get_session, scope_for, scope_of_model
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import PLUGIN, READ
+from plugins.resident_info.register.documents import RECORD_TYPE
 from plugins.resident_info.register.validation import FIELDS
 
 RESIDENT = f"{PLUGIN}_resident:"
@@ -29,8 +30,15 @@ def find_audit_objects(text, actor, session=None):
     return [f"{RESIDENT}{resident_id}" for resident_id in found]
 
 
+def _resident_id(entry):
+    """The resident an entry is about: its target, or the record of an attachment entry."""
+    target, record = entry["target"], str((entry["detail"] or {}).get("record", ""))
+    key = target[len(RESIDENT) :] if target.startswith(RESIDENT) else record.partition(f"{RECORD_TYPE}:")[2]
+    return int(key) if key.isascii() and key.isdigit() and len(key) < 12 else None
+
+
 def _resident_names(db, entries, actor):
-    ids = {int(e["target"][len(RESIDENT) :]) for e in entries if e["target"][len(RESIDENT) :].isdigit()}
+    ids = {_resident_id(entry) for entry in entries} - {None}
     if not ids:
         return {}
     statement = select(Resident.id, Resident.name).where(Resident.id.in_(sorted(ids)))
@@ -38,13 +46,15 @@ def _resident_names(db, entries, actor):
 
 
 def _described(entry, names):
-    kind, _sep, key = entry["target"].partition(":")
-    if entry["target"].startswith(RESIDENT):
-        resident_id = int(key) if key.isdigit() else 0
-        shown = names.get(resident_id) or (f"居民（编号 {key}）" if key.isdigit() else "居民信息")
+    resident_id, action = _resident_id(entry), entry["action"]
+    if action.startswith("core.attachment_"):  # the core's entry about a resident's document
+        shown = f"{names[resident_id]}的证明材料" if resident_id in names else "居民的证明材料"
+        return {"object": shown}
+    if resident_id is not None:
+        shown = names.get(resident_id) or f"居民（编号 {resident_id}）"
     else:
-        shown = OBJECTS.get(kind, "")
-    return {"object": shown, "summary": _summary(entry["action"].split(".", 1)[1], entry["detail"] or {})}
+        shown = OBJECTS.get(entry["target"].partition(":")[0], "")
+    return {"object": shown, "summary": _summary(action.split(".", 1)[1], entry["detail"] or {})}
 
 
 def _summary(action, detail):

@@ -99,3 +99,23 @@ def test_the_audit_page_says_whose_data_was_viewed_by_name_only(app, client, res
     assert ID_NUMBER not in html and "13912345678" not in html
     found = client.get("/api/v1/audit?object=秀兰").get_json()["items"]
     assert [item["action"] for item in found] == ["resident_info.sensitive_viewed", "resident_info.resident_registered"]
+
+
+def test_a_view_of_a_residents_document_names_whose_it_is(app, client, residents, login_as):
+    import io
+
+    from PIL import Image
+
+    first, _second = residents
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "red").save(buffer, "JPEG")
+    uploaded = client.post(
+        f"{RESIDENTS}/{first['id']}/attachments",
+        data={"file": (io.BytesIO(buffer.getvalue()), "残疾证.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201, uploaded.get_json()
+    client.get(uploaded.get_json()["url"]).close()
+    login_as("data_supervisor", "c1")
+    html = client.get("/audit?sensitive=1").get_data(as_text=True)
+    assert "查看附件" in html and "李秀兰的证明材料" in html and "残疾证" not in html
