@@ -84,7 +84,7 @@ def detail(resident_id):
     was logged when the grant was made)."""
     access = current_access()
     resident = services.find_resident(get_session(), access.read, resident_id)
-    full = reveal_granted(resident.id) and can(current_actor, READ_SENSITIVE, resident.org_path)
+    full = reveal_granted(current_actor.id, resident.id) and can(current_actor, READ_SENSITIVE, resident.org_path)
     return _detail_page(resident, access, reveal=full)
 
 
@@ -101,7 +101,7 @@ def reveal(resident_id):
         return _detail_page(resident, access, reveal_error=problem.detail), 422
     services.reveal(db, access, resident, reason=reason)
     db.commit()
-    grant_reveal(resident.id)
+    grant_reveal(current_actor.id, resident.id)
     return redirect(url_for(".detail", resident_id=resident.id), 303)
 
 

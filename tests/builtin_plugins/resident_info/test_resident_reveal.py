@@ -119,3 +119,12 @@ def test_a_view_of_a_residents_document_names_whose_it_is(app, client, residents
     login_as("data_supervisor", "c1")
     html = client.get("/audit?sensitive=1").get_data(as_text=True)
     assert "查看附件" in html and "李秀兰的证明材料" in html and "残疾证" not in html
+
+
+def test_someone_else_signing_in_on_the_same_browser_gets_no_grant(app, client, residents, make_user):
+    first, _second = residents
+    client.post(f"{page_of(first)}/reveal", data={"reason": "核对"})
+    client.logout()
+    client.login(make_user("community_admin", "c1/s1/m1").username)
+    html = client.get(page_of(first)).get_data(as_text=True)
+    assert ID_NUMBER not in html and "显示完整信息" in html
