@@ -161,3 +161,15 @@ def test_every_action_the_code_records_has_a_title(app):
     actions = recorded_actions()
     assert len(actions) > 40, sorted(actions)  # the scan found the trail's writers
     assert [action for action in sorted(actions) if titles.title(action) == UNNAMED] == []
+
+
+def test_a_day_on_the_chart_is_a_day_in_beijing_time(app, client, login_as, org_tree, clock):
+    from datetime import UTC, datetime
+
+    for utc_hour in (15, 16, 17):  # 23:00 on 1 December, then 00:00 and 01:00 on 2 December in Beijing
+        clock.set(datetime(2026, 12, 1, utc_hour, 30, tzinfo=UTC))
+        record(app, "core.logout", actor="某人", org_path="c1/s1")
+    login_as("data_supervisor", "c1")
+    csv = client.get("/audit/charts/per-day.csv?actor=某人&date_from=2026-11-30&date_to=2026-12-03")
+    lines = csv.get_data().decode("utf-8-sig").splitlines()
+    assert lines == ["日期,记录数", "11-30,0", "12-01,1", "12-02,2", "12-03,0"]
