@@ -54,14 +54,28 @@ def plugin_descriptions(entries, actor, as_json):
             by_plugin.setdefault(plugin, []).append(as_json(entry))
     found = {}
     for plugin, items in by_plugin.items():
-        service = f"{plugin}.describe_audit_entries"
-        if service not in state_of().services:
-            continue
-        try:
-            found.update(call_service(service, entries=items, actor=actor) or {})
-        except Exception:  # a plugin's bug must not hide the trail
-            log.exception("describe_audit_entries of %s failed", plugin)
+        found.update(_safely(f"{plugin}.describe_audit_entries", {}, entries=items, actor=actor))
     return found
+
+
+def plugin_objects_named(text, actor):
+    """Targets the plugins' ``find_audit_objects`` services find for ``text`` (residents by name)."""
+    found = set()
+    for service in sorted(name for name in state_of().services if name.endswith(".find_audit_objects")):
+        found |= set(_safely(service, (), text=text, actor=actor))
+    return found
+
+
+def _safely(service, nothing, **kwargs):
+    """The service's answer, or ``nothing`` when no plugin offers it or it fails: a plugin's
+    bug must not hide the trail."""
+    if service not in state_of().services:
+        return nothing
+    try:
+        return call_service(service, **kwargs) or nothing
+    except Exception:
+        log.exception("%s failed", service)
+        return nothing
 
 
 def _owner(entry):

@@ -12,11 +12,10 @@ from core.db import system_query
 from core.orgs.service import place_names
 from core.permissions.models import RolePackage
 from core.permissions.service import package_titles
-from core.plugin_system.offerings import call_service
 from core.state import state_of
 from core.timeutil import local_text
 from core.tree.models import OrgNode
-from core.web.audit_objects import actor_name, display_names, plugin_descriptions, users_by_id
+from core.web.audit_objects import actor_name, display_names, plugin_descriptions, plugin_objects_named, users_by_id
 from core.web.audit_summaries import Names, object_name, summary
 from core.web.audit_titles import action_titles
 
@@ -76,8 +75,7 @@ def targets_matching(db, text, actor):
     found |= {f"org:{i}" for i in db.exec(system_query(nodes, "audit filter: object by name")).all()}
     found |= {f"package:{name}" for name in db.exec(packages).all()}
     found |= {f"plugin:{name}" for name, title in state_of().host.titles().items() if text in title}
-    for service in sorted(name for name in state_of().services if name.endswith(".find_audit_objects")):
-        found |= set(call_service(service, text=text, actor=actor) or ())
+    found |= plugin_objects_named(text, actor)
     return tuple(sorted(found))  # empty: the filter matches nothing (never everything)
 
 

@@ -108,11 +108,13 @@ def test_a_plugin_whose_naming_service_fails_does_not_break_the_page(app, client
         raise RuntimeError("bug")
 
     state_of(app).services["resident_info.describe_audit_entries"] = broken
+    state_of(app).services["resident_info.find_audit_objects"] = broken
     record(app, "resident_info.sensitive_viewed", actor="x", target="resident_info_resident:5", org_path="c1/s1")
     login_as("data_supervisor", "c1")
     page = client.get("/audit?sensitive=1")
     assert page.status_code == 200
     assert "查看居民完整身份证号和电话" in visible_text(page.get_data(as_text=True))
+    assert client.get("/audit?object=张三").status_code == 200
 
 
 def test_the_sensitive_tab_lists_only_views_of_personal_data(app, client, login_as, a_grant):
