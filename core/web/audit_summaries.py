@@ -2,6 +2,7 @@
 object. ``Names`` carries what the page already looked up (display names, node names,
 package titles), so describing 50 entries costs a handful of queries, not 50."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core.alerts.models import KINDS as ALERT_KINDS
@@ -94,29 +95,24 @@ def _plugin_state(detail, names):
     return f"{PLUGIN_STATES.get(detail.get('old'), '未设置')} → {PLUGIN_STATES.get(detail.get('new'), '未设置')}"
 
 
-def _renamed(detail, names):
-    return f"“{detail.get('old', '')}”改为“{detail.get('new', '')}”"
-
-
-def _merged(detail, names):
-    return f"并入了“{detail.get('source_name', '')}”"
-
-
 def _moved(detail, names):
     return f"从“{names.places.get(detail.get('old', ''), '原位置')}”移到新的上级"
 
 
-def _counted(detail, names):
-    return f"共 {detail.get('count', 0)} 条"
+def _worded(template, **defaults):
+    """A summary that fills ``template`` from the entry's detail (a missing key: its
+    default, else nothing)."""
+    return lambda detail, names: template.format_map(defaultdict(str, {**defaults, **detail}))
 
 
 def _alert(detail, names):
-    return ALERT_KINDS.get(detail.get("kind"), "预警") + "预警" if detail.get("kind") else ""
+    kind = ALERT_KINDS.get(detail.get("kind"))
+    return f"{kind}预警" if kind else ""
 
 
 _SUMMARIES = {
     "core.login_failed": _login_failed,
-    "core.password_change_failed": lambda detail, names: "新密码不符合要求或原密码错误",
+    "core.password_change_failed": _worded("新密码不符合要求或原密码错误"),
     "core.permission_denied": _denied,
     "core.user_updated": _user_changed,
     "core.user_disabled": _credentials_ended,
@@ -128,11 +124,11 @@ _SUMMARIES = {
     "core.plugin_disabled": _plugin_state,
     "core.plugin_forbidden": _plugin_state,
     "core.plugin_setting_cleared": _plugin_state,
-    "core.org_renamed": _renamed,
-    "core.org_merged": _merged,
+    "core.org_renamed": _worded("“{old}”改为“{new}”"),
+    "core.org_merged": _worded("并入了“{source_name}”"),
     "core.org_moved": _moved,
-    "core.org_imported": _counted,
-    "core.event_replayed": _counted,
-    "core.escalation_fired": _counted,
+    "core.org_imported": _worded("共 {count} 条", count=0),
+    "core.event_replayed": _worded("共 {count} 条", count=0),
+    "core.escalation_fired": _worded("共 {count} 条", count=0),
     "core.alert_issued": _alert,
 }

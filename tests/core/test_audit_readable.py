@@ -20,7 +20,7 @@ def record(app, action, **fields):
 def visible_text(html):
     """What a reader sees without opening 详情: no scripts, no attributes, no folded JSON."""
     html = re.sub(r"<(script|style|details|head)\b.*?</\1>", " ", html, flags=re.S)
-    return unescape(re.sub(r"<[^>]+>", " ", html))
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture
@@ -175,3 +175,21 @@ def test_a_day_on_the_chart_is_a_day_in_beijing_time(app, client, login_as, org_
     csv = client.get("/audit/charts/per-day.csv?actor=某人&date_from=2026-11-30&date_to=2026-12-03")
     lines = csv.get_data().decode("utf-8-sig").splitlines()
     assert lines == ["日期,记录数", "11-30,0", "12-01,1", "12-02,2", "12-03,0"]
+
+
+def test_changes_to_the_tree_say_what_changed(app, client, login_as, org_tree):
+    record(
+        app,
+        "core.org_renamed",
+        actor="x",
+        target="org:m1",
+        org_path="c1/s1/m1",
+        detail={"old": "幸福村", "new": "幸福社区"},
+    )
+    record(app, "core.org_imported", actor="x", target="org:import", org_path="c1/s1", detail={"count": 12})
+    record(app, "core.alert_issued", actor="x", target="alert:1", org_path="c1/s1", detail={"kind": "heat"})
+    login_as("data_supervisor", "c1")
+    shown = visible_text(client.get("/audit?action=core.").get_data(as_text=True))
+    assert "组织节点改名 · 东湖街道 › 幸福社区" in shown and "“幸福村”改为“幸福社区”" in shown
+    assert "批量导入组织架构" in shown and "共 12 条" in shown
+    assert "发布预警 · 预警" in shown and "高温预警" in shown
