@@ -10,6 +10,7 @@ from core.permissions.views import bp as permissions_pages
 from core.plugin_system.api import bp as plugins_api
 from core.plugin_system.views import bp as plugins_pages
 from core.scheduler.views import bp as jobs_pages
+from core.ui.vendor import bp as vendor_assets
 from core.ui.views import bp as ui_pages
 from core.users.api import bp as users_api
 from core.users.views import bp as users_pages
@@ -26,6 +27,7 @@ def core_blueprints():
         auth_api,
         auth_pages,
         ui_pages,
+        vendor_assets,
         orgs_api,
         orgs_pages,
         users_api,

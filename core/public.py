@@ -44,6 +44,7 @@ from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, x
 from core.timeutil import clock, isoformat, today, utcnow
 from core.tree.ranges import after_prefix, prefix_range, subtree_range
 from core.tree.scope import DataScope, scope_of_model, scoped
+from core.ui.charts import chart_download, make_chart
 from core.ui.nav import NavEntry
 from core.ui.workbench import WorkItem
 
@@ -76,6 +77,7 @@ __all__ = [
     "bulk_insert",
     "call_service",
     "can",
+    "chart_download",
     "clean_text",
     "cell_text",
     "compile_schema_check",
@@ -93,6 +95,7 @@ __all__ = [
     "isoformat",
     "json_body",
     "login_required",
+    "make_chart",
     "move_attachments",
     "not_found",
     "node_choices",

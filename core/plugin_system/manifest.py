@@ -61,6 +61,13 @@ class Manifest:
             if entry.get("org_path_column")
         )
 
+    def audit_actions(self):
+        """[(full action name, Chinese title, sensitive)] the audit page reads."""
+        return [
+            (f"{self.name}.{a['name']}", a["title"]["zh"], bool(a.get("sensitive")))
+            for a in self.data.get("audit_actions", [])
+        ]
+
     def block_schemas(self):
         return {b["name"]: self.data["_schemas"][f"blocks/{b['name']}"] for b in self.data.get("blocks", [])}
 
@@ -124,6 +131,7 @@ def _check_unique_names(file, data):
         ("permissions", data.get("permissions", [])),
         ("events/emits", data.get("events", {}).get("emits", [])),
         ("blocks", data.get("blocks", [])),
+        ("audit_actions", data.get("audit_actions", [])),
     ):
         seen = set()
         for index, item in enumerate(items):

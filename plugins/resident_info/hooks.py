@@ -9,7 +9,7 @@ from plugins.resident_info import cli, web, workbench
 from plugins.resident_info.demo import services as demo
 from plugins.resident_info.importing import resume, valid_rows
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, WRITE
-from plugins.resident_info.register import provided, queries
+from plugins.resident_info.register import audit_names, provided, queries
 from plugins.resident_info.web import blocks
 
 
@@ -20,7 +20,7 @@ def gridwork_blueprints():
 
 @hookimpl
 def gridwork_nav_entries():
-    return [NavEntry(f"{PLUGIN}.index", "居民信息", READ, 100)]
+    return [NavEntry(f"{PLUGIN}.index", "居民信息", READ, 100), NavEntry(f"{PLUGIN}.stats_page", "居民统计", READ, 101)]
 
 
 @hookimpl
@@ -43,6 +43,8 @@ def gridwork_services():
         f"{PLUGIN}.get_residents": provided.get_residents,
         f"{PLUGIN}.find_by_tag_rule": provided.find_by_tag_rule,
         f"{PLUGIN}.resident_by_id": provided.resident_by_id,
+        f"{PLUGIN}.describe_audit_entries": audit_names.describe_audit_entries,
+        f"{PLUGIN}.find_audit_objects": audit_names.find_audit_objects,
     }
 
 

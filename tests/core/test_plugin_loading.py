@@ -96,6 +96,14 @@ BAD_MANIFESTS = {
         lambda folder: _edit(folder, tables=[{"name": "notes"}]),
         "/tables/0/name 表名必须以 fx_broken_ 开头",
     ),
+    "audit_action_twice": (
+        lambda folder: _edit(folder, audit_actions=[{"name": "done", "title": {"zh": "完成"}}] * 2),
+        "/audit_actions/1/name 名称重复：done",
+    ),
+    "audit_action_without_title": (
+        lambda folder: _edit(folder, audit_actions=[{"name": "done"}]),
+        "/audit_actions/0/title 缺少必填字段 title",
+    ),
     "core_too_new": (lambda folder: _edit(folder, core=">=2.0"), "/core 需要核心版本 >=2.0，当前为 0.1.0"),
     "missing_schema_file": (
         lambda folder: _edit(folder, settings_schema="settings.json"),

@@ -322,10 +322,12 @@ def near_duplicates(db, access, resident, limit=10):
     return [brief_json(other) for other in found]
 
 
-def reveal(db, access, resident, ip=""):
+def reveal(db, access, resident, ip="", reason=""):
     """Record one full view of a resident's ID number and phone (the caller checked
-    READ_SENSITIVE). The audit entry names the fields shown, never the values."""
+    READ_SENSITIVE). The audit entry names the fields shown, never the values, and the
+    reason the reader gave (the page asks for one)."""
     shown = [field for field in SENSITIVE_FIELDS if getattr(resident, field)]
+    detail = {"resident_id": resident.id, "fields": shown} | ({"reason": reason} if reason else {})
     record_audit(
         db,
         f"{PLUGIN}.sensitive_viewed",
@@ -333,6 +335,6 @@ def reveal(db, access, resident, ip=""):
         target=target_of(resident),
         org_path=resident.org_path,
         ip=ip or access.ip,
-        detail={"resident_id": resident.id, "fields": shown},
+        detail=detail,
     )
     return shown

@@ -9,12 +9,12 @@ from flask import Blueprint
 
 from core.public import api_blueprint
 from plugins.resident_info.permissions import PLUGIN
-from plugins.resident_info.web import api, documents, exports, held, imports, pages
+from plugins.resident_info.web import api, documents, exports, held, imports, pages, stats
 
 # Templates and static files are found from the plugin's folder (templates/resident_info/,
 # static/resident_info/), not from web/.
 PLUGIN_PACKAGE = __name__.rpartition(".")[0]
-ROUTE_MODULES = (pages, api, exports, imports, held, documents)
+ROUTE_MODULES = (pages, api, exports, imports, held, documents, stats)
 
 
 def blueprints():

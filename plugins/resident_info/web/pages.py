@@ -7,7 +7,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from core.public import ApiError, can, current_actor, get_session, not_found, require, scope_for, scope_of_model
+from core.public import (
+    ApiError,
+    can,
+    clean_text,
+    current_actor,
+    get_session,
+    not_found,
+    require,
+    scope_for,
+    scope_of_model,
+)
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, forms, queries, services
@@ -16,6 +26,7 @@ from plugins.resident_info.register.present import resident_json, snapshot
 from plugins.resident_info.register.validation import FIELDS, HEALTH_TAGS, county_of
 from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 from plugins.resident_info.web.documents import listed
+from plugins.resident_info.web.reveal_grants import REASON_MAX, grant_reveal, reveal_granted
 
 PAGE_SIZE = 20
 # "import_source" appears only in history: where an imported record came from.
@@ -69,23 +80,32 @@ def _shown(resident, access, reveal=False):
 
 @require(READ)
 def detail(resident_id):
+    """The resident, masked — or in full while this reader's reveal grant lasts (the view
+    was logged when the grant was made)."""
     access = current_access()
-    return _detail_page(services.find_resident(get_session(), access.read, resident_id), access)
+    resident = services.find_resident(get_session(), access.read, resident_id)
+    full = reveal_granted(current_actor.id, resident.id) and can(current_actor, READ_SENSITIVE, resident.org_path)
+    return _detail_page(resident, access, reveal=full)
 
 
 @require(READ_SENSITIVE)
 def reveal(resident_id):
-    """The full ID number and phone, on request only, one audit entry per view."""
+    """Asked for with a reason: one audit entry carrying it, then 303 to the detail page."""
     access, db = current_access(), get_session()
     resident = services.find_resident(db, access.read, resident_id)
     if not can(current_actor, READ_SENSITIVE, resident.org_path):
         raise not_found("没有找到这位居民，或不在您的管理范围内。")
-    services.reveal(db, access, resident)
+    try:
+        reason = clean_text(request.form.get("reason"), label="查看理由", pointer="/reason", max_length=REASON_MAX)
+    except ApiError as problem:
+        return _detail_page(resident, access, reveal_error=problem.detail), 422
+    services.reveal(db, access, resident, reason=reason)
     db.commit()
-    return _detail_page(resident, access, reveal=True)
+    grant_reveal(current_actor.id, resident.id)
+    return redirect(url_for(".detail", resident_id=resident.id), 303)
 
 
-def _detail_page(resident, access, reveal=False):
+def _detail_page(resident, access, reveal=False, reveal_error=None):
     db = get_session()
     history = services.history_for(db, access, resident, reveal)
     duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access, resident)
@@ -96,6 +116,8 @@ def _detail_page(resident, access, reveal=False):
         duplicates=duplicates,
         documents=listed(db, access, resident),
         can_reveal=not reveal and can(current_actor, READ_SENSITIVE, resident.org_path),
+        reveal_error=reveal_error,
+        reason_max=REASON_MAX,
         can_write=access.write.covers(resident.org_path) and not resident.merged_into_id,
     )
 

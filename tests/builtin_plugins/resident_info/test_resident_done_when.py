@@ -65,11 +65,14 @@ def test_import_the_demo_file_find_by_last_four_and_reveal_with_an_audit_entry(d
     supervisor.goto(f"{live_server.url}/resident_info/?id_last4={id_number[-4:]}&name={name}")
     supervisor.get_by_role("link", name=name).first.click()
     expect(supervisor.get_by_text(id_number)).to_have_count(0)
+    supervisor.get_by_label("查看理由").fill("核对低保申请材料")
     supervisor.get_by_role("button", name="显示完整信息").click()
     expect(supervisor.get_by_text(id_number)).to_be_visible()
     expect(supervisor.get_by_role("status")).to_contain_text("已记入审计日志")
 
     supervisor.goto(f"{live_server.url}/audit?action=resident_info.sensitive_viewed")
-    entry = supervisor.locator("tbody tr", has_text="resident_info.sensitive_viewed")
+    entry = supervisor.locator(".audit-entry", has_text="查看居民完整身份证号和电话")
     expect(entry).to_have_count(1)
-    expect(entry).to_contain_text("supervisor")
+    expect(entry).to_contain_text(name)  # whose data was viewed, by name
+    expect(entry).to_contain_text("数据监督员 赵磊")
+    expect(entry).to_contain_text("理由：核对低保申请材料")

@@ -104,8 +104,9 @@ def test_the_reveal_button_is_a_csrf_protected_post_that_writes_one_audit_entry(
     assert "显示完整信息" in client.get(page).get_data(as_text=True)
     assert ID_NUMBER not in client.get(page).get_data(as_text=True)
 
-    assert client.post(f"{page}/reveal", csrf=False).status_code == 403  # no CSRF token: refused
-    shown = client.post(f"{page}/reveal")
+    reason = {"reason": "核对材料"}
+    assert client.post(f"{page}/reveal", data=reason, csrf=False).status_code == 403  # no CSRF token: refused
+    shown = client.post(f"{page}/reveal", data=reason, follow_redirects=True)
 
     assert shown.status_code == 200
     assert ID_NUMBER in shown.get_data(as_text=True) and "已记入审计日志" in shown.get_data(as_text=True)

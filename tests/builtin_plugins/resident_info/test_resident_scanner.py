@@ -118,7 +118,7 @@ def walk(client, made, household, duplicate):
             f"/resident_info/residents/{first}/edit",
             {"data": {"name": "居民0", "org_path": GRID, "version": "1", "room": "8"}},
         ),
-        ("POST", f"/resident_info/residents/{first}/reveal", {}),
+        ("POST", f"/resident_info/residents/{first}/reveal", {"data": {"reason": "核对"}, "follow_redirects": True}),
         *EXPORTS,
     ]
 
