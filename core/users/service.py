@@ -143,11 +143,6 @@ def _grants_by_user(db, grant_scope, user_ids):
     return found
 
 
-def home_node_choices(db, write_scope):
-    """The org nodes an account may be homed at by this actor, in tree order."""
-    return db.exec(scoped(select(OrgNode), write_scope, OrgNode.path).order_by(OrgNode.path)).all()
-
-
 # ------------------------------------------------------------------ writing
 
 
