@@ -27,10 +27,17 @@ def assert_no_sideways_scroll(page):
     assert width <= PHONE["width"], f"page scrolls sideways on a phone ({width}px)"
 
 
-def test_accounts_are_cards_on_a_phone_and_a_typed_node_name_filters_them(phone, live_server, make_user, org_tree):
+@pytest.fixture
+def county_admin_with_two_grids(phone, live_server, make_user, org_tree):
+    """A county admin signed in on the phone; one grid worker in each street."""
     make_user("grid_feedback_worker", "c1/s1/m1/g1", username="xingfu_worker")
     make_user("grid_feedback_worker", "c1/s2/m2/g2", username="qingshan_worker")
     sign_in_page(phone, live_server, make_user("county_admin", "c1").username)
+    return phone
+
+
+def test_accounts_are_cards_on_a_phone_and_a_typed_node_name_filters_them(county_admin_with_two_grids, live_server):
+    phone = county_admin_with_two_grids
     phone.goto(f"{live_server.url}/users?org_path=幸福一网格")
     cards = phone.locator("table.list.cards tbody tr")
     expect(cards).to_have_count(1)
@@ -50,10 +57,8 @@ def test_an_unclear_node_name_says_so_and_lists_no_one(phone, live_server, make_
     expect(phone.get_by_role("alert")).to_contain_text("所属组织：没有找到这个名称的组织")
 
 
-def test_grants_filter_by_a_node_picked_by_name_in_the_filter_disclosure(phone, live_server, make_user, org_tree):
-    make_user("grid_feedback_worker", "c1/s1/m1/g1", username="xingfu_worker")
-    make_user("grid_feedback_worker", "c1/s2/m2/g2", username="qingshan_worker")
-    sign_in_page(phone, live_server, make_user("county_admin", "c1").username)
+def test_grants_filter_by_a_node_picked_by_name_in_the_filter_disclosure(county_admin_with_two_grids, live_server):
+    phone = county_admin_with_two_grids
     phone.goto(f"{live_server.url}/grants")
     filters = phone.locator("details.filters")
     filters.locator("summary", has_text="筛选").click()
