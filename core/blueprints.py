@@ -6,7 +6,6 @@ from core.events.views import bp as events_pages
 from core.orgs.api import bp as orgs_api
 from core.orgs.views import bp as orgs_pages
 from core.permissions.api import bp as permissions_api
-from core.permissions.views import bp as permissions_pages
 from core.plugin_system.api import bp as plugins_api
 from core.plugin_system.views import bp as plugins_pages
 from core.scheduler.views import bp as jobs_pages
@@ -19,6 +18,7 @@ from core.web.audit import bp as audit
 from core.web.auth_api import bp as auth_api
 from core.web.auth_pages import bp as auth_pages
 from core.web.inbox import bp as inbox
+from core.web.permission_pages import bp as permissions_pages
 
 
 def core_blueprints():

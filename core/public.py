@@ -32,6 +32,7 @@ from core.events.types import Event, EventHandler, EventType
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
+from core.orgs.node_filter import node_filter
 from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_matching
 from core.orgs.service import org_node_at, org_nodes_in
 from core.permissions.access import can, login_required, require, scope_for
@@ -99,6 +100,7 @@ __all__ = [
     "move_attachments",
     "not_found",
     "node_choices",
+    "node_filter",
     "node_from_text",
     "nodes_matching",
     "org_node_at",

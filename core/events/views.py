@@ -10,6 +10,7 @@ from core.auth.actor import current_actor
 from core.db import get_session
 from core.events import admin
 from core.permissions.access import require, scope_for
+from core.state import state_of
 
 bp = Blueprint("core_events", __name__)
 
@@ -82,4 +83,5 @@ def _page(error=None):
         error=error,
         failing=admin.failing_deliveries(db, scope),
         dead=admin.dead_letters(db, scope),
+        titles=state_of().host.titles(),
     )

@@ -10,7 +10,7 @@ from core.db import get_session
 from core.orgs.api import uploaded_csv
 from core.orgs.csv_import import ImportRefused, import_csv
 from core.orgs.restructure import merge_nodes, move_node
-from core.orgs.service import Editor, create_node, delete_node, org_nodes_in, rename_node
+from core.orgs.service import Editor, create_node, delete_node, org_nodes_in, place_names, rename_node
 from core.permissions.access import require, scope_for
 from core.tree.paths import KIND_TITLES
 
@@ -81,7 +81,7 @@ def create():
         lambda db, editor: create_node(
             db, editor, parent_id=_field("parent_id"), name=request.form.get("name", ""), node_id=_field("id") or None
         ),
-        lambda node: _("已新建“%(name)s”（编号 %(id)s）。", name=node.name, id=node.id),
+        lambda node: _("已新建“%(name)s”。", name=node.name),
     )
 
 
@@ -99,7 +99,7 @@ def rename():
 def move():
     return _apply(
         lambda db, editor: move_node(db, editor, _field("node_id"), _field("parent_id")),
-        lambda node: _("“%(name)s”已移动，新路径为 %(path)s。", name=node.name, path=node.path),
+        lambda node: _("“%(name)s”已移动，现在位于 %(place)s。", name=node.name, place=place_label(node.path)),
     )
 
 
@@ -137,3 +137,8 @@ def import_file():
     db.commit()
     flash(_("已导入 %(count)s 个节点。", count=created))
     return redirect(url_for(".tree"))
+
+
+def place_label(path):
+    """The node's chain of names (东湖街道 › 幸福社区) for a message: people know names, not paths."""
+    return place_names(get_session(), [path])[path]

@@ -49,14 +49,15 @@ def describe_grants(db, rules, scope):
     if not rules:
         return []
     user_ids = {user_id_of(rule.v0) for rule in rules}
-    users = dict(
-        db.exec(
+    users = {
+        user_id: (username, display_name)
+        for user_id, username, display_name in db.exec(
             system_query(
-                select(User.id, User.username).where(User.id.in_(user_ids)),
+                select(User.id, User.username, User.display_name).where(User.id.in_(user_ids)),
                 "names of the holders of grants the actor may see",
             )
         ).all()
-    )
+    }
     names = {package_name_of(rule.v1) for rule in rules}
     titles = dict(db.exec(select(RolePackage.name, RolePackage.title_zh).where(RolePackage.name.in_(names))).all())
     paths = {rule.v2 for rule in rules}
@@ -67,7 +68,8 @@ def describe_grants(db, rules, scope):
         {
             "id": rule.id,
             "user_id": user_id_of(rule.v0),
-            "username": users.get(user_id_of(rule.v0), ""),
+            "username": users.get(user_id_of(rule.v0), ("", ""))[0],
+            "display_name": users.get(user_id_of(rule.v0), ("", ""))[1],
             "package": package_name_of(rule.v1),
             "package_title": titles.get(package_name_of(rule.v1), ""),
             "org_path": rule.v2,

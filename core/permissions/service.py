@@ -91,8 +91,10 @@ def catalogue():
 
 
 def permission_label(name):
+    """A permission as a refusal names it: its title (the code travels in problem+json's
+    ``permission`` field, for admins and integrations, not in the sentence people read)."""
     permission = catalogue().get(name)
-    return f"“{permission.title_zh}”（{name}）" if permission else name
+    return f"“{permission.title_zh}”" if permission else name
 
 
 # ------------------------------------------------------------------ packages

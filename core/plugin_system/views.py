@@ -7,6 +7,8 @@ from sqlmodel import select
 from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 from core.db import get_session
+from core.orgs.node_filter import NodeFilter, node_filter
+from core.orgs.picker import node_choices
 from core.orgs.service import place_names
 from core.permissions.access import can, deny, login_required, scope_for
 from core.plugin_system import enablement
@@ -27,23 +29,37 @@ def index():
     if not scope and not scope_for(current_actor, "core.plugin_manage"):
         deny("core.plugin_enable")
     db = get_session()
-    nodes = db.exec(scope_of_model(select(OrgNode), scope, OrgNode).order_by(OrgNode.path).limit(1000)).all()
-    chosen = request.args.get("node") or (nodes[0].id if nodes else "")
-    chosen_node = next((n for n in nodes if n.id == chosen), None)
-    path = chosen_node.path if chosen_node else current_actor.org_path
+    choices = node_choices(db, scope)
+    wanted = _wanted_node(choices)
+    chosen = _node_at(db, scope, wanted.path or (choices[0].path if choices else ""))
+    path = chosen.path if chosen else current_actor.org_path
     plugins = [plugin_json(db, p, path) for p in state_of().host.plugins.values()]
     states = {p["name"]: node_state(settings_of(db, p["name"]), path) for p in plugins if p["name"] != "core"}
     return render_template(
         "core/plugins/index.html",
         plugins=plugins,
         states=states,
-        nodes=nodes,
-        chosen=chosen_node,
-        places=place_names(
-            db, [node.path for node in nodes] + [s.origin_path for s in states.values() if s.origin_path]
-        ),
-        may_forbid=bool(chosen_node and can(current_actor, "core.plugin_forbid", chosen_node.path)),
+        choices=choices,
+        chosen=chosen,
+        error=wanted.problem,
+        places=place_names(db, [path] + [s.origin_path for s in states.values() if s.origin_path]),
+        may_forbid=bool(chosen and can(current_actor, "core.plugin_forbid", chosen.path)),
     )
+
+
+def _wanted_node(choices):
+    """The node ``?node=`` names: a path from the picker, a node number from a link, or a
+    typed name (unclear: a Chinese message, and the page shows the first node)."""
+    wanted = (request.args.get("node") or "").strip()
+    by_number = {choice.path.rsplit("/", 1)[-1]: choice.path for choice in choices}
+    if wanted in by_number:
+        return NodeFilter(by_number[wanted])
+    return node_filter(choices, wanted, _("组织节点"))
+
+
+def _node_at(db, scope, path):
+    statement = scope_of_model(select(OrgNode).where(OrgNode.path == path), scope, OrgNode)
+    return db.exec(statement).first() if path else None
 
 
 @bp.route("/plugins/<name>/state", methods=["POST"])

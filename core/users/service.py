@@ -21,6 +21,7 @@ from core.auth.models import User
 from core.auth.passwords import hash_password, password_problem
 from core.auth.sessions import end_credentials
 from core.db import system_query
+from core.orgs.service import place_names
 from core.permissions.grants import first_missing_permission
 from core.permissions.ids import package_name_of, user_subject
 from core.permissions.models import CasbinRule, RolePackage
@@ -143,11 +144,6 @@ def _grants_by_user(db, grant_scope, user_ids):
     return found
 
 
-def home_node_choices(db, write_scope):
-    """The org nodes an account may be homed at by this actor, in tree order."""
-    return db.exec(scoped(select(OrgNode), write_scope, OrgNode.path).order_by(OrgNode.path)).all()
-
-
 # ------------------------------------------------------------------ writing
 
 
@@ -260,9 +256,9 @@ def management_refusal(db, write_scope, acting, user):
             return ServiceError(
                 403,
                 _(
-                    "该账号在 %(path)s 持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
+                    "该账号在“%(place)s”持有角色包“%(package)s”，其中的%(permission)s权限您在该节点并不持有，"
                     "只能由持有该权限的上级管理员修改此账号。",
-                    path=path,
+                    place=place_names(db, [path])[path],
                     package=title,
                     permission=permission_label(missing),
                 ),

@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 from core.db import get_session
+from core.orgs.node_filter import node_filter
+from core.orgs.picker import node_choices
 from core.permissions.access import require, scope_for
+from core.permissions.service import package_titles
 from core.users import service
 from core.users.api import GRANT_READ, READ, WRITE, acting_now, filter_from_query, min_password_length
 
@@ -20,12 +23,15 @@ PAGE_SIZE = 50
 def index():
     db = get_session()
     page = _page_number()
+    read_scope = scope_for(current_actor, READ)
+    choices = node_choices(db, read_scope)
+    node = node_filter(choices, request.args.get("org_path"), _("所属组织"))
     try:
-        filters = filter_from_query(request.args)
+        filters = filter_from_query({**request.args.to_dict(), "org_path": node.path})
     except ServiceError as error:
         filters, problem = service.UserFilter(), error.detail
     else:
-        problem = None
+        problem = node.problem
     filters = service.UserFilter(
         q=filters.q,
         org_path=filters.org_path,
@@ -33,10 +39,12 @@ def index():
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    users, total = service.list_users(db, scope_for(current_actor, READ), filters)
+    users, total = ([], 0) if node.unclear else service.list_users(db, read_scope, filters)
     return render_template(
         "core/users/index.html",
         users=service.describe_users(db, users, _grant_scope()),
+        node_choices=choices,
+        package_titles=package_titles(db),
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
@@ -150,7 +158,8 @@ def _detail_page(db, user_id, **extra):
         writable=writable,
         is_self=user.id == current_actor.id,
         refusal=refusal and refusal.detail,
-        nodes=service.home_node_choices(db, write_scope) if writable else [],
+        nodes=node_choices(db, write_scope) if writable else [],
+        package_titles=package_titles(db),
         **extra,
     )
 
@@ -158,7 +167,7 @@ def _detail_page(db, user_id, **extra):
 def _new_form(db, submitted, error=None):
     return render_template(
         "core/users/new.html",
-        nodes=service.home_node_choices(db, scope_for(current_actor, WRITE)),
+        nodes=node_choices(db, scope_for(current_actor, WRITE)),
         submitted=submitted,
         error=error.detail if error else None,
         error_field=(error.pointer or "").lstrip("/") if error else None,

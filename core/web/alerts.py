@@ -14,6 +14,7 @@ from core.api import api_route, json_body, not_found
 from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 from core.db import get_session
+from core.orgs.picker import node_choices
 from core.orgs.service import org_nodes_in, place_names
 from core.permissions.access import login_required, policy_engine, require, scope_for
 from core.timeutil import clock
@@ -82,8 +83,9 @@ def lift(alert_id):
 def _page(db, form=None, error=None):
     scope = scope_for(current_actor, ISSUE)
     current, past = service.alerts_issued_in(db, scope)
-    areas = [node for node in org_nodes_in(db, scope) if node.kind in AREA_KINDS]
-    places = place_names(db, [node.path for node in areas] + [alert.org_path for alert in current + past])
+    area_paths = {node.path for node in org_nodes_in(db, scope) if node.kind in AREA_KINDS}
+    areas = [choice for choice in node_choices(db, scope) if choice.path in area_paths]
+    places = place_names(db, [alert.org_path for alert in current + past])
     now = clock.local()
     defaults = {"starts_at": _input_value(now), "ends_at": _input_value(now + service.DEFAULT_DURATION)}
     return render_template(

@@ -33,7 +33,8 @@ def test_an_operator_sees_and_replays_dead_letters_of_their_own_subtree_only(app
     own, foreign = bury(app, "c1/s1/m1"), bury(app, "c1/s2/m2")
     login_as("plugin_developer", "c1/s1")
     html = client.get("/events").get_data(as_text=True)
-    assert "事件总线" in html and "c1/s1/m1" in html and "c1/s2/m2" not in html
+    assert "事件总线" in html and "幸福社区" in html and "青山村" not in html
+    assert "c1/s1/m1" not in html  # the node by name, never its path
     status = client.get("/api/v1/events/status").get_json()
     assert status["dead"] == 1 and [item["org_path"] for item in status["dead_letters"]] == ["c1/s1/m1"]
 
@@ -44,6 +45,16 @@ def test_an_operator_sees_and_replays_dead_letters_of_their_own_subtree_only(app
     assert scalar(app, "SELECT status FROM core_event_delivery WHERE id = :id", id=own) == "pending"
     assert scalar(app, "SELECT status FROM core_event_delivery WHERE id = :id", id=foreign) == "dead"
     assert scalar(app, "SELECT actor FROM core_audit_entry WHERE action = 'core.event_replayed'").startswith("plugin")
+
+
+def test_the_event_bus_page_shows_times_in_beijing_time(app, client, login_as, org_tree):
+    subscribe(app)
+    bury(app, "c1/s1/m1")
+    with engine_of(app).begin() as conn:
+        conn.execute(text("UPDATE core_event_dead_letter SET died_at = '2026-12-02 14:22:00'"))
+    login_as("plugin_developer", "c1/s1")
+    html = client.get("/events").get_data(as_text=True)
+    assert "2026-12-02 22:22" in html and "14:22" not in html and "UTC" not in html
 
 
 def test_the_event_bus_page_needs_the_plugin_management_permission(client, login_as, org_tree):

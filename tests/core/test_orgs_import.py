@@ -207,7 +207,7 @@ def test_the_page_shows_the_row_by_row_errors(client, org_tree, login_as):
     response = client.post("/orgs/import", data={"file": (upload, "orgs.csv")}, content_type="multipart/form-data")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "导入失败，未导入任何数据" in page and "<td>2</td><td>上级编号</td>" in page
+    assert "导入失败，未导入任何数据" in page and '<td data-label="行">2</td><td data-label="列">上级编号</td>' in page
     assert "上级节点“s9”不存在" in page
     good = io.BytesIO("编号,上级编号,类型,名称\nm51,s1,社区,导入社区\n".encode())
     assert (

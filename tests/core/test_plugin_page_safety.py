@@ -48,7 +48,16 @@ def test_under_a_forbid_from_above_no_action_is_offered(plugged, sign_in_as):
 
 def test_the_node_list_shows_names_not_paths(plugged, sign_in_as):
     page = sign_in_as(plugged("fx_pages"), "county").get("/plugins").get_data(as_text=True)
-    assert "东湖街道 › 幸福社区" in page and "c1/s1/m1" not in page
+    visible = re.sub(r"<[^>]+>", " ", page)  # a path may be an option's value, never its text
+    assert 'title="东湖街道 › 幸福社区"' in page and "幸福社区" in visible and "c1/s1/m1" not in visible
+
+
+def test_a_typed_node_name_opens_that_node_and_an_unclear_one_says_so(plugged, sign_in_as):
+    county = sign_in_as(plugged("fx_pages"), "county")
+    page = county.get("/plugins?node=幸福社区").get_data(as_text=True)
+    assert '<option value="c1/s1/m1" title="东湖街道 › 幸福社区" selected>' in page
+    unclear = county.get("/plugins?node=网格").get_data(as_text=True)
+    assert "组织节点：有 3 个组织符合" in unclear and "网格</p>" not in unclear
 
 
 def test_offered_settings_leave_out_the_one_already_set_and_forbid_without_the_right():

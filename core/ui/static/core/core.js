@@ -12,6 +12,17 @@ window.gridwork = {
     if (!response.ok) { throw new Error((data && data.detail) || ('请求失败：' + response.status)); }
     return data;
   },
+  // An ISO time from the API as pages show times: 2026-12-02 22:22 in the deployment's zone
+  // (<meta name="time-zone">, Beijing time unless configured), whatever the browser's zone.
+  localTime: function (iso) {
+    if (!iso) { return ''; }
+    const zone = document.querySelector('meta[name="time-zone"]').content;
+    const parts = {};
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso))
+      .forEach(function (part) { parts[part.type] = part.value; });
+    return parts.year + '-' + parts.month + '-' + parts.day + ' ' + parts.hour + ':' + parts.minute;
+  },
 };
 
 // Node pickers with many nodes get a search box that narrows the <select> (the select alone

@@ -4,16 +4,30 @@
   const form = document.getElementById('token-form');
   const created = document.getElementById('token-created');
 
-  function cell(text) { const td = document.createElement('td'); td.textContent = text || '—'; return td; }
+  // Each cell says what it is (data-label): on a phone the table shows one card per token.
+  const labels = Array.from(table.querySelectorAll('thead th')).map(function (th) { return th.textContent; });
+  function cell(text, column) {
+    const td = document.createElement('td');
+    td.textContent = text || '—';
+    if (column === 0) { td.className = 'primary'; } else if (labels[column]) { td.dataset.label = labels[column]; }
+    return td;
+  }
+  const time = window.gridwork.localTime;
 
   async function refresh() {
     const data = await window.gridwork.api('GET', table.dataset.api);
     const body = table.querySelector('tbody');
     body.replaceChildren();
+    if (!data.items.length) {
+      const empty = cell('还没有令牌。', 0);
+      empty.colSpan = labels.length;
+      body.append(document.createElement('tr'));
+      body.lastChild.append(empty);
+    }
     data.items.forEach(function (token) {
       const row = document.createElement('tr');
-      row.append(cell(token.name), cell(token.created_at), cell(token.last_used_at),
-                 cell(token.revoked_at ? '已收回' : '有效'));
+      row.append(cell(token.name, 0), cell(time(token.created_at), 1), cell(time(token.last_used_at), 2),
+                 cell(token.revoked_at ? '已收回' : '有效', 3));
       const action = document.createElement('td');
       if (!token.revoked_at) {
         const button = document.createElement('button');

@@ -2,6 +2,8 @@
 
 The pages call the same service functions as the JSON API, so both refuse the same things
 with the same Chinese messages; on a refusal the page shows the message and stores nothing.
+They live in core.web, not core.permissions, because they pick org nodes by name
+(core.orgs.picker), and core.orgs sits above core.permissions.
 """
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -12,13 +14,14 @@ from core.api.errors import ApiError
 from core.auth.actor import current_actor
 from core.auth.models import User
 from core.db import get_session
+from core.orgs.node_filter import node_filter
+from core.orgs.picker import node_choices
 from core.permissions import grants as grant_rules
 from core.permissions import service
 from core.permissions.access import require, scope_for
 from core.permissions.ids import PACKAGE_NAME_PATTERN
 from core.permissions.refusals import audit_refusal
 from core.state import state_of
-from core.tree.models import OrgNode
 from core.tree.scope import scope_of_model
 
 bp = Blueprint("core_permissions", __name__)
@@ -141,10 +144,7 @@ def create_grant():
         if created
         else _("%(user)s 在%(node)s已持有“%(package)s”，无需重复授予。")
     )
-    flash(
-        message
-        % {"package": grant["package_title"], "user": grant["username"], "node": grant["org_name"] or grant["org_path"]}
-    )
+    flash(message % {"package": grant["package_title"], "user": grant["display_name"], "node": grant["org_name"]})
     return redirect(url_for(".grants"))
 
 
@@ -162,11 +162,17 @@ def _grants_page(form=None, error=None):
     db = get_session()
     package = request.args.get("package", "")
     package = package if PACKAGE_NAME_PATTERN.fullmatch(package) else None
-    items, total = grant_rules.list_grants(db, current_actor, package=package, limit=GRANTS_PER_PAGE)
+    filter_nodes = node_choices(db, scope_for(current_actor, "core.grant_read"))
+    node = node_filter(filter_nodes, request.args.get("org"), _("组织节点"))
+    items, total = [], 0
+    if not node.unclear:
+        items, total = grant_rules.list_grants(
+            db, current_actor, package=package, org_path=node.path or None, limit=GRANTS_PER_PAGE
+        )
     write_scope = scope_for(current_actor, "core.grant_write")
     choices = {}
     if write_scope:
-        choices = {"users": _visible_users(db), "nodes": _grantable_nodes(db, write_scope)}
+        choices = {"users": _visible_users(db), "nodes": node_choices(db, write_scope)}
     page = render_template(
         "core/permissions/grants.html",
         grants=items,
@@ -174,8 +180,10 @@ def _grants_page(form=None, error=None):
         write_scope=write_scope,
         packages=service.list_packages(db, current_actor),
         package_filter=package or "",
+        filter_nodes=filter_nodes,
+        node_filter=node.path,
         form=form or {},
-        error=error and error.detail,
+        error=(error and error.detail) or node.problem,
         **choices,
     )
     return page, error.status if error else 200
@@ -185,11 +193,6 @@ def _visible_users(db, limit=500):
     """Active accounts the actor may see: the ones the grant form offers."""
     statement = select(User).where(User.is_active).order_by(User.username).limit(limit)
     return db.exec(scope_of_model(statement, scope_for(current_actor, "core.user_read"), User)).all()
-
-
-def _grantable_nodes(db, write_scope, limit=1000):
-    """Nodes inside the actor's ``core.grant_write`` scope, in tree order."""
-    return db.exec(scope_of_model(select(OrgNode).order_by(OrgNode.path).limit(limit), write_scope, OrgNode)).all()
 
 
 def _int_or_text(value):
