@@ -1,0 +1,62 @@
+"""``render_form``: a schema's fields as accessible HTML, pre-filled, with the errors next
+to their fields and a summary at the top. Works without JavaScript; the caller writes the
+``<form>`` element (and ``enctype="multipart/form-data"`` when ``has_photo`` says so).
+"""
+
+from flask import current_app
+from markupsafe import Markup
+
+from core.forms.spec import form_fields, walk
+
+TEMPLATE = "core/forms/fields.html"
+
+
+def render_form(schema, values=None, errors=None, *, only=None, choices=None, placeholders=None, summary=True):
+    """The fields of ``schema`` as HTML (``Markup``).
+
+    :param values: what the fields show: known values (pre-fill) or what was typed.
+    :param errors: ``{input name: message}`` from ``form_errors`` (or a service's check).
+    :param only: top-level fields to show (None: all).
+    :param choices: ``{input name: [(value, label), …]}`` — the org-node picker's nodes,
+        or options a view computes; they replace the schema's ``enum``.
+    :param placeholders: ``{input name: text}`` overriding ``x-placeholder`` (e.g. the
+        masked current value of a field an edit form leaves empty).
+    :param summary: show the list of errors at the top (off when the page shows its own).
+    """
+    fields = form_fields(schema, only)
+    errors = errors or {}
+    template = current_app.jinja_env.get_template(TEMPLATE)
+    return Markup(
+        template.render(
+            fields=fields,
+            errors=errors,
+            summary=_summary(fields, errors) if summary else [],
+            value_of=_values_reader(values or {}),
+            choices=choices or {},
+            placeholders=placeholders or {},
+        )
+    )
+
+
+def has_photo(schema, only=None):
+    """True when the form has a photo field (it must post as multipart/form-data)."""
+    return any(spec.widget == "photo" for spec in walk(form_fields(schema, only)))
+
+
+def _summary(fields, errors):
+    """``[(field id, message)]`` in form order; errors of no field (``_form``) first."""
+    by_input = {spec.input: spec.id for spec in walk(fields)}
+    listed = [(None, message) for name, message in errors.items() if name not in by_input]
+    return listed + [(by_input[name], errors[name]) for name in by_input if name in errors]
+
+
+def _values_reader(values):
+    def value_of(spec):
+        current = values
+        for part in spec.path:
+            if not isinstance(current, dict):
+                return None
+            current = current.get(part)
+        return current
+
+    return value_of
