@@ -33,7 +33,7 @@ from core.forms import fields_to_type, form_errors, has_photo, photo_uploads, re
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
-from core.orgs.service import org_node_at, org_nodes_in
+from core.orgs.service import org_node_at, org_nodes_in, place_names
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
@@ -96,6 +96,7 @@ __all__ = [
     "not_found",
     "org_node_at",
     "org_nodes_in",
+    "place_names",
     "publish",
     "read_spreadsheet",
     "record_audit",
