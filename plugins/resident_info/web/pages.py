@@ -5,7 +5,6 @@ version, merging a near-duplicate. Routes: ``add_routes`` at the end."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
 from core.public import (
     ApiError,
@@ -13,12 +12,11 @@ from core.public import (
     current_actor,
     get_session,
     not_found,
+    org_nodes_in,
     place_names,
     require,
     scope_for,
-    scope_of_model,
 )
-from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, forms, queries, services
 from plugins.resident_info.register.merge import merge_residents
@@ -217,13 +215,14 @@ def _default_org(access):
     return paths[0] if len(paths) == 1 else ""
 
 
-def org_choices(access, current="", limit=200):
-    """``(path, name)`` of the nodes a writer may put a resident at: the writer's own
-    subtrees and the grids residents already live in (and the record's own node), by name."""
-    statement = scope_of_model(select(Resident.org_path).distinct(), access.write, Resident)
-    known = get_session().exec(statement.order_by(Resident.org_path).limit(limit)).all()
-    paths = sorted(set(access.write.paths) | set(known) | ({current} if current else set()))
-    names = place_names(get_session(), paths)
+def org_choices(access, current="", limit=500):
+    """``(path, name)`` of the nodes a writer may put a resident at — every node of the
+    writer's subtrees (and the record's own node), by name, parents first."""
+    db = get_session()
+    paths = [node.path for node in org_nodes_in(db, access.write)[:limit]]
+    if current and current not in paths:
+        paths.append(current)
+    names = place_names(db, paths)
     return [(path, names[path]) for path in paths]
 
 
