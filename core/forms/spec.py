@@ -59,12 +59,15 @@ def form_fields(schema, only=None):
     key = (id(schema), tuple(only) if only is not None else None)
     cached = _CACHE.get(key)
     if cached is None or cached[0] is not schema:
+        if len(_CACHE) >= CACHE_LIMIT:  # schemas built per request must not pile up
+            _CACHE.clear()
         cached = (schema, tuple(_object_fields(schema, (), only)))
         _CACHE[key] = cached
     return cached[1]
 
 
 _CACHE = {}
+CACHE_LIMIT = 512
 
 
 def walk(fields):

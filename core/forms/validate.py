@@ -8,6 +8,7 @@ asked; a plain ``FormatChecker()`` checks ``time`` by Draft 3's, without a time 
 from jsonschema import Draft202012Validator
 
 from core.forms.messages import custom_message, reason
+from core.forms.spec import CACHE_LIMIT
 
 _VALIDATORS = {}
 
@@ -17,6 +18,8 @@ def compiled(schema):
     key = id(schema)
     entry = _VALIDATORS.get(key)
     if entry is None or entry[0] is not schema:
+        if len(_VALIDATORS) >= CACHE_LIMIT:  # schemas built per request must not pile up
+            _VALIDATORS.clear()
         entry = (schema, Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER))
         _VALIDATORS[key] = entry
     return entry[1]
