@@ -34,8 +34,33 @@ def render_form(schema, values=None, errors=None, *, only=None, choices=None, pl
             value_of=_values_reader(values or {}),
             choices=choices or {},
             placeholders=placeholders or {},
+            text_of=text_of,
+            chosen_texts=chosen_texts,
+            list_rows=list_rows,
         )
     )
+
+
+def text_of(value):
+    """A value as an input shows it: JSON's ``true``/``false``, nothing for None."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
+
+
+def chosen_texts(value):
+    """The chosen options of a radio group or checkbox group, as text."""
+    if isinstance(value, list):
+        return {text_of(item) for item in value}
+    return {text_of(value)} if value is not None else set()
+
+
+def list_rows(value, rows):
+    """A list field's inputs: the items held, then blanks up to ``rows``."""
+    held = value if isinstance(value, list) else []
+    return held + [None] * max(rows - len(held), 0)
 
 
 def has_photo(schema, only=None):

@@ -8,6 +8,8 @@ per schema object and cached (a form page renders the same schema on every reque
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 WIDGETS = frozenset(
     {"text", "textarea", "radio", "select", "checkboxes", "checkbox", "date", "time", "email", "tel", "number",
      "org-node", "photo", "list", "fieldset"}
@@ -41,14 +43,17 @@ class Field:
     item_kind: str = ""  # a list's item type
     rows: int = 3  # a list's inputs: the values held plus blanks up to this many
     schema: dict = field(default_factory=dict, compare=False, repr=False)
+    # Worked out once here rather than on every render (the template reads them per field).
+    input: str = field(init=False)
+    id: str = field(init=False)
+    attributes_html: Markup = field(init=False, compare=False, repr=False)
 
-    @property
-    def input(self):
-        return ".".join(str(part) for part in self.path)
-
-    @property
-    def id(self):
-        return "f-" + self.input.replace(".", "-")
+    def __post_init__(self):
+        name = ".".join(str(part) for part in self.path)
+        object.__setattr__(self, "input", name)
+        object.__setattr__(self, "id", "f-" + name.replace(".", "-"))
+        html = Markup("").join(Markup(' {}="{}"').format(key, value) for key, value in self.attributes)
+        object.__setattr__(self, "attributes_html", html)
 
 
 def form_fields(schema, only=None):
