@@ -35,6 +35,8 @@ def render_form(schema, values=None, errors=None, *, only=None, choices=None, pl
             choices=choices or {},
             placeholders=placeholders or {},
             text_of=text_of,
+            described=described,
+            notes=notes,
             chosen_texts=chosen_texts,
             list_rows=list_rows,
         )
@@ -48,6 +50,23 @@ def text_of(value):
     if value is True or value is False:
         return "true" if value else "false"
     return str(value)
+
+
+def described(spec, error):
+    """``aria-describedby`` (hint, error) and ``aria-invalid`` for a field's input."""
+    ids = [spec.id + "-hint"] if spec.help else []
+    if error:
+        ids.append(spec.id + "-error")
+    html = Markup(' aria-describedby="{}"').format(" ".join(ids)) if ids else Markup("")
+    return html + Markup(' aria-invalid="true"') if error else html
+
+
+def notes(spec, error):
+    """The hint and the error under a field."""
+    html = Markup('<small class="form-hint" id="{}-hint">{}</small>').format(spec.id, spec.help) if spec.help else ""
+    if error:
+        html += Markup('<span class="form-error" id="{}-error">{}</span>').format(spec.id, error)
+    return Markup(html)
 
 
 def chosen_texts(value):

@@ -47,6 +47,7 @@ class Field:
     input: str = field(init=False)
     id: str = field(init=False)
     attributes_html: Markup = field(init=False, compare=False, repr=False)
+    label_html: Markup = field(init=False, compare=False, repr=False)  # the title, * when required
 
     def __post_init__(self):
         name = ".".join(str(part) for part in self.path)
@@ -54,6 +55,8 @@ class Field:
         object.__setattr__(self, "id", "f-" + name.replace(".", "-"))
         html = Markup("").join(Markup(' {}="{}"').format(key, value) for key, value in self.attributes)
         object.__setattr__(self, "attributes_html", html)
+        star = Markup('<span class="form-required" aria-hidden="true"> *</span>') if self.required else ""
+        object.__setattr__(self, "label_html", Markup("{}{}").format(self.title, star))
 
 
 def form_fields(schema, only=None):
