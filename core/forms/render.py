@@ -6,7 +6,7 @@ to their fields and a summary at the top. Works without JavaScript; the caller w
 from flask import current_app
 from markupsafe import Markup
 
-from core.forms.spec import form_fields, walk
+from core.forms.spec import form_fields, option_tags, walk
 
 TEMPLATE = "core/forms/fields.html"
 
@@ -37,7 +37,7 @@ def render_form(schema, values=None, errors=None, *, only=None, choices=None, pl
             text_of=text_of,
             described=described,
             notes=notes,
-            chosen_texts=chosen_texts,
+            options_html=options_html,
             list_rows=list_rows,
         )
     )
@@ -69,11 +69,12 @@ def notes(spec, error):
     return Markup(html)
 
 
-def chosen_texts(value):
-    """The chosen options of a radio group or checkbox group, as text."""
-    if isinstance(value, list):
-        return {text_of(item) for item in value}
-    return {text_of(value)} if value is not None else set()
+def options_html(spec, value, choices):
+    """The options of a select, radio group or checkbox group, the current ones chosen;
+    ``choices`` (from the view) replace the schema's."""
+    tags = option_tags(spec, choices[spec.input]) if spec.input in choices else spec.option_tags
+    chosen = {text_of(item) for item in value} if isinstance(value, list) else {text_of(value)}
+    return Markup("").join(checked if text in chosen else plain for text, plain, checked in tags)
 
 
 def list_rows(value, rows):

@@ -48,6 +48,7 @@ class Field:
     id: str = field(init=False)
     attributes_html: Markup = field(init=False, compare=False, repr=False)
     label_html: Markup = field(init=False, compare=False, repr=False)  # the title, * when required
+    option_tags: tuple = field(init=False, compare=False, repr=False)  # see option_tags()
 
     def __post_init__(self):
         name = ".".join(str(part) for part in self.path)
@@ -57,6 +58,26 @@ class Field:
         object.__setattr__(self, "attributes_html", html)
         star = Markup('<span class="form-required" aria-hidden="true"> *</span>') if self.required else ""
         object.__setattr__(self, "label_html", Markup("{}{}").format(self.title, star))
+        object.__setattr__(self, "option_tags", option_tags(self, self.options))
+
+
+def option_tags(spec, options):
+    """``((value as text, HTML, HTML when chosen), …)`` for the options of a select, radio
+    group or checkbox group: written once, only "chosen" is decided per render."""
+    if spec.widget in ("radio", "checkboxes"):
+        kind = "radio" if spec.widget == "radio" else "checkbox"
+        required = Markup(" required") if spec.required and kind == "radio" else ""
+        tag = Markup('<label><input type="{}" name="{}" value="{}"{}{}>{}</label>')
+        return tuple(
+            (str(value), tag.format(kind, spec.input, value, "", required, label),
+             tag.format(kind, spec.input, value, Markup(" checked"), required, label))
+            for value, label in options
+        )  # fmt: skip
+    tag = Markup('<option value="{}"{}>{}</option>')
+    return tuple(
+        (str(value), tag.format(value, "", label), tag.format(value, Markup(" selected"), label))
+        for value, label in options
+    )
 
 
 def form_fields(schema, only=None):
