@@ -2,11 +2,12 @@
 draws from the schema: a mistake is explained in Chinese next to its field, with what was
 typed kept; corrected, the resident is registered. Screenshots go to test-results/."""
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from resident_helpers import make_id
+from resident_helpers import make_id, register
 
 from core.testing import sign_in_page
 
@@ -60,3 +61,17 @@ def test_the_registration_form_on_a_desktop(page, live_server, make_user, enable
     expect(page.get_by_role("group", name="人口类型")).to_be_visible()
     assert _no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / "resident-form-1280.png"), full_page=True)
+
+
+def test_the_edit_form_on_a_phone_keeps_the_id_masked(phone, live_server, make_user, enabled, client, login_as):
+    login_as("community_admin", "c1/s1/m1")
+    created = register(client, name="王秀英")
+    sign_in_page(phone, live_server, make_user("community_admin", "c1/s1/m1").username)
+    phone.goto(f"{live_server.url}/resident_info/residents/{created['id']}/edit")
+    id_input = phone.get_by_label("身份证号")
+    expect(id_input).to_have_value("")
+    expect(id_input).to_have_attribute("placeholder", re.compile(r"^\*+"))
+    expect(phone.get_by_label("姓名")).to_have_value("王秀英")
+    assert make_id() not in phone.content() and "13812345678" not in phone.content()
+    assert _no_sideways_scroll(phone)
+    phone.screenshot(path=str(SHOTS / "resident-edit-390.png"), full_page=True)
