@@ -7,7 +7,16 @@ import re
 import pytest
 from forms_support import GRIDS, VISIT, submitted
 
-from core.public import ApiError, fields_to_type, form_errors, has_photo, read_form, render_form, validate_or_raise
+from core.public import (
+    ApiError,
+    fields_to_type,
+    form_errors,
+    has_photo,
+    photo_uploads,
+    read_form,
+    render_form,
+    validate_or_raise,
+)
 
 GOOD = {
     "visitor": "李娜",
@@ -168,3 +177,14 @@ def test_fields_to_type_counts_what_a_prefill_leaves_to_the_user():
     assert fields_to_type(address_required, {**known, "address": {"building": "3号楼"}}) == ["visited_on", "mood"]
     assert "notes" in fields_to_type(VISIT, known, optional=True)
     assert "needs_help" not in fields_to_type(VISIT, known, optional=True)  # a box is never typed
+
+
+def test_a_chosen_photo_is_handed_over_for_storing_and_never_read_as_text():
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+
+    files = MultiDict({"photo": FileStorage(BytesIO(b"\xff\xd8"), filename="现场.jpg")})
+    assert list(photo_uploads(VISIT, files)) == ["photo"]
+    assert photo_uploads(VISIT, MultiDict({"photo": FileStorage(BytesIO(b""), filename="")})) == {}
+    assert "photo" not in read_form(VISIT, MultiDict({"photo": "c:/fake.jpg"}))
