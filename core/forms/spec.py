@@ -119,7 +119,9 @@ def _object_fields(schema, prefix, only=None):
 
 def _field(path, schema, required):
     kind = json_type(schema)
-    widget = schema.get("x-widget") or _default_widget(schema, kind)
+    widget = schema.get("x-widget")
+    if widget not in WIDGETS:  # unsaid, or a widget this renderer does not know
+        widget = _default_widget(schema, kind)
     common = {
         "path": path,
         "title": schema.get("title") or str(path[-1]),
@@ -138,7 +140,7 @@ def _field(path, schema, required):
             options=_options(items, schema.get("x-enum-titles")),
             item_kind=json_type(items),
             attributes=_attributes(items, json_type(items), widget),
-            rows=max(int(schema.get("maxItems", 3)) if schema.get("maxItems", 3) <= 10 else 3, 1),
+            rows=max(1, min(int(schema.get("maxItems", 3)), 10)),  # no JavaScript adds rows
             **common,
         )
     return Field(
@@ -190,7 +192,8 @@ def _options(schema, titles=None):
 
 
 def _attributes(schema, kind, widget):
-    base = _INPUT_ATTRIBUTES.get(kind if widget == "number" else widget, {})
+    numeric = widget in ("number", "list") and kind in ("integer", "number")
+    base = _INPUT_ATTRIBUTES.get(kind if numeric else "text" if widget == "list" else widget, {})
     found = dict(base)
     if kind == "string" and isinstance(schema.get("maxLength"), int):
         found["maxlength"] = schema["maxLength"]
