@@ -29,7 +29,7 @@ from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
 from core.events.types import Event, EventHandler, EventType
-from core.forms import fields_to_type, form_errors, has_photo, photo_uploads, read_form, render_form
+from core.forms import fields_to_type, form_errors, has_photo, photo_uploads, read_form, render_form, schema_reason
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
@@ -121,5 +121,6 @@ __all__ = [
     "photo_uploads",
     "read_form",
     "render_form",
+    "schema_reason",
     "xlsx_bytes",
 ]

@@ -6,7 +6,8 @@ counts the fields a user still has to type. Plugins use them through ``core.publ
 
 from core.forms.burden import fields_to_type
 from core.forms.coerce import photo_uploads, read_form
+from core.forms.messages import reason as schema_reason
 from core.forms.render import has_photo, render_form
 from core.forms.validate import form_errors
 
-__all__ = ["fields_to_type", "form_errors", "has_photo", "photo_uploads", "read_form", "render_form"]
+__all__ = ["fields_to_type", "form_errors", "has_photo", "photo_uploads", "read_form", "render_form", "schema_reason"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from core.public import clock, compile_schema_check, form_errors
+from core.public import clock, compile_schema_check, form_errors, schema_reason
 from plugins.resident_info.register import ids
 
 SCHEMA_FOLDER = Path(__file__).parents[1] / "schemas"
@@ -32,19 +32,6 @@ DEFAULTS = {"registration": "registered", "status": "living", "tags": [], "notes
 OPTIONAL_TEXT = ("building", "unit", "room")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PATH_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}(/[a-z][a-z0-9_]{0,31}){0,7}")
-_REASONS = {
-    "type": "类型不正确",
-    "enum": "不是可选的值",
-    "minLength": "不能为空",
-    "maxLength": "太长了（最多 {value} 个字符）",
-    "minimum": "不能小于 {value}",
-    "maximum": "不能大于 {value}",
-    "minItems": "至少需要 {value} 项",
-    "maxItems": "最多 {value} 项",
-    "pattern": "格式不正确",
-    "required": "必须填写",
-    "format": "格式不正确",
-}
 
 
 def county_of(org_path):
@@ -96,7 +83,7 @@ def _schema_errors(data):
             found.append(_error("/" + "/".join(map(str, path + extra[:1])), "不是可以填写的字段"))
             continue
         field = str(path[0]) if path else ""
-        reason = _REASONS.get(error.validator, "取值无效").format(value=error.validator_value)
+        reason = schema_reason(error)  # the core's Chinese reason per keyword, as on every form
         found.append(_error("/" + "/".join(map(str, path)), f"{title_of(field)}：{reason}"))
     return sorted(found, key=lambda error: error["pointer"])
 
