@@ -13,7 +13,8 @@ from core.forms.spec import form_fields
 from core.timeutil import clock
 
 _INTEGER = re.compile(r"[-+]?[0-9]{1,18}")
-_NUMBER = re.compile(r"[-+]?([0-9]{1,18}(\.[0-9]{0,18})?|\.[0-9]{1,18})([eE][-+]?[0-9]{1,3})?")
+# Room for every float Python writes: 0.0004987427457692207 has 19 decimals.
+_NUMBER = re.compile(r"[-+]?([0-9]{1,40}(\.[0-9]{0,40})?|\.[0-9]{1,40})([eE][-+]?[0-9]{1,3})?")
 _TIME = re.compile(r"[0-2][0-9]:[0-5][0-9](:[0-6][0-9])?")
 _TRUE = frozenset({"true", "on", "1", "yes"})
 SKIPPED_WIDGETS = frozenset({"photo"})  # uploads come in request.files: see photo_uploads

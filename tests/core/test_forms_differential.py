@@ -15,7 +15,7 @@ required text field says ``minLength: 1``, as every form schema should: jsonsche
 import pytest
 from forms_strategies import records
 from forms_support import submitted
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -105,6 +105,7 @@ def test_the_form_accepts_exactly_what_jsonschema_accepts(in_request, record):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(record=records(STRICT))
+@example(record={"name": "李娜", "mood": "good", "size": 1, "score": 0.0004987427457692207})  # 19 decimals
 def test_a_valid_record_comes_back_from_the_form_unchanged(in_request, record):
     expected = {"alone": False, **record}  # an unticked box is an answer: False
     for name in ("needs", "phones", "name", "code", "mail", "notes"):  # blank means "not given"
