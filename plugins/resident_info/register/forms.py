@@ -23,11 +23,6 @@ ALWAYS_SHOWN = ("name", "id_number", "gender", "birth_date", "org_path")
 SENSITIVE_INPUTS = ("id_number", "phone", "birth_date")
 # Blank means "unchanged" for these even when editing: they always hold a value.
 NEVER_CLEARED = ("registration", "status")
-EXTRA_PREFIX = "extra."
-
-
-def enum_titles(field):
-    return FIELDS[field].get("x-enum-titles", {})
 
 
 def form_schema(extra_schema):
@@ -104,9 +99,8 @@ def tag_choices(county_tags, current, health_visible):
 def data_from_form(form, extra_schema, *, editing=False):
     """The submitted form as a record dict. Blank inputs are left out when registering and
     mean "clear" when editing — except ``SENSITIVE_INPUTS``, where blank means "keep"."""
-    submitted = {name: value for name, value in form.items(multi=False) if name in FIELDS or "." in name}
     schema = form_schema(extra_schema)
-    data = read_form(schema, form, only=_present(submitted, schema), keep_blank=editing)
+    data = read_form(schema, form, only=_present(form.keys(), schema), keep_blank=editing)
     for name in SENSITIVE_INPUTS + NEVER_CLEARED:
         if data.get(name, "") is None:
             del data[name]
@@ -117,10 +111,10 @@ def data_from_form(form, extra_schema, *, editing=False):
     return data
 
 
-def _present(submitted, schema):
+def _present(names, schema):
     """The top-level fields the form carried (a block's short form sends only some); the
     county's fields always (an unticked box sends nothing, and means "no")."""
-    carried = {name.split(".", 1)[0] for name in submitted} & set(FIELDS)
+    carried = {name.split(".", 1)[0] for name in names} & set(FIELDS)
     return sorted(carried | ({"extra"} & set(schema["properties"])))
 
 
