@@ -29,12 +29,13 @@ from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
 from core.events.types import Event, EventHandler, EventType
+from core.forms import fields_to_type, form_errors, has_photo, photo_uploads, read_form, render_form, schema_reason
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
 from core.orgs.node_filter import node_filter
 from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_matching
-from core.orgs.service import org_node_at, org_nodes_in
+from core.orgs.service import org_node_at, org_nodes_in, place_names
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
@@ -105,6 +106,7 @@ __all__ = [
     "nodes_matching",
     "org_node_at",
     "org_nodes_in",
+    "place_names",
     "publish",
     "read_spreadsheet",
     "record_audit",
@@ -123,5 +125,12 @@ __all__ = [
     "today",
     "utcnow",
     "validate_or_raise",
+    "fields_to_type",
+    "form_errors",
+    "has_photo",
+    "photo_uploads",
+    "read_form",
+    "render_form",
+    "schema_reason",
     "xlsx_bytes",
 ]

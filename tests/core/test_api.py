@@ -214,7 +214,8 @@ def test_a_checked_format_answers_422_naming_the_field():
     with pytest.raises(ApiError) as refused:
         validate_or_raise(schema, {"birthday": "2024-02-30"})
 
-    assert (refused.value.pointer, refused.value.detail) == ("/birthday", "/birthday：不是有效的 date 格式")
+    assert refused.value.pointer == "/birthday"
+    assert refused.value.detail == "/birthday：格式不正确，应为日期（如 2024-01-31）"
 
 
 def test_an_unknown_field_is_refused_without_repeating_its_name(client, login_as):

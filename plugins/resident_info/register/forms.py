@@ -1,104 +1,77 @@
-"""Forms generated from the JSON Schemas — the register's (``schemas/resident.json``) and
-the county's extra fields — with their UI hints (``x-order``, ``x-widget``, ``description``
-as help text), and the way back from submitted form fields to a record dict, which the
-same ``validate_resident`` then checks as any API body."""
+"""The registration and edit forms, drawn by the core's form renderer (``render_form``) from
+``schemas/resident.json`` with the county's extra fields as a fieldset (本县附加信息), and
+read back with ``read_form``; the same ``validate_resident`` then checks them as any API
+body. Tags (with a level for 残疾) keep their own widget: which tags a reader may see is
+this plugin's rule, not a schema's."""
 
-import re
+import json
+from functools import lru_cache
 
+from core.public import read_form, render_form
 from plugins.resident_info.register.present import HIDDEN_DATE, masked
-from plugins.resident_info.register.validation import BUILTIN_TAGS, FIELDS, HEALTH_TAGS, TAGS_NEEDING_LEVEL
+from plugins.resident_info.register.validation import (
+    BUILTIN_TAGS,
+    FIELDS,
+    HEALTH_TAGS,
+    RESIDENT_SCHEMA,
+    TAGS_NEEDING_LEVEL,
+)
 
 ALWAYS_SHOWN = ("name", "id_number", "gender", "birth_date", "org_path")
 # When editing these start empty (the current value masked as the placeholder) and empty
 # means "keep": a full value, or the birth date the ID's mask hides, never reaches the page.
 SENSITIVE_INPUTS = ("id_number", "phone", "birth_date")
-EXTRA_PREFIX = "extra."
-_WIDGETS = {"integer": "number", "number": "number", "boolean": "checkbox"}
-_INTEGER = re.compile(r"-?[0-9]{1,15}")
-_NUMBER = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,10})?")
+# Blank means "unchanged" for these even when editing: they always hold a value.
+NEVER_CLEARED = ("registration", "status")
 
 
-def enum_titles(field):
-    return FIELDS[field].get("x-enum-titles", {})
+def form_schema(extra_schema):
+    """The register's schema with the county's extra fields in ``extra`` (a fieldset),
+    built once per county schema: the renderer caches its fields per schema object."""
+    return _form_schema(json.dumps(extra_schema or {}, sort_keys=True, ensure_ascii=False))
 
 
-def _options(spec):
-    titles = spec.get("x-enum-titles", {})
-    return [(value, titles.get(value, str(value))) for value in spec.get("enum", []) if value is not None]
+@lru_cache(maxsize=64)
+def _form_schema(extra_text):
+    extra = json.loads(extra_text)
+    properties = {name: spec for name, spec in RESIDENT_SCHEMA["properties"].items() if name != "tags"}
+    if extra.get("properties"):
+        properties["extra"] = {**extra, "title": FIELDS["extra"]["title"], "x-order": FIELDS["extra"]["x-order"]}
+    else:
+        del properties["extra"]
+    return {**RESIDENT_SCHEMA, "properties": properties}
 
 
-def form_fields(extra_schema, *, optional_fields=None, values=None, editing=False):
-    """The fields of the registration (or edit) form, in order, as dicts for the template.
+def shown_fields(optional_fields=None):
+    """The top-level fields a form shows: all, or the always-shown ones and ``optional_fields``."""
+    if optional_fields is None:
+        return None
+    return [name for name in FIELDS if name in ALWAYS_SHOWN or name in optional_fields]
 
-    :param optional_fields: names of optional fields to show (None: all of them).
-    :param values: current values (a record snapshot, or the submitted form).
-    :param editing: ID number, phone and birth date then start empty, with the masked
-        current value as a placeholder: a full value never reaches the page, and "empty"
-        means "keep".
-    """
-    values = values or {}
-    shown = []
-    for name, spec in sorted(FIELDS.items(), key=lambda item: item[1].get("x-order", 0)):
-        if name in ("tags", "extra") or (
-            optional_fields is not None and name not in ALWAYS_SHOWN and name not in optional_fields
-        ):
-            continue
-        value, placeholder = values.get(name), ""
-        if editing and name in SENSITIVE_INPUTS:
-            value, placeholder = "", _placeholder(name, values.get(name))
-        shown.append(
-            {
-                "name": name,
-                "input": name,
-                "title": spec["title"],
-                "help": spec.get("description", ""),
-                "widget": spec.get("x-widget") or _widget(spec),
-                "options": _options(spec),
-                "blank": None in spec.get("enum", [None]),
-                "value": "" if value is None else value,
-                "placeholder": placeholder,
-                "required": name in ("name", "org_path"),
-            }
-        )
-    if optional_fields is None or "extra" in optional_fields:
-        shown.extend(extra_fields(extra_schema, values.get("extra") or {}))
-    return shown
+
+def render_fields(extra_schema, values, errors=None, *, org_choices=(), optional_fields=None, editing=False):
+    """The form's fields as HTML, pre-filled with ``values`` (a record snapshot, or what was
+    submitted), errors next to their fields and listed at the top (the tags' and the
+    version's too); ``org_choices`` are ``(path, name)`` pairs."""
+    placeholders = {}
+    if editing:
+        values = dict(values)
+        for name in SENSITIVE_INPUTS:
+            placeholders[name] = _placeholder(name, values.pop(name, None))
+    return render_form(
+        form_schema(extra_schema),
+        values,
+        errors,
+        only=shown_fields(optional_fields),
+        choices={"org_path": list(org_choices)},
+        placeholders=placeholders,
+    )
 
 
 def _placeholder(name, value):
     if name == "birth_date":
         return HIDDEN_DATE if value else ""
     return masked(name, value) or ""
-
-
-def _widget(spec):
-    if "enum" in spec:
-        return "select"
-    types = spec.get("type")
-    return "number" if "integer" in (types if isinstance(types, list) else [types]) else "text"
-
-
-def extra_fields(extra_schema, values):
-    properties = (extra_schema or {}).get("properties", {})
-    required = set((extra_schema or {}).get("required", []))
-    ordered = sorted(properties.items(), key=lambda item: (item[1].get("x-order", 0), item[0]))
-    return [
-        {
-            "name": name,
-            "input": EXTRA_PREFIX + name,
-            "title": spec.get("title", name),
-            "help": spec.get("description", ""),
-            "placeholder": "",
-            "widget": "select"
-            if "enum" in spec
-            else ("date" if spec.get("format") == "date" else _WIDGETS.get(spec.get("type"), "text")),
-            "options": _options(spec),
-            "value": "" if values.get(name) is None else values.get(name),
-            "blank": name not in required,
-            "required": name in required,
-        }
-        for name, spec in ordered
-    ]
 
 
 def tag_choices(county_tags, current, health_visible):
@@ -123,50 +96,28 @@ def tag_choices(county_tags, current, health_visible):
     ]
 
 
-def data_from_form(form, extra_schema, *, editing=False, shown=None):
-    """The submitted form as a record dict. Empty inputs are left out when registering and
-    mean "clear" when editing — except ``SENSITIVE_INPUTS``, where empty means "keep"."""
-    data = {}
-    for name in FIELDS:
-        if name in ("tags", "extra") or (shown is not None and name not in shown) or name not in form:
-            continue
-        raw = form.get(name, "").strip()
-        if raw == "" and (not editing or name in SENSITIVE_INPUTS or name in ("registration", "status")):
-            continue
-        data[name] = _typed(raw, FIELDS[name]) if raw else None
+def data_from_form(form, extra_schema, *, editing=False):
+    """The submitted form as a record dict. Blank inputs are left out when registering and
+    mean "clear" when editing — except ``SENSITIVE_INPUTS``, where blank means "keep"."""
+    schema = form_schema(extra_schema)
+    data = read_form(schema, form, only=_present(form.keys(), schema), keep_blank=editing)
+    for name in SENSITIVE_INPUTS + NEVER_CLEARED:
+        if data.get(name, "") is None:
+            del data[name]
+    if "extra" in data or editing:  # a blank extra field is "not given", never null
+        data["extra"] = {key: value for key, value in (data.get("extra") or {}).items() if value is not None}
     if "tags_shown" in form:
         data["tags"] = [_tag_entry(form, tag) for tag in form.getlist("tags")]
-    extra = _extra_from_form(form, extra_schema)
-    if extra or editing:
-        data["extra"] = extra
     return data
+
+
+def _present(names, schema):
+    """The top-level fields the form carried (a block's short form sends only some); the
+    county's fields always (an unticked box sends nothing, and means "no")."""
+    carried = {name.split(".", 1)[0] for name in names} & set(FIELDS)
+    return sorted(carried | ({"extra"} & set(schema["properties"])))
 
 
 def _tag_entry(form, tag):
     level = form.get(f"level_{tag}", "").strip()
-    return {"tag": tag, **({"level": _typed(level, {"type": "integer"})} if level else {})}
-
-
-def _extra_from_form(form, extra_schema):
-    extra = {}
-    for name, spec in ((extra_schema or {}).get("properties") or {}).items():
-        key = EXTRA_PREFIX + name
-        if spec.get("type") == "boolean":
-            extra[name] = key in form
-            continue
-        raw = form.get(key, "").strip()
-        if raw:
-            extra[name] = _typed(raw, spec)
-    return extra
-
-
-def _typed(raw, spec):
-    """Text from a form as the type the schema wants; text that is not a number stays text,
-    so the validator names the field instead of this code guessing."""
-    types = spec.get("type")
-    types = types if isinstance(types, list) else [types]
-    if "integer" in types and _INTEGER.fullmatch(raw):
-        return int(raw)
-    if "number" in types and _NUMBER.fullmatch(raw):
-        return float(raw)
-    return raw
+    return {"tag": tag, **({"level": int(level)} if level.isascii() and level.isdigit() and len(level) < 3 else {})}

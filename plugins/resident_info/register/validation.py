@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from core.public import clock, compile_schema_check
+from core.public import clock, compile_schema_check, form_errors, schema_reason
 from plugins.resident_info.register import ids
 
 SCHEMA_FOLDER = Path(__file__).parents[1] / "schemas"
@@ -32,19 +32,6 @@ DEFAULTS = {"registration": "registered", "status": "living", "tags": [], "notes
 OPTIONAL_TEXT = ("building", "unit", "room")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PATH_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,31}(/[a-z][a-z0-9_]{0,31}){0,7}")
-_REASONS = {
-    "type": "类型不正确",
-    "enum": "不是可选的值",
-    "minLength": "不能为空",
-    "maxLength": "太长了（最多 {value} 个字符）",
-    "minimum": "不能小于 {value}",
-    "maximum": "不能大于 {value}",
-    "minItems": "至少需要 {value} 项",
-    "maxItems": "最多 {value} 项",
-    "pattern": "格式不正确",
-    "required": "必须填写",
-    "format": "格式不正确",
-}
 
 
 def county_of(org_path):
@@ -96,7 +83,7 @@ def _schema_errors(data):
             found.append(_error("/" + "/".join(map(str, path + extra[:1])), "不是可以填写的字段"))
             continue
         field = str(path[0]) if path else ""
-        reason = _REASONS.get(error.validator, "取值无效").format(value=error.validator_value)
+        reason = schema_reason(error)  # the core's Chinese reason per keyword, as on every form
         found.append(_error("/" + "/".join(map(str, path)), f"{title_of(field)}：{reason}"))
     return sorted(found, key=lambda error: error["pointer"])
 
@@ -298,29 +285,22 @@ def tag_entry(tag, level, sensitive):
 
 
 def _check_extra(extra, extra_schema, errors):
+    """The county's fields, checked and explained by the core's forms (``form_errors``:
+    the same Chinese message per rule as on the form page)."""
     if not extra_schema:
         for key in sorted(extra)[:1]:
             errors.append(_error(f"/extra/{key}", "本县没有定义这个附加字段。"))
         return
-    properties = extra_schema.get("properties", {})
-    for error in sorted(
-        _compiled(json.dumps(extra_schema, sort_keys=True)).iter_errors(extra), key=lambda e: list(e.absolute_path)
-    ):
-        path = [str(part) for part in error.absolute_path]
-        if error.validator == "required":
-            path = [error.message.split("'")[1]]
-        if error.validator == "additionalProperties":
-            path = sorted(set(error.instance) - set(properties))[:1]
-            errors.append(_error("/extra/" + "/".join(path), "本县没有定义这个附加字段。"))
-            continue
-        field = path[0] if path else ""
-        title = properties.get(field, {}).get("title", field)
-        reason = _REASONS.get(error.validator, "取值无效").format(value=error.validator_value)
-        errors.append(_error("/extra/" + "/".join(path), f"{title}：{reason}"))
+    schema = _schema_object(json.dumps(extra_schema, sort_keys=True, ensure_ascii=False))
+    for key in sorted(set(extra) - set(schema.get("properties", {})))[:1]:
+        errors.append(_error(f"/extra/{key}", "本县没有定义这个附加字段。"))
+    for name, message in form_errors(schema, extra).items():
+        if name != "_form":  # additionalProperties: named above
+            errors.append(_error("/extra/" + name.replace(".", "/"), message))
 
 
 @lru_cache(maxsize=64)
-def _compiled(schema_text):
-    # Keyed by the schema's text: counties change their schema, and a stale validator
-    # would check yesterday's fields.
-    return Draft202012Validator(json.loads(schema_text))
+def _schema_object(schema_text):
+    # One object per county schema text: the core caches its validator per schema object,
+    # and a county changing its schema gets a new one (never yesterday's fields).
+    return json.loads(schema_text)

@@ -6,11 +6,12 @@ from flask import render_template
 
 from core.public import current_actor, get_session, scope_for
 from plugins.resident_info.importing import services as imports
-from plugins.resident_info.permissions import IMPORT, READ_HEALTH, WRITE
+from plugins.resident_info.permissions import IMPORT, READ_HEALTH
 from plugins.resident_info.register import fields, forms, queries
 from plugins.resident_info.register.access import access_for
 from plugins.resident_info.register.present import resident_json
 from plugins.resident_info.register.validation import county_of
+from plugins.resident_info.web.pages import org_choices
 
 
 def _actor(context):
@@ -37,15 +38,17 @@ def render_registration_form(settings, context):
     optional = settings.get("optional_fields")
     health_visible = scope_for(actor, READ_HEALTH).covers(org_path)
     show_tags = optional is None or "tags" in optional
+    access = access_for(actor)
     return render_template(
         "resident_info/block_form.html",
-        fields=forms.form_fields(
+        fields=forms.render_fields(
             extra_schema,
+            {"org_path": org_path, "registration": "registered", "status": "living"},
             optional_fields=optional,
-            values={"org_path": org_path, "registration": "registered", "status": "living"},
+            org_choices=org_choices(access, org_path),
         ),
         tags=forms.tag_choices(county_tags, [], health_visible) if show_tags else [],
-        writable=scope_for(actor, WRITE).covers(org_path),
+        writable=access.write.covers(org_path),
     )
 
 

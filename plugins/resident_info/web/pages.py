@@ -5,7 +5,6 @@ version, merging a near-duplicate. Routes: ``add_routes`` at the end."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
 
 from core.public import (
     ApiError,
@@ -14,11 +13,11 @@ from core.public import (
     current_actor,
     get_session,
     not_found,
+    org_nodes_in,
+    place_names,
     require,
     scope_for,
-    scope_of_model,
 )
-from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, forms, queries, services
 from plugins.resident_info.register.merge import merge_residents
@@ -194,14 +193,15 @@ def _form_int(name):
 
 
 def _field_errors(problem):
-    """{input name: Chinese reason} from an ApiError (its ``errors`` or its one pointer)."""
+    """{input name: Chinese reason} from an ApiError (its ``errors`` or its one pointer):
+    ``/extra/workplace`` is the input ``extra.workplace``, ``/tags/0/level`` the tags'."""
     if problem.status == 404:
         raise problem
     found = {}
     for error in problem.errors or [{"pointer": problem.pointer or "", "detail": problem.detail}]:
         parts = (error.get("pointer") or "").strip("/").split("/")
-        name = forms.EXTRA_PREFIX + parts[1] if parts[0] == "extra" and len(parts) > 1 else parts[0] or "_form"
-        found.setdefault(name, error["detail"])
+        field = parts[:2] if parts[0] == "extra" and len(parts) > 1 else parts[:1]
+        found.setdefault(".".join(field) or "_form", error["detail"])
     return found
 
 
@@ -215,9 +215,10 @@ def _form_page(mode, access, extra_schema, county_tags, values, errors, resident
         resident=resident,
         version=version,
         errors=errors,
-        fields=forms.form_fields(extra_schema, values=values, editing=editing),
+        fields=forms.render_fields(
+            extra_schema, values, errors, org_choices=org_choices(access, org_path), editing=editing
+        ),
         tags=forms.tag_choices(county_tags, values.get("tags"), health_visible),
-        org_choices=_org_choices(access),
         health_tags=HEALTH_TAGS,
     )
 
@@ -227,11 +228,15 @@ def _default_org(access):
     return paths[0] if len(paths) == 1 else ""
 
 
-def _org_choices(access, limit=200):
-    """Org paths to offer: the writer's own subtrees and the grids residents already live in."""
-    statement = scope_of_model(select(Resident.org_path).distinct(), access.write, Resident)
-    known = get_session().exec(statement.order_by(Resident.org_path).limit(limit)).all()
-    return sorted(set(access.write.paths) | set(known))
+def org_choices(access, current="", limit=500):
+    """``(path, name)`` of the nodes a writer may put a resident at — every node of the
+    writer's subtrees (and the record's own node), by name, parents first."""
+    db = get_session()
+    paths = [node.path for node in org_nodes_in(db, access.write)[:limit]]
+    if current and current not in paths:
+        paths.append(current)
+    names = place_names(db, paths)
+    return [(path, names[path]) for path in paths]
 
 
 def add_routes(pages, api):

@@ -46,8 +46,8 @@ def test_the_registration_form_is_generated_from_the_schemas_with_help_and_count
 
     page = client.get(f"{PAGES}/residents/new").get_data(as_text=True)
 
-    labels = re.findall(r"<label>([^<\n]+)", page)
-    assert labels[:5] == ["姓名 ", "身份证号", "性别", "出生日期", "联系电话"]
+    labels = re.findall(r'<(?:label for="[^"]+"|legend)>([^<\n]+)', page)
+    assert labels[:5] == ["姓名", "身份证号", "性别", "出生日期", "联系电话"]
     assert "18 位，最后一位可以是 X" in page  # the schema's help text
     assert 'name="extra.workplace"' in page and "填写单位全称" in page
     assert 'value="残疾"' in page and 'name="level_残疾"' in page

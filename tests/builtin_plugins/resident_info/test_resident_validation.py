@@ -81,10 +81,13 @@ def test_every_problem_of_a_record_is_reported_at_once_with_its_field():
 
 
 def test_wrong_types_name_the_field_in_chinese():
-    assert only_error(check(name=123, gender="male", birth_date="2000-01-01")[1]) == ("/name", "姓名：类型不正确")
+    assert only_error(check(name=123, gender="male", birth_date="2000-01-01")[1]) == (
+        "/name",
+        "姓名：类型不正确，应为文字",
+    )
     assert only_error(check(status="away", gender="male", birth_date="2000-01-01")[1]) == (
         "/status",
-        "状态：不是可选的值",
+        "状态：取值必须是以下之一：在住、迁出、死亡",  # the schema's option titles, never its codes
     )
 
 
