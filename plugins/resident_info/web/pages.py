@@ -7,13 +7,24 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from core.public import ApiError, can, current_actor, get_session, not_found, require, scope_for, scope_of_model
+from core.public import (
+    ApiError,
+    can,
+    current_actor,
+    get_session,
+    node_choices,
+    not_found,
+    require,
+    scope_for,
+    scope_of_model,
+)
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import IMPORT, PLUGIN, READ, READ_SENSITIVE, WRITE
 from plugins.resident_info.register import fields, forms, queries, services
 from plugins.resident_info.register.merge import merge_residents
 from plugins.resident_info.register.present import resident_json, snapshot
 from plugins.resident_info.register.validation import FIELDS, HEALTH_TAGS, county_of
+from plugins.resident_info.web import names
 from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 from plugins.resident_info.web.documents import listed
 
@@ -32,13 +43,11 @@ def _render(template, **context):
 @require(READ)
 def index():
     access, db = current_access(), get_session()
-    error, page = None, _page_number()
-    try:
-        filters = queries.filter_from_args(request.args, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        refuse_id_search_without_sensitive(filters, access)
-    except ApiError as problem:
-        error, filters = problem.detail, queries.ResidentFilter(limit=PAGE_SIZE)
-    rows, total = queries.list_residents(db, access, filters)
+    page = _page_number()
+    choices = node_choices(db, access.read)
+    filters, error = _list_filters(choices, access, page)
+    # A refused filter shows no one: a list of everyone would look like the answer.
+    rows, total = ([], 0) if error else queries.list_residents(db, access, filters)
     _schema, county_tags = fields.county_settings(db, county_of(current_actor.org_path))
     tags = [choice["tag"] for choice in forms.tag_choices(county_tags, [], bool(access.health))]
     return _render(
@@ -47,6 +56,9 @@ def index():
         total=total,
         filters=filters,
         error=error,
+        node_choices=choices,
+        places=names.places_below_scope(choices),
+        typed_node=request.args.get("org_name", "")[: names.NODE_TEXT_MAX] if error else "",
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         tags=tags,
@@ -56,6 +68,23 @@ def index():
         can_import=bool(scope_for(current_actor, IMPORT)),
         page_args={k: v for k, v in filters.as_args().items() if k not in ("limit", "offset")},
     )
+
+
+def _list_filters(choices, access, page):
+    """``(filters, error)``: the list's filters, the 网格 one read as a node of ``choices``
+    (picked, or typed by name); the first refusal's Chinese reason, or None."""
+    error, org_path = None, ""
+    try:
+        org_path = names.node_from_args(choices, request.args)
+    except ApiError as problem:
+        error = problem.detail
+    args = {**request.args.to_dict(), "org_path": org_path}
+    try:
+        filters = queries.filter_from_args(args, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        refuse_id_search_without_sensitive(filters, access)
+    except ApiError as problem:
+        return queries.ResidentFilter(limit=PAGE_SIZE), error or problem.detail
+    return filters, error
 
 
 def _page_number():
