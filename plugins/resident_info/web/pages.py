@@ -118,15 +118,24 @@ def _detail_page(resident, access, reveal=False):
     db = get_session()
     history = services.history_for(db, access, resident, reveal)
     duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access, resident)
+    documents = listed(db, access, resident)
     return _render(
         "detail.html",
         resident=_shown(resident, access, reveal),
         history=history,
         duplicates=duplicates,
-        documents=listed(db, access, resident),
+        documents=documents,
+        people=names.display_names(db, {h["actor"] for h in history} | {d["uploaded_by"] for d in documents["items"]}),
+        extra_titles=_extra_titles(db, resident),
         can_reveal=not reveal and can(current_actor, READ_SENSITIVE, resident.org_path),
         can_write=access.write.covers(resident.org_path) and not resident.merged_into_id,
     )
+
+
+def _extra_titles(db, resident):
+    """``{key: title}`` of the county's extra fields: the page names them as the form does."""
+    extra_schema, _tags = fields.county_settings(db, resident.county_path)
+    return {key: spec.get("title") or key for key, spec in (extra_schema or {}).get("properties", {}).items()}
 
 
 @require(WRITE)
