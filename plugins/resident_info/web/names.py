@@ -2,7 +2,7 @@
 its display name (张敏, not ``community_admin``), and the 网格 filter's node — picked from
 the node picker or typed as a name — read back as one node of the reader's scope."""
 
-from core.public import ApiError, actor_named, nodes_matching
+from core.public import ApiError, actor_named, node_choices, nodes_matching
 
 SEPARATOR = " › "
 NODE_TEXT_MAX = 100  # longer than any chain of names: a longer text is cut, never an error
@@ -56,3 +56,10 @@ def places_below_scope(choices):
         chain = [names[path] for path in ancestors if path in names and path not in roots]
         found[choice.path] = SEPARATOR.join(chain) or choice.name
     return found
+
+
+def import_choices(db, scope, targets):
+    """The node picker's choices for an import: the nodes of ``targets`` (``[(path, name)]``,
+    ``importing.services.import_targets``) with their chains of names, parents first."""
+    wanted = {path for path, _name in targets}
+    return [choice for choice in node_choices(db, scope) if choice.path in wanted]
