@@ -28,19 +28,30 @@ def node_from_args(choices, args, field="org_path", typed_field="org_name"):
     picked = (args.get(field) or "").strip()[:NODE_TEXT_MAX]
     typed = (args.get(typed_field) or "").strip()[:NODE_TEXT_MAX]
     matches = nodes_matching(choices, picked) if picked else []
+    pointer = f"/{field}"
     if typed and not (len(matches) == 1 and nodes_matching(matches, typed)):
-        matches = nodes_matching(choices, typed)
+        matches, pointer = nodes_matching(choices, typed), f"/{typed_field}"
     elif not picked:
         return ""
     if len(matches) == 1:
         return matches[0].path
     if not matches:
-        raise ApiError(422, NO_SUCH_NODE, pointer=f"/{field}")
+        raise ApiError(422, NO_SUCH_NODE, pointer=pointer)
     raise ApiError(
         422,
         f"网格：有 {len(matches)} 个网格或社区与这个名称相符，请连同所属社区的名称一起输入，或从列表中选择其一。",
-        pointer=f"/{field}",
+        pointer=pointer,
     )
+
+
+def args_with_node(db, scope, args):
+    """``args`` (query or form values) as a dict whose ``org_name`` — a node's name sent by an
+    API client — has become the ``org_path`` of the one node of ``scope`` it means (422 naming
+    ``org_name`` when none or several fit). Without ``org_name`` nothing changes."""
+    found = {key: value for key, value in args.items() if key != "org_name"}
+    if (args.get("org_name") or "").strip():
+        found["org_path"] = node_from_args(node_choices(db, scope), args)
+    return found
 
 
 def places_below_scope(choices):

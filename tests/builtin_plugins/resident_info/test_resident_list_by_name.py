@@ -60,3 +60,13 @@ def test_the_list_names_each_grid_below_the_readers_own_node_never_by_its_path(c
     assert ">幸福社区 › 幸福一网格</span>" in page and ">和平社区 › 和平十网格</span>" in page
     visible = re.sub(r"<[^>]+>", " ", page)
     assert not re.search(r"\bc\d+(/[smg]\d+)+\b", visible)
+
+
+def test_the_api_takes_a_node_name_and_refuses_an_unclear_one_naming_org_name(client, login_as, enabled):
+    _two_grids(client, login_as)
+    found = client.get("/api/v1/resident_info/residents", query_string={"org_name": "和平社区"}).get_json()
+    assert [item["name"] for item in found["items"]] == ["周杰"] and found["items"][0]["org_path"] == "c1/s1/m12/g10"
+    unclear = client.get("/api/v1/resident_info/residents", query_string={"org_name": "网格"})
+    assert unclear.status_code == 422 and unclear.get_json()["pointer"] == "/org_name"
+    export = client.get("/api/v1/resident_info/residents/export", query_string={"org_name": "青山二网格"})
+    assert export.status_code == 422 and "管理范围内没有" in export.get_json()["detail"]
