@@ -83,8 +83,17 @@ def _list_filters(choices, access, page):
         filters = queries.filter_from_args(args, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         refuse_id_search_without_sensitive(filters, access)
     except ApiError as problem:
-        return queries.ResidentFilter(limit=PAGE_SIZE), error or problem.detail
+        return queries.ResidentFilter(limit=PAGE_SIZE), error or _in_page_words(problem)
     return filters, error
+
+
+# The filters' reasons name the API's parameter; the page names the field as its label does.
+FILTER_LABELS = {"min_age": "最小年龄", "max_age": "最大年龄", "status": "状态", "sort": "排序", "page": "页码"}
+
+
+def _in_page_words(problem):
+    name = (problem.pointer or "").lstrip("/")
+    return problem.detail.replace(name, FILTER_LABELS[name], 1) if name in FILTER_LABELS else problem.detail
 
 
 def _page_number():
