@@ -36,6 +36,7 @@ def test_cards_on_a_phone_and_a_grid_typed_by_name(browser, live_server, client,
     expect(card.locator("td.primary")).to_be_visible()
     expect(card.locator("td[data-label='网格']")).to_have_text("东湖街道 › 和平社区 › 和平十网格")
     expect(card.locator("td[data-label='身份证号']")).to_be_hidden()  # not needed on a card
+    assert card.get_by_role("link", name="周杰").bounding_box()["height"] >= 44  # a thumb's tap
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     search = page.locator(".grid-filter .node-search")
