@@ -38,9 +38,20 @@ def test_the_import_pages_name_the_node_the_time_and_the_importer(app, client, l
         assert not PATH.search(page)
 
 
-def test_the_node_to_import_into_is_picked_by_name_and_one_choice_is_chosen(client, login_as, enabled):
-    login_as("community_admin", "c1/s1/m1/g1")
+def test_the_node_to_import_into_is_picked_by_name_the_readers_own_node_chosen(client, login_as, enabled):
+    login_as("community_admin", "c1/s1/m1")
     page = client.get("/resident_info/import").get_data(as_text=True)
-    chosen = r'<option value="c1/s1/m1/g1" title="东湖街道 › 幸福社区 › 幸福一网格" selected>\s*幸福一网格<'
-    assert re.search(chosen, page)
+    assert re.search(r'<option value="c1/s1/m1" title="东湖街道 › 幸福社区" selected>\s*幸福社区<', page)
+    assert re.search(r'<option value="c1/s1/m1/g1" title="东湖街道 › 幸福社区 › 幸福一网格" >', page)  # offered
     assert not PATH.search(_visible(page))
+
+
+def test_no_node_to_import_into_is_chosen_for_one_who_holds_two_side_by_side(app, client, login_as, enabled):
+    from core.db import session_scope
+    from core.permissions.store import grant_package
+
+    user = login_as("community_admin", "c1/s1/m1")
+    with app.app_context(), session_scope(app) as db:
+        grant_package(db, user.id, "community_admin", "c1/s1/m12")
+    page = client.get("/resident_info/import").get_data(as_text=True)
+    assert 'value="c1/s1/m12"' in page and not re.search(r'<option value="c1[^"]*" title="[^"]*" selected>', page)
