@@ -41,12 +41,14 @@ def test_cards_on_a_phone_and_a_grid_typed_by_name(browser, live_server, client,
 
     search = page.locator(".grid-filter .node-search")
     search.fill("和平十网格")
-    search.press("Enter")
+    with page.expect_navigation():
+        search.press("Enter")
     expect(page.locator("td.primary")).to_have_text(["周杰"])
 
     search = page.locator(".grid-filter .node-search")
     search.fill("幸福")
-    search.press("Enter")
+    with page.expect_navigation():
+        search.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("个网格或社区与这个名称相符")
     expect(page.locator("td.primary")).to_have_count(0)
     expect(page.locator(".grid-filter .node-search")).to_have_value("幸福")  # given back to correct
