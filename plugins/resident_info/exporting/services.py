@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.public import CSV_TYPE, XLSX_TYPE, ApiError, clock, csv_bytes, record_audit, scoped, xlsx_bytes
+from core.public import CSV_TYPE, XLSX_TYPE, ApiError, clock, csv_bytes, node_choices, record_audit, scoped, xlsx_bytes
 from plugins.resident_info.importing.columns import TEMPLATE_COLUMNS
 from plugins.resident_info.models import Resident
 from plugins.resident_info.permissions import PLUGIN
@@ -28,7 +28,7 @@ MAX_ROWS = 100_000  # one export; more must be split by grid, tag or status
 CHUNK = 1000  # records read from the database at a time
 FORMATS = ("csv", "xlsx")
 _TEMPLATE = {name: header for header, name, _hint in TEMPLATE_COLUMNS}
-_TEMPLATE["org_path"] = _TEMPLATE["grid"]  # the importer reads an org path in 所属网格
+_TEMPLATE["org_path"] = _TEMPLATE["grid"]  # the node's chain of names, which the importer reads back
 
 
 def _title(name, value):
@@ -50,7 +50,7 @@ COLUMNS = (
     (_TEMPLATE["birth_date"], lambda row: row.resident.birth_date.isoformat() if row.full else ""),
     ("年龄", lambda row: age_on(row.resident.birth_date, row.today)),
     (_TEMPLATE["phone"], lambda row: row.sensitive("phone")),
-    (_TEMPLATE["org_path"], lambda row: row.resident.org_path),
+    (_TEMPLATE["org_path"], lambda row: row.places.get(row.resident.org_path, row.resident.org_path)),
     (_TEMPLATE["building"], lambda row: row.resident.building),
     (_TEMPLATE["unit"], lambda row: row.resident.unit),
     (_TEMPLATE["room"], lambda row: row.resident.room),
@@ -73,6 +73,7 @@ class _Row:
     full: bool  # ID, phone and birth date in full: asked for, and inside the reader's read_sensitive scope
     health_visible: bool
     today: date
+    places: dict  # {path: 东湖街道 › 幸福社区 › 第1网格}: people read names, the importer too
 
     def sensitive(self, name):
         value = getattr(self.resident, name)
@@ -131,12 +132,14 @@ def _found(statement, access, filters, within, today):
 def _rows(db, statement, access, unmasked, today, tally):
     """One list of cell values per resident; ``yield_per`` keeps one chunk of records in
     memory (a server-side cursor on PostgreSQL)."""
+    places = {choice.path: choice.label for choice in node_choices(db, access.read)}
     for resident in db.exec(statement.execution_options(yield_per=CHUNK)):
         row = _Row(
             resident,
             unmasked and access.sensitive.covers(resident.org_path),
             access.health.covers(resident.org_path),
             today,
+            places,
         )
         tally.rows += 1
         tally.unmasked_rows += bool(row.full and (resident.id_number or resident.phone))

@@ -5,7 +5,7 @@ a grid outside the importer's reach, health tags the importer may not set."""
 
 from sqlmodel import select
 
-from core.public import DataScope, org_nodes_in, system_query
+from core.public import DataScope, node_choices, org_nodes_in, system_query
 from plugins.resident_info.importing.rows import RowReader
 from plugins.resident_info.models import Resident
 from plugins.resident_info.register import fields
@@ -31,6 +31,10 @@ class RowChecker:
         for node in nodes:
             if node.kind == "grid":
                 grids.setdefault(node.name, []).append(node.path)
+        # An exported file names each node by its chain (东湖街道 › 幸福社区 › 第1网格): one node each.
+        for choice in node_choices(db, DataScope((job.org_path,))):
+            if choice.path not in grids.setdefault(choice.label, []):
+                grids[choice.label].append(choice.path)
         extra_schema, county_tags = fields.county_settings(db, self.county)
         self.reader = RowReader(headers, job.mapping, job.org_path, grids, extra_schema, county_tags)
         self.first_line_of = {}  # identity key → the file line that had it first

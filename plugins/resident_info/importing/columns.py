@@ -3,7 +3,8 @@ give the same column, how a header row is matched to the register's fields, and 
 the file (the core's spreadsheet reader, with this import's limits).
 
 A mapping is ``{header in the file: field}``; a field is a key of ``schemas/resident.json``,
-``grid`` (a grid's name or org path, resolved under the node the import goes to) or
+``grid`` (a grid's name, a node's chain of names as exports write it, or an org path, resolved
+under the node the import goes to) or
 ``extra.<key>`` (a county extra field).
 """
 
@@ -22,7 +23,7 @@ TEMPLATE_COLUMNS = (
     ("性别", "gender", "男 / 女；填了身份证号可不填"),
     ("出生日期", "birth_date", "如 1980-05-17；填了身份证号可不填"),
     ("联系电话", "phone", "手机 11 位，或固定电话“区号-号码”"),
-    ("所属网格", "grid", "网格名称（如 第1网格）或组织路径；不填则为导入时选择的组织"),
+    ("所属网格", "grid", "网格名称（如 第1网格；同名时写 东湖街道 › 幸福社区 › 第1网格）；不填为导入时选择的组织"),
     ("楼栋", "building", ""),
     ("单元", "unit", ""),
     ("房号", "room", ""),

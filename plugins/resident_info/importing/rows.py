@@ -81,7 +81,9 @@ class RowReader:
             return paths[0]
         if not paths:
             raise ValueError("本次导入的组织下没有这个名称的网格，请检查“网格”列。")
-        raise ValueError(f"有 {len(paths)} 个网格同名，请改填组织路径（如 {paths[0]}）。")
+        chain = next((key for key, found in self.grids.items() if found == [paths[0]] and "›" in key), "")
+        example = f"（如“{chain}”）" if chain else ""
+        raise ValueError(f"有 {len(paths)} 个网格同名，请填写从街道起的完整名称{example}。")
 
     def name_of(self, cells):
         """The row's name cell if it reads as a name — at most 30 characters, at most 3 digits

@@ -7,7 +7,7 @@ Both answer masked data only — a full ID number or phone never leaves through 
 from sqlalchemy import exists
 from sqlmodel import select
 
-from core.public import ApiError, DataScope, clock, get_session, scope_for, scope_of_model, validate_or_raise
+from core.public import ApiError, DataScope, get_session, scope_for, scope_of_model, today, validate_or_raise
 from plugins.resident_info.models import Resident, ResidentTag
 from plugins.resident_info.permissions import READ, READ_HEALTH
 from plugins.resident_info.register.present import brief_json
@@ -67,11 +67,11 @@ def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
         statement = statement.where(_has_tag(ResidentTag.tag == tag))
     if rule.get("tags_any"):
         statement = statement.where(_has_tag(ResidentTag.tag.in_(rule["tags_any"])))
-    today = clock.today()
+    this_day = today()
     if "min_age" in rule:
-        statement = statement.where(Resident.birth_date <= years_before(today, rule["min_age"]))
+        statement = statement.where(Resident.birth_date <= years_before(this_day, rule["min_age"]))
     if "max_age" in rule:
-        statement = statement.where(Resident.birth_date > years_before(today, rule["max_age"] + 1))
+        statement = statement.where(Resident.birth_date > years_before(this_day, rule["max_age"] + 1))
     if "min_age" in rule and "max_age" in rule and rule["min_age"] > rule["max_age"]:
         raise ApiError(422, "min_age 不能大于 max_age。", pointer="/min_age")
     return [brief_json(resident) for resident in db.exec(statement.order_by(Resident.id).limit(limit)).all()]

@@ -13,6 +13,7 @@ from plugins.resident_info.register import fields, households, queries, services
 from plugins.resident_info.register.merge import merge_residents
 from plugins.resident_info.register.present import resident_json
 from plugins.resident_info.register.validation import FIELDS, PATH_PATTERN, RESIDENT_SCHEMA, county_of
+from plugins.resident_info.web import names
 from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 
 TAGS = [PLUGIN]
@@ -36,6 +37,7 @@ FILTER_PROPERTIES = {
         **_text("网格或其他组织节点的路径：只列其整个子树内的居民", 300),
         "pattern": f"^{PATH_PATTERN.pattern}$",
     },
+    "org_name": _text("网格或社区的名称（如 幸福社区第1网格）：其整个子树内的居民；无一或多个相符时 422", 100),
     "tag": _text("标签"),
     "building": _text("楼栋"),
     "unit": _text("单元"),
@@ -108,7 +110,7 @@ def _shown(resident, access, reveal=False):
 @require(READ)
 def list_residents():
     access = current_access()
-    filters = queries.filter_from_args(request.args)
+    filters = queries.filter_from_args(names.args_with_node(get_session(), access.read, request.args))
     refuse_id_search_without_sensitive(filters, access)
     rows, total = queries.list_residents(get_session(), access, filters)
     return {

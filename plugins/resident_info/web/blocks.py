@@ -11,6 +11,7 @@ from plugins.resident_info.register import fields, forms, queries
 from plugins.resident_info.register.access import access_for
 from plugins.resident_info.register.present import resident_json
 from plugins.resident_info.register.validation import county_of
+from plugins.resident_info.web import names
 from plugins.resident_info.web.pages import org_choices
 
 
@@ -57,14 +58,15 @@ def render_import_panel(settings, context):
     into); it posts to the import page, which checks everything again."""
     actor = _actor(context)
     org_path = context.get("org_path") or actor.org_path
+    db, scope = get_session(), scope_for(actor, IMPORT)
     targets = [
         (path, name)
-        for path, name in imports.import_targets(get_session(), scope_for(actor, IMPORT))
+        for path, name in imports.import_targets(db, scope)
         if path == org_path or path.startswith(org_path + "/")
     ]
     return render_template(
         "resident_info/block_import.html",
-        targets=targets,
+        targets=names.import_choices(db, scope, targets),
         modes=imports.MODES,
         chosen=org_path,
         mode=settings.get("default_mode", "all_or_nothing"),

@@ -14,16 +14,17 @@ from core.public import (
     XLSX_TYPE,
     ApiError,
     api_route,
-    clock,
     current_actor,
     file_response,
     get_session,
     require,
     scope_for,
+    today,
 )
 from plugins.resident_info.exporting import services as exports
 from plugins.resident_info.permissions import EXPORT, PLUGIN, READ_SENSITIVE
 from plugins.resident_info.register import queries
+from plugins.resident_info.web import names
 from plugins.resident_info.web.api import FILTER_PROPERTIES
 from plugins.resident_info.web.current import current_access
 
@@ -95,8 +96,9 @@ def _export():
         raise ApiError(
             405, "导出完整身份证号和电话须用 POST 提交（页面上的导出按钮），链接不能触发。", headers={"Allow": "POST"}
         )
-    filters = queries.filter_from_args({key: value for key, value in asked.items() if key not in NOT_FILTERS})
     db = get_session()
+    wanted = {key: value for key, value in asked.items() if key not in NOT_FILTERS}
+    filters = queries.filter_from_args(names.args_with_node(db, access.read, wanted))
     exported = exports.export_residents(
         db, access, filters, fmt=fmt, unmasked=unmasked, within=scope_for(current_actor, EXPORT)
     )
@@ -105,7 +107,7 @@ def _export():
 
 
 def _download(exported):
-    day = clock.today().isoformat()
+    day = today().isoformat()
     return file_response(
         exported.content,
         exported.extension,

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from core.public import api_route, get_session, require
 from plugins.resident_info.importing import held
 from plugins.resident_info.permissions import IMPORT, PLUGIN
+from plugins.resident_info.web import names
 from plugins.resident_info.web.current import current_import_access
 
 TAGS = [PLUGIN]
@@ -27,8 +28,10 @@ def resolve_held(problem_id):
 
 @require(IMPORT)
 def held_page():
-    rows = held.held_rows(get_session(), current_import_access())
-    return render_template(f"{PLUGIN}/import_held.html", rows=rows)
+    db = get_session()
+    rows = held.held_rows(db, current_import_access())
+    people = names.display_names(db, {row["imported_by"] for row in rows})
+    return render_template(f"{PLUGIN}/import_held.html", rows=rows, people=people)
 
 
 @require(IMPORT)

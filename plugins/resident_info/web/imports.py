@@ -14,7 +14,6 @@ from core.public import (
     current_actor,
     file_response,
     get_session,
-    org_node_at,
     require,
     scope_for,
     xlsx_bytes,
@@ -26,6 +25,7 @@ from plugins.resident_info.importing.run import start_in_background
 from plugins.resident_info.permissions import IMPORT, PLUGIN
 from plugins.resident_info.register import fields
 from plugins.resident_info.register.validation import PATH_PATTERN, county_of
+from plugins.resident_info.web import names
 from plugins.resident_info.web.current import current_import_access
 
 TAGS = [PLUGIN]
@@ -178,11 +178,13 @@ def _format(default="csv"):
 def import_page():
     db = get_session()
     scope = scope_for(current_actor, IMPORT)
+    jobs = [imports.job_json(db, job, 0) for job in imports.recent_jobs(db, scope, 10)]
     return render_template(
         f"{PLUGIN}/import.html",
-        targets=imports.import_targets(db, scope),
+        targets=names.import_choices(db, scope, imports.import_targets(db, scope)),
         modes=imports.MODES,
-        jobs=[imports.job_json(db, job, 0) for job in imports.recent_jobs(db, scope, 10)],
+        jobs=jobs,
+        people=names.display_names(db, {job["created_by"] for job in jobs}),
         held_count=len(held.held_rows(db, current_import_access())),
         error=g.pop("import_error", None),
     )
@@ -209,7 +211,6 @@ def import_job_page(job_id):
         errors=[imports.problem_json(p) for p in imports.problems_of(db, job, 500, kinds=("error",))],
         set_aside=[imports.problem_json(p) for p in imports.problems_of(db, job, 500, kinds=("skipped", "held"))],
         may_retry=valid_rows.may_retry(db, job),
-        target=getattr(org_node_at(db, job.org_path), "name", ""),
         status_url=url_for(f"{PLUGIN}_api.import_status", job_id=job.id),
     )
 

@@ -12,6 +12,7 @@ from core.public import (
     clean_text,
     current_actor,
     get_session,
+    node_choices,
     not_found,
     org_nodes_in,
     place_names,
@@ -23,6 +24,7 @@ from plugins.resident_info.register import fields, forms, queries, services
 from plugins.resident_info.register.merge import merge_residents
 from plugins.resident_info.register.present import resident_json, snapshot
 from plugins.resident_info.register.validation import FIELDS, HEALTH_TAGS, county_of
+from plugins.resident_info.web import names
 from plugins.resident_info.web.current import current_access, refuse_id_search_without_sensitive
 from plugins.resident_info.web.documents import listed
 from plugins.resident_info.web.reveal_grants import REASON_MAX, grant_reveal, reveal_granted
@@ -42,13 +44,11 @@ def _render(template, **context):
 @require(READ)
 def index():
     access, db = current_access(), get_session()
-    error, page = None, _page_number()
-    try:
-        filters = queries.filter_from_args(request.args, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        refuse_id_search_without_sensitive(filters, access)
-    except ApiError as problem:
-        error, filters = problem.detail, queries.ResidentFilter(limit=PAGE_SIZE)
-    rows, total = queries.list_residents(db, access, filters)
+    page = _page_number()
+    choices = node_choices(db, access.read)
+    filters, error = _list_filters(choices, access, page)
+    # A refused filter shows no one: a list of everyone would look like the answer.
+    rows, total = ([], 0) if error else queries.list_residents(db, access, filters)
     _schema, county_tags = fields.county_settings(db, county_of(current_actor.org_path))
     tags = [choice["tag"] for choice in forms.tag_choices(county_tags, [], bool(access.health))]
     return _render(
@@ -57,6 +57,9 @@ def index():
         total=total,
         filters=filters,
         error=error,
+        node_choices=choices,
+        places=names.places_below_scope(choices),
+        typed_node=request.args.get("org_name", "")[: names.NODE_TEXT_MAX] if error else "",
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
         tags=tags,
@@ -66,6 +69,32 @@ def index():
         can_import=bool(scope_for(current_actor, IMPORT)),
         page_args={k: v for k, v in filters.as_args().items() if k not in ("limit", "offset")},
     )
+
+
+def _list_filters(choices, access, page):
+    """``(filters, error)``: the list's filters, the 网格 one read as a node of ``choices``
+    (picked, or typed by name); the first refusal's Chinese reason, or None."""
+    error, org_path = None, ""
+    try:
+        org_path = names.node_from_args(choices, request.args)
+    except ApiError as problem:
+        error = problem.detail
+    args = {**request.args.to_dict(), "org_path": org_path}
+    try:
+        filters = queries.filter_from_args(args, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        refuse_id_search_without_sensitive(filters, access)
+    except ApiError as problem:
+        return queries.ResidentFilter(limit=PAGE_SIZE), error or _in_page_words(problem)
+    return filters, error
+
+
+# The filters' reasons name the API's parameter; the page names the field as its label does.
+FILTER_LABELS = {"min_age": "最小年龄", "max_age": "最大年龄", "status": "状态", "sort": "排序", "page": "页码"}
+
+
+def _in_page_words(problem):
+    name = (problem.pointer or "").lstrip("/")
+    return problem.detail.replace(name, FILTER_LABELS[name], 1) if name in FILTER_LABELS else problem.detail
 
 
 def _page_number():
@@ -108,17 +137,26 @@ def _detail_page(resident, access, reveal=False, reveal_error=None):
     db = get_session()
     history = services.history_for(db, access, resident, reveal)
     duplicates = [] if resident.merged_into_id else services.near_duplicates(db, access, resident)
+    documents = listed(db, access, resident)
     return _render(
         "detail.html",
         resident=_shown(resident, access, reveal),
         history=history,
         duplicates=duplicates,
-        documents=listed(db, access, resident),
+        documents=documents,
+        people=names.display_names(db, {h["actor"] for h in history} | {d["uploaded_by"] for d in documents["items"]}),
+        extra_titles=_extra_titles(db, resident),
         can_reveal=not reveal and can(current_actor, READ_SENSITIVE, resident.org_path),
         reveal_error=reveal_error,
         reason_max=REASON_MAX,
         can_write=access.write.covers(resident.org_path) and not resident.merged_into_id,
     )
+
+
+def _extra_titles(db, resident):
+    """``{key: title}`` of the county's extra fields: the page names them as the form does."""
+    extra_schema, _tags = fields.county_settings(db, resident.county_path)
+    return {key: spec.get("title") or key for key, spec in (extra_schema or {}).get("properties", {}).items()}
 
 
 @require(WRITE)

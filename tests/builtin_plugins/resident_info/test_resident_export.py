@@ -5,6 +5,7 @@ open in a spreadsheet (no cell runs as a formula)."""
 import csv
 import io
 
+from import_helpers import csv_file, person_row, run
 from openpyxl import load_workbook
 from resident_helpers import PLUGIN, RESIDENTS, audit_of, make_id, masked_id, package_with, register
 
@@ -15,6 +16,7 @@ from core.testing import rows
 
 EXPORT = f"{RESIDENTS}/export"
 OLD_ID, YOUNG_ID = make_id("19400101", "015"), make_id("20100505", "026")
+GRID_NAMES = "东湖街道 › 幸福社区 › 幸福一网格"  # the grid c1/s1/m1/g1, as people read it
 
 
 def masked_exporter(app):
@@ -78,7 +80,7 @@ def test_the_default_export_is_a_masked_csv_download_that_the_importer_can_read(
         "户籍人口",
         "在住",
     )  # the age shows
-    assert old["所属网格"] == "c1/s1/m1/g1" and old["标签"] == "独居老人、残疾2级"
+    assert old["所属网格"] == GRID_NAMES and old["标签"] == "独居老人、残疾2级"
     assert (young["人口类型"], young["联系电话"], young["楼栋"], young["标签"]) == ("流动人口", "", "5号楼", "留守儿童")
     assert list(old)[:3] == ["编号", "姓名", "身份证号"] and {"年龄", "户编号", "备注"} <= set(old)
     assert OLD_ID not in response.get_data(as_text=True)
@@ -86,6 +88,18 @@ def test_the_default_export_is_a_masked_csv_download_that_the_importer_can_read(
         (admin.username, "resident_info_resident:export", {"format": "csv", "rows": 2, "filter": {"sort": "-age"}})
     ]
     assert audit_of(app, "resident_info.sensitive_exported") == []
+
+
+def test_the_importer_reads_the_exported_grid_names_back(client, login_as, enabled):
+    two_residents(client, login_as)
+    register(client, name="王芳", id_number=make_id("19800808", "044"), org_path="c1/s1/m1")
+    grids = {row["姓名"]: row["所属网格"] for row in csv_table(client.get(EXPORT))}
+    assert grids == {"张大爷": GRID_NAMES, "李小明": GRID_NAMES, "王芳": "东湖街道 › 幸福社区"}
+    people = [person_row(1, grid=GRID_NAMES), person_row(2, grid="东湖街道 › 幸福社区")]
+    job = run(client, csv_file(people))
+    assert (job["status"], job["imported"], job["bad_rows"]) == ("done", 2, 0), job["problems"]
+    found = client.get(RESIDENTS, query_string={"name_prefix": "居民"}).get_json()["items"]
+    assert {item["name"]: item["org_path"] for item in found} == {"居民1": "c1/s1/m1/g1", "居民2": "c1/s1/m1"}
 
 
 def test_the_excel_export_is_masked_too_and_keeps_id_numbers_as_text(client, login_as, enabled):

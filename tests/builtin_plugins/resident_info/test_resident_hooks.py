@@ -1,6 +1,8 @@
 """What the plugin offers the rest of Gridwork: services other plugins call through the
 core, scenario blocks, and the "is it in use?" figures."""
 
+import re
+
 import pytest
 from resident_helpers import make_id, register
 
@@ -107,7 +109,9 @@ def test_the_import_panel_block_offers_an_upload_for_its_node(app, enabled, make
         html = block.render({"default_mode": "valid_rows"}, {"org_path": "c1/s1/m1", "actor": admin})
         assert 'action="/resident_info/import"' in html and 'type="file"' in html
         assert 'value="valid_rows" checked' in html
-        assert 'value="c1/s1/m1" selected' in html and "c1/s1/m1/g1" in html and "c1/s1/m12" not in html
+        # The node picker: the block's node chosen, named; the grid below offered; no sibling.
+        assert re.search(r'<option value="c1/s1/m1" title="东湖街道 › 幸福社区" selected>\s*幸福社区<', html)
+        assert "c1/s1/m1/g1" in html and "c1/s1/m12" not in html
         refused = block.render({}, {"org_path": "c1/s1/m1/g1", "actor": worker})
         assert 'type="file"' not in refused and "没有导入权限" in refused
 
