@@ -246,7 +246,7 @@ def test_hook_gridwork_workbench_items(plugged, sign_in):
     app = plugged("fx_pages", enabled_at=M1)
     home = sign_in(app, "community_admin", M1).get("/").get_data(as_text=True)
     work = home[home.index('id="work"') : home.index("</section>", home.index('id="work"'))]
-    assert "待复查整改" in work and ">3<" in work and "其中逾期 1" in work and 'href="/fx_pages/"' in work
+    assert "待复查整改" in work and ">3<small" in work and "其中逾期 1" in work and 'href="/fx_pages/"' in work
     assert "测试页面" in work  # the plugin's title, so the line says whose work it is
     # Where the plugin is off (another community), its scope is empty: no line.
     elsewhere = sign_in(app, "community_admin", M12).get("/").get_data(as_text=True)

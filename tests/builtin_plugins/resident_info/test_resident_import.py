@@ -78,6 +78,7 @@ def test_a_person_twice_in_one_file_is_reported_on_the_second_line(admin, app):
     assert job["problems"] == [
         {
             "line": 4,
+            "name": "重复者",  # whose row it is, from the file itself
             "column": "身份证号",
             "field": "id_number",
             "kind": "error",

@@ -88,7 +88,7 @@ def test_unchecked_held_rows_are_escalated_after_two_days(app, registered_elsewh
 
 
 def workbench_line(client, title):
-    """The workbench's line for ``title`` as text ("2 待核对的导入行 条 …"), or None."""
+    """The workbench's line for ``title`` as text ("2 条 待核对的导入行 …"), or None."""
     home = client.get("/").get_data(as_text=True)
     work = home[home.index('id="work"') : home.index("</section>", home.index('id="work"'))]
     for line in work.split("<li>")[1:]:
@@ -100,7 +100,7 @@ def workbench_line(client, title):
 def test_held_rows_wait_on_the_county_workbench_until_resolved(registered_elsewhere):
     county, importer, file_rows = registered_elsewhere
     run(importer, csv_file(file_rows))
-    assert workbench_line(county, "待核对的导入行").startswith("1 待核对的导入行 条")
+    assert workbench_line(county, "待核对的导入行").startswith("1 条 待核对的导入行")
     assert workbench_line(importer, "待核对的导入行") is None  # the importer cannot resolve it
     (held,) = county.get(f"{IMPORTS}/held").get_json()["items"]
     county.post(f"{IMPORTS}/held/{held['id']}/resolve")

@@ -16,7 +16,7 @@ def test_a_grid_worker_sees_the_residents_of_their_grid_one_tap_from_the_list(
     register(client, name="王兰", id_number=make_id("19800101", "028"), org_path="c1/s1/m1")
     worker = GridworkClient(app.test_client())
     worker.login(make_user("grid_feedback_worker", "c1/s1/m1/g1").username)
-    assert workbench_line(worker, "我负责的居民") == "2 我负责的居民 人 居民信息采集 · 近 7 天新登记 2 人"
-    assert workbench_line(client, "我负责的居民").startswith("3 我负责的居民 人")
+    assert workbench_line(worker, "我负责的居民") == "2 人 我负责的居民 居民信息采集 · 近 7 天新登记 2 人"
+    assert workbench_line(client, "我负责的居民").startswith("3 人 我负责的居民")
     home = worker.get("/").get_data(as_text=True)
     assert 'href="/resident_info/"' in home[home.index('id="work"') :]
