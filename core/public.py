@@ -49,6 +49,7 @@ from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.charts import chart_download, make_chart
 from core.ui.nav import NavEntry
 from core.ui.workbench import WorkItem
+from core.users.service import display_names
 
 __all__ = [
     "_",
@@ -100,6 +101,7 @@ __all__ = [
     "make_chart",
     "move_attachments",
     "not_found",
+    "display_names",
     "node_choices",
     "node_filter",
     "node_from_text",

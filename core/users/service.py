@@ -335,9 +335,11 @@ def _username_conflict():
 
 
 def display_names(db, usernames):
-    """{username: display name} for accounts named on a page (who issued, who settled)."""
-    if not usernames:
+    """{username: display name} for accounts named on a page (who issued, who settled, who
+    changed a record); names that are no account (a mistyped login, "system") are left out."""
+    wanted = sorted({name for name in usernames if name})
+    if not wanted:
         return {}
-    statement = select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
+    statement = select(User.username, User.display_name).where(User.username.in_(wanted))
     rows = db.exec(system_query(statement, "display names of accounts a page already names")).all()
     return {username: display or username for username, display in rows}

@@ -18,16 +18,6 @@ log = logging.getLogger(__name__)
 SYSTEM_ACTORS = {"cli": "命令行", "demo": "演示数据", "": "系统", ESCALATION_ACTOR: ESCALATION_ACTOR}
 
 
-def display_names(db, usernames):
-    """{username: display name} for accounts; names that are no account (a mistyped login)
-    are left out."""
-    wanted = sorted({name for name in usernames if name})
-    if not wanted:
-        return {}
-    statement = select(User.username, User.display_name).where(User.username.in_(wanted))
-    return {name: shown or name for name, shown in db.exec(system_query(statement, "audit: actor names")).all()}
-
-
 def actor_name(username, names):
     if username in SYSTEM_ACTORS:
         return SYSTEM_ACTORS[username]

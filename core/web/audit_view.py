@@ -15,7 +15,8 @@ from core.permissions.service import package_titles
 from core.state import state_of
 from core.timeutil import local_text
 from core.tree.models import OrgNode
-from core.web.audit_objects import actor_name, display_names, plugin_descriptions, plugin_objects_named, users_by_id
+from core.users.service import display_names
+from core.web.audit_objects import actor_name, plugin_descriptions, plugin_objects_named, users_by_id
 from core.web.audit_summaries import Names, object_name, summary
 from core.web.audit_titles import action_titles
 

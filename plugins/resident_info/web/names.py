@@ -2,7 +2,8 @@
 its display name (张敏, not ``community_admin``), and the 网格 filter's node — picked from
 the node picker or typed as a name — read back as one node of the reader's scope."""
 
-from core.public import ApiError, actor_named, node_choices, nodes_matching
+from core.public import ApiError, node_choices, nodes_matching
+from core.public import display_names as core_display_names
 
 SEPARATOR = " › "
 NODE_TEXT_MAX = 100  # longer than any chain of names: a longer text is cut, never an error
@@ -10,13 +11,10 @@ NO_SUCH_NODE = "网格：您的管理范围内没有这个名称的网格或社�
 
 
 def display_names(db, usernames):
-    """``{username: display name}`` for the accounts a page names. A closed account keeps
-    its username: ``actor_named`` knows active accounts only."""
-    found = {}
-    for username in sorted(name for name in usernames if name):
-        actor = actor_named(db, username)
-        found[username] = actor.display_name if actor else username
-    return found
+    """``{username: display name}`` for the accounts a page names; a name that is no account
+    (the demo seed's "demo") stays as it is."""
+    found = core_display_names(db, usernames)
+    return {name: found.get(name, name) for name in usernames if name}
 
 
 def node_from_args(choices, args, field="org_path", typed_field="org_name"):
