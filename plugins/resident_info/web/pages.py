@@ -14,7 +14,6 @@ from core.public import (
     get_session,
     node_choices,
     not_found,
-    org_nodes_in,
     place_names,
     require,
     scope_for,
@@ -270,11 +269,10 @@ def org_choices(access, current="", limit=500):
     """``(path, name)`` of the nodes a writer may put a resident at — every node of the
     writer's subtrees (and the record's own node), by name, parents first."""
     db = get_session()
-    paths = [node.path for node in org_nodes_in(db, access.write)[:limit]]
-    if current and current not in paths:
-        paths.append(current)
-    names = place_names(db, paths)
-    return [(path, names[path]) for path in paths]
+    choices = [(choice.path, choice.label) for choice in node_choices(db, access.write)[:limit]]
+    if current and current not in {path for path, _ in choices}:
+        choices.append((current, place_names(db, [current])[current]))
+    return choices
 
 
 def add_routes(pages, api):
