@@ -81,3 +81,31 @@ def test_token_times_are_beijing_time_in_a_browser_set_to_utc(phone, live_server
     created = phone.request.get(f"{live_server.url}/api/v1/tokens").json()["items"][0]["created_at"]
     expect(row.locator("td[data-label=创建时间]")).to_have_text(local_text(datetime.fromisoformat(created)))
     assert_no_sideways_scroll(phone)
+
+
+@pytest.fixture
+def many_grids(app, org_tree):
+    """Four more grids under 青山村: more than a dozen nodes, so pickers get their search box."""
+    from core.db import session_scope
+    from core.tree.models import OrgNode
+
+    with app.app_context(), session_scope(app) as db:
+        for n in range(4):
+            path = f"c1/s2/m2/g2{n}"
+            db.add(OrgNode(id=f"g2{n}", parent_id="m2", kind="grid", name=f"青山{n}组", path=path, depth=3))
+
+
+def test_a_name_typed_into_the_picker_picks_its_node(phone, live_server, make_user, many_grids):
+    make_user("grid_feedback_worker", "c1/s2/m2/g2", username="qingshan_worker")
+    sign_in_page(phone, live_server, make_user("county_admin", "c1").username)
+    phone.goto(f"{live_server.url}/users")
+    phone.locator("details.filters summary").click()
+    picker = phone.locator("details.filters .node-picker")
+    search, select = picker.locator(".node-search"), picker.locator("select")
+    search.fill("青山")  # 青山村, its grids: several fit, the person chooses
+    expect(select).to_have_value("")
+    search.fill("青山村")  # exactly one node has this name
+    expect(select).to_have_value("c1/s2/m2")
+    phone.get_by_role("button", name="查询").click()
+    expect(phone.locator("table.list tbody tr")).to_have_count(1)
+    expect(phone.locator("table.list tbody tr")).to_contain_text("qingshan_worker")

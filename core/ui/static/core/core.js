@@ -27,6 +27,8 @@ window.gridwork = {
 
 // Node pickers with many nodes get a search box that narrows the <select> (the select alone
 // works without JavaScript). Options are removed and re-added, not hidden: iOS ignores hidden options.
+// A typed name that means one node picks it — the node with exactly that name, else the only one
+// left — so "type 青山村, tap 查询" works on every page; several fits leave the choice to the person.
 document.querySelectorAll('.node-picker[data-searchable]').forEach(function (picker) {
   const select = picker.querySelector('select');
   const all = Array.from(select.options);
@@ -38,11 +40,19 @@ document.querySelectorAll('.node-picker[data-searchable]').forEach(function (pic
   picker.insertBefore(search, select);
   search.addEventListener('input', function () {
     const wanted = search.value.replace(/\s|›/g, '');
+    const fits = all.filter(function (option) {
+      return option.value && (option.title || option.text).replace(/\s|›/g, '').includes(wanted);
+    });
     const chosen = select.value;
     select.replaceChildren(...all.filter(function (option) {
-      return !option.value || option.value === chosen || !wanted ||
-        (option.title || option.text).replace(/\s|›/g, '').includes(wanted);
+      return !option.value || option.value === chosen || !wanted || fits.includes(option);
     }));
-    select.value = chosen;
+    const named = wanted ? nodeNamed(fits, search.value.trim()) : null;
+    select.value = named ? named.value : chosen;
   });
 });
+
+function nodeNamed(fits, typed) {
+  const exact = fits.filter(function (option) { return option.text.trim() === typed; });
+  return exact.length === 1 ? exact[0] : (fits.length === 1 ? fits[0] : null);
+}
