@@ -7,9 +7,9 @@ A grant names the reader as well as the resident (the core clears the session at
 and sign-out; this holds even if it did not), and the page checks the permission again on
 every view, so a grant never outlives it."""
 
-import time
-
 from flask import session
+
+from core.public import utcnow
 
 REVEAL_SECONDS = 5 * 60
 REASON_MAX = 200
@@ -19,7 +19,7 @@ _KEY = "resident_info_reveals"
 
 def grant_reveal(user_id, resident_id):
     grants = _live_grants()
-    grants[_name(user_id, resident_id)] = time.time() + REVEAL_SECONDS
+    grants[_name(user_id, resident_id)] = utcnow().timestamp() + REVEAL_SECONDS
     session[_KEY] = dict(sorted(grants.items(), key=lambda item: item[1])[-GRANTS_KEPT:])
 
 
@@ -33,5 +33,5 @@ def _name(user_id, resident_id):
 
 def _live_grants():
     """The unexpired grants (expired ones dropped, so the cookie stays small)."""
-    now = time.time()
+    now = utcnow().timestamp()  # the core's clock: tests move it, nothing sleeps
     return {key: until for key, until in (session.get(_KEY) or {}).items() if until > now}

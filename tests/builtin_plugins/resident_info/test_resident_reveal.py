@@ -47,7 +47,7 @@ def test_a_reload_of_the_revealed_page_logs_no_second_view(app, client, resident
     assert detail["reason"] == "核对低保申请材料" and detail["fields"] == ["id_number", "phone"]
 
 
-def test_the_grant_covers_that_resident_in_that_session_for_five_minutes(app, client, residents, monkeypatch):
+def test_the_grant_covers_that_resident_in_that_session_for_five_minutes(app, client, residents, clock):
     first, second = residents
     client.post(f"{page_of(first)}/reveal", data={"reason": "核对"})
     assert OTHER_ID not in client.get(page_of(second)).get_data(as_text=True)  # that resident only
@@ -59,8 +59,7 @@ def test_the_grant_covers_that_resident_in_that_session_for_five_minutes(app, cl
 
     import plugins.resident_info.web.reveal_grants as grants
 
-    later = grants.time.time() + grants.REVEAL_SECONDS + 1
-    monkeypatch.setattr(grants.time, "time", lambda: later)
+    clock.advance(seconds=grants.REVEAL_SECONDS + 1)
     html = client.get(page_of(first)).get_data(as_text=True)
     assert ID_NUMBER not in html and "显示完整信息" in html
 
