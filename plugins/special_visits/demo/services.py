@@ -1,0 +1,5 @@
+"""Demo data (filled in below)."""
+
+
+def seed_demo_data(session, county_path, org_nodes):
+    return None
