@@ -96,3 +96,14 @@ def execute(app, sql, **params):
 
     with app.app_context(), session_scope(app) as db:
         db.execute(text(sql), params)
+
+
+def revoke(app, user, package, org_path):
+    from core.permissions.store import find_grant, revoke_grant
+
+    with app.app_context(), session_scope(app) as db:
+        revoke_grant(db, find_grant(db, user.id, package, org_path))
+
+
+def inbox_titles(client):
+    return [item["title"] for item in client.get("/api/v1/inbox?status=open").get_json()["items"]]
