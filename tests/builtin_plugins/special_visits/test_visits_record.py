@@ -54,7 +54,7 @@ def test_a_resend_with_the_same_client_key_stores_the_visit_once(visits, sign_in
 
 def test_a_malformed_client_key_is_refused_and_nothing_is_stored(visits, sign_in, make_user):
     worker, entry = _setup(visits, sign_in, make_user)
-    response = worker.post(f"/special_visits/entries/{entry}", data={**ROUTINE, "client_key": "not-a-key"})
+    response = worker.post(f"/special_visits/entries/{entry}", data={**ROUTINE, "client_key": "坏的 key"})
     assert response.status_code == 422
     assert rows(visits, "SELECT count(*) FROM special_visits_visit")[0][0] == 0
 
