@@ -2,13 +2,12 @@
 grid; when that grant is revoked the entry moves on (to nobody, and the community admin is
 told); a community admin may choose someone else for one resident."""
 
-from core.testing import run_due_jobs
 from visits_helpers import GRID, drain, entry_id, inbox_titles, register, revoke, roster
 
+from core.testing import run_due_jobs
 
-def test_a_revoked_grant_moves_the_entries_to_the_new_worker_and_nobody_left_is_told(
-    visits, sign_in, make_user, clock
-):
+
+def test_a_revoked_grant_moves_the_entries_to_the_new_worker_and_nobody_left_is_told(visits, sign_in, make_user, clock):
     from core.testing import signed_in_client
 
     old = make_user("grid_feedback_worker", GRID)
@@ -29,9 +28,9 @@ def test_a_revoked_grant_moves_the_entries_to_the_new_worker_and_nobody_left_is_
     assert roster(visits)[("elderly_alone", person["id"])][3] == new.username
     assert not any("赵玉兰 没有网格员负责" in title for title in inbox_titles(admin))
     worker = signed_in_client(visits, new)
-    assert [item["name"] for item in worker.get("/api/v1/special_visits/entries?mine=1&view=all").get_json()["items"]] == [
-        "赵玉兰"
-    ]
+    assert [
+        item["name"] for item in worker.get("/api/v1/special_visits/entries?mine=1&view=all").get_json()["items"]
+    ] == ["赵玉兰"]
 
 
 def test_a_community_admin_chooses_another_visitor_for_one_resident(visits, sign_in, make_user, clock):

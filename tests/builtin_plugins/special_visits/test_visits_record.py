@@ -3,11 +3,18 @@ with the same client key stores it once, follow-ups are published for other modu
 
 import uuid
 
-from core.public import fields_to_type
-from core.testing import assert_published, published_events, rows
 from visits_helpers import GRID, drain, entry_id, register
 
-ROUTINE = {"form": "home", "findings.health": "normal", "findings.living": "normal", "findings.safety": "normal", "findings.needs": "normal"}
+from core.public import fields_to_type
+from core.testing import assert_published, published_events, rows
+
+ROUTINE = {
+    "form": "home",
+    "findings.health": "normal",
+    "findings.living": "normal",
+    "findings.safety": "normal",
+    "findings.needs": "normal",
+}
 
 
 def _setup(visits, sign_in, make_user):
@@ -63,7 +70,13 @@ def test_a_visit_moves_the_due_date_on_and_a_follow_up_is_published(visits, sign
     worker, entry = _setup(visits, sign_in, make_user)
     response = worker.post(
         f"/special_visits/entries/{entry}",
-        data={**ROUTINE, "findings.safety": "attention", "follow_up": "true", "follow_up_note": "燃气灶老化", "client_key": str(uuid.uuid4())},
+        data={
+            **ROUTINE,
+            "findings.safety": "attention",
+            "follow_up": "true",
+            "follow_up_note": "燃气灶老化",
+            "client_key": str(uuid.uuid4()),
+        },
     )
     assert response.status_code == 303
     event = assert_published(visits, "special_visits.follow_up_requested", entry_id=entry)

@@ -106,4 +106,6 @@ def revoke(app, user, package, org_path):
 
 
 def inbox_titles(client):
-    return [item["title"] for item in client.get("/api/v1/inbox?status=open").get_json()["items"]]
+    answer = client.get("/api/v1/inbox?status=open").get_json()
+    assert "items" in answer, answer
+    return [item["title"] for item in answer["items"]]
