@@ -14,9 +14,9 @@ VIEWS = {"due": "本周待走访", "overdue": "已逾期", "all": "全部对象"
 
 
 def week_end(day=None):
-    """The Sunday ending this week (a week runs Monday to Sunday)."""
-    day = day or today()
-    return day + timedelta(days=6 - day.weekday())
+    """The last day of "this week" for a due list: the next seven days, so an entry due next
+    Monday shows on a Sunday too (a calendar week would hide it until the day itself)."""
+    return (day or today()) + timedelta(days=7)
 
 
 def _alert_pending():

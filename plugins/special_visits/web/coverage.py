@@ -93,13 +93,22 @@ def coverage():
     )
 
 
-@require(COVERAGE_READ)
-def coverage_export(extension):
+def _export(extension):
     _db, _scope, _choices, found, _total, children, _trend, names = _figures()
     rows = list(_rows(children, names))
     day = today().isoformat()
     content = xlsx_bytes(HEADER, rows, title="走访覆盖率") if extension == "xlsx" else csv_bytes(HEADER, rows)
     return file_response(content, extension, f"走访覆盖率-{day}", f"visit-coverage-{day}")
+
+
+@require(COVERAGE_READ)
+def coverage_csv():
+    return _export("csv")
+
+
+@require(COVERAGE_READ)
+def coverage_xlsx():
+    return _export("xlsx")
 
 
 @require(COVERAGE_READ)
@@ -116,7 +125,7 @@ def coverage_forms_csv():
 
 def add_routes(pages, api):
     pages.add_url_rule("/coverage", "coverage", coverage)
-    pages.add_url_rule("/coverage.csv", "coverage_csv", coverage_export, defaults={"extension": "csv"})
-    pages.add_url_rule("/coverage.xlsx", "coverage_xlsx", coverage_export, defaults={"extension": "xlsx"})
+    pages.add_url_rule("/coverage.csv", "coverage_csv", coverage_csv)
+    pages.add_url_rule("/coverage.xlsx", "coverage_xlsx", coverage_xlsx)
     pages.add_url_rule("/coverage/trend.csv", "coverage_trend_csv", coverage_trend_csv)
     pages.add_url_rule("/coverage/forms.csv", "coverage_forms_csv", coverage_forms_csv)
