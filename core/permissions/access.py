@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import g, redirect, request, url_for
+from flask import g, has_request_context, redirect, request, url_for
 
 from core.api.errors import ApiError, wants_problem_json
 from core.auth.actor import current_actor
@@ -29,7 +29,23 @@ def can(actor, permission, org_path):
     scopes = actor.token_scopes
     if scopes is not None and "*" not in scopes and permission not in scopes:
         return False
-    return state_of().policy.allows(actor.id, permission, org_path)
+    allowed = state_of().policy.allows(actor.id, permission, org_path)
+    if allowed:
+        note_use(permission, org_path)
+    return allowed
+
+
+def note_use(permission, org_path=None):
+    """Remember, for usage metering (``core.usage.meter``), that this request used a plugin
+    permission — at ``org_path`` when the check named a node. Only a dict in ``g``: the
+    request counts once, when it ends, whatever it checked how often."""
+    if permission.startswith("core.") or not has_request_context():
+        return
+    uses = g.get("usage_checks")
+    if uses is None:
+        uses = g.usage_checks = {}
+    if uses.get(permission) is None:
+        uses[permission] = org_path
 
 
 def scope_for(actor, permission):
@@ -53,6 +69,7 @@ def require(permission):
                 return _unauthenticated()
             if not scope_for(current_actor, permission):
                 _refuse(permission)
+            note_use(permission)
             return view(*args, **kwargs)
 
         checked.required_permission = permission
