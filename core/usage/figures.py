@@ -20,9 +20,11 @@ DAILY, WEEKLY = UsageDaily.__table__, UsageWeekly.__table__
 USER_DAY, USER_WEEK = UsageUserDay.__table__, UsageUserWeek.__table__
 FORM_FIELD = UsageFormField.__table__
 
+
 def community_of(path):
     parts = path.split("/")
     return "/".join(parts[:3]) if len(parts) >= 3 else None
+
 
 def _spans(period):
     """[(table, date column, start, end)] covering the period without overlap."""
@@ -31,6 +33,7 @@ def _spans(period):
     if weeks:
         spans.append((WEEKLY, USER_WEEK, WEEKLY.c.week, USER_WEEK.c.week, *weeks))
     return spans
+
 
 def actions_by_plugin(session, root, period):
     """{plugin: (actions, {community paths with any action})}."""
@@ -47,6 +50,7 @@ def actions_by_plugin(session, root, period):
                 nodes[plugin].add(community_of(path))
     return {plugin: (actions[plugin], nodes[plugin]) for plugin in actions}
 
+
 def distinct_users(session, root, period):
     """{plugin: distinct users in the period anywhere in the subtree}."""
     parts = [
@@ -59,13 +63,16 @@ def distinct_users(session, root, period):
     ).all()
     return dict(rows)
 
+
 def communities_under(session, root):
     statement = select(OrgNode.path).where(OrgNode.kind == "community")
     return [path for (path,) in session.execute(scoped(statement, DataScope((root,)), OrgNode.path))]
 
+
 def enabled_communities(session, plugin, communities):
     settings = settings_of(session, plugin)
     return {path for path in communities if effective_state(settings, path) == "enabled"}
+
 
 def form_fields(session, root, period):
     """{plugin: [(form, field, shown, filled)]} summed over the period."""
@@ -88,5 +95,3 @@ def form_fields(session, root, period):
     for plugin, form, field, shown, filled in rows:
         found[plugin].append((form, field, int(shown), int(filled)))
     return found
-
-_ = literal_column  # (kept for dialect-neutral literals in later queries)

@@ -41,14 +41,15 @@ def meter_response(response):
 
 
 def note_form(schema, fields, data):
-    """Called by ``core.forms.read_form``: which top-level fields this submission filled."""
-    shown = [spec.path[-1] for spec in fields]
-    filled = [name for name in shown if data.get(name) not in (None, "", [], {})]
-    g.setdefault("usage_forms", []).append((_form_name(schema), shown, filled))
+    """Called by ``core.forms.read_form``: which top-level fields this submission filled, by
+    their titles (what the slimming list shows: names, not codes)."""
+    titles = {spec.path[-1]: spec.title or spec.path[-1] for spec in fields}
+    filled = [titles[name] for name in titles if data.get(name) not in (None, "", [], {})]
+    g.setdefault("usage_forms", []).append((_form_name(schema), list(titles.values()), filled))
 
 
 def _form_name(schema):
-    return str(schema.get("$id") or schema.get("title") or request.endpoint or "form")[:120]
+    return str(schema.get("title") or schema.get("$id") or request.endpoint or "form")[:120]
 
 
 def _form_plugin():

@@ -69,6 +69,4 @@ def _roll_up_user_week(session, week):
         .where(USER_DAY.c.day >= week, USER_DAY.c.day < week + timedelta(days=7))
         .group_by(USER_DAY.c.org_path, USER_DAY.c.plugin, USER_DAY.c.user_id)
     )
-    session.execute(
-        insert(USER_WEEK).from_select(["week", "org_path", "plugin", "user_id"], distinct)
-    )
+    session.execute(insert(USER_WEEK).from_select(["week", "org_path", "plugin", "user_id"], distinct))
