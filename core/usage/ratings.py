@@ -7,7 +7,7 @@ overdue; the rater may add one follow-up rating (追评) after the reply. One ra
 module × month: rating again that month replaces it (the latest counts).
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlmodel import select
 
@@ -15,7 +15,8 @@ from core.api.errors import ServiceError
 from core.db import system_query
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
-from core.timeutil import clock, utcnow
+from core.timeutil import as_aware, clock, utcnow
+from core.tree.scope import DataScope, scoped
 from core.usage.models import CountyUsageSettings, Rating
 
 BAD = 2  # stars at or below this open a follow-up
@@ -151,3 +152,28 @@ def add_second_rating(session, actor, rating, stars, comment=""):
     rating.second_stars, rating.second_comment = stars, _check_comment(comment)
     session.flush()
     return rating
+
+
+def rating_figures(session, root, period, now):
+    """{plugin: (average stars or None, ratings, problem reports, bad ratings overdue)} for
+    ratings given in ``period`` anywhere under ``root``."""
+    start, end = (datetime.combine(day, time(), tzinfo=clock.zone) for day in (period.start, period.end))
+    rows = session.exec(
+        scoped(select(Rating), DataScope((root,)), Rating.org_path).where(
+            Rating.created_at >= start, Rating.created_at < end
+        )
+    ).all()
+    found = {}
+    for rating in rows:
+        stars, count, problems, unanswered = found.get(rating.plugin, ([], 0, 0, 0))
+        if rating.kind == PROBLEM:
+            problems += 1
+        else:
+            stars = [*stars, rating.stars]
+            count += 1
+            unanswered += rating.followup == OPEN and rating.reply_due is not None and as_aware(rating.reply_due) < now
+        found[rating.plugin] = (stars, count, problems, unanswered)
+    return {
+        plugin: (sum(stars) / len(stars) if stars else None, count, problems, unanswered)
+        for plugin, (stars, count, problems, unanswered) in found.items()
+    }
