@@ -20,6 +20,7 @@ from core.tree.scope import DataScope, scoped
 from core.usage.models import CountyUsageSettings, Rating
 
 BAD = 2  # stars at or below this open a follow-up
+REPLY = "core.rating_reply"
 COMMENT_MAX = 500
 PROBLEM, RATING = "problem", "rating"
 OPEN, REPLIED, RESOLVED = "open", "replied", "resolved"

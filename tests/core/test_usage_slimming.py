@@ -12,7 +12,24 @@ HISTORY = [
     ModuleUse("b_visits", "走访", 10, 6, 780, 10, 13, 780, 2.9, 5, 1, 0, 2, [], 1, True),
     ModuleUse("c_waste", "垃圾分类", 10, 2, 26, 5, 13, 52, 2.1, 7, 4, 1, 0, [DUPLICATE], 0, False),
     ModuleUse("d_notes", "便签", 10, 0, 0, 0, 13, 0, None, 0, 0, 0, 1, [], 0, False),
-    ModuleUse("e_survey", "满意度调查", 10, 5, 650, 10, 13, 520, 2.8, 3, 0, 0, 1, ["与“居民登记”都登记“resident”类数据"], 1, False),
+    ModuleUse(
+        "e_survey",
+        "满意度调查",
+        10,
+        5,
+        650,
+        10,
+        13,
+        520,
+        2.8,
+        3,
+        0,
+        0,
+        1,
+        ["与“居民登记”都登记“resident”类数据"],
+        1,
+        False,
+    ),
 ]
 
 # By hand. Normalised 1–10 (min → 1, max → 10): adoption .9/.6/.2/0/.5 → 10/7/3/1/6; actions per
