@@ -3,10 +3,13 @@ a table worked out by hand (13 weeks; 10 communities each; default weights, tota
 
 import pytest
 
-from core.usage.slimming import ModuleUse, weights_for
 from core.usage.listing import build_rows
+from core.usage.slimming import ModuleUse, weights_for
 
 DUPLICATE = "其“户籍地”字段与“居民信息采集”重复"
+SAME_KIND = "与“居民登记”都登记“resident”类数据"
+SLOW, DETACHED = "使用范围小、使用频度低", "与业务结合不紧密（不在任何场景中，不与其他模块交换数据）"
+REPLACEABLE, UNMAINTAINED = "可被其他模块替代", "无人维护（差评逾期未回复）"
 HISTORY = [
     ModuleUse("a_register", "居民登记", 10, 9, 2340, 20, 13, 1800, 4.5, 12, 0, 0, 3, [], 2, True),
     ModuleUse("b_visits", "走访", 10, 6, 780, 10, 13, 780, 2.9, 5, 1, 0, 2, [], 1, True),
@@ -26,7 +29,7 @@ HISTORY = [
         0,
         0,
         1,
-        ["与“居民登记”都登记“resident”类数据"],
+        [SAME_KIND],
         1,
         False,
     ),
@@ -41,9 +44,9 @@ HISTORY = [
 # a 110/11 = 10; b 75.125/11 = 6.83; c 18.05/11 = 1.64; d 44.375/11 = 4.03; e 61.1875/11 = 5.56.
 # TIME: value = (adoption + intensity + rating)/3, fit = (openness + overlap)/2, split at 5.5.
 EXPECTED = [  # plugin, score, quadrant, advice, reasons — sorted by score, lowest first
-    ("c_waste", 1.64, "eliminate", "retire", ["使用范围小、使用频度低", "与业务结合不紧密（不在任何场景中，不与其他模块交换数据）", "可被其他模块替代", "无人维护（差评逾期未回复）"]),
-    ("d_notes", 4.03, "tolerate", "retire", ["闲置", "与业务结合不紧密（不在任何场景中，不与其他模块交换数据）"]),
-    ("e_survey", 5.56, "eliminate", "merge", ["可被其他模块替代"]),
+    ("c_waste", 1.64, "eliminate", "retire", [SLOW, DETACHED, REPLACEABLE, UNMAINTAINED]),
+    ("d_notes", 4.03, "tolerate", "retire", ["闲置", DETACHED]),
+    ("e_survey", 5.56, "eliminate", "merge", [REPLACEABLE]),
     ("b_visits", 6.83, "invest", "improve", []),
     ("a_register", 10.0, "invest", "keep", []),
 ]  # fmt: skip
