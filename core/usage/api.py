@@ -1,7 +1,7 @@
 """Usage, ratings and the slimming list as JSON under ``/api/v1/modules`` (in the OpenAPI
 document). Areas and ratings outside the caller's scope answer 404."""
 
-from core.api import api_blueprint, api_route, json_body
+from core.api import api_blueprint, api_route, json_body, not_found
 from core.auth.actor import current_actor
 from core.db import get_session
 from core.permissions.access import can, login_required, require, scope_for
@@ -126,9 +126,9 @@ def list_ratings():
 )
 @login_required
 def rate(plugin):
-    data = json_body(NEW_RATING)
     db = get_session()
     plugin, node = rated_module(plugin)
+    data = json_body(NEW_RATING)
     rating = ratings.rate(db, current_actor, plugin, node, data["stars"], data.get("comment", ""))
     db.commit()
     return {"item": _rating_json(rating)}, 201
@@ -145,9 +145,9 @@ def rate(plugin):
 )
 @login_required
 def problem(plugin):
-    data = json_body(PROBLEM)
     db = get_session()
     plugin, node = rated_module(plugin)
+    data = json_body(PROBLEM)
     report = ratings.report_problem(db, current_actor, plugin, node, data["text"])
     db.commit()
     return {"item": _rating_json(report)}, 201
@@ -158,11 +158,11 @@ def problem(plugin):
 )
 @require(ratings.REPLY)
 def reply(rating_id):
-    data = json_body(REPLY)
     db = get_session()
-    rating = rating_in_reach(db, rating_id)
+    rating = rating_in_reach(db, rating_id)  # 404 out of reach, before the body is read
     if not can(current_actor, ratings.REPLY, rating.org_path):
-        rating_in_reach(db, -1)  # 404, as for a rating out of reach
+        raise not_found()
+    data = json_body(REPLY)
     ratings.reply(db, current_actor, rating, data["text"], resolve=bool(data.get("resolve")))
     db.commit()
     return {"item": _rating_json(rating)}
@@ -173,9 +173,9 @@ def reply(rating_id):
 )
 @login_required
 def second(rating_id):
-    data = json_body(NEW_RATING)
     db = get_session()
     rating = rating_in_reach(db, rating_id)
+    data = json_body(NEW_RATING)
     ratings.add_second_rating(db, current_actor, rating, data["stars"], data.get("comment", ""))
     db.commit()
     return {"item": _rating_json(rating)}
@@ -188,7 +188,7 @@ def settings():
     db = get_session()
     area, _areas = chosen_area(db, data["org_path"])
     if area.depth != 0 or not can(current_actor, MANAGE, area.path):
-        chosen_area(db, "-")  # 404: only a county's admins set its weights
+        raise not_found()  # only a county's admins set its weights
     values = {f"weight_{name}": value for name, value in data.get("weights", {}).items()}
     values.update({key: data[key] for key in ("reply_days", "resolve_days") if key in data})
     saved = save_settings(db, area.path, values)

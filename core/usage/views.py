@@ -81,9 +81,19 @@ def _time_chart(listing):
     )
 
 
-@bp.route("/usage/slimming.<any(csv, xlsx):extension>")
+@bp.route("/usage/slimming.xlsx")
 @require(READ)
-def slimming_export(extension):
+def slimming_export():
+    return _export("xlsx")
+
+
+@bp.route("/usage/slimming.csv")
+@require(READ)
+def slimming_csv():
+    return _export("csv")
+
+
+def _export(extension):
     db = get_session()
     area, _areas = chosen_area(db)
     return download(slimming_list(db, area.path, chosen_period()), area.name, extension)
