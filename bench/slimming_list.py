@@ -65,8 +65,9 @@ SELECT DISTINCT date(day, 'weekday 0', '-6 days'), org_path, plugin, user_id FRO
 INSERT INTO core_usage_weekly (week, org_path, plugin, actions, users)
 SELECT date(day, 'weekday 0', '-6 days') AS week, org_path, plugin, SUM(actions), 0 FROM core_usage_daily
 GROUP BY week, org_path, plugin;
-UPDATE core_usage_weekly SET users = (SELECT COUNT(*) FROM core_usage_user_week AS w WHERE w.week = core_usage_weekly.week
-  AND w.org_path = core_usage_weekly.org_path AND w.plugin = core_usage_weekly.plugin);
+UPDATE core_usage_weekly SET users = (SELECT COUNT(*) FROM core_usage_user_week AS w
+  WHERE w.week = core_usage_weekly.week AND w.org_path = core_usage_weekly.org_path
+  AND w.plugin = core_usage_weekly.plugin);
 INSERT INTO core_plugin_setting (plugin, org_path, state, changed_at, changed_by)
 SELECT plugin, 'c01', 'enabled', '2025-01-01 00:00:00', 'bench' FROM mods;
 ANALYZE;

@@ -35,17 +35,18 @@ def can(actor, permission, org_path):
     return allowed
 
 
-def note_use(permission, org_path=None):
+def note_use(permission, org_path=None, home=None):
     """Remember, for usage metering (``core.usage.meter``), that this request used a plugin
-    permission — at ``org_path`` when the check named a node. Only a dict in ``g``: the
-    request counts once, when it ends, whatever it checked how often."""
+    permission — at ``org_path`` when the check named a node; ``home`` is where ``@require``
+    found it held, for a view that names no node. Only a dict in ``g``: the request counts
+    once, when it ends, whatever it checked how often."""
     if permission.startswith("core.") or not has_request_context():
         return
     uses = g.get("usage_checks")
     if uses is None:
         uses = g.usage_checks = {}
-    if uses.get(permission) is None:
-        uses[permission] = org_path
+    node, known_home = uses.get(permission, (None, None))
+    uses[permission] = (node or org_path, known_home or home)
 
 
 def scope_for(actor, permission):
@@ -67,9 +68,10 @@ def require(permission):
         def checked(*args, **kwargs):
             if not current_actor.is_authenticated:
                 return _unauthenticated()
-            if not scope_for(current_actor, permission):
+            scope = scope_for(current_actor, permission)
+            if not scope:
                 _refuse(permission)
-            note_use(permission)
+            note_use(permission, home=scope.paths[0])
             return view(*args, **kwargs)
 
         checked.required_permission = permission

@@ -84,14 +84,16 @@ def _tally(lines):
         if raw == END:
             continue
         try:
-            kind, day, node, plugin, *rest = json.loads(raw)
+            kind, day, node, plugin, *rest = (
+                raw.decode().rstrip("\n").split("\t") if raw[:2] == b"a\t" else json.loads(raw)
+            )
         except ValueError:
             log.warning("usage spool: skipped an unreadable line")
             continue
         day = date.fromisoformat(day)
         if kind == "a":
             counts[(day, node, plugin, rest[0])] += 1
-            users.add((day, node, plugin, rest[1]))
+            users.add((day, node, plugin, int(rest[1])))
         elif kind == "f":
             form, offered, answered = rest[0][:120], rest[1], set(rest[2])
             for field in offered:

@@ -25,14 +25,16 @@ def meter_response(response):
     writer = state_of().usage_spool
     day = today().isoformat()
     nodes = {}
-    for permission, org_path in uses.items():
+    user_id = current_actor.id
+    for permission, (org_path, home) in uses.items():
         plugin = permission.split(".", 1)[0]
         if plugin in nodes:
             continue
-        node = org_path or _home_node(permission)
+        node = org_path or home or _home_node(permission)
         if node:
             nodes[plugin] = node
-            writer.append(["a", day, node, plugin, permission, current_actor.id])
+            # Tab-separated: paths, names and dates hold no tab or newline (checked when stored).
+            writer.append_line(f"a\t{day}\t{node}\t{plugin}\t{permission}\t{user_id}\n")
     for form, shown, filled in forms or ():
         plugin = _form_plugin()
         if plugin in nodes:

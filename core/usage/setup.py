@@ -7,6 +7,9 @@ from core.usage.spool import SpoolWriter, spool_folder
 
 
 def init_app(app):
+    """``USAGE_METERING=false`` switches metering off (the overhead benchmark's "without")."""
+    if not app.config.get("USAGE_METERING", True):
+        return
     gridwork = state_of(app)
     gridwork.usage_spool = SpoolWriter(spool_folder(app))
     gridwork.usage_form_meter = note_form

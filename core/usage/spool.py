@@ -38,7 +38,11 @@ class SpoolWriter:
         self._sequence = 0
 
     def append(self, record):
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        """One JSON line (form submissions: field titles may hold anything)."""
+        self.append_line(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def append_line(self, text):
+        line = text.encode()
         with self._lock:
             if self._pid != os.getpid() or self._fd is None:
                 self._open()

@@ -21,7 +21,7 @@ def _lines_in_spool(app):
         1
         for file in spool_folder(app).glob("*.jsonl")
         for line in file.read_bytes().splitlines()
-        if line.startswith(b'["a"')
+        if line.startswith(b"a\t")
     )
 
 
