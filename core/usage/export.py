@@ -14,7 +14,8 @@ def rows_of(listing):
     return [
         [
             m["title"], m["enabled_nodes"], m["used_nodes"], m["actions"], m["users"], m["actions_per_user_week"],
-            f"{m['trend']:+.0%}", "" if m["rating"] is None else m["rating"], m["ratings"], m["problems"],
+            f"{m['trend']:+.0%}" if m["previous_actions"] else "上期无记录",
+            "" if m["rating"] is None else m["rating"], m["ratings"], m["problems"],
             m["unanswered_bad_ratings"], m["openness"], len(m["overlaps"]), m["placements"], m["score"],
             m["quadrant_title"], m["advice_title"], m["reason_text"], "；".join(m["reasons"]),
             "；".join(m["suggestions"]),

@@ -2,6 +2,8 @@
 quadrants, reasons, advice and improvement suggestions, as plain rows for the page, the API,
 the exports and the quarterly snapshot."""
 
+from datetime import timedelta
+
 from flask import current_app
 
 from core.state import state_of
@@ -66,7 +68,12 @@ def slimming_list(session, root, period, now=None):
         modules, weights, {m.plugin: suggestions(facts[m.plugin], fields.get(m.plugin, ())) for m in modules}
     )
     return {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label()},
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),  # the day after the last
+            "last": (period.end - timedelta(days=1)).isoformat(),
+            "label": period.label(),
+        },
         "weights": weights,
         "formula": formula_text(weights),
         "placements_note": PLACEMENTS_NOTE,
@@ -86,6 +93,7 @@ def build_rows(modules, weights, advice_notes):
                 "plugin": module.plugin, "title": module.title, "enabled_nodes": module.enabled_nodes,
                 "used_nodes": module.used_nodes, "actions": module.actions, "users": module.users,
                 "actions_per_user_week": round(module.intensity, 2), "trend": round(module.trend, 3),
+                "previous_actions": module.previous_actions,
                 "rating": None if module.rating is None else round(module.rating, 2), "ratings": module.ratings,
                 "problems": module.problems, "unanswered_bad_ratings": module.unanswered,
                 "openness": module.openness, "overlaps": module.overlaps, "placements": module.placements,

@@ -1,6 +1,8 @@
 """Pages: the slimming list (/usage/slimming, with exports), rating a module and reporting a
 problem from any of its pages, and the follow-up page of a rating (/usage/ratings/<id>)."""
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -28,6 +30,12 @@ def rating_control():
     """``rated_module()`` for the base layout: the plugin whose page this is (for the rating
     control), or None on core pages; ``module_title(plugin)``: its Chinese title."""
     return {"rated_module": _page_module, "module_title": _module_title}
+
+
+@bp.app_template_filter("day_before")
+def day_before(day):
+    """A period's stored end (the day after its last) as the last day people read."""
+    return (day - timedelta(days=1)).isoformat()
 
 
 def _page_module():
