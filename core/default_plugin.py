@@ -46,7 +46,7 @@ def gridwork_scheduled_jobs():
     return [
         ScheduledJob("core.escalations", "升级提醒：到期仍未办结的事项通知上级", Every(1), _fire_escalations),
         ScheduledJob("core.alert_expiry", "预警到期：通知各功能模块预警已结束", Every(5), _expire_alerts),
-        ScheduledJob("core.usage_rollup", "使用统计：汇总前几天的使用量（按日、按周）", Daily("01:30"), roll_up_usage),
+        ScheduledJob("core.usage_rollup", "使用统计：汇总前几天的使用量（按日、按周）", Daily("02:30"), roll_up_usage),
         ScheduledJob(
             "core.slimming_snapshot", "系统瘦身清单：保存上一季度的快照", Quarterly("04:00"), snapshot_slimming_lists
         ),

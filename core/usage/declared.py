@@ -72,7 +72,7 @@ def _find_overlaps(facts):
         for kind in item.kinds:
             for other in source_of[kind]:
                 if other is not item:
-                    item.overlaps.append(f"与“{other.title}”都登记“{kind}”类数据")
+                    item.overlaps.append(f"与“{other.title}”登记同一类数据")
         for declared in item.fields:
             kind = declared["kind"].split(".", 1)[0]
             sources = [other for other in source_of.get(kind, ()) if other is not item]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from core.plugin_system.api import usage_figures
 from core.state import state_of
 from core.timeutil import utcnow
 from core.usage import figures
@@ -64,9 +65,11 @@ def slimming_list(session, root, period, now=None):
     modules, facts = modules_in_use(session, root, period, now)
     weights = weights_for(county_settings(session, root).weights)
     fields = figures.form_fields(session, root, period)
-    rows = build_rows(
-        modules, weights, {m.plugin: suggestions(facts[m.plugin], fields.get(m.plugin, ())) for m in modules}
-    )
+    notes = {m.plugin: suggestions(facts[m.plugin], fields.get(m.plugin, ())) for m in modules}
+    rows = build_rows(modules, weights, notes)
+    reported = usage_figures(current_app, state_of().policy, root)  # each plugin's own "in use" figures
+    for row in rows:
+        row["reported_figures"] = reported.get(row["plugin"], {})
     return {
         "period": {
             "start": period.start.isoformat(),

@@ -15,7 +15,7 @@ def _use_residents(app, client, make_user, clock, times=3):
     headers = bearer(app, make_user("community_admin", "c1/s1/m1"))
     for _ in range(times):
         assert client.get(f"{RESIDENTS}?org_path=c1/s1/m1", headers=headers).status_code == 200
-    clock.set(datetime(2026, 12, 3, 1, 45, tzinfo=clock.zone))
+    clock.set(datetime(2026, 12, 3, 2, 45, tzinfo=clock.zone))
     assert run_due_jobs(app)["core.usage_rollup"] == "done"
 
 
