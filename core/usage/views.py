@@ -114,14 +114,7 @@ def settings():
     area, _areas = chosen_area(db, request.form.get("org_path", ""))
     if area.depth != 0 or not can(current_actor, MANAGE, area.path):
         raise not_found()
-    try:
-        save_settings(db, area.path, request.form)
-    except ServiceError as error:
-        db.rollback()
-        flash(error.detail, "error")
-    else:
-        db.commit()
-        flash(_("已保存本县的权重和办理时限。"))
+    _commit_or_flash(db, lambda: save_settings(db, area.path, request.form), _("已保存本县的权重和办理时限。"))
     return redirect(url_for("core_usage.slimming", org_path=area.path))
 
 
@@ -130,18 +123,10 @@ def settings():
 def rate():
     db = get_session()
     plugin, node = rated_module(request.form.get("plugin", ""))
-    try:
-        stars = int(request.form.get("stars", "0"))
-    except ValueError:
-        stars = 0
-    try:
-        ratings.rate(db, current_actor, plugin, node, stars, request.form.get("comment", ""))
-    except ServiceError as error:
-        db.rollback()
-        flash(error.detail, "error")
-    else:
-        db.commit()
-        flash(_("谢谢您的评价。") if stars > ratings.BAD else _("谢谢您的评价，管理员会在 1 个工作日内回复您。"))
+    stars = _stars()
+    thanks = _("谢谢您的评价。") if stars > ratings.BAD else _("谢谢您的评价，管理员会在 1 个工作日内回复您。")
+    comment = request.form.get("comment", "")
+    _commit_or_flash(db, lambda: ratings.rate(db, current_actor, plugin, node, stars, comment), thanks)
     return redirect(safe_next(request.form.get("next")))
 
 
@@ -150,14 +135,8 @@ def rate():
 def problem():
     db = get_session()
     plugin, node = rated_module(request.form.get("plugin", ""))
-    try:
-        ratings.report_problem(db, current_actor, plugin, node, request.form.get("text", ""))
-    except ServiceError as error:
-        db.rollback()
-        flash(error.detail, "error")
-    else:
-        db.commit()
-        flash(_("已收到您的反馈。"))
+    text = request.form.get("text", "")
+    _commit_or_flash(db, lambda: ratings.report_problem(db, current_actor, plugin, node, text), _("已收到您的反馈。"))
     return redirect(safe_next(request.form.get("next")))
 
 
@@ -177,7 +156,9 @@ def reply(rating_id):
     rating = rating_in_reach(db, rating_id)
     if not can(current_actor, ratings.REPLY, rating.org_path):
         raise not_found()
-    return _save(db, rating, ratings.reply, request.form.get("text", ""), resolve=bool(request.form.get("resolve")))
+    text, resolve = request.form.get("text", ""), bool(request.form.get("resolve"))
+    _commit_or_flash(db, lambda: ratings.reply(db, current_actor, rating, text, resolve=resolve), _("已保存。"))
+    return redirect(url_for("core_usage.rating_page", rating_id=rating.id))
 
 
 @bp.route("/usage/ratings/<int:rating_id>/second", methods=["POST"])
@@ -185,20 +166,24 @@ def reply(rating_id):
 def second(rating_id):
     db = get_session()
     rating = rating_in_reach(db, rating_id)
-    try:
-        stars = int(request.form.get("stars", "0"))
-    except ValueError:
-        stars = 0
-    return _save(db, rating, ratings.add_second_rating, stars, request.form.get("comment", ""))
+    stars, comment = _stars(), request.form.get("comment", "")
+    _commit_or_flash(db, lambda: ratings.add_second_rating(db, current_actor, rating, stars, comment), _("已保存。"))
+    return redirect(url_for("core_usage.rating_page", rating_id=rating.id))
 
 
-def _save(db, rating, change, *args, **kwargs):
+def _stars():
+    """The submitted stars; 0 (refused by the service, naming the field) when not a number."""
+    raw = request.form.get("stars", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else 0
+
+
+def _commit_or_flash(db, change, done_message):
+    """Run ``change``; commit and say ``done_message``, or roll back and show the refusal."""
     try:
-        change(db, current_actor, rating, *args, **kwargs)
+        change()
     except ServiceError as error:
         db.rollback()
         flash(error.detail, "error")
     else:
         db.commit()
-        flash(_("已保存。"))
-    return redirect(url_for("core_usage.rating_page", rating_id=rating.id))
+        flash(done_message)

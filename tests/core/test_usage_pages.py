@@ -90,3 +90,27 @@ def test_a_rating_needs_one_to_five_stars(app, client, org_tree, login_as):
     response = client.post("/api/v1/modules/resident_info/ratings", json={"stars": 9})
     assert response.status_code == 422 and response.get_json()["pointer"] == "/stars"
     assert client.post("/api/v1/modules/unknown_mod/ratings", json={"stars": 3}).status_code == 404
+
+
+def test_the_rating_control_posts_from_the_page_and_goes_back(app, client, org_tree, login_as):
+    enable_residents(app)
+    login_as("community_admin", "c1/s1/m1")
+    page = client.get("/resident_info/").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    back = client.post(
+        "/usage/rate", data={"plugin": "resident_info", "stars": "5", "next": "/resident_info/", "csrf_token": token}
+    )
+    assert back.status_code == 302 and back.headers["Location"].endswith("/resident_info/")
+    assert "谢谢您的评价。" in client.get("/resident_info/").get_data(as_text=True)
+    away = client.post(
+        "/usage/problem", data={"plugin": "resident_info", "text": "", "next": "//evil.example/", "csrf_token": token}
+    )
+    assert away.headers["Location"] == "/", "never sent to another site"
+    assert "请写下哪里不好用。" in client.get("/").get_data(as_text=True), (
+        "an empty report is refused, naming what is missing"
+    )
+    client.post(
+        "/usage/problem", data={"plugin": "resident_info", "text": "筛选太慢", "next": "/", "csrf_token": token}
+    )
+    items = client.get("/api/v1/modules/ratings").status_code
+    assert items == 403, "a community admin reads no usage lists"
