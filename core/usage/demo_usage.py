@@ -104,8 +104,10 @@ def _seed_ratings(db, plugins, communities, chance):
         for person in range(5):
             given = max(1, min(5, stars + chance.choice((-1, 0, 0, 1))))
             comment = "流程太繁琐，和居民信息重复录入" if stars <= 2 and person == 0 else ""
+            # A bad rating of the past left unanswered (history only: no inbox notice is sent).
+            overdue = {"followup": "open", "reply_due": clock.now() - timedelta(days=30)} if given <= 2 else {}
             _add(db, "rating", plugin, communities[person % len(communities)], start + timedelta(days=10 + person * 7),
-                 person, stars=given, comment=comment)  # fmt: skip
+                 person, stars=given, comment=comment, **overdue)  # fmt: skip
         if stars <= 2:
             _add(db, "problem", plugin, communities[0], start + timedelta(days=20), 0, comment="找不到上次的检查记录")
     db.flush()
