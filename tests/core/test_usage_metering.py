@@ -37,3 +37,33 @@ def test_two_users_on_one_day_are_two_distinct_users(app, client, org_tree, make
     ingest_spool(app)
     counts, users = counted(app)
     assert sum(counts.values()) == 4 and users == 2
+
+
+def test_weekly_and_subtree_users_are_distinct_people_not_sums_of_days(app, org_tree):
+    """One person on Monday and Tuesday in m1 and on Tuesday in m12, another on Tuesday in m1:
+    daily users add up to 4, but the week at m1 has 2 people and street s1 has 2."""
+    from datetime import date
+
+    from sqlalchemy import insert, select
+
+    from core.db import session_scope
+    from core.usage.figures import distinct_users
+    from core.usage.models import UsageCount, UsageUserDay, UsageWeekly
+    from core.usage.periods import Period
+    from core.usage.rollup import roll_up
+
+    monday, tuesday = date(2026, 11, 30), date(2026, 12, 1)
+    visits = [(monday, "c1/s1/m1", 7), (tuesday, "c1/s1/m1", 7), (tuesday, "c1/s1/m12", 7), (tuesday, "c1/s1/m1", 8)]
+    with app.app_context(), session_scope(app) as db:
+        for day, path, user in visits:
+            db.execute(insert(UsageUserDay), {"day": day, "org_path": path, "plugin": "p", "user_id": user})
+        for day, path in sorted({(day, path) for day, path, _user in visits}):
+            db.execute(insert(UsageCount), {"day": day, "org_path": path, "plugin": "p", "action": "p.read", "n": 1})
+        roll_up(db, date(2026, 12, 7))
+        weekly = dict(
+            db.execute(select(UsageWeekly.org_path, UsageWeekly.users).where(UsageWeekly.week == monday)).all()
+        )
+        street = distinct_users(db, "c1/s1", Period(monday, date(2026, 12, 7)))
+        two_days = distinct_users(db, "c1/s1", Period(monday, date(2026, 12, 2)))  # edge days only
+    assert weekly == {"c1/s1/m1": 2, "c1/s1/m12": 1}
+    assert street == {"p": 2} and two_days == {"p": 2}
