@@ -1,0 +1,52 @@
+"""Inspections as a grid worker records them: every item passes unless flipped, the server
+scores, a critical failure fails whatever the score, a resend with the same key stores
+nothing new."""
+
+from waste_helpers import inspect, inspection_id_of, make_point
+
+from core.testing import assert_published, rows
+
+
+def test_a_failed_critical_item_fails_the_inspection_whatever_the_score(app, client, login_as, enabled):
+    login_as("community_admin", "c1/s1/m1")
+    point = make_point(client)
+    passed = inspection_id_of(inspect(client, point))
+    failed = inspection_id_of(inspect(client, point, failed=["sorted"]))  # critical, weight 30 of 100
+
+    first, second = (
+        rows(app, "SELECT * FROM waste_sorting_inspection WHERE id = :i", i=i)[0] for i in (passed, failed)
+    )
+    assert (first.score, bool(first.passed)) == (100, True)
+    assert (second.score, bool(second.passed), bool(second.critical_failed)) == (70, False, True)
+    page = client.get(f"/waste_sorting/inspections/{failed}").get_data(as_text=True)
+    assert "不合格" in page and "70" in page and "关键项不合格" in page
+    assert_published(app, "waste_sorting.inspection_failed", inspection_id=failed, passed=False)
+
+
+def test_the_same_client_key_twice_stores_one_inspection_and_answers_the_same(app, client, login_as, enabled):
+    login_as("grid_feedback_worker", "c1/s1/m1")
+    point = make_point_as_admin(client, login_as)
+    login_as("grid_feedback_worker", "c1/s1/m1")
+    key = "5b0c7c52-7a43-4e4e-9a0b-3f2d7c1e9a11"
+    first = inspect(client, point, failed=["labels"], key=key)
+    second = inspect(client, point, failed=["labels"], key=key)
+
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(rows(app, "SELECT id FROM waste_sorting_inspection WHERE client_key = :k", k=key)) == 1
+
+
+def test_a_malformed_client_key_is_refused_naming_the_field_and_stores_nothing(app, client, login_as, enabled):
+    login_as("community_admin", "c1/s1/m1")
+    point = make_point(client)
+    answer = inspect(client, point, key="not-a-key'; DROP")
+
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert "记录标识" in page and "DROP" not in page
+    assert rows(app, "SELECT id FROM waste_sorting_inspection") == []
+
+
+def make_point_as_admin(client, login_as):
+    login_as("community_admin", "c1/s1/m1")
+    return make_point(client)
