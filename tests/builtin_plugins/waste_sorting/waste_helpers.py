@@ -33,3 +33,29 @@ def inspection_id_of(answer):
 
 def open_rectifications(app, point_id):
     return rows(app, "SELECT * FROM waste_sorting_rectification WHERE point_id = :p AND status = 'open'", p=point_id)
+
+
+def make_household(app, org_path="c1/s1/m1/g1", head="王建国", building="3", unit="2", room="301"):
+    """A household with its head, as resident_info registers them (its tables, not its code)."""
+    from datetime import date
+
+    from core.db import session_scope
+    from plugins.resident_info.models import Household, Resident
+
+    with app.app_context(), session_scope(app) as db:
+        household = Household(county_path="c1", org_path=org_path, building=building, unit=unit, room=room)
+        db.add(household)
+        db.flush()
+        resident = Resident(
+            county_path="c1",
+            org_path=org_path,
+            name=head,
+            gender="male",
+            birth_date=date(1960, 5, 1),
+            household_id=household.id,
+            relation_to_head="head",
+        )
+        db.add(resident)
+        db.flush()
+        household.head_resident_id = resident.id
+        return household.id
