@@ -94,7 +94,7 @@ class Inspection(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     org_path: str = Field(max_length=300)  # the point's
     point_id: int
-    checklist_id: int
+    checklist_id: Optional[int] = None  # None: the default checklist (the county had none yet)
     street_checklist_id: Optional[int] = None
     score: int
     passed: bool

@@ -37,18 +37,22 @@ def versions(db, org_path):
 
 
 def by_id(db, checklist_id):
+    """The version an inspection names; None means the default checklist (the county had none)."""
     if checklist_id is None:
-        return None
+        return default_checklist()
     statement = select(Checklist).where(Checklist.id == checklist_id)
     return db.exec(system_query(statement, "the checklist an inspection in the reader's scope used")).first()
 
 
 def effective(db, point_path):
-    """``(county checklist, street extension or None)`` for a point, creating the county's
-    first version from the default items when it has none yet (a county starts inspecting
-    the day it switches the module on)."""
-    county = latest(db, county_of(point_path)) or _first_county_version(db, county_of(point_path))
-    return county, latest(db, street_of(point_path))
+    """``(county checklist, street extension or None)`` for a point. A county that has not
+    written its own yet inspects by the default checklist (an unsaved one, ``id`` None), so
+    it can start the day it switches the module on."""
+    return latest(db, county_of(point_path)) or default_checklist(), latest(db, street_of(point_path))
+
+
+def default_checklist():
+    return Checklist(org_path="", version=0, items=DEFAULT_ITEMS, created_by="system", **DEFAULT_RULES)
 
 
 def items_of(county, street):
@@ -56,7 +60,7 @@ def items_of(county, street):
 
 
 def version_label(county, street):
-    label = f"县级标准第 {county.version} 版"
+    label = f"县级标准第 {county.version} 版" if county.version else "默认检查标准"
     return f"{label} + 街道补充第 {street.version} 版" if street else label
 
 
@@ -107,10 +111,3 @@ def check_items(items):
         {"key": i["key"], "title": i["title"].strip(), "weight": i["weight"], "critical": bool(i.get("critical"))}
         for i in items
     ]
-
-
-def _first_county_version(db, county_path):
-    checklist = Checklist(org_path=county_path, version=1, items=DEFAULT_ITEMS, created_by="system", **DEFAULT_RULES)
-    db.add(checklist)
-    db.flush()
-    return checklist

@@ -86,7 +86,7 @@ def _inspections():
         _id(),
         sa.Column("org_path", String(length=300), nullable=False),
         sa.Column("point_id", sa.Integer(), nullable=False),
-        sa.Column("checklist_id", sa.Integer(), nullable=False),
+        sa.Column("checklist_id", sa.Integer(), nullable=True),
         sa.Column("street_checklist_id", sa.Integer(), nullable=True),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("passed", sa.Boolean(), nullable=False),

@@ -37,8 +37,7 @@ def checklists():
             error, status = problem.detail, 422
     county = county_of(node.path if node else current_actor.org_path)
     current, _street = services.effective(db, county)
-    db.commit()  # the county's first version, when it had none
-    shown = services.latest(db, node.path) if node else current
+    shown = (services.latest(db, node.path) or _default_for(node.path)) if node else current
     return render(
         "checklists.html",
         node=node,
@@ -61,6 +60,11 @@ def checklist_version(checklist_id):
     if checklist is None or not _applies_to(checklist.org_path, scope):
         raise not_found()
     return render("checklist.html", checklist=checklist)
+
+
+def _default_for(path):
+    """A county without a checklist of its own edits the default one; a street starts empty."""
+    return services.default_checklist() if "/" not in path else None
 
 
 def _applies_to(checklist_path, scope):

@@ -4,8 +4,6 @@ per failed item, a note, save — and ``/points/<point_id>/qr`` prints the code 
 The form posts with a ``client_key`` (the core's offline mechanism resends it when the
 signal is lost); a key already stored answers like the first time: 303 to the inspection."""
 
-import io
-
 import segno
 from flask import redirect, request, url_for
 
@@ -46,7 +44,6 @@ def inspect_point(point_id):
             lambda: services.record_inspection(db, point, failed, note, current_actor, client_key=key, photos=photos),
         )
         return redirect(url_for(".inspection_detail", inspection_id=inspection.id), 303)
-    db.commit()  # a county's first checklist version, when it had none
     return render(
         "inspect.html",
         point=point,
@@ -77,9 +74,8 @@ def inspection_detail(inspection_id):
 def point_qr(point_id):
     point = find_point(get_session(), scope_for(current_actor, INSPECT), point_id)
     address = url_for(".inspect_point", point_id=point.id, _external=True)
-    buffer = io.StringIO()
-    segno.make(address, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True)
-    return render("qr.html", point=point, svg=buffer.getvalue(), address=address)
+    svg = segno.make(address, error="m").svg_inline(scale=6, border=2)
+    return render("qr.html", point=point, svg=svg, address=address)
 
 
 def add_routes(pages, api):

@@ -153,4 +153,5 @@ def _place_rows(db, places):
 def add_routes(pages, api):
     pages.add_url_rule("/trends", "trends", trends)
     pages.add_url_rule("/trends.csv", "trends_csv", trends_csv)
-    pages.add_url_rule("/inspections.<any(csv, xlsx):extension>", "inspections_export", inspections_export)
+    pages.add_url_rule("/inspections.csv", "inspections_csv", lambda: inspections_export("csv"))
+    pages.add_url_rule("/inspections.xlsx", "inspections_xlsx", lambda: inspections_export("xlsx"))
