@@ -59,3 +59,22 @@ def make_household(app, org_path="c1/s1/m1/g1", head="王建国", building="3", 
         db.flush()
         household.head_resident_id = resident.id
         return household.id
+
+
+def seed_point(app, org_path="c1/s1/m1/g1", name="3栋北侧投放点", supervisor=""):
+    """A collection point written straight to its table (browser tests start from it)."""
+    from core.db import session_scope
+    from plugins.waste_sorting.models import CollectionPoint
+
+    with app.app_context(), session_scope(app) as db:
+        point = CollectionPoint(
+            org_path=org_path,
+            name=name,
+            bin_types=["kitchen", "other"],
+            supervisor=supervisor,
+            location="3 栋北侧",
+            schedule="07:00-09:00",
+        )
+        db.add(point)
+        db.flush()
+        return point.id
