@@ -9,6 +9,7 @@ the core can reorganise its insides without breaking plugins. The import-linter 
 
 from flask_babel import gettext as _
 
+from core.api.client_key import client_key_of
 from core.api.errors import ApiError, ServiceError, not_found
 from core.api.routing import api_blueprint, api_route, json_body
 from core.api.text import clean_text
@@ -30,7 +31,15 @@ from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
 from core.events.types import Event, EventHandler, EventType
-from core.forms import fields_to_type, form_errors, has_photo, photo_uploads, read_form, render_form, schema_reason
+from core.forms import (
+    fields_to_type,
+    form_errors,
+    has_photo,
+    photo_uploads,
+    read_form,
+    render_form,
+    schema_reason,
+)
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
@@ -85,6 +94,7 @@ __all__ = [
     "chart_download",
     "GENESIS_HASH",
     "clean_text",
+    "client_key_of",
     "cell_text",
     "compile_schema_check",
     "csv_bytes",
