@@ -105,7 +105,7 @@ class Inspection(SQLModel, table=True):
     local_day: date  # the day in the deployment's zone: "today's inspections", trends by day
     week_start: date  # the Monday of local_day: trends by week without date functions in SQL
     rectification_id: Optional[int] = None  # the rectification this inspection re-checked
-    client_key: Optional[str] = Field(default=None, max_length=36)
+    client_key: Optional[str] = Field(default=None, max_length=64)
 
 
 class InspectionItem(SQLModel, table=True):

@@ -97,7 +97,7 @@ def _inspections():
         sa.Column("local_day", sa.Date(), nullable=False),
         sa.Column("week_start", sa.Date(), nullable=False),
         sa.Column("rectification_id", sa.Integer(), nullable=True),
-        sa.Column("client_key", String(length=36), nullable=True),
+        sa.Column("client_key", String(length=64), nullable=True),
         sa.UniqueConstraint("client_key", name="uq_waste_sorting_inspection_client_key"),
     )
     _path_index("waste_sorting_inspection", "week_start")

@@ -3,12 +3,11 @@ client-key rule as the page), one inspection, open rectifications, a community's
 
 from flask import url_for
 
-from core.public import api_route, current_actor, get_session, isoformat, json_body, require, scope_for
+from core.public import api_route, client_key_of, current_actor, get_session, isoformat, json_body, require, scope_for
 from plugins.waste_sorting.inspections import services as inspections
 from plugins.waste_sorting.permissions import INSPECT, PLUGIN, READ
 from plugins.waste_sorting.points.services import find_point, list_points
 from plugins.waste_sorting.trends.queries import open_rectifications
-from plugins.waste_sorting.web.common import client_key_from
 
 INSPECTION_BODY = {
     "type": "object",
@@ -24,7 +23,7 @@ INSPECTION_BODY = {
             "uniqueItems": True,
         },
         "note": {"type": "string", "title": "备注", "maxLength": 500},
-        "client_key": {"type": "string", "title": "记录标识", "format": "uuid"},
+        "client_key": {"type": "string", "title": "离线记录编号", "pattern": "^[A-Za-z0-9-]{8,64}$"},
     },
 }
 
@@ -66,7 +65,7 @@ def api_record_inspection():
     body = json_body(INSPECTION_BODY)
     db, scope = get_session(), scope_for(current_actor, INSPECT)
     point = find_point(db, scope, body["point_id"])
-    key = client_key_from(body)
+    key = client_key_of(body)
     inspection = inspections.stored_once(
         db,
         scope,

@@ -7,12 +7,12 @@ signal is lost); a key already stored answers like the first time: 303 to the in
 import segno
 from flask import redirect, request, url_for
 
-from core.public import current_actor, get_session, require, scope_for
+from core.public import client_key_of, current_actor, get_session, require, scope_for
 from plugins.waste_sorting.checklists import services as checklists
 from plugins.waste_sorting.inspections import rectify, services
 from plugins.waste_sorting.permissions import INSPECT, READ
 from plugins.waste_sorting.points.services import find_point, points_by_recent_visit
-from plugins.waste_sorting.web.common import client_key_from, render
+from plugins.waste_sorting.web.common import render
 
 NOTE_MAX = 500
 
@@ -33,7 +33,7 @@ def inspect_point(point_id):
         return render("closed_point.html", point=point), 409
     county, street = checklists.effective(db, point.org_path)
     if request.method == "POST":
-        key = client_key_from(request.form)
+        key = client_key_of(request.form)
         failed = request.form.getlist("failed")
         photos = {k: request.files.get(f"photo_{k}") for k in failed}
         note = request.form.get("note", "")[:NOTE_MAX]

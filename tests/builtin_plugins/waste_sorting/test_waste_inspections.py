@@ -43,7 +43,7 @@ def test_a_malformed_client_key_is_refused_naming_the_field_and_stores_nothing(a
 
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
-    assert "记录标识" in page and "DROP" not in page
+    assert "离线记录编号（client_key）格式不正确" in page and "DROP" not in page
     assert rows(app, "SELECT id FROM waste_sorting_inspection") == []
 
 
