@@ -35,10 +35,11 @@ def link_hash(entry):
     return chain_hash(entry.prev_hash, fields)
 
 
-def append(db, community, **values):
-    """One entry at the end of ``community``'s chain (flushed, not committed)."""
+def append(db, community, at=None, **values):
+    """One entry at the end of ``community``'s chain (flushed, not committed); ``at`` only
+    for seeded history (the demo), never earlier than the chain's last entry."""
     head = _claimed_head(db, community)
-    now = utcnow()
+    now = at or utcnow()
     entry = PointsEntry(
         org_path=community,
         seq=head.seq + 1,
