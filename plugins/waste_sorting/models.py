@@ -87,7 +87,8 @@ class Inspection(SQLModel, table=True):
     __tenant_path_column__ = "org_path"
     __table_args__ = (
         UniqueConstraint("client_key", name="uq_waste_sorting_inspection_client_key"),
-        _path_index(PREFIX + "inspection", "week_start"),
+        # Covers the trend board: scope range, week and verdict read from the index alone.
+        _path_index(PREFIX + "inspection", "week_start", "passed"),
         Index("ix_waste_sorting_inspection_point", "point_id", "inspected_at"),
     )
 

@@ -100,7 +100,7 @@ def _inspections():
         sa.Column("client_key", String(length=64), nullable=True),
         sa.UniqueConstraint("client_key", name="uq_waste_sorting_inspection_client_key"),
     )
-    _path_index("waste_sorting_inspection", "week_start")
+    _path_index("waste_sorting_inspection", "week_start", "passed")  # covers the trend board
     op.create_index("ix_waste_sorting_inspection_point", "waste_sorting_inspection", ["point_id", "inspected_at"])
     op.create_table(
         "waste_sorting_inspection_item",

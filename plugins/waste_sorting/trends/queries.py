@@ -30,22 +30,28 @@ def weekly_pass_rates(db, scope, weeks=8, point_id=None):
     return {week: (total, int(ok or 0)) for week, total, ok in db.exec(statement).all()}
 
 
-def pass_rates_by_place(db, scope, weeks=8, level="community"):
-    """``{node path: {week_start: (inspections, passed)}}`` at community or grid level."""
+def board(db, scope, weeks=8, level="community"):
+    """``(weekly, places)``: the scope's ``{week_start: (inspections, passed)}`` and the same per
+    community or grid — from ONE ``GROUP BY org_path, week_start`` over the covering index,
+    folded up in Python (a year of a county is a few hundred thousand index entries)."""
     first = weeks_back(weeks)[0]
     passed = func.sum(cast(Inspection.passed, Integer))
     statement = select(Inspection.org_path, Inspection.week_start, func.count(), passed).where(
         Inspection.week_start >= first
     )
     statement = scope_of_model(statement.group_by(Inspection.org_path, Inspection.week_start), scope, Inspection)
-    depth, places = LEVELS[level], {}
+    depth, weekly, places = LEVELS[level], {}, {}
     for path, week, total, ok in db.exec(statement).all():
-        if path.count("/") + 1 < depth:
-            continue  # a point at a community has no grid
-        key = "/".join(path.split("/")[:depth])
-        seen_total, seen_ok = places.setdefault(key, {}).get(week, (0, 0))
-        places[key][week] = (seen_total + total, seen_ok + int(ok or 0))
-    return places
+        ok = int(ok or 0)
+        _add(weekly, week, total, ok)
+        if path.count("/") + 1 >= depth:  # a point at a community has no grid
+            _add(places.setdefault("/".join(path.split("/")[:depth]), {}), week, total, ok)
+    return weekly, places
+
+
+def _add(figures, week, total, ok):
+    seen_total, seen_ok = figures.get(week, (0, 0))
+    figures[week] = (seen_total + total, seen_ok + ok)
 
 
 def worst_points(db, scope, weeks=8, limit=10):

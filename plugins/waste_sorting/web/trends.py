@@ -54,8 +54,9 @@ def narrowed(scope, path):
     return DataScope(())
 
 
-def trend_chart(db, scope, weeks=WEEKS, download_url=""):
-    figures = queries.weekly_pass_rates(db, scope, weeks)
+def trend_chart(db, scope, weeks=WEEKS, download_url="", figures=None):
+    """The weekly pass-rate chart; ``figures`` when the caller counted them already."""
+    figures = queries.weekly_pass_rates(db, scope, weeks) if figures is None else figures
     labels = [week.strftime("%m-%d") + "周" for week in queries.weeks_back(weeks)]
     rates = [queries.rate(*figures.get(week, (0, 0))) or 0 for week in queries.weeks_back(weeks)]
     counts = [figures.get(week, (0, 0))[0] for week in queries.weeks_back(weeks)]
@@ -73,11 +74,10 @@ def trend_chart(db, scope, weeks=WEEKS, download_url=""):
 def trends():
     db, scope, choices, found = _scope_and_filter()
     empty = bool(found.problem)
-    chart = trend_chart(
-        db, scope if not empty else DataScope(()), download_url=url_for(".trends_csv", org=request.args.get("org", ""))
-    )
     level = "grid" if request.args.get("level") == "grid" else "community"
-    places = {} if empty else queries.pass_rates_by_place(db, scope, WEEKS, level)
+    weekly, places = ({}, {}) if empty else queries.board(db, scope, WEEKS, level)
+    download = url_for(".trends_csv", org=request.args.get("org", ""))
+    chart = trend_chart(db, scope, download_url=download, figures=weekly)
     open_count, overdue = (0, 0) if empty else queries.rectification_counts(db, scope)
     return render(
         "trends.html",
