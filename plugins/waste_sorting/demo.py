@@ -17,18 +17,16 @@ from core.public import (
     ServiceUnavailable,
     call_service,
     clock,
-    escalate_if_open,
-    notify,
     record_audit,
     system_query,
     today,
 )
 from plugins.waste_sorting.checklists.services import DEFAULT_ITEMS, DEFAULT_RULES
+from plugins.waste_sorting.inspections import rectify
 from plugins.waste_sorting.inspections.scoring import judge
 from plugins.waste_sorting.ledger import chain
 from plugins.waste_sorting.models import Checklist, CollectionPoint, Inspection, InspectionItem, Rectification
 from plugins.waste_sorting.permissions import PLUGIN
-from plugins.waste_sorting.places import community_of
 
 SEED = 20251301
 WEEKS = 8
@@ -121,7 +119,7 @@ def _history(db, rng, points, county):
             open_rect = _inspect(db, point, county, items, set(), today() - timedelta(days=1), open_rect, counts)
         if open_rect is not None:
             counts["open"] += 1
-            _announce_open(db, point, open_rect)
+            rectify.assign(db, open_rect, point, f"投放点需整改：{point.name}")  # as a live failure would
     return counts
 
 
@@ -179,34 +177,6 @@ def _inspect(db, point, county, items, failed, day, open_rect, counts):
     db.add(rectification)
     db.flush()
     return rectification
-
-
-def _announce_open(db, point, rectification):
-    link = f"/{PLUGIN}/rectifications/{rectification.id}"
-    notify(
-        db,
-        plugin=PLUGIN,
-        title=f"投放点需整改：{point.name}",
-        org_path=point.org_path,
-        link=link,
-        to_package="community_admin",
-        severity="warning",
-        due_at=rectification.deadline,
-        object_type="rectification",
-        object_id=rectification.id,
-    )
-    escalate_if_open(
-        db,
-        plugin=PLUGIN,
-        object_type="rectification",
-        object_id=rectification.id,
-        at=rectification.deadline,
-        package="community_admin",
-        org_path=community_of(point.org_path),
-        title=f"整改逾期：{point.name}",
-        link=link,
-        severity="urgent",
-    )
 
 
 def _household_points(db, rng, org_nodes):

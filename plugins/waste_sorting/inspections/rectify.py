@@ -67,7 +67,7 @@ def _open(db, inspection, point, checklist, actor):
     )
     db.add(rectification)
     db.flush()
-    _assign(db, rectification, point, f"投放点需整改：{point.name}")
+    assign(db, rectification, point, f"投放点需整改：{point.name}")
     publish(
         db, f"{PLUGIN}.rectification_opened", _payload(rectification), org_path=point.org_path, actor=actor.username
     )
@@ -79,7 +79,7 @@ def _extend(db, rectification, point, checklist, actor):
     rectification.deadline = utcnow() + timedelta(days=checklist.deadline_days)
     rectification.overdue_at = None
     db.add(rectification)
-    _assign(db, rectification, point, f"复查仍不合格，请继续整改：{point.name}")
+    assign(db, rectification, point, f"复查仍不合格，请继续整改：{point.name}")
 
 
 def _close(db, rectification, inspection, actor):
@@ -91,7 +91,8 @@ def _close(db, rectification, inspection, actor):
     publish(db, f"{PLUGIN}.rectification_closed", payload, org_path=rectification.org_path, actor=actor.username)
 
 
-def _assign(db, rectification, point, title):
+def assign(db, rectification, point, title):
+    """The supervisor's notice (the community admin's without one) and the escalation at the deadline."""
     link = f"/{PLUGIN}/rectifications/{rectification.id}"
     supervisor = actor_named(db, point.supervisor) if point.supervisor else None
     target = {"to_user": supervisor.id} if supervisor else {"to_package": "community_admin"}
