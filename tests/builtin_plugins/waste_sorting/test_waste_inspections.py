@@ -50,3 +50,36 @@ def test_a_malformed_client_key_is_refused_naming_the_field_and_stores_nothing(a
 def make_point_as_admin(client, login_as):
     login_as("community_admin", "c1/s1/m1")
     return make_point(client)
+
+
+def test_the_api_answers_a_resent_inspection_like_the_first_and_stores_it_once(app, client, login_as, enabled):
+    login_as("community_admin", "c1/s1/m1")
+    point = make_point(client)
+    body = {"point_id": point, "failed": ["sorted"], "client_key": "0f3c9a1e6b2d4f8a9c7e5d3b1a2f4e6d"}
+    first = client.post("/api/v1/waste_sorting/inspections", json=body)
+    second = client.post("/api/v1/waste_sorting/inspections", json=body)
+
+    assert first.status_code == second.status_code == 201
+    assert first.get_json() == second.get_json() and first.get_json()["passed"] is False
+    assert len(rows(app, "SELECT id FROM waste_sorting_inspection")) == 1
+    assert len(rows(app, "SELECT id FROM waste_sorting_rectification")) == 1
+
+
+def test_a_points_printed_code_opens_its_inspection_form(app, client, login_as, enabled):
+    login_as("community_admin", "c1/s1/m1")
+    point = make_point(client)
+    page = client.get(f"/waste_sorting/points/{point}/qr").get_data(as_text=True)
+    assert "<svg" in page and f"http://localhost/waste_sorting/inspect/{point}" in page
+    assert "打印" in page
+
+
+def test_a_closed_point_is_not_inspected_and_keeps_its_history(app, client, login_as, enabled):
+    login_as("community_admin", "c1/s1/m1")
+    point = make_point(client)
+    inspect(client, point)
+    assert client.post(f"/waste_sorting/points/{point}/status", data={"status": "closed"}).status_code == 303
+
+    assert inspect(client, point).status_code == 409
+    detail = client.get(f"/waste_sorting/points/{point}").get_data(as_text=True)
+    assert "已停用" in detail and "新建" in detail and "停用" in detail and "合格" in detail
+    assert len(rows(app, "SELECT id FROM waste_sorting_inspection")) == 1
