@@ -48,6 +48,7 @@ from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_mat
 from core.orgs.service import org_node_at, org_nodes_in, place_names
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
+from core.permissions.holders import package_holders
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
 from core.scheduler.jobs import JobContext, ScheduledJob
 from core.scheduler.schedules import Daily, Every, Quarterly
@@ -121,6 +122,7 @@ __all__ = [
     "nodes_matching",
     "org_node_at",
     "org_nodes_in",
+    "package_holders",
     "place_names",
     "publish",
     "read_spreadsheet",

@@ -44,7 +44,7 @@ def get_residents(ids, actor, session=None):
     return [brief_json(found[i], health_visible=health.covers(found[i].org_path)) for i in ids if i in found]
 
 
-def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
+def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000, resident_ids=None):
     """``resident_info.find_by_tag_rule``: residents matching a tag-and-age rule inside the
     given org subtrees (special-group visits build their rosters with it), masked, without
     health tags in the answer (a rule may still match on them: the caller's own permission
@@ -56,6 +56,8 @@ def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
     :param actor: optional; when given, the search is also limited to where the actor may
         read residents (and resident_info is enabled).
     :param session: a database session (default: the request's).
+    :param resident_ids: optional; only these residents (a subscriber checking whether the
+        residents an event names still match, one indexed query instead of a whole grid).
     """
     validate_or_raise(RULE_SCHEMA, rule)
     db = session or get_session()
@@ -63,6 +65,8 @@ def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
     if actor is not None:
         statement = scope_of_model(statement, scope_for(actor, READ), Resident)
     statement = statement.where(Resident.merged_into_id.is_(None), Resident.status == rule.get("status", "living"))
+    if resident_ids is not None:
+        statement = statement.where(Resident.id.in_([int(resident_id) for resident_id in resident_ids][:MAX_IDS]))
     for tag in rule.get("tags_all", []):
         statement = statement.where(_has_tag(ResidentTag.tag == tag))
     if rule.get("tags_any"):
