@@ -4,7 +4,7 @@ leaves a history row and an audit entry, and a closed point keeps its inspection
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.public import ApiError, clean_text, org_node_at, record_audit, scope_of_model, utcnow
+from core.public import ApiError, clean_text, org_node_at, package_holders, record_audit, scope_of_model, utcnow
 from plugins.waste_sorting.lookup import get_in_scope
 from plugins.waste_sorting.models import CollectionPoint, Inspection, PointChange
 from plugins.waste_sorting.permissions import PLUGIN
@@ -45,11 +45,13 @@ POINT_SCHEMA = {
         },
         "supervisor": {
             "type": "string",
-            "title": "督导员（登录账号）",
+            "title": "督导员",
             "maxLength": 100,
             "x-order": 6,
+            "x-widget": "select",
+            "x-help": "整改通知发给督导员；不指定时发给社区管理员。",
             "pattern": "^[A-Za-z0-9_.@-]*$",
-            "x-message": "督导员：请填写督导员的登录账号。",
+            "x-message": "督导员：请从列表中选择。",
         },
         "latitude": {"type": "number", "title": "纬度（可不填）", "minimum": -90, "maximum": 90, "x-order": 7},
         "longitude": {"type": "number", "title": "经度（可不填）", "minimum": -180, "maximum": 180, "x-order": 8},
@@ -136,3 +138,24 @@ def _history(db, point, actor, action, changes):
         org_path=point.org_path,
         detail={"action": action, "fields": sorted(changes)},
     )
+
+
+SUPERVISOR_PACKAGES = ("grid_feedback_worker", "community_admin")
+
+
+def supervisor_choices(db, scope, paths):
+    """``[(username, "陈静（第1网格）")]``: grid workers and community admins granted inside
+    ``scope`` at one of ``paths`` (the nodes a point may sit at) — the people who can act on a
+    rectification there. ``("", "不指定")`` first."""
+    seen = {}
+    for path in paths:
+        for package in SUPERVISOR_PACKAGES:
+            for holder in package_holders(db, package, path):
+                if scope.covers(holder.granted_at) and holder.username not in seen:
+                    seen[holder.username] = f"{holder.display_name}（{place_short(db, holder.granted_at)}）"
+    return [("", "不指定")] + sorted(seen.items(), key=lambda pair: pair[1])
+
+
+def place_short(db, path):
+    node = org_node_at(db, path)
+    return node.name if node else ""

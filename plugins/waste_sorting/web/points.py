@@ -57,17 +57,22 @@ def edit_point(point_id=None):
     point = services.find_point(db, scope, point_id) if point_id else None
     choices = [(c.path, c.label) for c in node_choices(db, scope) if c.path.count("/") >= 2]
     values = {f: getattr(point, f) for f in services.FIELDS} if point else {"bin_types": list(services.BIN_TYPES)}
+    supervisors = services.supervisor_choices(db, scope, [path for path, _label in choices])
     errors = {}
     if request.method == "POST":
         values = read_form(services.POINT_SCHEMA, request.form)
         errors = form_errors(services.POINT_SCHEMA, values)
         if values.get("org_path") and not scope.covers(values["org_path"]):
             errors["org_path"] = "所在社区或网格：请从列表中选择。"
+        if values.get("supervisor") and values["supervisor"] not in dict(supervisors):
+            errors["supervisor"] = "督导员：请从列表中选择。"
         if not errors:
             point = services.save_point(db, values, current_actor, point)
             db.commit()
             return redirect(url_for(".point_detail", point_id=point.id), 303)
-    fields = render_form(services.POINT_SCHEMA, values, errors, choices={"org_path": choices})
+    fields = render_form(
+        services.POINT_SCHEMA, values, errors, choices={"org_path": choices, "supervisor": supervisors}
+    )
     return render("point_form.html", point=point, fields=fields), 422 if errors else 200
 
 

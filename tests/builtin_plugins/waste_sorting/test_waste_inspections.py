@@ -2,7 +2,7 @@
 scores, a critical failure fails whatever the score, a resend with the same key stores
 nothing new."""
 
-from waste_helpers import inspect, inspection_id_of, make_point
+from waste_helpers import POINT_FORM, inspect, inspection_id_of, make_point
 
 from core.testing import assert_published, rows
 
@@ -83,3 +83,15 @@ def test_a_closed_point_is_not_inspected_and_keeps_its_history(app, client, logi
     detail = client.get(f"/waste_sorting/points/{point}").get_data(as_text=True)
     assert "已停用" in detail and "新建" in detail and "停用" in detail and "合格" in detail
     assert len(rows(app, "SELECT id FROM waste_sorting_inspection")) == 1
+
+
+def test_the_supervisor_is_picked_by_name_from_the_people_who_work_there(app, client, login_as, make_user, enabled):
+    make_user("grid_feedback_worker", "c1/s1/m1/g1", username="here_worker")
+    make_user("grid_feedback_worker", "c1/s1/m12/g10", username="sibling_worker")
+    login_as("community_admin", "c1/s1/m1")
+    form = client.get("/waste_sorting/points/new").get_data(as_text=True)
+    assert 'value="here_worker"' in form and "sibling_worker" not in form
+
+    refused = client.post("/waste_sorting/points/new", data={**POINT_FORM, "supervisor": "sibling_worker"})
+    assert refused.status_code == 422 and "督导员：请从列表中选择。" in refused.get_data(as_text=True)
+    assert rows(app, "SELECT id FROM waste_sorting_point") == []
