@@ -22,7 +22,8 @@ from core.attachments.service import (
     remove_attachment,
 )
 from core.attachments.views import attachment_url
-from core.audit.chain import record_audit
+from core.audit.chain import chain_hash, record_audit
+from core.audit.models import GENESIS_HASH
 from core.auth.acting import actor_named
 from core.auth.actor import current_actor
 from core.db import bulk_insert, get_session, session_scope, system_options, system_query
@@ -90,7 +91,9 @@ __all__ = [
     "bulk_insert",
     "call_service",
     "can",
+    "chain_hash",
     "chart_download",
+    "GENESIS_HASH",
     "clean_text",
     "client_key_of",
     "cell_text",

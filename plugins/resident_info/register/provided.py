@@ -8,7 +8,7 @@ from sqlalchemy import exists
 from sqlmodel import select
 
 from core.public import ApiError, DataScope, get_session, scope_for, scope_of_model, today, validate_or_raise
-from plugins.resident_info.models import Resident, ResidentTag
+from plugins.resident_info.models import Household, Resident, ResidentTag
 from plugins.resident_info.permissions import READ, READ_HEALTH
 from plugins.resident_info.register.present import brief_json
 from plugins.resident_info.register.queries import years_before
@@ -89,3 +89,31 @@ def resident_by_id(resident_id, actor, session=None):
     """``resident_info.resident_by_id``: one resident (as ``get_residents``) or None."""
     found = get_residents([resident_id], actor, session)
     return found[0] if found else None
+
+
+def households_in(org_path, actor=None, session=None, limit=5000):
+    """``resident_info.households_in``: the households at or below ``org_path`` — as
+    ``{"id", "org_path", "surname", "house"}``: the head's surname only (never the full name)
+    and the house number ("3栋2单元301"), enough for a points wall that masks names. When
+    ``actor`` is given, only households the actor may read are answered.
+
+    :param org_path: the node whose subtree to list (a community, a grid).
+    :param actor: optional; limits the answer to the actor's READ scope.
+    :param session: a database session (default: the request's).
+    """
+    db = session or get_session()
+    scope = DataScope((org_path,))
+    statement = scope_of_model(select(Household), scope, Household)
+    if actor is not None:
+        statement = scope_of_model(statement, scope_for(actor, READ), Household)
+    households = db.exec(statement.order_by(Household.id).limit(limit)).all()
+    head_ids = [household.head_resident_id for household in households if household.head_resident_id]
+    heads = scope_of_model(select(Resident.id, Resident.name).where(Resident.id.in_(head_ids)), scope, Resident)
+    names = dict(db.exec(heads).all()) if head_ids else {}
+    return [_household_brief(household, names.get(household.head_resident_id)) for household in households]
+
+
+def _household_brief(household, head_name):
+    parts = [(household.building, "栋"), (household.unit, "单元"), (household.room, "")]
+    house = "".join(f"{value}{unit}" for value, unit in parts if value) or household.address[:40]
+    return {"id": household.id, "org_path": household.org_path, "surname": (head_name or "")[:1], "house": house}
