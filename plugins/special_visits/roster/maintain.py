@@ -17,22 +17,30 @@ from plugins.special_visits.roster.assign import Assigner
 
 GONE = {"resident_info.resident_moved_out": "moved_out", "resident_info.resident_deceased": "deceased"}
 LEFT_GROUP = "left_group"
+TAG_EVENTS = {"resident_info.resident_tagged", "resident_info.resident_untagged"}
 
 
 def on_resident_event(event, session):
     """Handler of every resident_* event: re-check the residents it names."""
     payload = event.payload
     gone = GONE.get(event.type, "")
-    sync_resident(session, payload["resident_id"], payload["org_path"], gone=gone)
+    tag = payload["tag"] if event.type in TAG_EVENTS else None
+    sync_resident(session, payload["resident_id"], payload["org_path"], gone=gone, tag=tag)
     if "merged_id" in payload:
         sync_resident(session, payload["merged_id"], payload["org_path"])
 
 
-def sync_resident(db, resident_id, org_path, gone="", assigner=None):
-    """Bring one resident's entries in line with the groups at ``org_path`` (their grid now)."""
+def sync_resident(db, resident_id, org_path, gone="", assigner=None, tag=None):
+    """Bring one resident's entries in line with the groups at ``org_path`` (their grid now).
+    ``tag``: only that tag was added or removed — a rule only asks for tags and the tag
+    decides nothing else, so only the groups whose rule names it can change (one query
+    instead of five for most tag events; bench/visits_roster_maintenance.py)."""
     assigner = assigner or Assigner(db)
     entries = {entry.group_id: entry for entry in entries_of(db, resident_id, org_path)}
     for group in groups_applying_at(db, org_path):
+        if tag is not None and tag not in rule_tags(group.rule):
+            entries.pop(group.id, None)
+            continue
         found = [] if gone else matching(db, group.rule, [org_path], [resident_id])
         entry = entries.pop(group.id, None)
         if found:
@@ -41,6 +49,10 @@ def sync_resident(db, resident_id, org_path, gone="", assigner=None):
             close(db, entry, gone or LEFT_GROUP)
     for entry in entries.values():  # groups that no longer apply there (moved street, switched off)
         close(db, entry, gone or LEFT_GROUP)
+
+
+def rule_tags(rule):
+    return {*rule.get("tags_all", ()), *rule.get("tags_any", ())}
 
 
 def matching(db, rule, paths, resident_ids=None, limit=5000):

@@ -5,7 +5,8 @@ the alert visit marked done, and a follow-up published for other modules."""
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core.public import ApiError, clock, object_closed, publish, record_audit, scope_of_model, utcnow
+from core.public import ApiError, clock, object_closed, publish, scope_of_model, utcnow
+from plugins.special_visits.audit import audit
 from plugins.special_visits.groups.services import group_by_id
 from plugins.special_visits.models import ACTIVE, RosterEntry, Visit
 from plugins.special_visits.permissions import PLUGIN
@@ -63,13 +64,15 @@ def _apply(db, entry, values, actor, client_key):
     db.add(visit)
     _settle_entry(db, entry, group, now)
     db.flush()
-    record_audit(
+    audit(
         db,
-        f"{PLUGIN}.visit_recorded",
-        actor=actor.username,
-        target=f"{PLUGIN}_visit:{visit.id}",
-        org_path=entry.org_path,
-        detail={"entry_id": entry.id, "form": visit.form, "follow_up": visit.follow_up},
+        "visit_recorded",
+        actor.username,
+        ("visit", visit.id),
+        entry.org_path,
+        entry_id=entry.id,
+        form=visit.form,
+        follow_up=visit.follow_up,
     )
     if visit.follow_up:
         publish(

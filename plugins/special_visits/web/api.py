@@ -58,16 +58,16 @@ def list_entries():
         view=view,
         limit=_limit(),
     )
-    return {"items": [_entry_json(entry, group) for entry, group in rows], "total": total}
+    return {"items": [_entry_json(row) for row in rows], "total": total}
 
 
-def _entry_json(entry, group_name):
+def _entry_json(entry):
     alert = entry.alert_id is not None and entry.alert_visited_at is None
     return {
         "id": entry.id,
         "resident_id": entry.resident_id,
         "name": entry.resident_name,
-        "group": group_name,
+        "group": entry.group_name,
         "org_path": entry.org_path,
         "due_date": entry.due_date.isoformat(),
         "assigned_to": entry.assigned_to,

@@ -19,8 +19,8 @@ def _actor(context):
 def _rows(context, view, limit):
     actor, db = _actor(context), get_session()
     rows, total = due_list(db, scope_for(actor, ROSTER_READ), assigned_to=actor.username, view=view, limit=limit)
-    names = display_names(db, {entry.assigned_to for entry, _ in rows if entry.assigned_to})
-    return [entry_row(entry, group, names) for entry, group in rows], total
+    names = display_names(db, {row.assigned_to for row in rows if row.assigned_to})
+    return [entry_row(row, row.group_name, names) for row in rows], total
 
 
 def render_my_roster(settings, context):

@@ -12,15 +12,15 @@ from core.public import (
     node_choices,
     not_found,
     read_form,
-    record_audit,
     render_form,
     require,
     scope_for,
 )
+from plugins.special_visits.audit import audit
 from plugins.special_visits.groups import services
 from plugins.special_visits.groups.defaults import FINDINGS, FREQUENCY_TITLES
 from plugins.special_visits.models import TargetGroup
-from plugins.special_visits.permissions import GROUP_MANAGE, PLUGIN
+from plugins.special_visits.permissions import GROUP_MANAGE
 
 NEW_VALUES = {"frequency": "monthly", "checklist": list(FINDINGS), "grace_days": 3, "active": True}
 
@@ -82,13 +82,15 @@ def _save(db, group, values, org_path):
     group = services.apply_form(group or TargetGroup(org_path=org_path), values)
     db.add(group)
     db.flush()
-    record_audit(
+    audit(
         db,
-        f"{PLUGIN}.group_saved",
-        actor=current_actor.username,
-        target=f"{PLUGIN}_group:{group.id}",
-        org_path=group.org_path,
-        detail={"name": group.name, "rule": group.rule, "frequency": group.frequency},
+        "group_saved",
+        current_actor.username,
+        ("group", group.id),
+        group.org_path,
+        name=group.name,
+        rule=group.rule,
+        frequency=group.frequency,
     )
     db.commit()
     return group

@@ -31,10 +31,10 @@ def index():
             limit=PAGE_SIZE,
         )
     )
-    names = display_names(db, {entry.assigned_to for entry, _ in rows if entry.assigned_to})
+    names = display_names(db, {row.assigned_to for row in rows if row.assigned_to})
     return render_template(
         "special_visits/roster.html",
-        rows=[entry_row(entry, group, names) for entry, group in rows],
+        rows=[entry_row(row, row.group_name, names) for row in rows],
         total=total,
         view=view,
         views=VIEWS,

@@ -21,11 +21,11 @@ from core.public import (
     not_found,
     photo_uploads,
     read_form,
-    record_audit,
     render_form,
     require,
     scope_for,
 )
+from plugins.special_visits.audit import audit
 from plugins.special_visits.groups.defaults import FREQUENCY_TITLES
 from plugins.special_visits.groups.services import group_by_id
 from plugins.special_visits.models import ACTIVE
@@ -137,13 +137,14 @@ def assign(entry_id):
     if username and username not in allowed:
         raise ApiError(422, "走访人：请从列表中选择本社区的网格员。", pointer="/username")
     assigning.override(db, entry, username)
-    record_audit(
+    audit(
         db,
-        f"{PLUGIN}.entry_assigned",
-        actor=current_actor.username,
-        target=f"{PLUGIN}_entry:{entry.id}",
-        org_path=entry.org_path,
-        detail={"assigned_to": entry.assigned_to or "", "override": entry.assigned_override},
+        "entry_assigned",
+        current_actor.username,
+        ("entry", entry.id),
+        entry.org_path,
+        assigned_to=entry.assigned_to or "",
+        override=entry.assigned_override,
     )
     db.commit()
     flash("已更新走访人。", "success")
