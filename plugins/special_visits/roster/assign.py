@@ -1,15 +1,18 @@
 """Who visits a roster entry: the grid worker holding the grid feedback package at the
 resident's grid, unless a community admin chose someone for that resident (an override that
-lasts while that person may still record visits there). Entries nobody can take are told to
-the community admin, once per entry until someone is found."""
+lasts while that person may still record visits there). A grid whose entries nobody can take
+is told to the community admin once — one notice per grid, not one per resident, so a
+community that has not yet granted its grid workers gets a short to-do, not hundreds — and
+that notice is settled when the grid's last entry finds someone."""
 
+from sqlalchemy import func
 from sqlmodel import select
 
-from core.public import actor_named, can, notify, object_closed, package_holders, scope_of_model
+from core.public import DataScope, actor_named, can, notify, object_closed, package_holders, place_names, scope_of_model
 from plugins.special_visits.models import ACTIVE, RosterEntry
 from plugins.special_visits.permissions import COMMUNITY_ADMIN_PACKAGE, GRID_WORKER_PACKAGE, PLUGIN, VISIT_RECORD
 
-UNASSIGNED = "unassigned"
+UNASSIGNED_GRID = "unassigned_grid"  # notices about a grid (object id: its org path)
 
 
 class Assigner:
@@ -24,6 +27,9 @@ class Assigner:
             self._by_grid[org_path] = holders[0].username if holders else None
         return self._by_grid[org_path]
 
+    def _left_in(self, grid):
+        return _unassigned_in(self.db, grid)
+
     def assign(self, entry, new=False):
         """Sets ``entry.assigned_to``; tells the community admin of an entry left with nobody
         (new, or just lost its worker) and settles that notice once someone is found."""
@@ -37,8 +43,10 @@ class Assigner:
             self.db.flush()
         if entry.assigned_to is None and (new or before is not None):
             tell_unassigned(self.db, entry)
-        elif entry.assigned_to is not None and before is None:
-            object_closed(self.db, PLUGIN, UNASSIGNED, entry.id)
+        elif (
+            not new and entry.assigned_to is not None and before is None and not _unassigned_in(self.db, entry.org_path)
+        ):
+            object_closed(self.db, PLUGIN, UNASSIGNED_GRID, entry.org_path)
 
 
 def _may_visit(db, username, org_path):
@@ -50,17 +58,29 @@ def community_of(org_path):
     return "/".join(org_path.split("/")[:3])
 
 
+def _unassigned_in(db, grid):
+    statement = select(func.count()).select_from(RosterEntry)
+    statement = scope_of_model(statement, DataScope((grid,)), RosterEntry)
+    return db.exec(
+        statement.where(RosterEntry.org_path == grid, RosterEntry.status == ACTIVE, RosterEntry.assigned_to.is_(None))
+    ).one()
+
+
 def tell_unassigned(db, entry):
+    """Only the grid's first entry left with nobody raises the notice; the rest join it."""
+    if _unassigned_in(db, entry.org_path) > 1:
+        return
+    grid_name = place_names(db, [entry.org_path]).get(entry.org_path, "")
     notify(
         db,
         plugin=PLUGIN,
-        title=f"走访对象 {entry.resident_name} 没有网格员负责，请指定走访人",
+        title=f"{grid_name}的走访对象没有网格员负责：请给该网格授权网格员，或逐人指定走访人",
         org_path=community_of(entry.org_path),
         to_package=COMMUNITY_ADMIN_PACKAGE,
         link=f"/{PLUGIN}/entries/{entry.id}",
         severity="warning",
-        object_type=UNASSIGNED,
-        object_id=entry.id,
+        object_type=UNASSIGNED_GRID,
+        object_id=entry.org_path,
     )
 
 
