@@ -88,7 +88,7 @@ def _trigger_problems(trigger, pointer, index, blocks, offers):
     problems = _condition_problems(trigger.get("if"), payload, pointer, name)
     action = next((a for a in target_offer.entry["actions"] if a["name"] == trigger["then"]["action"]), None)
     if action is None:
-        return problems + [{"pointer": pointer + "/then/action", "detail": f"{name}的动作不是该功能块接受的动作"}]
+        return problems + [{"pointer": pointer + "/then/action", "detail": f"{name}的动作是该功能块不接受的动作"}]
     return problems + _mapping_problems(trigger["then"].get("mapping", {}), payload, action, pointer, name)
 
 
