@@ -65,7 +65,7 @@ def test_a_block_of_a_plugin_switched_off_at_the_node_is_refused(scenes_app, adm
         (
             {"then": {"block": 1, "action": "forget", "mapping": {}}},
             "/triggers/0/then/action",
-            "不是该功能块接受的动作",
+            "不接受的动作",
         ),
         (
             {"then": {"block": 1, "action": "remember", "mapping": {"text": "text", "x": "text"}}},
