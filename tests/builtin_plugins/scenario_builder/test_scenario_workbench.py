@@ -1,0 +1,62 @@
+"""Staff open the published scenarios that reach their node and role package from the
+workbench home; each scenario shows its blocks in order, a failing block as unavailable."""
+
+from conftest import M1, M12, create, document, notes
+
+from core.testing import signed_in_client
+
+BROKEN = {"plugin": "fx_scenes", "block": "broken", "settings": {}}
+FOR_WORKERS = {"published_to": [{"org_path": M1, "subtree": True}], "packages": ["grid_feedback_worker"]}
+
+
+def published(admin, doc):
+    scenario_id = create(admin, doc)
+    assert admin.post(f"/api/v1/scenarios/{scenario_id}/publish", json={}).status_code == 200
+    return scenario_id
+
+
+def test_a_grid_worker_sees_the_scenario_on_the_workbench_and_its_blocks_in_order(admin, scenes_app, make_user):
+    scenario_id = published(admin, document(notes(3, heading="第一"), BROKEN, notes(5, heading="第三"), **FOR_WORKERS))
+    worker = signed_in_client(scenes_app, make_user("grid_feedback_worker", f"{M1}/g1"))
+    home = worker.get("/").get_data(as_text=True)
+    assert f'href="/scenarios/{scenario_id}"' in home and "高温关爱" in home
+    page = worker.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+    assert page.index("第一：3 天") < page.index("该功能块暂不可用") < page.index("第三：5 天")
+    assert "预览" not in page
+
+
+def test_the_workbench_keeps_showing_the_published_version_while_a_draft_changes(admin, scenes_app, make_user):
+    scenario_id = published(admin, document(notes(3, heading="已发布"), **FOR_WORKERS))
+    draft = document(notes(9, heading="草稿"), **FOR_WORKERS)
+    admin.put(f"/api/v1/scenarios/{scenario_id}", json={"based_on": 1, "document": draft})
+    worker = signed_in_client(scenes_app, make_user("grid_feedback_worker", f"{M1}/g1"))
+    page = worker.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+    assert "已发布：3 天" in page and "草稿" not in page
+    assert "预览：第 2 版" in admin.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+
+
+def test_staff_outside_the_nodes_or_packages_do_not_see_it(admin, scenes_app, make_user):
+    scenario_id = published(admin, document(notes(3), **FOR_WORKERS))
+    for package, path in (("grid_feedback_worker", f"{M12}/g10"), ("event_dispatcher", M1)):
+        other = signed_in_client(scenes_app, make_user(package, path))
+        assert f"/scenarios/{scenario_id}" not in other.get("/").get_data(as_text=True)
+        assert other.get(f"/scenarios/{scenario_id}").status_code == 404
+
+
+def test_without_subtree_only_the_node_itself_is_reached(admin, scenes_app, make_user):
+    scenario_id = published(
+        admin, document(notes(3), published_to=[{"org_path": M1}], packages=["grid_feedback_worker", "community_admin"])
+    )
+    at_grid = signed_in_client(scenes_app, make_user("grid_feedback_worker", f"{M1}/g1"))
+    assert at_grid.get(f"/scenarios/{scenario_id}").status_code == 404
+    assert "3 天" in admin.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+
+
+def test_the_admin_list_page_creates_a_draft_and_lists_its_versions(admin):
+    response = admin.post("/scenarios/", data={"title": "垃圾分类督导", "org_path": M1})
+    assert response.status_code == 302
+    listing = admin.get("/scenarios/").get_data(as_text=True)
+    assert "垃圾分类督导" in listing and "第 1 版" in listing and "草稿" in listing
+    assert "请填写标题" in admin.post("/scenarios/", data={"title": "", "org_path": M1}, follow_redirects=True).get_data(
+        as_text=True
+    )
