@@ -3,10 +3,11 @@ optionally with its subtree) and role packages; a person sees the scenario when 
 one of those packages at one of those nodes. The node they hold it at is the node its blocks
 render for."""
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from core.public import WorkItem, can, package_grants, system_query
-from scenario_builder.models import Scenario, ScenarioVersion
+from scenario_builder.models import Scenario, ScenarioBlock, ScenarioVersion
 from scenario_builder.permissions import USE
 
 
@@ -45,7 +46,28 @@ def reaching(session, actor):
 
 
 def items_for(session, actor):
+    """One workbench line per scenario: its title, how many blocks it holds, its description."""
+    reached = reaching(session, actor)
+    counts = _block_counts(session, [version.id for _scenario, version, _path in reached])
     return [
-        WorkItem(scenario.title, 1, f"/scenarios/{scenario.id}", unit="个场景", note="治理场景", order=5)
-        for scenario, _version, _path in reaching(session, actor)
+        WorkItem(
+            scenario.title,
+            counts.get(version.id, 0),
+            f"/scenarios/{scenario.id}",
+            unit="个功能块",
+            note=version.content.get("description", "")[:40],
+            order=5,
+        )
+        for scenario, version, _path in reached
     ]
+
+
+def _block_counts(session, version_ids):
+    if not version_ids:
+        return {}
+    statement = (
+        select(ScenarioBlock.version_id, func.count())
+        .where(ScenarioBlock.version_id.in_(version_ids))
+        .group_by(ScenarioBlock.version_id)
+    )
+    return dict(session.exec(system_query(statement, "versions already matched to this person above")).all())

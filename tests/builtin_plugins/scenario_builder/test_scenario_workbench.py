@@ -57,6 +57,5 @@ def test_the_admin_list_page_creates_a_draft_and_lists_its_versions(admin):
     assert response.status_code == 302
     listing = admin.get("/scenarios/").get_data(as_text=True)
     assert "垃圾分类督导" in listing and "第 1 版" in listing and "草稿" in listing
-    assert "请填写标题" in admin.post("/scenarios/", data={"title": "", "org_path": M1}, follow_redirects=True).get_data(
-        as_text=True
-    )
+    refused = admin.post("/scenarios/", data={"title": "", "org_path": M1}, follow_redirects=True)
+    assert "请填写标题" in refused.get_data(as_text=True)
