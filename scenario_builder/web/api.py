@@ -77,22 +77,29 @@ def get_scenario(scenario_id):
     return {**scenario_json(scenario), "document": versions.version_document(db, scenario, scenario.latest_version)}
 
 
-@require(MANAGE)
-def save_scenario(scenario_id):
-    body, db = json_body(SAVE_SCHEMA), get_session()
+def _changed(scenario_id, schema, change):
+    """Read the body, find the scenario in the actor's scope, apply ``change``, commit."""
+    body, db = json_body(schema), get_session()
     scenario = versions.scenario_for(db, current_actor, scenario_id)
-    versions.save_scenario(db, current_actor, scenario, body["based_on"], body["document"])
+    change(db, scenario, body)
     db.commit()
     return scenario_json(scenario)
+
+
+@require(MANAGE)
+def save_scenario(scenario_id):
+    def save(db, scenario, body):
+        versions.save_scenario(db, current_actor, scenario, body["based_on"], body["document"])
+
+    return _changed(scenario_id, SAVE_SCHEMA, save)
 
 
 @require(MANAGE)
 def publish_scenario(scenario_id):
-    body, db = json_body(PUBLISH_SCHEMA), get_session()
-    scenario = versions.scenario_for(db, current_actor, scenario_id)
-    versions.publish(db, current_actor, scenario, body.get("version", scenario.latest_version))
-    db.commit()
-    return scenario_json(scenario)
+    def publish(db, scenario, body):
+        versions.publish(db, current_actor, scenario, body.get("version", scenario.latest_version))
+
+    return _changed(scenario_id, PUBLISH_SCHEMA, publish)
 
 
 @require(MANAGE)
@@ -126,11 +133,10 @@ def get_version(scenario_id, number):
 
 @require(MANAGE)
 def rollback_scenario(scenario_id):
-    body, db = json_body(ROLLBACK_SCHEMA), get_session()
-    scenario = versions.scenario_for(db, current_actor, scenario_id)
-    versions.rollback(db, current_actor, scenario, body["version"], body["based_on"])
-    db.commit()
-    return scenario_json(scenario)
+    def roll_back(db, scenario, body):
+        versions.rollback(db, current_actor, scenario, body["version"], body["based_on"])
+
+    return _changed(scenario_id, ROLLBACK_SCHEMA, roll_back)
 
 
 @require(MANAGE)
