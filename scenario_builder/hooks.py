@@ -19,3 +19,10 @@ def gridwork_nav_entries():
 @hookimpl
 def gridwork_workbench_items(session, actor):
     return workbench.items_for(session, actor)
+
+
+@hookimpl
+def gridwork_sample_records(session, org_path, marker):
+    from scenario_builder.sample_records import create_sample_records  # only the test suite calls this hook
+
+    return create_sample_records(session, org_path, marker)

@@ -78,10 +78,10 @@ def get_scenario(scenario_id):
 
 
 def _changed(scenario_id, schema, change):
-    """Read the body, find the scenario in the actor's scope, apply ``change``, commit."""
-    body, db = json_body(schema), get_session()
-    scenario = versions.scenario_for(db, current_actor, scenario_id)
-    change(db, scenario, body)
+    """Find the scenario in the actor's scope, read the body, apply ``change``, commit."""
+    db = get_session()
+    scenario = versions.scenario_for(db, current_actor, scenario_id)  # another tenant's: 404 before any body check
+    change(db, scenario, json_body(schema))
     db.commit()
     return scenario_json(scenario)
 
