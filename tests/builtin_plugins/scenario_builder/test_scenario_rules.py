@@ -2,7 +2,7 @@
 Chinese pointing at the block and field, never echoing the value, and stores nothing."""
 
 import pytest
-from conftest import M1, M12, create, document, notes
+from scenario_helpers import M1, M12, create, document, notes
 
 from core.db import session_scope
 from core.plugin_system.enablement import set_state

@@ -1,7 +1,7 @@
 """Staff open the published scenarios that reach their node and role package from the
 workbench home; each scenario shows its blocks in order, a failing block as unavailable."""
 
-from conftest import M1, M12, create, document, notes
+from scenario_helpers import M1, M12, create, document, notes
 
 from core.testing import signed_in_client
 

@@ -1,7 +1,7 @@
 """The scenario API as a community admin meets it: saving makes versions, stale saves are
 refused with who saved, published versions never change, rollback and export → import."""
 
-from conftest import M1, create, document, notes
+from scenario_helpers import M1, create, document, notes
 
 from core.testing import rows
 
