@@ -7,6 +7,7 @@ from sqlmodel import select
 from core.public import (
     ApiError,
     DataScope,
+    display_names,
     local_text,
     not_found,
     record_audit,
@@ -83,9 +84,10 @@ def _refuse_stale(db, scenario, based_on):
     if based_on == scenario.latest_version:
         return
     latest = version_row(db, scenario, scenario.latest_version)
+    who = display_names(db, [latest.saved_by]).get(latest.saved_by, "他人")
     raise ApiError(
         409,
-        f"该场景已被 {latest.saved_by} 于 {local_text(latest.saved_at)} 保存为第 {latest.number} 版，"
+        f"该场景已被 {who} 于 {local_text(latest.saved_at)} 保存为第 {latest.number} 版，"
         "您的修改基于旧版本：请载入新版本，或把您的修改另存为副本。",
         pointer="/based_on",
     )

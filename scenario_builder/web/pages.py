@@ -8,6 +8,7 @@ from core.public import (
     ServiceError,
     block_offers,
     current_actor,
+    display_names,
     get_session,
     login_required,
     node_choices,
@@ -26,10 +27,12 @@ def index():
     scenarios = versions.scenarios_in_scope(db, current_actor)
     history = {s.id: versions.all_versions(db, s) for s in scenarios}
     choices = node_choices(db, scope_for(current_actor, MANAGE))
+    names = display_names(db, [v.saved_by for saved in history.values() for v in saved])
     return render_template(
         "scenario_builder/index.html",
         scenarios=scenarios,
         history=history,
+        names=names,
         choices=choices,
         error=request.args.get("error"),
     )
