@@ -64,3 +64,20 @@ def test_a_grid_worker_opens_the_scenario_from_the_workbench_on_a_phone(browser,
         expect(page.locator(".scenario-block").nth(2)).to_contain_text("上门走访：7 天")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         page.screenshot(path=str(ARTIFACTS / f"scenario-workbench-{name}.png"), full_page=True)
+
+
+def test_an_admin_creates_a_draft_on_the_scenarios_page_on_a_phone(browser, served, make_user):
+    _app, url = served
+    user = make_user("community_admin", M1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_context(viewport=PHONE).new_page()
+    sign_in_page(page, type("Server", (), {"url": url}), user.username)
+    page.goto(f"{url}/scenarios/")
+    page.get_by_label("标题").fill("垃圾分类督导")
+    page.get_by_label("所属组织").first.select_option(label="幸福社区")
+    page.get_by_role("button", name="新建").click()
+    expect(page.get_by_role("status")).to_contain_text("预览：第 1 版")
+    page.goto(f"{url}/scenarios/")
+    expect(page.get_by_text("垃圾分类督导")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "scenarios-admin-phone.png"), full_page=True)
