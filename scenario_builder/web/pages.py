@@ -13,6 +13,7 @@ from core.public import (
     login_required,
     node_choices,
     node_from_text,
+    plugin_enabled_at,
     render_block,
     require,
     scope_for,
@@ -88,7 +89,10 @@ def _visible(db, scenario_id):
 def _rendered(offers, placed, context):
     offer = offers.get((placed["plugin"], placed["block"]))
     if offer is None:
-        return {"title": "未安装的功能块", "icon": "", "html": "该功能块暂不可用"}
+        return {"title": "未安装的功能块", "icon": "", "html": "该功能块暂不可用：所属的功能模块未安装"}
+    if not plugin_enabled_at(offer.plugin, context["org_path"]):  # settings kept: switching it back on restores it
+        reason = f"该功能块暂不可用：功能模块「{offer.plugin_title}」未在本组织启用"
+        return {"title": offer.entry["title"]["zh"], "icon": offer.entry.get("icon", ""), "html": reason}
     settings = placed["settings"]
     if placed["settings_version"] < offer.entry.get("settings_version", 1):  # saved before a plugin upgrade
         settings = offer.block.migrate_settings(dict(settings), placed["settings_version"])

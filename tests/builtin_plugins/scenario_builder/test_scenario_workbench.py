@@ -3,6 +3,9 @@ workbench home; each scenario shows its blocks in order, a failing block as unav
 
 from scenario_helpers import M1, M12, create, document, notes
 
+from core.db import session_scope
+from core.plugin_system.enablement import set_state
+from core.state import state_of
 from core.testing import signed_in_client
 
 BROKEN = {"plugin": "fx_scenes", "block": "broken", "settings": {}}
@@ -59,3 +62,16 @@ def test_the_admin_list_page_creates_a_draft_and_lists_its_versions(admin):
     assert "垃圾分类督导" in listing and "第 1 版" in listing and "草稿" in listing
     refused = admin.post("/scenarios/", data={"title": "", "org_path": M1}, follow_redirects=True)
     assert "请填写标题" in refused.get_data(as_text=True)
+
+
+def test_a_block_whose_plugin_is_switched_off_shows_why_and_comes_back(admin, scenes_app, make_user):
+    scenario_id = published(admin, document(notes(3, heading="问候"), **FOR_WORKERS))
+    worker = signed_in_client(scenes_app, make_user("grid_feedback_worker", f"{M1}/g1"))
+    host = state_of(scenes_app).host
+    with scenes_app.app_context(), session_scope(scenes_app) as db:
+        set_state(db, host, "fx_scenes", M1, "disabled", actor="test")
+    page = worker.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+    assert "该功能块暂不可用：功能模块「测试场景块」未在本组织启用" in page and "问候：3 天" not in page
+    with scenes_app.app_context(), session_scope(scenes_app) as db:
+        set_state(db, host, "fx_scenes", M1, "enabled", actor="test")
+    assert "问候：3 天" in worker.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
