@@ -75,3 +75,12 @@ def test_a_block_whose_plugin_is_switched_off_shows_why_and_comes_back(admin, sc
     with scenes_app.app_context(), session_scope(scenes_app) as db:
         set_state(db, host, "fx_scenes", M1, "enabled", actor="test")
     assert "问候：3 天" in worker.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+
+
+def test_a_block_the_viewer_may_not_see_is_left_out_whole(admin, scenes_app, make_user):
+    scenario_id = published(
+        admin, document(notes(3, heading="问候"), published_to=[{"org_path": M1}], packages=["data_supervisor"])
+    )
+    supervisor = signed_in_client(scenes_app, make_user("data_supervisor", M1))  # lacks fx_scenes.view
+    page = supervisor.get(f"/scenarios/{scenario_id}").get_data(as_text=True)
+    assert "高温关爱" in page and "scenario-block" not in page.split("</style>")[-1]
