@@ -10,6 +10,18 @@ from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.plugin_system.models import PluginSetting
 from core.scheduler.models import JobRun
 from core.tree.models import OrgNode
+from core.usage.models import (
+    CountyUsageSettings,
+    Rating,
+    SlimmingSnapshot,
+    UsageCount,
+    UsageDaily,
+    UsageFormField,
+    UsageSpoolOffset,
+    UsageUserDay,
+    UsageUserWeek,
+    UsageWeekly,
+)
 
 __all__ = [
     "Attachment",
@@ -33,4 +45,14 @@ __all__ = [
     "NoticeRead",
     "Escalation",
     "Alert",
+    "CountyUsageSettings",
+    "Rating",
+    "SlimmingSnapshot",
+    "UsageCount",
+    "UsageDaily",
+    "UsageFormField",
+    "UsageSpoolOffset",
+    "UsageUserDay",
+    "UsageUserWeek",
+    "UsageWeekly",
 ]

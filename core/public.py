@@ -22,7 +22,8 @@ from core.attachments.service import (
     remove_attachment,
 )
 from core.attachments.views import attachment_url
-from core.audit.chain import record_audit
+from core.audit.chain import chain_hash, record_audit
+from core.audit.models import GENESIS_HASH
 from core.auth.acting import actor_named
 from core.auth.actor import current_actor
 from core.db import bulk_insert, get_session, session_scope, system_options, system_query
@@ -47,6 +48,7 @@ from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_mat
 from core.orgs.service import org_node_at, org_nodes_in, place_names
 from core.permissions.access import can, login_required, package_grants, require, scope_for
 from core.permissions.catalogue import Permission
+from core.permissions.holders import package_holders
 from core.permissions.service import package_titles
 from core.plugin_system.blocks import BlockOffer, block_offers, event_payload_schema, plugin_enabled_at, render_block
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
@@ -98,7 +100,9 @@ __all__ = [
     "bulk_insert",
     "call_service",
     "can",
+    "chain_hash",
     "chart_download",
+    "GENESIS_HASH",
     "clean_text",
     "client_key_of",
     "cell_text",
@@ -128,6 +132,7 @@ __all__ = [
     "nodes_matching",
     "org_node_at",
     "org_nodes_in",
+    "package_holders",
     "place_names",
     "publish",
     "read_spreadsheet",

@@ -35,6 +35,13 @@ CORE_PERMISSIONS = (
     Permission("core.plugin_enable", "在本级及下级启用或停用功能模块", "Enable or disable plugins"),
     Permission("core.alert_issue", "发布和解除预警（高温、寒潮、台风、暴雨）", "Issue and lift alerts"),
     Permission("core.plugin_forbid", "禁止下级使用某个功能模块", "Forbid a plugin for a subtree"),
+    Permission(
+        "core.usage_read", "查看模块使用情况、评价和系统瘦身清单", "View module usage, ratings and the slimming list"
+    ),
+    Permission(
+        "core.usage_manage", "设置瘦身清单权重和好差评办理时限", "Set slimming-list weights and rating deadlines"
+    ),
+    Permission("core.rating_reply", "回复和办结对功能模块的差评", "Reply to and resolve bad module ratings"),
 )
 
 
