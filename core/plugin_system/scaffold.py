@@ -59,6 +59,8 @@ CORE_NAMES = frozenset(
         "inbox",
         "alerts",
         "attachments",
+        "modules",  # /api/v1/modules (usage figures)
+        "usage",  # /usage pages
     }
 )
 
