@@ -46,15 +46,17 @@ from core.inbox.notices import notify
 from core.orgs.node_filter import node_filter
 from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_matching
 from core.orgs.service import org_node_at, org_nodes_in, place_names
-from core.permissions.access import can, login_required, require, scope_for
+from core.permissions.access import can, login_required, package_grants, require, scope_for
 from core.permissions.catalogue import Permission
 from core.permissions.holders import package_holders
+from core.permissions.service import package_titles
+from core.plugin_system.blocks import BlockOffer, block_offers, event_payload_schema, plugin_enabled_at, render_block
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
 from core.scheduler.jobs import JobContext, ScheduledJob
 from core.scheduler.schedules import Daily, Every, Quarterly
 from core.spreadsheets.read import cell_text, read_spreadsheet
 from core.spreadsheets.write import CSV_TYPE, XLSX_TYPE, csv_bytes, safe_cell, xlsx_bytes
-from core.timeutil import clock, isoformat, today, utcnow
+from core.timeutil import clock, isoformat, local_text, today, utcnow
 from core.tree.ranges import after_prefix, prefix_range, subtree_range
 from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.charts import chart_download, make_chart
@@ -66,7 +68,14 @@ __all__ = [
     "_",
     "ApiError",
     "actor_named",
+    "BlockOffer",
     "BlockType",
+    "block_offers",
+    "event_payload_schema",
+    "package_grants",
+    "package_titles",
+    "plugin_enabled_at",
+    "render_block",
     "CSV_TYPE",
     "DataScope",
     "Event",
@@ -110,6 +119,7 @@ __all__ = [
     "Quarterly",
     "ScheduledJob",
     "isoformat",
+    "local_text",
     "json_body",
     "login_required",
     "make_chart",

@@ -117,3 +117,11 @@ def permission_title(permission):
     """The Chinese title a user reads in the refusal; the code stays in the audit entry."""
     known = state_of().catalogue.get(permission)
     return known.title_zh if known else permission
+
+
+def package_grants(actor):
+    """[(role package name, org path)] granted to ``actor``: what a workbench shows depends
+    on which packages a person holds where."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    return state_of().policy.grants_of(actor.id)

@@ -140,9 +140,29 @@ def _vet_blocks(host, found):
         loaded = host.get(plugin)
         if plugin == "core" or loaded is None:
             continue
-        schemas = loaded.manifest.block_schemas() if loaded.manifest else {}
-        if block.plugin != plugin or block.name not in schemas:
+        entries = loaded.manifest.block_entries() if loaded.manifest else {}
+        if block.plugin != plugin or block.name not in entries:
             host.fail(plugin, f"功能块 {block.name} 没有在 manifest.json 的 blocks 中声明")
+            continue
+        problem = block_contract_problem(block, entries[block.name], loaded.manifest.data)
+        if problem:
+            host.fail(plugin, problem)
+
+
+def block_contract_problem(block, entry, manifest_data):
+    """Why the block's code and its manifest entry disagree (None when they agree): triggers
+    are checked against the manifest, so an action without code or an undeclared event
+    would only fail when a trigger fires."""
+    declared_events = {event["name"] for event in manifest_data.get("events", {}).get("emits", [])}
+    unknown = [name for name in entry.get("emits", []) if name not in declared_events]
+    if unknown:
+        return f"功能块 {block.name} 声明发出的事件 {unknown[0]} 不在 manifest.json 的 events.emits 中"
+    declared_actions = {action["name"] for action in entry.get("actions", [])}
+    if declared_actions != set(block.actions):
+        return f"功能块 {block.name} 的动作与 manifest.json 不一致"
+    if entry.get("settings_version", 1) > 1 and block.migrate_settings.__name__ == "_settings_unchanged":
+        return f"功能块 {block.name} 的设置版本大于 1，但没有提供旧设置的迁移（migrate_settings）"
+    return None
 
 
 def _vet_org_bound_tables(host):

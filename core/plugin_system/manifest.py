@@ -68,6 +68,21 @@ class Manifest:
             for a in self.data.get("audit_actions", [])
         ]
 
+    def block_entries(self):
+        """{block name: its manifest entry, with each action's ``input_schema`` loaded}."""
+        schemas = self.data["_schemas"]
+        return {
+            b["name"]: {
+                **b,
+                "settings_schema": schemas[f"blocks/{b['name']}"],
+                "actions": [
+                    {**action, "input_schema": schemas[f"blocks/{b['name']}/actions/{action['name']}"]}
+                    for action in b.get("actions", [])
+                ],
+            }
+            for b in self.data.get("blocks", [])
+        }
+
     def block_schemas(self):
         return {b["name"]: self.data["_schemas"][f"blocks/{b['name']}"] for b in self.data.get("blocks", [])}
 
@@ -147,6 +162,9 @@ def _load_schemas(file, data):
         schemas[f"events/{event['name']}"] = _schema(file, event["schema"], f"/events/emits/{index}/schema")
     for index, block in enumerate(data.get("blocks", [])):
         schemas[f"blocks/{block['name']}"] = _schema(file, block["settings_schema"], f"/blocks/{index}/settings_schema")
+        for number, action in enumerate(block.get("actions", [])):
+            pointer = f"/blocks/{index}/actions/{number}/input_schema"
+            schemas[f"blocks/{block['name']}/actions/{action['name']}"] = _schema(file, action["input_schema"], pointer)
     if "settings_schema" in data:
         schemas["settings"] = _schema(file, data["settings_schema"], "/settings_schema")
     return schemas

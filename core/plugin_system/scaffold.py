@@ -27,7 +27,8 @@ TEMPLATE_SUFFIX = ".tmpl"
 PATH_PLACEHOLDER = "plugin_name"
 TEXT_PLACEHOLDER = "@@name@@"
 # The house's own top-level names, refused even where nothing by that name is importable.
-RESERVED = frozenset({"core", "plugins", "scenario_builder", "gridwork", "tests", "test"})
+# "scenarios": the scenario builder serves /scenarios and /api/v1/scenarios, not its own name.
+RESERVED = frozenset({"core", "plugins", "scenario_builder", "scenarios", "gridwork", "tests", "test"})
 # Names the core already uses where a plugin's one name would go: page prefixes (/<name>),
 # API prefixes (/api/v1/<name>) and `gridwork <name>` commands. tests/core/test_cli.py
 # checks the list against a real app, so a new core page or command cannot be missed.
@@ -58,6 +59,8 @@ CORE_NAMES = frozenset(
         "inbox",
         "alerts",
         "attachments",
+        "modules",  # /api/v1/modules (usage figures)
+        "usage",  # /usage pages
     }
 )
 

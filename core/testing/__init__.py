@@ -2,7 +2,7 @@
 
 Registered through the ``pytest11`` entry point, so any package that installs gridwork
 gets ``app``, ``client``, ``db_session``, ``login_as`` and friends, plus plain helpers:
-``GridworkClient``, ``signed_in_client``, ``rows``, ``published_events``, ``assert_published``
+``GridworkClient``, ``signed_in_client``, ``render_block``, ``rows``, ``published_events``, ``assert_published``
 and the cross-tenant matrix (``core.testing.cross_tenant``).
 
 Database choice: SQLite by default; set ``GRIDWORK_TEST_DATABASE_URL`` to a PostgreSQL
@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from core.state import state_of
+from core.testing.blocks import render_block
 from core.testing.client import TEST_PASSWORD, GridworkClient, sign_in_page, signed_in_client
 from core.testing.cross_tenant import CrossTenantMatrix, cross_tenant_matrix, default_package_names
 from core.testing.databases import TEST_DB_ENV, database_factory, installed_plugin_migrations
@@ -44,6 +45,7 @@ __all__ = [
     "installed_plugin_migrations",
     "json_value",
     "published_events",
+    "render_block",
     "rows",
     "sign_in_page",
     "signed_in_client",

@@ -154,7 +154,10 @@ def test_builtin_entry_points_and_template_folders_carry_the_plugin_name():
         if templates.is_dir():
             assert sorted(p.name for p in templates.iterdir()) == [name], f"{templates}: only templates/{name}/"
     for name, module in entry_points.items():
-        assert (BUILTINS / name / "manifest.json").is_file(), f"entry point {name} = {module} has no plugin folder"
+        # The scenario builder is the one built-in outside plugins/: a top-level package.
+        folder = ROOT / name if module == f"{name}.hooks" else BUILTINS / name
+        assert (folder / "manifest.json").is_file(), f"entry point {name} = {module} has no plugin folder"
+    assert entry_points.get("scenario_builder") == "scenario_builder.hooks"
 
 
 # ---------------------------------------------------------------- the walls

@@ -1,0 +1,66 @@
+"""scenario_builder's tables (listed in manifest.json; migration in ``migrations/``).
+
+Every save makes a new version row and no version row is ever changed, so "published
+versions are immutable" and "every version is kept" hold by construction; the scenario row
+only points at its latest and its published version.
+"""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.public import utcnow
+
+PREFIX = "scenario_builder_"
+STATUSES = ("draft", "published", "archived")
+
+
+class Scenario(SQLModel, table=True):
+    __tablename__ = PREFIX + "scenario"
+    __tenant_path_column__ = "org_path"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    org_path: str = Field(max_length=300, index=True)  # the node whose admins own it
+    title: str = Field(max_length=60)
+    status: str = Field(default="draft", max_length=12)
+    latest_version: int = 1
+    published_version: Optional[int] = None
+    created_by: str = Field(max_length=80)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ScenarioVersion(SQLModel, table=True):
+    """One saved state. ``content`` holds title, description, icon, triggers, the nodes and
+    packages it is published to; the blocks are rows of ``ScenarioBlock``."""
+
+    __tablename__ = PREFIX + "version"
+    __tenant_path_column__ = "org_path"
+    __table_args__ = (UniqueConstraint("scenario_id", "number", name="uq_scenario_builder_version_number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key=PREFIX + "scenario.id", index=True)
+    org_path: str = Field(max_length=300, index=True)
+    number: int
+    content: dict = Field(sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", max_length=200)  # "回退到第 2 版", "导入"
+    saved_by: str = Field(max_length=80)
+    saved_at: datetime = Field(default_factory=utcnow)
+
+
+class ScenarioBlock(SQLModel, table=True):
+    """A block placed in a version, at ``position`` (0 first), with its settings as saved and
+    the version of the block's settings schema they were saved under."""
+
+    __tablename__ = PREFIX + "block"
+    __tenant_path_column__ = "org_path"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key=PREFIX + "version.id", index=True)
+    org_path: str = Field(max_length=300)
+    position: int
+    plugin: str = Field(max_length=40)
+    block: str = Field(max_length=61)
+    settings: dict = Field(sa_column=Column(JSON, nullable=False))
+    settings_version: int = 1

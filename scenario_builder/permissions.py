@@ -1,0 +1,5 @@
+"""scenario_builder's permissions (declared in manifest.json)."""
+
+PLUGIN = "scenario_builder"
+MANAGE = f"{PLUGIN}.manage"
+USE = f"{PLUGIN}.use"

@@ -1,0 +1,203 @@
+"""``/api/v1/scenarios``: list, create, read, save (with the version it was based on),
+publish, versions with their changes in words, rollback, export and import."""
+
+from flask import url_for
+
+from core.public import api_route, current_actor, get_session, json_body, require
+from scenario_builder import exchange, versions
+from scenario_builder.document import SCHEMA, normalised
+from scenario_builder.permissions import MANAGE
+from scenario_builder.words import changes_between
+
+TAGS = ["治理场景"]
+PATH = {"type": "string", "maxLength": 300, "title": "所属组织"}
+CREATE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["org_path", "document"],
+    "properties": {"org_path": PATH, "document": SCHEMA},
+}
+SAVE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["based_on", "document"],
+    "properties": {"based_on": {"type": "integer", "minimum": 1, "title": "基于的版本"}, "document": SCHEMA},
+}
+PUBLISH_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"version": {"type": "integer", "minimum": 1, "title": "版本"}},
+}
+ROLLBACK_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["version", "based_on"],
+    "properties": {
+        "version": {"type": "integer", "minimum": 1, "title": "回退到的版本"},
+        "based_on": {"type": "integer", "minimum": 1, "title": "基于的版本"},
+    },
+}
+IMPORT_SCHEMA = CREATE_SCHEMA
+CREATED = {"201": {"description": "已新建（Location 指向新场景）"}}
+
+
+def scenario_json(scenario):
+    return {
+        "id": scenario.id,
+        "org_path": scenario.org_path,
+        "title": scenario.title,
+        "status": scenario.status,
+        "latest_version": scenario.latest_version,
+        "published_version": scenario.published_version,
+    }
+
+
+@require(MANAGE)
+def list_scenarios():
+    return {"items": [scenario_json(s) for s in versions.scenarios_in_scope(get_session(), current_actor)]}
+
+
+@require(MANAGE)
+def create_scenario():
+    body, db = json_body(CREATE_SCHEMA), get_session()
+    scenario = versions.create_scenario(db, current_actor, body["org_path"], body["document"])
+    db.commit()
+    return _created(scenario)
+
+
+def _created(scenario):
+    location = url_for("scenario_builder_api.get_scenario", scenario_id=scenario.id)
+    return scenario_json(scenario), 201, {"Location": location}
+
+
+@require(MANAGE)
+def get_scenario(scenario_id):
+    db = get_session()
+    scenario = versions.scenario_for(db, current_actor, scenario_id)
+    return {**scenario_json(scenario), "document": versions.version_document(db, scenario, scenario.latest_version)}
+
+
+def _changed(scenario_id, schema, change):
+    """Find the scenario in the actor's scope, read the body, apply ``change``, commit."""
+    db = get_session()
+    scenario = versions.scenario_for(db, current_actor, scenario_id)  # another tenant's: 404 before any body check
+    change(db, scenario, json_body(schema))
+    db.commit()
+    return scenario_json(scenario)
+
+
+@require(MANAGE)
+def save_scenario(scenario_id):
+    def save(db, scenario, body):
+        versions.save_scenario(db, current_actor, scenario, body["based_on"], body["document"])
+
+    return _changed(scenario_id, SAVE_SCHEMA, save)
+
+
+@require(MANAGE)
+def publish_scenario(scenario_id):
+    def publish(db, scenario, body):
+        versions.publish(db, current_actor, scenario, body.get("version", scenario.latest_version))
+
+    return _changed(scenario_id, PUBLISH_SCHEMA, publish)
+
+
+@require(MANAGE)
+def list_versions(scenario_id):
+    db = get_session()
+    scenario = versions.scenario_for(db, current_actor, scenario_id)
+    return {"items": [_version_json(v, scenario) for v in versions.all_versions(db, scenario)]}
+
+
+def _version_json(version, scenario):
+    return {
+        "number": version.number,
+        "saved_by": version.saved_by,
+        "saved_at": version.saved_at.isoformat(),
+        "note": version.note,
+        "published": version.number == scenario.published_version,
+    }
+
+
+@require(MANAGE)
+def get_version(scenario_id, number):
+    db = get_session()
+    scenario = versions.scenario_for(db, current_actor, scenario_id)
+    document = versions.version_document(db, scenario, number)
+    before = (
+        versions.version_document(db, scenario, number - 1) if number > 1 else normalised({"title": "", "blocks": []})
+    )
+    version = versions.version_row(db, scenario, number)
+    return {**_version_json(version, scenario), "document": document, "changes": changes_between(before, document)}
+
+
+@require(MANAGE)
+def rollback_scenario(scenario_id):
+    def roll_back(db, scenario, body):
+        versions.rollback(db, current_actor, scenario, body["version"], body["based_on"])
+
+    return _changed(scenario_id, ROLLBACK_SCHEMA, roll_back)
+
+
+@require(MANAGE)
+def export_scenario(scenario_id):
+    db = get_session()
+    return exchange.export_document(db, versions.scenario_for(db, current_actor, scenario_id))
+
+
+@require(MANAGE)
+def import_scenario():
+    body, db = json_body(IMPORT_SCHEMA), get_session()
+    scenario = exchange.import_document(db, current_actor, body["org_path"], body["document"])
+    db.commit()
+    return _created(scenario)
+
+
+def document_schema():
+    """The published JSON Schema of an exported scenario."""
+    return SCHEMA
+
+
+ROUTES = (
+    ("", ["GET"], "治理场景列表（本人管理范围内）", None, list_scenarios),
+    ("", ["POST"], "新建治理场景（第 1 版，草稿）", CREATE_SCHEMA, create_scenario),
+    ("/<int:scenario_id>", ["GET"], "查看治理场景（最新版本的内容）", None, get_scenario),
+    (
+        "/<int:scenario_id>",
+        ["PUT"],
+        "保存为新版本（based_on 不是最新版本时 409，并说明谁在何时保存）",
+        SAVE_SCHEMA,
+        save_scenario,
+    ),
+    (
+        "/<int:scenario_id>/publish",
+        ["POST"],
+        "发布某个版本（默认最新）到所选组织和角色包",
+        PUBLISH_SCHEMA,
+        publish_scenario,
+    ),
+    ("/<int:scenario_id>/versions", ["GET"], "全部版本", None, list_versions),
+    ("/<int:scenario_id>/versions/<int:number>", ["GET"], "某个版本及其与上一版的差异（中文描述）", None, get_version),
+    ("/<int:scenario_id>/rollback", ["POST"], "回退：新建一个与旧版本相同的版本", ROLLBACK_SCHEMA, rollback_scenario),
+    (
+        "/<int:scenario_id>/export",
+        ["GET"],
+        "导出为 JSON 文件（格式见 /api/v1/scenarios/schema）",
+        None,
+        export_scenario,
+    ),
+    (
+        "/import",
+        ["POST"],
+        "导入：先列出需要的功能模块与功能块，缺少任何一个即拒绝并列出清单",
+        IMPORT_SCHEMA,
+        import_scenario,
+    ),
+)
+
+
+def add_routes(api):
+    for rule, methods, summary, body, view in ROUTES:
+        responses = CREATED if view in (create_scenario, import_scenario) else None
+        api_route(api, rule, methods=methods, summary=summary, body=body, tags=TAGS, responses=responses)(view)
+    api_route(api, "/schema", summary="治理场景导出文件的 JSON Schema", tags=TAGS, public=True)(document_schema)

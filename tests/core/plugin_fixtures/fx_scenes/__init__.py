@@ -1,0 +1,1 @@
+"""Offers scenario blocks with events, an action, a settings migration and one that fails."""
