@@ -32,6 +32,8 @@ DEFAULT_PACKAGES = (
             "core.plugin_manage",
             "core.plugin_enable",
             "core.plugin_forbid",
+            "core.plugin_retire",
+            "core.plugin_purge",
             "core.alert_issue",
         ),
     ),
@@ -40,7 +42,7 @@ DEFAULT_PACKAGES = (
         "街道管理员",
         "Street admin",
         "管理本街道及下辖社区、网格与账号",
-        _ORG + _PEOPLE + ("core.audit_read", "core.plugin_enable", "core.alert_issue"),
+        _ORG + _PEOPLE + ("core.audit_read", "core.plugin_enable", "core.plugin_retire", "core.alert_issue"),
     ),
     DefaultPackage(
         "community_admin",
