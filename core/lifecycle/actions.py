@@ -1,7 +1,7 @@
 """One place that turns a request for a lifecycle step into the service call — the page and the
 API share it, so both check the same permissions and read dates the same way."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlmodel import select
@@ -101,4 +101,5 @@ def _date(values, key):
 
 
 def _midnight(day):
-    return datetime(day.year, day.month, day.day, tzinfo=clock.zone)
+    """Midnight of ``day`` in the deployment's zone, stored as UTC like every time."""
+    return datetime(day.year, day.month, day.day, tzinfo=clock.zone).astimezone(UTC)

@@ -3,7 +3,7 @@ other tables that hang off those by a foreign key (a resident's tags) — what a
 and a purge removes. A declared table without a path and without such a key (a lookup table)
 belongs to no subtree and is left alone."""
 
-from sqlalchemy import select
+from sqlalchemy import MetaData, Table, inspect, select
 from sqlmodel import SQLModel
 
 from core.db import system_query
@@ -12,13 +12,25 @@ from core.tree.bound import at_or_under
 REASON = "lifecycle export/purge of a subtree the caller may retire"
 
 
-def bound_tables_of(tables, plugin):
+def table_named(db, name):
+    """The SQLAlchemy table ``name``: a model's, or read from the database (a plugin may
+    declare a plain ``Table`` of its own metadata); None when it does not exist."""
+    table = SQLModel.metadata.tables.get(name)
+    if table is not None:
+        return table
+    connection = db.connection()
+    if not inspect(connection).has_table(name):
+        return None
+    return Table(name, MetaData(), autoload_with=connection)
+
+
+def bound_tables_of(db, tables, plugin):
     """The org-bound tables holding ``plugin``'s rows (a shared core table counts when it has an
     owner column), as (OrgBoundTable, SQLAlchemy Table)."""
     found = []
     for bound in tables:
         if bound.plugin == plugin or bound.owner_column:
-            table = SQLModel.metadata.tables.get(bound.name)
+            table = table_named(db, bound.name)
             if table is not None:
                 found.append((bound, table))
     return found
@@ -28,19 +40,19 @@ def subtree_rows(db, tables, plugin, declared, path):
     """{table name: [row dict, …]} of ``plugin``'s data at or under ``path``, parents before
     children (the order an import would need)."""
     rows = {}
-    for bound, table in bound_tables_of(tables, plugin):
+    for bound, table in bound_tables_of(db, tables, plugin):
         where = at_or_under(table.c[bound.path_column], path)
         if bound.owner_column:
             where = where & (table.c[bound.owner_column] == plugin)
         rows[table.name] = _read(db, select(table).where(where).order_by(*table.primary_key.columns))
-    for child, key, parent in _children(declared, rows):
+    for child, key, parent in _children(db, declared, rows):
         ids = [row[parent.name] for row in rows[parent.table.name]]
         found = _read(db, select(child).where(key.in_(ids)).order_by(*child.primary_key.columns)) if ids else []
         rows.setdefault(child.name, []).extend(found)
     return rows
 
 
-def _children(declared, rows):
+def _children(db, declared, rows):
     """(child table, its key column, the parent column it references) for each declared table
     that points into a table already collected — repeated until nothing new is found."""
     seen, order = set(rows), []
@@ -48,8 +60,10 @@ def _children(declared, rows):
     while changed:
         changed = False
         for name in declared:
-            table = SQLModel.metadata.tables.get(name)
-            if table is None or name in seen:
+            if name in seen:
+                continue
+            table = table_named(db, name)
+            if table is None:
                 continue
             for key in table.foreign_keys:
                 if key.column.table.name in seen:
@@ -69,6 +83,6 @@ def full_dump(db, table_names):
     plugin's data before and after a retirement (tests)."""
     dump = {}
     for name in table_names:
-        table = SQLModel.metadata.tables[name]
+        table = table_named(db, name)
         dump[name] = _read(db, select(table).order_by(*table.primary_key.columns))
     return dump

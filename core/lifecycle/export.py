@@ -10,9 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlmodel import SQLModel
 
-from core.lifecycle.dump import subtree_rows
+from core.lifecycle.dump import subtree_rows, table_named
 from core.lifecycle.models import LifecycleExport
 from core.spreadsheets.write import workbook_bytes
 from core.state import state_of
@@ -37,13 +36,13 @@ def write_export(db, step, actor):
         "org_path": step.org_path,
         "exported_at": isoformat(stamp),
         "forms": form_versions(plugin),
-        "tables": {name: {"columns": columns_of(name), "rows": found} for name, found in rows.items()},
+        "tables": {name: {"columns": columns_of(db, name), "rows": found} for name, found in rows.items()},
     }
     stem = f"{step.plugin}/{step.id}-{stamp:%Y%m%d%H%M%S}"
     folder = exports_folder()
     (folder / step.plugin).mkdir(parents=True, exist_ok=True)
     (folder / f"{stem}.json").write_text(json.dumps(document, ensure_ascii=False, default=_plain, indent=1))
-    (folder / f"{stem}.xlsx").write_bytes(workbook_bytes(_sheets(rows)))
+    (folder / f"{stem}.xlsx").write_bytes(workbook_bytes(_sheets(db, rows)))
     export = LifecycleExport(
         lifecycle_id=step.id,
         plugin=step.plugin,
@@ -75,14 +74,14 @@ def form_versions(plugin):
     return versions
 
 
-def columns_of(name):
-    table = SQLModel.metadata.tables[name]
+def columns_of(db, name):
+    table = table_named(db, name)
     return [{"name": col.name, "type": str(col.type), "nullable": bool(col.nullable)} for col in table.columns]
 
 
-def _sheets(rows):
+def _sheets(db, rows):
     for name, found in rows.items():
-        header = [column.name for column in SQLModel.metadata.tables[name].columns]
+        header = [column.name for column in table_named(db, name).columns]
         yield (name[-31:], header, ([_cell(row[key]) for key in header] for row in found), range(len(header)))
 
 

@@ -7,13 +7,13 @@ earlier retirement standing, so "restore" brings back exactly what that retireme
 """
 
 from sqlalchemy import delete
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from core.api.errors import ServiceError
 from core.audit.chain import record_audit
 from core.db import system_query
 from core.events.publish import publish
-from core.lifecycle.dump import subtree_rows
+from core.lifecycle.dump import subtree_rows, table_named
 from core.lifecycle.events import STEP_EVENTS
 from core.lifecycle.export import write_export
 from core.lifecycle.models import FLAGGED, FROZEN, RETIRED, SEVERITY, LifecycleExport, LifecycleStep
@@ -85,7 +85,7 @@ def purge(db, plugin, org_path, actor, typed_title):
         raise ServiceError(409, "这次下线的数据已经清除过了。", "/state")
     if (typed_title or "").strip() != title:
         raise ServiceError(422, "确认文字不对：请输入模块的名称。", "/confirm")
-    if db.get(LifecycleExport, _export_id(db, step)) is None:
+    if _export_id(db, step) is None:
         raise ServiceError(409, "还没有这次下线的完整导出，不能清除。", "/export")
     removed = _delete_subtree(db, plugin, org_path)
     step.purged_at = utcnow()
@@ -103,7 +103,7 @@ def _delete_subtree(db, plugin, org_path):
     rows = subtree_rows(db, state_of().org_bound_tables, plugin, declared, org_path)
     removed = {}
     for name in reversed(list(rows)):
-        table = SQLModel.metadata.tables[name]
+        table = table_named(db, name)
         keys = list(table.primary_key.columns)
         for row in rows[name]:
             db.exec(delete(table).where(*(key == row[key.name] for key in keys)))
