@@ -10,6 +10,7 @@ from core.api.errors import ServiceError
 from core.auth.actor import current_actor
 from core.db import get_session
 from core.lifecycle.actions import exports_at, history_at, may_download_exports, retirable_node, run_step
+from core.lifecycle.notice import page_notice
 from core.lifecycle.preview import impact
 from core.lifecycle.states import lifecycle_at, live_steps
 from core.orgs.service import place_names
@@ -17,6 +18,13 @@ from core.permissions.access import can, login_required, policy_engine
 from core.state import state_of
 
 bp = Blueprint("core_lifecycle", __name__)
+
+
+@bp.app_context_processor
+def lifecycle_context():
+    return {"lifecycle_notice": page_notice}
+
+
 DONE = {
     "flag": "已发出下线提示",
     "freeze": "已冻结（只读）",

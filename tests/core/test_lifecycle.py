@@ -290,3 +290,48 @@ def test_the_impact_preview_counts_what_a_step_would_touch(notes_app, sign_in):
     resident = county.get(f"{API}/resident_info/lifecycle/c1").get_json()["impact"]
     assert "县级管理员" in resident["role_packages"]
     assert resident["open_work"] == {}
+
+
+def test_users_of_a_flagged_module_see_the_notice_and_dates_on_its_pages(notes_app, sign_in, make_user):
+    county = sign_in(notes_app)
+    flagged = step(county, "resident_info", "m1", "flag", notice="本模块将停用，请改用新系统。", freeze_on="2026-12-10")
+    assert flagged.status_code == 200, flagged.get_json()
+    community = sign_in(notes_app, "community_admin", M1)
+    page = community.get("/resident_info/").get_data(as_text=True)
+    assert "本模块将停用，请改用新系统。" in page and "2026-12-10 00:00 起只读" in page
+    assert "本模块将停用" not in community.get("/inbox").get_data(as_text=True)  # only the module's own pages
+    neighbour = sign_in(notes_app, "community_admin", M12).get("/resident_info/").get_data(as_text=True)
+    assert "本模块将停用" not in neighbour
+    assert step(county, "resident_info", "m1", "freeze").status_code == 200
+    assert "已冻结（只读）" in community.get("/resident_info/").get_data(as_text=True)
+
+
+def test_the_block_wrapper_marks_a_frozen_block_and_hides_a_retired_one(notes_app, sign_in):
+    from core.lifecycle.notice import render_block
+    from core.plugin_system.offerings import BlockType
+
+    block = BlockType("fx_frozen", "latest", lambda settings, context: "<ul><li>便签</li></ul>")
+    county = sign_in(notes_app)
+
+    def rendered():
+        with notes_app.test_request_context(), session_scope(notes_app) as db:
+            return str(render_block(db, block, {}, {}, M1))
+
+    assert rendered() == '<section class="block" data-state="active"><ul><li>便签</li></ul></section>'
+    step(county, "fx_frozen", "s1", "freeze")
+    assert 'data-state="frozen" inert' in rendered() and "已冻结（只读）" in rendered()
+    step(county, "fx_frozen", "s1", "retire")
+    assert rendered() == ""
+
+
+def test_the_lifecycle_page_shows_the_preview_in_names_and_runs_a_step(notes_app, sign_in):
+    county = sign_in(notes_app)
+    page = county.get("/modules/resident_info/lifecycle/m1").get_data(as_text=True)
+    assert "影响预览" in page and "幸福社区" in page and "县级管理员" in page
+    assert "c1/s1/m1" not in page and "resident_info_resident" not in page
+    assert "/modules/resident_info/lifecycle/m1" in county.get("/plugins?node=m1").get_data(as_text=True)
+    done = county.post("/modules/resident_info/lifecycle/m1/freeze", data={})
+    assert done.status_code == 302
+    assert "已冻结（只读）" in county.get("/modules/resident_info/lifecycle/m1").get_data(as_text=True)
+    cut = county.get("/modules/resident_info/lifecycle/c1?cut=1").get_data(as_text=True)
+    assert 'id="county-cut"' in cut
