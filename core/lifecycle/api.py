@@ -76,39 +76,64 @@ def step_json(step):
     }
 
 
-@api_route(
-    bp,
-    "/<name>/lifecycle/<node_id>/<any(flag, freeze, retire, restore, purge, cut):step>",
-    methods=["POST"],
-    summary="下线流程的一步：提示(flag)、冻结(freeze)、下线(retire)、恢复(restore)、清除数据(purge)、为全县下线(cut)",
-    body=STEP_BODY,
-    tags=["lifecycle"],
-)
-@login_required
-def post_step(name, node_id, step):
-    db = get_session()
-    node = retirable_node(db, node_id)  # scope before body: a foreign node is a 404 whatever was sent
-    _known(name)
-    done = run_step(db, name, node, step, json_body(STEP_BODY))
-    db.commit()
-    return {"lifecycle": step_json(done), **lifecycle_json(db, name, node)}
+STEP_SUMMARIES = {
+    "flag": "发出下线提示（用户在模块页面上看到提示和计划日期）",
+    "freeze": "冻结（只读：可查看和导出，不能新增或修改）",
+    "retire": "下线（隐藏，数据保留；先生成完整导出）",
+    "restore": "恢复（这次下线之前的样子）",
+    "purge": "清除已下线模块在本节点及下级的数据（县级管理员；输入模块名称确认）",
+    "cut": "为全县下线：现在提示，按日期冻结、下线（由定时任务执行）",
+}
 
 
-@api_route(
-    bp,
-    "/<name>/lifecycle/<node_id>/export.<any(json, xlsx):kind>",
-    summary="下载下线前的完整导出（最近一份；县级管理员）",
-    tags=["lifecycle"],
-)
-@login_required
-def download(name, node_id, kind):
-    db = get_session()
-    node = retirable_node(db, node_id)
-    _known(name)
-    found = exports_at(db, name, node.path)
-    if not found or not may_download_exports(node.path):
-        raise not_found()
-    export = found[0]
-    content = (exports_folder() / (export.json_file if kind == "json" else export.xlsx_file)).read_bytes()
-    title = state_of().host.titles().get(name, name)
-    return file_response(content, kind, f"{title}-下线导出-{export.id}", f"{name}-export-{export.id}")
+def _step_view(step):
+    """One route per step: each has its own summary in the OpenAPI document, and the
+    cross-tenant matrix has no step variable to fill."""
+
+    def view(name, node_id):
+        db = get_session()
+        node = retirable_node(db, node_id)  # scope before body: a foreign node is a 404 whatever was sent
+        _known(name)
+        done = run_step(db, name, node, step, json_body(STEP_BODY))
+        db.commit()
+        return {"lifecycle": step_json(done), **lifecycle_json(db, name, node)}
+
+    view.__name__ = f"post_{step}"
+    return view
+
+
+for _step in STEP_SUMMARIES:
+    api_route(
+        bp,
+        f"/<name>/lifecycle/<node_id>/{_step}",
+        methods=["POST"],
+        summary=STEP_SUMMARIES[_step],
+        body=STEP_BODY,
+        tags=["lifecycle"],
+    )(login_required(_step_view(_step)))
+
+
+def _download_view(kind):
+    def view(name, node_id):
+        db = get_session()
+        node = retirable_node(db, node_id)
+        _known(name)
+        found = exports_at(db, name, node.path)
+        if not found or not may_download_exports(node.path):
+            raise not_found()
+        export = found[0]
+        content = (exports_folder() / (export.json_file if kind == "json" else export.xlsx_file)).read_bytes()
+        title = state_of().host.titles().get(name, name)
+        return file_response(content, kind, f"{title}-下线导出-{export.id}", f"{name}-export-{export.id}")
+
+    view.__name__ = f"download_{kind}"
+    return view
+
+
+for _kind in ("json", "xlsx"):
+    api_route(
+        bp,
+        f"/<name>/lifecycle/<node_id>/export.{_kind}",
+        summary=f"下载下线前的完整导出（{_kind}，最近一份；县级管理员）",
+        tags=["lifecycle"],
+    )(login_required(_download_view(_kind)))

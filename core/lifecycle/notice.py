@@ -29,12 +29,12 @@ def notice_at(db, plugin, path):
     if here.state != "flagged":
         return ""
     step = here.deciding
-    parts = [step.notice or "本模块即将下线。"]
+    parts = [(step.notice or "本模块即将下线").rstrip("。；; ")]
     if step.freeze_on:
         parts.append(f"{local_text(step.freeze_on)} 起只读")
     if step.retire_on:
         parts.append(f"{local_text(step.retire_on)} 下线（数据保留）")
-    return "；".join(parts)
+    return "；".join(parts) + "。"
 
 
 def render_block(db, block, settings, context, path):

@@ -298,7 +298,7 @@ def test_users_of_a_flagged_module_see_the_notice_and_dates_on_its_pages(notes_a
     assert flagged.status_code == 200, flagged.get_json()
     community = sign_in(notes_app, "community_admin", M1)
     page = community.get("/resident_info/").get_data(as_text=True)
-    assert "本模块将停用，请改用新系统。" in page and "2026-12-10 00:00 起只读" in page
+    assert "本模块将停用，请改用新系统；2026-12-10 00:00 起只读。" in page
     assert "本模块将停用" not in community.get("/inbox").get_data(as_text=True)  # only the module's own pages
     neighbour = sign_in(notes_app, "community_admin", M12).get("/resident_info/").get_data(as_text=True)
     assert "本模块将停用" not in neighbour
