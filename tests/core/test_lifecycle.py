@@ -141,6 +141,8 @@ def test_frozen_refuses_writes_through_the_api_and_the_pages_but_reads_and_expor
     )
     assert page.status_code == 423 and "已冻结" in page.get_data(as_text=True)
     assert county.get("/api/v1/resident_info/residents").status_code == 200
+    exported = county.get("/api/v1/resident_info/residents/export?format=csv")
+    assert exported.status_code == 200, exported.get_data(as_text=True)[:300]  # exports stay allowed
     assert rows(notes_app, "SELECT count(*) FROM resident_info_resident")[0][0] == 0
     # the sibling community is not frozen
     elsewhere = county.post(
