@@ -9,7 +9,7 @@ with the resident), which the check sees in the same flush.
 """
 
 from flask import has_app_context
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 
 from core.api.errors import ServiceError
 from core.db import GridworkSession
@@ -34,9 +34,9 @@ def check_writable(session, table_name, rows):
     policy = state.policy
     for row in rows:
         plugin = _value(row, bound.owner_column) if bound.owner_column else bound.plugin
-        path = _value(row, bound.path_column)
-        if plugin and path and policy.plugin_read_only(plugin, path):
-            raise frozen_refusal(state.host.titles().get(plugin, plugin))
+        for path in (_value(row, bound.path_column), _path_before(row, bound.path_column)):
+            if plugin and path and policy.plugin_read_only(plugin, path):
+                raise frozen_refusal(state.host.titles().get(plugin, plugin))
 
 
 def frozen_refusal(title):
@@ -45,6 +45,18 @@ def frozen_refusal(title):
 
 def _bound_by_name(state):
     return {bound.name: bound for bound in state.org_bound_tables}
+
+
+def _path_before(row, key):
+    """The path a changed object had when loaded: moving a record out of a frozen node is a
+    write there too."""
+    if isinstance(row, dict):
+        return None
+    state = inspect(row, raiseerr=False)
+    if state is None or key not in state.attrs:
+        return None
+    loaded = state.attrs[key].history.deleted
+    return loaded[0] if loaded else None
 
 
 def _value(row, key):

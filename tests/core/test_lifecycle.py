@@ -128,6 +128,11 @@ def test_a_retired_module_is_hidden_and_its_export_holds_every_record(notes_app,
 
 def test_frozen_refuses_writes_through_the_api_and_the_pages_but_reads_and_exports(notes_app, sign_in):
     county = sign_in(notes_app)
+    kept = county.post(
+        "/api/v1/resident_info/residents",
+        json={"name": "王秀英", "id_number": id_number("11010519450101002"), "org_path": "c1/s1/m1/g1"},
+    )
+    resident_id = kept.get_json()["id"]
     assert step(county, "resident_info", "m1", "freeze").status_code == 200
     refused = county.post(
         "/api/v1/resident_info/residents",
@@ -143,7 +148,11 @@ def test_frozen_refuses_writes_through_the_api_and_the_pages_but_reads_and_expor
     assert county.get("/api/v1/resident_info/residents").status_code == 200
     exported = county.get("/api/v1/resident_info/residents/export?format=csv")
     assert exported.status_code == 200, exported.get_data(as_text=True)[:300]  # exports stay allowed
-    assert rows(notes_app, "SELECT count(*) FROM resident_info_resident")[0][0] == 0
+    assert rows(notes_app, "SELECT name, org_path FROM resident_info_resident") == [("王秀英", "c1/s1/m1/g1")]
+    moved = county.patch(
+        f"/api/v1/resident_info/residents/{resident_id}", json={"version": 1, "org_path": "c1/s1/m12/g10"}
+    )
+    assert moved.status_code == 423  # moving a record out of the frozen node is a write there
     # the sibling community is not frozen
     elsewhere = county.post(
         "/api/v1/resident_info/residents",
