@@ -33,6 +33,7 @@ from core.scheduler.embedded import start_before_request
 from core.scheduler.runner import Scheduler
 from core.timeutil import set_zone
 from core.ui.i18n import init_app as init_i18n
+from core.usage.setup import init_app as init_usage
 
 
 def create_app(test_config=None, instance_path=None):
@@ -56,6 +57,7 @@ def create_app(test_config=None, instance_path=None):
     register_permissions(app)
     register_events(app)
     register_scheduler(app)
+    register_usage(app)
     register_services_and_blocks(app)
     register_blueprints(app)
     register_navigation(app)
@@ -115,6 +117,11 @@ def register_scheduler(app):
     gridwork.jobs = {job.name: job for _plugin, job in contributed(app, "gridwork_scheduled_jobs")}
     gridwork.scheduler = Scheduler(app)
     app.before_request(start_before_request(app))
+
+
+def register_usage(app):
+    """Usage metering: each request's plugin actions go to this process's spool file."""
+    init_usage(app)
 
 
 def register_services_and_blocks(app):

@@ -13,6 +13,8 @@ from core.plugin_system.views import bp as plugins_pages
 from core.scheduler.views import bp as jobs_pages
 from core.ui.vendor import bp as vendor_assets
 from core.ui.views import bp as ui_pages
+from core.usage.api import bp as usage_api
+from core.usage.views import bp as usage_pages
 from core.users.api import bp as users_api
 from core.users.views import bp as users_pages
 from core.web.alerts import bp as alerts
@@ -46,4 +48,6 @@ def core_blueprints():
         inbox,
         alerts,
         attachments,
+        usage_pages,
+        usage_api,
     ]

@@ -13,8 +13,9 @@ from core.permissions.catalogue import CORE_PERMISSIONS
 from core.plugin_system.enablement import CORE_EVENT_TYPES
 from core.samples import core_sample_records
 from core.scheduler.jobs import ScheduledJob
-from core.scheduler.schedules import Every
+from core.scheduler.schedules import Daily, Every, Quarterly
 from core.ui.nav import CORE_NAV
+from core.usage.jobs import roll_up_usage, snapshot_slimming_lists
 
 
 @hookimpl
@@ -48,6 +49,10 @@ def gridwork_scheduled_jobs():
         ScheduledJob("core.escalations", "升级提醒：到期仍未办结的事项通知上级", Every(1), _fire_escalations),
         ScheduledJob("core.alert_expiry", "预警到期：通知各功能模块预警已结束", Every(5), _expire_alerts),
         ScheduledJob("core.lifecycle_steps", "模块下线：到期冻结或下线", Every(5), _planned_lifecycle_steps),
+        ScheduledJob("core.usage_rollup", "使用统计：汇总前几天的使用量（按日、按周）", Daily("02:30"), roll_up_usage),
+        ScheduledJob(
+            "core.slimming_snapshot", "系统瘦身清单：保存上一季度的快照", Quarterly("04:00"), snapshot_slimming_lists
+        ),
     ]
 
 

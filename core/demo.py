@@ -19,9 +19,11 @@ from core.plugin_system.enablement import STATE_TITLES, set_state, settings_of
 from core.plugin_system.host import CORE_PLUGIN
 from core.plugin_system.migrations import upgrade_all
 from core.state import state_of
+from core.timeutil import clock
 from core.tree.models import OrgNode
 from core.tree.regions import effective_state
 from core.tree.scope import DataScope, scope_of_model
+from core.usage.demo_usage import seed_demo_usage
 
 DEMO_PASSWORD = "gridwork-demo"
 DEMO_COUNTY = "c01"
@@ -174,6 +176,9 @@ def prepare_demo(app, password):
         accounts = seed_demo(db, password)
         states = enable_plugins(db, host, DEMO_COUNTY)
         nodes = demo_org_nodes(db, DEMO_COUNTY)
+        communities = [node["path"] for node in nodes if node["kind"] == "community"]
+        switched_on = [name for name, state in states.items() if state == "enabled"]
+        seed_demo_usage(db, DEMO_COUNTY, communities, switched_on, clock.today())
     return accounts, seed_plugins(host, states, nodes, folder)
 
 

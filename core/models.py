@@ -11,6 +11,18 @@ from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.plugin_system.models import PluginSetting
 from core.scheduler.models import JobRun
 from core.tree.models import OrgNode
+from core.usage.models import (
+    CountyUsageSettings,
+    Rating,
+    SlimmingSnapshot,
+    UsageCount,
+    UsageDaily,
+    UsageFormField,
+    UsageSpoolOffset,
+    UsageUserDay,
+    UsageUserWeek,
+    UsageWeekly,
+)
 
 __all__ = [
     "Attachment",
@@ -36,4 +48,14 @@ __all__ = [
     "Alert",
     "LifecycleStep",
     "LifecycleExport",
+    "CountyUsageSettings",
+    "Rating",
+    "SlimmingSnapshot",
+    "UsageCount",
+    "UsageDaily",
+    "UsageFormField",
+    "UsageSpoolOffset",
+    "UsageUserDay",
+    "UsageUserWeek",
+    "UsageWeekly",
 ]

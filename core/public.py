@@ -9,6 +9,7 @@ the core can reorganise its insides without breaking plugins. The import-linter 
 
 from flask_babel import gettext as _
 
+from core.api.client_key import client_key_of
 from core.api.errors import ApiError, ServiceError, not_found
 from core.api.routing import api_blueprint, api_route, json_body
 from core.api.text import clean_text
@@ -21,7 +22,8 @@ from core.attachments.service import (
     remove_attachment,
 )
 from core.attachments.views import attachment_url
-from core.audit.chain import record_audit
+from core.audit.chain import chain_hash, record_audit
+from core.audit.models import GENESIS_HASH
 from core.auth.acting import actor_named
 from core.auth.actor import current_actor
 from core.db import bulk_insert, get_session, session_scope, system_options, system_query
@@ -29,7 +31,15 @@ from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
 from core.events.types import Event, EventHandler, EventType
-from core.forms import fields_to_type, form_errors, has_photo, photo_uploads, read_form, render_form, schema_reason
+from core.forms import (
+    fields_to_type,
+    form_errors,
+    has_photo,
+    photo_uploads,
+    read_form,
+    render_form,
+    schema_reason,
+)
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
@@ -38,6 +48,7 @@ from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_mat
 from core.orgs.service import org_node_at, org_nodes_in, place_names
 from core.permissions.access import can, login_required, require, scope_for
 from core.permissions.catalogue import Permission
+from core.permissions.holders import package_holders
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
 from core.scheduler.jobs import JobContext, ScheduledJob
 from core.scheduler.schedules import Daily, Every, Quarterly
@@ -80,8 +91,11 @@ __all__ = [
     "bulk_insert",
     "call_service",
     "can",
+    "chain_hash",
     "chart_download",
+    "GENESIS_HASH",
     "clean_text",
+    "client_key_of",
     "cell_text",
     "compile_schema_check",
     "csv_bytes",
@@ -108,6 +122,7 @@ __all__ = [
     "nodes_matching",
     "org_node_at",
     "org_nodes_in",
+    "package_holders",
     "place_names",
     "publish",
     "read_spreadsheet",

@@ -18,6 +18,7 @@ from core.auth.tokens import create_token
 from core.inbox.notices import notify
 from core.permissions.store import grant_package
 from core.timeutil import utcnow
+from core.usage.models import Rating
 
 
 def core_sample_records(session, org_path, marker):
@@ -36,6 +37,10 @@ def core_sample_records(session, org_path, marker):
     notice = notify(session, plugin="core", title=marker, org_path=org_path, to_package="grid_feedback_worker")
     alert = _sample_alert(session, org_path, marker)
     photo = _sample_photo(session, org_path, marker)
+    rating = Rating(kind="rating", user_id=user.id, plugin="core", org_path=org_path, month="2026-12", stars=1)
+    rating.comment, rating.followup = marker, "open"
+    session.add(rating)
+    session.flush()
     return {
         "notice_id": notice.id,
         "alert_id": alert.id,
@@ -45,6 +50,8 @@ def core_sample_records(session, org_path, marker):
         "grant_id": grant.id,
         "token_id": token.id,
         "name": "event_dispatcher",
+        "rating_id": rating.id,
+        "plugin": "core",  # no module to rate: the rating routes answer 404 for every tenant
     }
 
 

@@ -42,6 +42,8 @@ class Gridwork:
     org_bound_tables: tuple = ()  # plugin tables whose rows follow their org node (core.tree.bound)
     jobs: dict[str, Any] = field(default_factory=dict)  # job name → ScheduledJob (core.scheduler)
     scheduler: Any = None  # the process's Scheduler, for the embedded thread and gridwork worker
+    usage_spool: Any = None  # this process's usage spool writer (core.usage.spool)
+    usage_form_meter: Callable | None = None  # hears each form read (core.usage.meter.note_form)
     audit_verification: dict | None = None  # the audit page's last chain check
     policy_factory: Callable[[], PolicyEngine] | None = None
     _policy: PolicyEngine | None = field(default=None, repr=False)

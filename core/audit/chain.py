@@ -36,6 +36,13 @@ def canonical_json(value):
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
+def chain_hash(prev_hash, fields):
+    """One link of a hash chain: SHA-256 over the previous link's hash and the canonical JSON
+    of this link's fields. The audit trail and plugins' own append-only ledgers
+    (``core.public.chain_hash``) chain the same way, so one formula is reviewed once."""
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\x00" + canonical_json(fields)).hexdigest()
+
+
 def entry_hash(prev_hash, *, seq, at, actor, action, target, org_path, detail, ip):
     """The one hash formula, shared by ``record`` and ``verify`` so they cannot drift apart."""
     fields = {
@@ -49,7 +56,7 @@ def entry_hash(prev_hash, *, seq, at, actor, action, target, org_path, detail, i
         "detail": detail,
         "ip": ip,
     }
-    return hashlib.sha256(prev_hash.encode("ascii") + b"\x00" + canonical_json(fields)).hexdigest()
+    return chain_hash(prev_hash, fields)
 
 
 def record_audit(session, action, *, actor="", target="", org_path="", detail=None, ip=""):

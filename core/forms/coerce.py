@@ -9,7 +9,10 @@ this code guessing, and the page shows what was typed.
 
 import re
 
+from flask import current_app, has_request_context
+
 from core.forms.spec import form_fields
+from core.state import KEY
 from core.timeutil import clock
 
 _INTEGER = re.compile(r"[-+]?[0-9]{1,18}")
@@ -28,7 +31,19 @@ def read_form(schema, form, only=None, keep_blank=False):
     :param keep_blank: a blank input becomes ``None`` ("clear it", for an edit form)
         instead of being left out ("not given").
     """
-    return _read_object(form_fields(schema, only), form, keep_blank)
+    fields = form_fields(schema, only)
+    data = _read_object(fields, form, keep_blank)
+    _meter(schema, fields, data)
+    return data
+
+
+def _meter(schema, fields, data):
+    """Field-fill metering: the app's ``usage_form_meter`` (``core.usage.meter.note_form``)
+    hears which fields this submission filled; set by the app, so this layer imports nothing
+    above it."""
+    gridwork = current_app.extensions.get(KEY) if has_request_context() else None
+    if gridwork is not None and gridwork.usage_form_meter is not None:
+        gridwork.usage_form_meter(schema, fields, data)
 
 
 def photo_uploads(schema, files, only=None):

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import g, redirect, request, url_for
+from flask import g, has_request_context, redirect, request, url_for
 
 from core.api.errors import ApiError, wants_problem_json
 from core.auth.actor import current_actor
@@ -29,7 +29,24 @@ def can(actor, permission, org_path):
     scopes = actor.token_scopes
     if scopes is not None and "*" not in scopes and permission not in scopes:
         return False
-    return state_of().policy.allows(actor.id, permission, org_path)
+    allowed = state_of().policy.allows(actor.id, permission, org_path)
+    if allowed:
+        note_use(permission, org_path)
+    return allowed
+
+
+def note_use(permission, org_path=None, home=None):
+    """Remember, for usage metering (``core.usage.meter``), that this request used a plugin
+    permission — at ``org_path`` when the check named a node; ``home`` is where ``@require``
+    found it held, for a view that names no node. Only a dict in ``g``: the request counts
+    once, when it ends, whatever it checked how often."""
+    if permission.startswith("core.") or not has_request_context():
+        return
+    uses = g.get("usage_checks")
+    if uses is None:
+        uses = g.usage_checks = {}
+    node, known_home = uses.get(permission, (None, None))
+    uses[permission] = (node or org_path, known_home or home)
 
 
 def scope_for(actor, permission):
@@ -51,8 +68,10 @@ def require(permission):
         def checked(*args, **kwargs):
             if not current_actor.is_authenticated:
                 return _unauthenticated()
-            if not scope_for(current_actor, permission):
+            scope = scope_for(current_actor, permission)
+            if not scope:
                 _refuse(permission)
+            note_use(permission, home=scope.paths[0])
             return view(*args, **kwargs)
 
         checked.required_permission = permission

@@ -37,6 +37,13 @@ CORE_PERMISSIONS = (
     Permission("core.plugin_forbid", "禁止下级使用某个功能模块", "Forbid a plugin for a subtree"),
     Permission("core.plugin_retire", "让功能模块下线（提示、冻结、下线、恢复）", "Retire and restore plugins"),
     Permission("core.plugin_purge", "清除已下线功能模块的数据（不可恢复）", "Purge a retired plugin's data"),
+    Permission(
+        "core.usage_read", "查看模块使用情况、评价和系统瘦身清单", "View module usage, ratings and the slimming list"
+    ),
+    Permission(
+        "core.usage_manage", "设置瘦身清单权重和好差评办理时限", "Set slimming-list weights and rating deadlines"
+    ),
+    Permission("core.rating_reply", "回复和办结对功能模块的差评", "Reply to and resolve bad module ratings"),
 )
 
 

@@ -35,6 +35,9 @@ DEFAULT_PACKAGES = (
             "core.plugin_retire",
             "core.plugin_purge",
             "core.alert_issue",
+            "core.usage_read",
+            "core.usage_manage",
+            "core.rating_reply",
         ),
     ),
     DefaultPackage(
@@ -42,14 +45,23 @@ DEFAULT_PACKAGES = (
         "街道管理员",
         "Street admin",
         "管理本街道及下辖社区、网格与账号",
-        _ORG + _PEOPLE + ("core.audit_read", "core.plugin_enable", "core.plugin_retire", "core.alert_issue"),
+        _ORG
+        + _PEOPLE
+        + (
+            "core.audit_read",
+            "core.plugin_enable",
+            "core.alert_issue",
+            "core.plugin_retire",
+            "core.usage_read",
+            "core.rating_reply",
+        ),
     ),
     DefaultPackage(
         "community_admin",
         "社区管理员",
         "Community admin",
         "管理本社区的网格、账号与场景",
-        _ORG + _PEOPLE + ("core.plugin_enable",),
+        _ORG + _PEOPLE + ("core.plugin_enable", "core.rating_reply"),
     ),
     DefaultPackage(
         "event_dispatcher", "事件调度员", "Event dispatcher", "分派和跟踪事件工单", ("core.org_read", "core.user_read")
@@ -62,7 +74,14 @@ DEFAULT_PACKAGES = (
         "数据监督员",
         "Data supervisor",
         "查看数据与审计日志（敏感信息脱敏）",
-        ("core.org_read", "core.user_read", "core.grant_read", "core.package_read", "core.audit_read"),
+        (
+            "core.org_read",
+            "core.user_read",
+            "core.grant_read",
+            "core.package_read",
+            "core.audit_read",
+            "core.usage_read",
+        ),
     ),
     DefaultPackage(
         "plugin_developer", "模块开发者", "Plugin developer", "发布功能模块，不接触居民数据", ("core.plugin_manage",)

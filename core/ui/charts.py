@@ -11,14 +11,15 @@ from numbers import Real
 from core.downloads import file_response
 from core.spreadsheets.write import csv_bytes
 
-KINDS = ("line", "bar", "pie")
+KINDS = ("line", "bar", "pie", "scatter")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def make_chart(kind, title, labels, series, *, label_title="项目", chart_id="", download_url=""):
-    """A chart of ``kind`` (line, bar or pie) titled ``title``: ``labels`` along the axis (or
-    the pie's slices) and ``series`` as {series name: [one number per label]} (a pie takes
-    exactly one). ``label_title`` heads the labels' column in the table and the CSV;
+    """A chart of ``kind`` (line, bar, pie or scatter) titled ``title``: ``labels`` along the
+    axis (the pie's slices, the scatter's points) and ``series`` as {series name: [one number
+    per label]} (a pie takes exactly one; a scatter exactly two, x then y, each 1–10, drawn
+    with the four quadrants split at 5.5). ``label_title`` heads the labels' column in the table and the CSV;
     ``download_url`` is where the page serves ``chart_download`` of this chart (no link
     when empty). Raises ValueError on figures that do not fit: a developer's mistake."""
     labels = [str(label) for label in labels]
@@ -46,8 +47,8 @@ def chart_download(chart, ascii_stem="chart"):
 def _check(kind, labels, series):
     if kind not in KINDS:
         raise ValueError(f"unknown chart kind {kind!r}; one of {KINDS}")
-    if not series or (kind == "pie" and len(series) != 1):
-        raise ValueError("a pie takes exactly one series, other charts at least one")
+    if not series or (kind == "pie" and len(series) != 1) or (kind == "scatter" and len(series) != 2):
+        raise ValueError("a pie takes exactly one series, a scatter two (x, y), other charts at least one")
     for name, values in series:
         if len(values) != len(labels):
             raise ValueError(f"series {name!r} has {len(values)} values for {len(labels)} labels")

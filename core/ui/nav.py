@@ -29,6 +29,7 @@ CORE_NAV = (
     NavEntry("core_permissions.grants", "授权管理", "core.grant_read", 40),
     NavEntry("core_audit.index", "审计日志", "core.audit_read", 50),
     NavEntry("core_plugins.index", "功能模块", "core.plugin_enable", 60),
+    NavEntry("core_usage.slimming", "瘦身清单", "core.usage_read", 62),
     NavEntry("core_events.index", "事件投递", "core.plugin_manage", 70),
     NavEntry("core_jobs.index", "定时任务", "core.plugin_manage", 72),
     NavEntry("core_ui.tokens", "访问令牌", None, 90),

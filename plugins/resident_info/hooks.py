@@ -43,6 +43,7 @@ def gridwork_services():
         f"{PLUGIN}.get_residents": provided.get_residents,
         f"{PLUGIN}.find_by_tag_rule": provided.find_by_tag_rule,
         f"{PLUGIN}.resident_by_id": provided.resident_by_id,
+        f"{PLUGIN}.households_in": provided.households_in,
         f"{PLUGIN}.describe_audit_entries": audit_names.describe_audit_entries,
         f"{PLUGIN}.find_audit_objects": audit_names.find_audit_objects,
     }

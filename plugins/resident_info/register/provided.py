@@ -8,7 +8,7 @@ from sqlalchemy import exists
 from sqlmodel import select
 
 from core.public import ApiError, DataScope, get_session, scope_for, scope_of_model, today, validate_or_raise
-from plugins.resident_info.models import Resident, ResidentTag
+from plugins.resident_info.models import Household, Resident, ResidentTag
 from plugins.resident_info.permissions import READ, READ_HEALTH
 from plugins.resident_info.register.present import brief_json
 from plugins.resident_info.register.queries import years_before
@@ -44,7 +44,7 @@ def get_residents(ids, actor, session=None):
     return [brief_json(found[i], health_visible=health.covers(found[i].org_path)) for i in ids if i in found]
 
 
-def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
+def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000, resident_ids=None):
     """``resident_info.find_by_tag_rule``: residents matching a tag-and-age rule inside the
     given org subtrees (special-group visits build their rosters with it), masked, without
     health tags in the answer (a rule may still match on them: the caller's own permission
@@ -56,6 +56,8 @@ def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
     :param actor: optional; when given, the search is also limited to where the actor may
         read residents (and resident_info is enabled).
     :param session: a database session (default: the request's).
+    :param resident_ids: optional; only these residents (a subscriber checking whether the
+        residents an event names still match, one indexed query instead of a whole grid).
     """
     validate_or_raise(RULE_SCHEMA, rule)
     db = session or get_session()
@@ -63,6 +65,8 @@ def find_by_tag_rule(rule, scope_paths, actor=None, session=None, limit=5000):
     if actor is not None:
         statement = scope_of_model(statement, scope_for(actor, READ), Resident)
     statement = statement.where(Resident.merged_into_id.is_(None), Resident.status == rule.get("status", "living"))
+    if resident_ids is not None:
+        statement = statement.where(Resident.id.in_([int(resident_id) for resident_id in resident_ids][:MAX_IDS]))
     for tag in rule.get("tags_all", []):
         statement = statement.where(_has_tag(ResidentTag.tag == tag))
     if rule.get("tags_any"):
@@ -85,3 +89,31 @@ def resident_by_id(resident_id, actor, session=None):
     """``resident_info.resident_by_id``: one resident (as ``get_residents``) or None."""
     found = get_residents([resident_id], actor, session)
     return found[0] if found else None
+
+
+def households_in(org_path, actor=None, session=None, limit=5000):
+    """``resident_info.households_in``: the households at or below ``org_path`` — as
+    ``{"id", "org_path", "surname", "house"}``: the head's surname only (never the full name)
+    and the house number ("3栋2单元301"), enough for a points wall that masks names. When
+    ``actor`` is given, only households the actor may read are answered.
+
+    :param org_path: the node whose subtree to list (a community, a grid).
+    :param actor: optional; limits the answer to the actor's READ scope.
+    :param session: a database session (default: the request's).
+    """
+    db = session or get_session()
+    scope = DataScope((org_path,))
+    statement = scope_of_model(select(Household), scope, Household)
+    if actor is not None:
+        statement = scope_of_model(statement, scope_for(actor, READ), Household)
+    households = db.exec(statement.order_by(Household.id).limit(limit)).all()
+    head_ids = [household.head_resident_id for household in households if household.head_resident_id]
+    heads = scope_of_model(select(Resident.id, Resident.name).where(Resident.id.in_(head_ids)), scope, Resident)
+    names = dict(db.exec(heads).all()) if head_ids else {}
+    return [_household_brief(household, names.get(household.head_resident_id)) for household in households]
+
+
+def _household_brief(household, head_name):
+    parts = [(household.building, "栋"), (household.unit, "单元"), (household.room, "")]
+    house = "".join(f"{value}{unit}" for value, unit in parts if value) or household.address[:40]
+    return {"id": household.id, "org_path": household.org_path, "surname": (head_name or "")[:1], "house": house}

@@ -12,6 +12,7 @@
                      .filter(function (slice) { return slice.value > 0; }) }],
       };
     }
+    if (c.kind === 'scatter') { return quadrants(c); }
     return {
       tooltip: { trigger: 'axis' },
       legend: { type: 'scroll', bottom: 0 },
@@ -19,6 +20,22 @@
       xAxis: { type: 'category', data: c.labels },
       yAxis: { type: 'value', minInterval: 1 },
       series: c.series.map(function (s) { return { type: c.kind, name: s.name, data: s.values, barMaxWidth: 48 }; }),
+    };
+  }
+
+  // Two axes 1–10 split at 5.5 into four quadrants, each point named (the TIME chart).
+  function quadrants(c) {
+    const x = c.series[0], y = c.series[1];
+    const axis = function (name) { return { type: 'value', min: 1, max: 10, name: name, nameLocation: 'middle', nameGap: 28 }; };
+    return {
+      tooltip: { trigger: 'item', formatter: function (p) { return p.name + '<br>' + x.name + ' ' + p.value[0] + '<br>' + y.name + ' ' + p.value[1]; } },
+      grid: { left: 16, right: 24, top: 24, bottom: 40, containLabel: true },
+      xAxis: axis(x.name), yAxis: axis(y.name),
+      series: [{ type: 'scatter', symbolSize: 14,
+                 label: { show: true, position: 'right', formatter: '{b}' },
+                 data: c.labels.map(function (label, i) { return { name: label, value: [x.values[i], y.values[i]] }; }),
+                 markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, label: { show: false },
+                             data: [{ xAxis: 5.5 }, { yAxis: 5.5 }] } }],
     };
   }
 

@@ -1,7 +1,7 @@
 """Module retirement: lifecycle rows per plugin and node, and the exports kept before retiring.
 
-Revision ID: core_0010
-Revises: core_0009
+Revision ID: core_0011
+Revises: core_0010
 Create Date: 2026-12-07
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "core_0010"
-down_revision = "core_0009"
+revision = "core_0011"
+down_revision = "core_0010"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,63 @@
+"""Metering a request: after a plugin permission was checked (``core.permissions.access.
+note_use``), one spool line names the day, the node, the plugin, the action and the user.
+
+One line per request and plugin, whatever the view checked how often ("never the same request
+twice"); the action is the first permission of that plugin the request checked, the node the
+first node a check named — or, for a view that only passed ``@require``, the node where the
+user holds the permission. Form submissions read through the core's form reader add one line
+each (which fields were offered, which were filled). Only successful answers (< 400) count.
+"""
+
+from flask import g, request
+
+from core.auth.actor import current_actor
+from core.permissions.access import scope_for
+from core.state import state_of
+from core.timeutil import today
+
+
+def meter_response(response):
+    """An ``after_request`` hook: write this request's usage lines to the process's spool."""
+    uses = g.pop("usage_checks", None)
+    forms = g.pop("usage_forms", None)
+    if not uses or response.status_code >= 400 or not current_actor.is_authenticated:
+        return response
+    writer = state_of().usage_spool
+    day = today().isoformat()
+    nodes = {}
+    user_id = current_actor.id
+    for permission, (org_path, home) in uses.items():
+        plugin = permission.split(".", 1)[0]
+        if plugin in nodes:
+            continue
+        node = org_path or home or _home_node(permission)
+        if node:
+            nodes[plugin] = node
+            # Tab-separated: paths, names and dates hold no tab or newline (checked when stored).
+            writer.append_line(f"a\t{day}\t{node}\t{plugin}\t{permission}\t{user_id}\n")
+    for form, shown, filled in forms or ():
+        plugin = _form_plugin()
+        if plugin in nodes:
+            writer.append(["f", day, nodes[plugin], plugin, form, shown, filled])
+    return response
+
+
+def note_form(schema, fields, data):
+    """Called by ``core.forms.read_form``: which top-level fields this submission filled, by
+    their titles (what the slimming list shows: names, not codes)."""
+    titles = {spec.path[-1]: spec.title or spec.path[-1] for spec in fields}
+    filled = [titles[name] for name in titles if data.get(name) not in (None, "", [], {})]
+    g.setdefault("usage_forms", []).append((_form_name(schema), list(titles.values()), filled))
+
+
+def _form_name(schema):
+    return str(schema.get("title") or schema.get("$id") or request.endpoint or "form")[:120]
+
+
+def _form_plugin():
+    return state_of().blueprint_owners.get(request.blueprint or "", "")
+
+
+def _home_node(permission):
+    paths = scope_for(current_actor, permission).paths
+    return paths[0] if paths else None

@@ -1,0 +1,116 @@
+"""Who visits a roster entry: the grid worker holding the grid feedback package at the
+resident's grid, unless a community admin chose someone for that resident (an override that
+lasts while that person may still record visits there). Entries nobody can take are told to
+the community admin, once per entry until someone is found."""
+
+from sqlmodel import select
+
+from core.public import actor_named, can, notify, object_closed, package_holders, scope_of_model
+from plugins.special_visits.models import ACTIVE, RosterEntry
+from plugins.special_visits.permissions import COMMUNITY_ADMIN_PACKAGE, GRID_WORKER_PACKAGE, PLUGIN, VISIT_RECORD
+
+UNASSIGNED = "unassigned"
+
+
+class Assigner:
+    """Grid worker per grid path, looked up once per run."""
+
+    def __init__(self, db):
+        self.db, self._by_grid = db, {}
+
+    def worker_at(self, org_path):
+        if org_path not in self._by_grid:
+            holders = package_holders(self.db, GRID_WORKER_PACKAGE, org_path)
+            self._by_grid[org_path] = holders[0].username if holders else None
+        return self._by_grid[org_path]
+
+    def assign(self, entry, new=False):
+        """Sets ``entry.assigned_to``; tells the community admin of an entry left with nobody
+        (new, or just lost its worker) and settles that notice once someone is found."""
+        before = None if new else entry.assigned_to
+        if entry.assigned_override and not _may_visit(self.db, entry.assigned_to, entry.org_path):
+            entry.assigned_override = False
+        if not entry.assigned_override:
+            entry.assigned_to = self.worker_at(entry.org_path)
+        if entry.id is None:
+            self.db.add(entry)
+            self.db.flush()
+        if entry.assigned_to is None and (new or before is not None):
+            tell_unassigned(self.db, entry)
+        elif entry.assigned_to is not None and before is None:
+            object_closed(self.db, PLUGIN, UNASSIGNED, entry.id)
+
+
+def _may_visit(db, username, org_path):
+    actor = actor_named(db, username) if username else None
+    return actor is not None and can(actor, VISIT_RECORD, org_path)
+
+
+def community_of(org_path):
+    return "/".join(org_path.split("/")[:3])
+
+
+def tell_unassigned(db, entry):
+    notify(
+        db,
+        plugin=PLUGIN,
+        title=f"走访对象 {entry.resident_name} 没有网格员负责，请指定走访人",
+        org_path=community_of(entry.org_path),
+        to_package=COMMUNITY_ADMIN_PACKAGE,
+        link=f"/{PLUGIN}/entries/{entry.id}",
+        severity="warning",
+        object_type=UNASSIGNED,
+        object_id=entry.id,
+    )
+
+
+def reassign_all(db, scope):
+    """After grants change: every active entry without an override goes to its grid's worker
+    now (one UPDATE per grid); returns how many entries changed hands."""
+    assigner, changed = Assigner(db), 0
+    grids = db.exec(
+        scope_of_model(select(RosterEntry.org_path).where(RosterEntry.status == ACTIVE).distinct(), scope, RosterEntry)
+    ).all()
+    for grid in grids:
+        worker = assigner.worker_at(grid)
+        stale = [
+            entry
+            for entry in db.exec(
+                scope_of_model(select(RosterEntry), scope, RosterEntry).where(
+                    RosterEntry.org_path == grid,
+                    RosterEntry.status == ACTIVE,
+                    RosterEntry.assigned_override.is_(False),
+                    _differs(worker),
+                )
+            ).all()
+        ]
+        for entry in stale:
+            assigner.assign(entry)
+        changed += len(stale)
+    changed += _drop_stale_overrides(db, scope, assigner)
+    return changed
+
+
+def _differs(worker):
+    if worker is None:
+        return RosterEntry.assigned_to.is_not(None)
+    return (RosterEntry.assigned_to.is_(None)) | (RosterEntry.assigned_to != worker)
+
+
+def _drop_stale_overrides(db, scope, assigner):
+    overridden = db.exec(
+        scope_of_model(select(RosterEntry), scope, RosterEntry).where(
+            RosterEntry.status == ACTIVE, RosterEntry.assigned_override.is_(True)
+        )
+    ).all()
+    dropped = [entry for entry in overridden if not _may_visit(db, entry.assigned_to, entry.org_path)]
+    for entry in dropped:
+        assigner.assign(entry)
+    return len(dropped)
+
+
+def override(db, entry, username):
+    """A community admin's choice of visitor; "" returns the entry to its grid's worker."""
+    entry.assigned_override = bool(username)
+    entry.assigned_to = username or entry.assigned_to
+    Assigner(db).assign(entry)

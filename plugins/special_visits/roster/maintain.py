@@ -1,0 +1,99 @@
+"""Rosters that maintain themselves: every resident event re-checks that resident against
+the groups that apply at their grid (one indexed ``find_by_tag_rule`` per group, limited to
+the resident), and the nightly rebuild (``rebuild.py``) reaches the same rows from scratch.
+
+Statuses: ``active`` (on due lists), ``left`` (no longer matches: history kept, off the lists)
+and ``ended`` (died or moved out: off every due list at once)."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from core.public import DataScope, call_service, clock, object_closed, scope_of_model, today, utcnow
+from plugins.special_visits.groups.services import groups_applying_at, interval_days
+from plugins.special_visits.models import ACTIVE, ENDED, LEFT, RosterEntry
+from plugins.special_visits.permissions import PLUGIN
+from plugins.special_visits.roster.assign import Assigner
+
+GONE = {"resident_info.resident_moved_out": "moved_out", "resident_info.resident_deceased": "deceased"}
+LEFT_GROUP = "left_group"
+
+
+def on_resident_event(event, session):
+    """Handler of every resident_* event: re-check the residents it names."""
+    payload = event.payload
+    gone = GONE.get(event.type, "")
+    sync_resident(session, payload["resident_id"], payload["org_path"], gone=gone)
+    if "merged_id" in payload:
+        sync_resident(session, payload["merged_id"], payload["org_path"])
+
+
+def sync_resident(db, resident_id, org_path, gone="", assigner=None):
+    """Bring one resident's entries in line with the groups at ``org_path`` (their grid now)."""
+    assigner = assigner or Assigner(db)
+    entries = {entry.group_id: entry for entry in entries_of(db, resident_id, org_path)}
+    for group in groups_applying_at(db, org_path):
+        found = [] if gone else matching(db, group.rule, [org_path], [resident_id])
+        entry = entries.pop(group.id, None)
+        if found:
+            upsert_active(db, group, entry, found[0], assigner)
+        elif entry is not None:
+            close(db, entry, gone or LEFT_GROUP)
+    for entry in entries.values():  # groups that no longer apply there (moved street, switched off)
+        close(db, entry, gone or LEFT_GROUP)
+
+
+def matching(db, rule, paths, resident_ids=None, limit=5000):
+    return call_service(
+        "resident_info.find_by_tag_rule",
+        rule=rule,
+        scope_paths=paths,
+        session=db,
+        resident_ids=resident_ids,
+        limit=limit,
+    )
+
+
+def entries_of(db, resident_id, org_path):
+    county = DataScope((org_path.split("/", 1)[0],))
+    statement = scope_of_model(select(RosterEntry), county, RosterEntry).where(RosterEntry.resident_id == resident_id)
+    return db.exec(statement).all()
+
+
+def upsert_active(db, group, entry, resident, assigner):
+    """The resident is in the group: a new entry, or the existing one brought up to date."""
+    address = "".join(part for part in (resident.get("building"), resident.get("unit"), resident.get("room")) if part)
+    if entry is None:
+        entry = RosterEntry(
+            group_id=group.id,
+            resident_id=resident["id"],
+            org_path=resident["org_path"],
+            joined_on=today(),
+            due_date=today() + timedelta(days=interval_days(group)),
+        )
+        entry.resident_name, entry.address = resident["name"], address[:100]
+        assigner.assign(entry, new=True)
+        return entry
+    moved = entry.org_path != resident["org_path"]
+    entry.resident_name, entry.address, entry.org_path = resident["name"], address[:100], resident["org_path"]
+    if entry.status != ACTIVE:
+        entry.status, entry.status_reason, entry.status_changed_at = ACTIVE, "", utcnow()
+        entry.due_date = next_due(entry, group)
+    if moved or entry.assigned_to is None:
+        assigner.assign(entry)
+    return entry
+
+
+def next_due(entry, group):
+    """The last visit plus the group's interval; never visited: the interval from today."""
+    days = timedelta(days=interval_days(group))
+    return (clock.local(entry.last_visit_at).date() if entry.last_visit_at else today()) + days
+
+
+def close(db, entry, reason):
+    """Off the due lists; a death or move-out overrides a plain "left the group"."""
+    if entry.status == ACTIVE or (entry.status == LEFT and reason in GONE.values()):
+        entry.status = ENDED if reason in GONE.values() else LEFT
+        entry.status_reason, entry.status_changed_at = reason, utcnow()
+        object_closed(db, PLUGIN, "overdue", entry.id)
+        object_closed(db, PLUGIN, "unassigned", entry.id)

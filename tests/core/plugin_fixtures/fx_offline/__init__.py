@@ -1,0 +1,1 @@
+"""A record form marked data-offline, for the lost-signal browser test."""
