@@ -346,3 +346,11 @@ def test_the_lifecycle_page_shows_the_preview_in_names_and_runs_a_step(notes_app
     assert "已冻结（只读）" in county.get("/modules/resident_info/lifecycle/m1").get_data(as_text=True)
     cut = county.get("/modules/resident_info/lifecycle/c1?cut=1").get_data(as_text=True)
     assert 'id="county-cut"' in cut
+
+
+def test_the_slimming_list_leads_to_the_county_cut(notes_app, sign_in):
+    county = sign_in(notes_app)
+    page = county.get("/usage/slimming?org_path=c1")
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    assert "/modules/resident_info/lifecycle/c1?cut=1" in page.get_data(as_text=True)
+    assert "为全县下线" in page.get_data(as_text=True)
