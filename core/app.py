@@ -15,6 +15,7 @@ from core.api import converters
 from core.api.errors import register_error_handlers
 from core.api.input_guard import refuse_unsafe_text
 from core.auth.setup import init_app as init_auth
+from core.lifecycle.guard import check_writable
 from core.permissions.catalogue import PermissionCatalogue
 from core.permissions.policy import PolicyEngine
 from core.permissions.refusals import audit_refusal
@@ -127,6 +128,12 @@ def register_services_and_blocks(app):
     register_services(app)
     register_blocks(app)
     register_org_bound_tables(app)
+    register_lifecycle(app)
+
+
+def register_lifecycle(app):
+    """Frozen modules are read-only: bulk inserts are checked too (flushes always are)."""
+    state.state_of(app).write_guards = (check_writable,)
 
 
 def register_blueprints(app):

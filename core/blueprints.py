@@ -3,6 +3,8 @@
 from core.api.meta import bp as meta_api
 from core.attachments.views import bp as attachments
 from core.events.views import bp as events_pages
+from core.lifecycle.api import bp as lifecycle_api
+from core.lifecycle.views import bp as lifecycle_pages
 from core.orgs.api import bp as orgs_api
 from core.orgs.views import bp as orgs_pages
 from core.permissions.api import bp as permissions_api
@@ -39,6 +41,8 @@ def core_blueprints():
         audit,
         plugins_api,
         plugins_pages,
+        lifecycle_api,
+        lifecycle_pages,
         events_pages,
         jobs_pages,
         inbox,

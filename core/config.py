@@ -42,6 +42,8 @@ DEFAULTS = {
     "ATTACHMENT_MAX_PIXELS": 40_000_000,  # width × height, checked from the header before decoding
     "ATTACHMENT_PHONE_SIDE": 1280,  # the phone copy's longest side, in pixels
     "ATTACHMENTS_FOLDER": None,  # None = <instance>/attachments
+    "LIFECYCLE_EXPORTS_FOLDER": None,  # None = <instance>/lifecycle-exports (kept before a module retires)
+    "LIFECYCLE_NOTICE_DAYS": {"freeze": 14, "retire": 30},  # a county cut: freeze and retire after so many days
 }
 
 

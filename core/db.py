@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 
-from flask import g
+from flask import g, has_app_context
 from sqlalchemy import event, text
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel, create_engine
@@ -187,6 +187,8 @@ def bulk_insert(session, table, rows):
     """
     if not rows:
         return
+    for guard in state_of().write_guards if has_app_context() else ():
+        guard(session, table.name, rows)  # e.g. a frozen module's rows refused (core.lifecycle)
     connection = session.connection()
     dialect = connection.dialect
     keys = list(rows[0])

@@ -7,6 +7,8 @@ from core.blueprints import core_blueprints
 from core.commands import core_commands
 from core.hookspecs import hookimpl
 from core.inbox.escalations import fire_due
+from core.lifecycle.events import LIFECYCLE_EVENT_TYPES
+from core.lifecycle.schedule import run_planned_steps
 from core.permissions.catalogue import CORE_PERMISSIONS
 from core.plugin_system.enablement import CORE_EVENT_TYPES
 from core.samples import core_sample_records
@@ -38,7 +40,7 @@ def gridwork_cli_commands():
 
 @hookimpl
 def gridwork_event_types():
-    return list(CORE_EVENT_TYPES) + list(ALERT_EVENT_TYPES)
+    return list(CORE_EVENT_TYPES) + list(ALERT_EVENT_TYPES) + list(LIFECYCLE_EVENT_TYPES)
 
 
 @hookimpl
@@ -46,6 +48,7 @@ def gridwork_scheduled_jobs():
     return [
         ScheduledJob("core.escalations", "升级提醒：到期仍未办结的事项通知上级", Every(1), _fire_escalations),
         ScheduledJob("core.alert_expiry", "预警到期：通知各功能模块预警已结束", Every(5), _expire_alerts),
+        ScheduledJob("core.lifecycle_steps", "模块下线：到期冻结或下线", Every(5), _planned_lifecycle_steps),
         ScheduledJob("core.usage_rollup", "使用统计：汇总前几天的使用量（按日、按周）", Daily("02:30"), roll_up_usage),
         ScheduledJob(
             "core.slimming_snapshot", "系统瘦身清单：保存上一季度的快照", Quarterly("04:00"), snapshot_slimming_lists
@@ -55,6 +58,10 @@ def gridwork_scheduled_jobs():
 
 def _fire_escalations(context):
     return fire_due(context.session, context.now)
+
+
+def _planned_lifecycle_steps(context):
+    return run_planned_steps(context.session, context.now)
 
 
 def _expire_alerts(context):

@@ -149,6 +149,21 @@ def gridwork_usage_figures(org_path: str) -> dict:
 
 
 @hookspec
+def gridwork_open_work(org_path: str) -> dict:
+    """Work still open at ``org_path`` that retiring the module there would strand (overdue
+    visits, open rectifications, import rows waiting to be checked) — for the impact preview
+    shown before each lifecycle step.
+
+    Called only on the plugin concerned, inside the request (use ``get_session()``, scoped to
+    ``DataScope((org_path,))``). An implementation that raises is left out of the preview.
+
+    :param org_path: the node (materialised path) about to change, subtree included.
+    :return: a dict of Chinese description → count, e.g. ``{"待核对的导入行": 3}``; zero counts
+        may be left out.
+    """
+
+
+@hookspec
 def gridwork_workbench_items(session, actor) -> list:
     """What the signed-in person can act on today, for their workbench (工作台): counts with
     a link — "待走访 5 人，其中逾期 2" — gathered from every plugin on each page view.
@@ -227,8 +242,10 @@ def gridwork_lifecycle_changed(plugin: str, org_path: str, old_state: str, new_s
 
     :param plugin: the plugin's name.
     :param org_path: the node whose setting changed (it applies to its subtree).
-    :param old_state: the effective state before (``"enabled"``, ``"disabled"``, …).
-    :param new_state: the effective state after.
+    :param old_state: the effective state before (``"enabled"``, ``"disabled"``, …; for a
+        retirement step ``"active"``, ``"flagged"``, ``"frozen"`` or ``"retired"``).
+    :param new_state: the effective state after (a retirement step: ``"flagged"``,
+        ``"frozen"``, ``"retired"``, ``"restored"`` or ``"purged"``).
     :return: nothing.
     """
 

@@ -6,6 +6,7 @@ from core.audit.models import AuditEntry, AuditHead
 from core.auth.models import ApiToken, LoginAttempt, User, UserSession
 from core.events.models import EventDeadLetter, EventDelivery, EventProcessed, EventRecord
 from core.inbox.models import Escalation, Notice, NoticeRead
+from core.lifecycle.models import LifecycleExport, LifecycleStep
 from core.permissions.models import CasbinRule, PolicyVersion, RolePackage
 from core.plugin_system.models import PluginSetting
 from core.scheduler.models import JobRun
@@ -45,6 +46,8 @@ __all__ = [
     "NoticeRead",
     "Escalation",
     "Alert",
+    "LifecycleStep",
+    "LifecycleExport",
     "CountyUsageSettings",
     "Rating",
     "SlimmingSnapshot",

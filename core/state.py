@@ -38,6 +38,7 @@ class Gridwork:
     blocks: dict[tuple[str, str], tuple[Any, dict]] = field(default_factory=dict)
     nav: tuple = ()  # ((plugin, NavEntry), …)
     blueprint_owners: dict[str, str] = field(default_factory=dict)  # blueprint name → plugin
+    write_guards: tuple = ()  # guard(session, table name, rows) before a bulk insert (core.lifecycle.guard)
     org_bound_tables: tuple = ()  # plugin tables whose rows follow their org node (core.tree.bound)
     jobs: dict[str, Any] = field(default_factory=dict)  # job name → ScheduledJob (core.scheduler)
     scheduler: Any = None  # the process's Scheduler, for the embedded thread and gridwork worker

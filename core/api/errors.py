@@ -85,6 +85,7 @@ def register_error_handlers(app, on_refusal=None):
 
     @app.errorhandler(ServiceError)
     def _service_error(error):
+        _abandon_request_work()
         if error.permission:
             g.denied_permission = error.permission
         if error.status == 403 and on_refusal is not None:
@@ -105,6 +106,15 @@ def register_error_handlers(app, on_refusal=None):
         if error.code == 400 and getattr(error, "description", None):
             detail = error.description
         return problem_response(error.code or 500, detail)
+
+
+def _abandon_request_work():
+    """A refused request keeps none of its writes: roll the request's session back before the
+    error page renders, or a query there would flush the refused rows again (a frozen module's
+    new record, say) and fail a second time."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
 
 
 def _html_error(error):

@@ -35,6 +35,8 @@ CORE_PERMISSIONS = (
     Permission("core.plugin_enable", "在本级及下级启用或停用功能模块", "Enable or disable plugins"),
     Permission("core.alert_issue", "发布和解除预警（高温、寒潮、台风、暴雨）", "Issue and lift alerts"),
     Permission("core.plugin_forbid", "禁止下级使用某个功能模块", "Forbid a plugin for a subtree"),
+    Permission("core.plugin_retire", "让功能模块下线（提示、冻结、下线、恢复）", "Retire and restore plugins"),
+    Permission("core.plugin_purge", "清除已下线功能模块的数据（不可恢复）", "Purge a retired plugin's data"),
     Permission(
         "core.usage_read", "查看模块使用情况、评价和系统瘦身清单", "View module usage, ratings and the slimming list"
     ),

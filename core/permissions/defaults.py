@@ -32,6 +32,8 @@ DEFAULT_PACKAGES = (
             "core.plugin_manage",
             "core.plugin_enable",
             "core.plugin_forbid",
+            "core.plugin_retire",
+            "core.plugin_purge",
             "core.alert_issue",
             "core.usage_read",
             "core.usage_manage",
@@ -45,7 +47,14 @@ DEFAULT_PACKAGES = (
         "管理本街道及下辖社区、网格与账号",
         _ORG
         + _PEOPLE
-        + ("core.audit_read", "core.plugin_enable", "core.alert_issue", "core.usage_read", "core.rating_reply"),
+        + (
+            "core.audit_read",
+            "core.plugin_enable",
+            "core.alert_issue",
+            "core.plugin_retire",
+            "core.usage_read",
+            "core.rating_reply",
+        ),
     ),
     DefaultPackage(
         "community_admin",

@@ -57,12 +57,29 @@ def build_enforcer(engine):
 
 
 def read_plugin_settings(engine):
-    """{plugin: ((org path, state), …)} from core_plugin_setting."""
+    """{plugin: ((org path, state), …)} from core_plugin_setting, plus each subtree where the
+    plugin is retired (core_lifecycle) as a "forbidden" entry: a retired module is off there
+    whatever is enabled below, exactly as a county's forbid."""
     settings = {}
     with engine.connect() as conn:
         for plugin, path, state in conn.execute(text("SELECT plugin, org_path, state FROM core_plugin_setting")):
             settings.setdefault(plugin, []).append((path, state))
+        for plugin, path in conn.execute(text(LIVE_LIFECYCLE + " AND state = 'retired'")):
+            settings.setdefault(plugin, []).append((path, "forbidden"))
     return {plugin: tuple(rows) for plugin, rows in settings.items()}
+
+
+LIVE_LIFECYCLE = "SELECT plugin, org_path FROM core_lifecycle WHERE restored_at IS NULL"
+
+
+def read_read_only_paths(engine):
+    """{plugin: (org path, …)} of the subtrees where the plugin's records may not change:
+    frozen or retired (core_lifecycle)."""
+    paths = {}
+    with engine.connect() as conn:
+        for plugin, path in conn.execute(text(LIVE_LIFECYCLE + " AND state IN ('frozen', 'retired')")):
+            paths.setdefault(plugin, []).append(path)
+    return {plugin: tuple(rows) for plugin, rows in paths.items()}
 
 
 def owner_of(permission):
@@ -83,6 +100,7 @@ class PolicyEngine:
         self._lock = threading.Lock()
         self._enforcer = build_enforcer(engine)
         self._plugin_terms = _terms_by_plugin(read_plugin_settings(engine))
+        self._read_only = read_read_only_paths(engine)
         self._version = read_policy_version(engine)
         self._checked_at = time.monotonic()
         self._decisions = {}
@@ -137,6 +155,13 @@ class PolicyEngine:
         self._refresh_if_stale()
         return any(term_covers(term, path) for term in self._plugin_terms.get(plugin, ()))
 
+    def plugin_read_only(self, plugin, path):
+        """Is ``plugin`` frozen (or retired) at org ``path``: may its records not change there?"""
+        if plugin == ALWAYS_ON:
+            return False
+        self._refresh_if_stale()
+        return any(covers(frozen, path) for frozen in self._read_only.get(plugin, ()))
+
     def plugin_terms(self, plugin):
         self._refresh_if_stale()
         return self._plugin_terms.get(plugin, ())
@@ -177,6 +202,7 @@ class PolicyEngine:
             if always_reload or version != self._version:
                 self._enforcer.load_policy()
                 self._plugin_terms = _terms_by_plugin(read_plugin_settings(self._engine))
+                self._read_only = read_read_only_paths(self._engine)
                 self._decisions = {}
                 self._scopes = {}
                 self._version = version

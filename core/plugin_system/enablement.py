@@ -71,7 +71,7 @@ def set_state(db, host, plugin, org_path, state, actor):
     )
     change = StateChange(plugin, org_path, old_state, new_state)
     if old_state != new_state:  # the hook says the state changed; a no-op setting is not news
-        _announce(db, host, change)
+        announce(db, host, change)
     return change
 
 
@@ -99,8 +99,9 @@ def _write(db, plugin, org_path, state, actor):
     db.flush()
 
 
-def _announce(db, host, change):
-    """After commit: the plugin hears of it (events are published by the caller's layer)."""
+def announce(db, host, change):
+    """After commit the plugin hears of it through ``gridwork_lifecycle_changed`` (a setting
+    here, a retirement step in core.lifecycle; events are published by the caller)."""
 
     def tell_plugin():
         try:

@@ -44,6 +44,7 @@ def index():
         error=wanted.problem,
         places=place_names(db, [path] + [s.origin_path for s in states.values() if s.origin_path]),
         may_forbid=bool(chosen and can(current_actor, "core.plugin_forbid", chosen.path)),
+        may_retire=bool(chosen and can(current_actor, "core.plugin_retire", chosen.path)),
     )
 
 

@@ -131,4 +131,6 @@ _SUMMARIES = {
     "core.event_replayed": _worded("共 {count} 条", count=0),
     "core.escalation_fired": _worded("共 {count} 条", count=0),
     "core.alert_issued": _alert,
+    "core.plugin_retired": _worded("已存档完整导出"),
+    "core.plugin_purged": _worded("已按存档的导出清除本节点及下级的数据"),
 }

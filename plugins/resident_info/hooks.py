@@ -50,6 +50,11 @@ def gridwork_services():
 
 
 @hookimpl
+def gridwork_open_work(org_path):
+    return workbench.open_work_at(get_session(), org_path)
+
+
+@hookimpl
 def gridwork_usage_figures(org_path):
     db = get_session()
     return {

@@ -169,6 +169,15 @@ def test_hook_gridwork_usage_figures(plugged, sign_in):
     assert sign_in(app, "community_admin", M12).get("/api/v1/plugins/usage/m1").status_code == 404
 
 
+def test_hook_gridwork_open_work(plugged, sign_in):
+    app = plugged("fx_usage", enabled_at="c1", POLICY_CHECK_INTERVAL=0)
+    county = sign_in(app)
+    street = county.get("/api/v1/modules/fx_usage/lifecycle/s1").get_json()
+    assert street["impact"]["open_work"] == {"待处理的测试事项": 2}
+    grid = county.get("/api/v1/modules/fx_usage/lifecycle/g1").get_json()
+    assert grid["impact"]["open_work"] == {}  # zero counts are left out
+
+
 def test_hook_gridwork_lifecycle_changed(plugged, org_tree):
     app = plugged("fx_lifecycle")
     result = app.test_cli_runner().invoke(args=["plugin", "set-state", "fx_lifecycle", "c1/s2", "enabled"])

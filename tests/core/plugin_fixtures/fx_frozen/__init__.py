@@ -1,0 +1,1 @@
+"""Writes notes at org nodes from an event handler and a scheduled job (frozen: refused)."""
