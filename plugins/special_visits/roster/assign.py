@@ -27,9 +27,6 @@ class Assigner:
             self._by_grid[org_path] = holders[0].username if holders else None
         return self._by_grid[org_path]
 
-    def _left_in(self, grid):
-        return _unassigned_in(self.db, grid)
-
     def assign(self, entry, new=False):
         """Sets ``entry.assigned_to``; tells the community admin of an entry left with nobody
         (new, or just lost its worker) and settles that notice once someone is found."""
