@@ -20,6 +20,7 @@ from core.db import engine_of
 from core.events.delivery import Outcomes, backoff_seconds, run_guarded, run_unguarded
 from core.events.models import PENDING, SKIPPED, EventDelivery, EventRecord
 from core.events.types import Event
+from core.loop_failures import FailureLog
 from core.state import state_of
 from core.timeutil import utcnow
 
@@ -67,6 +68,7 @@ class Dispatcher:
         self.settings = Settings.from_config(app.config, batch_size)
         self.owner = f"{socket.gethostname()[:60]}:{os.getpid()}:{owner_suffix or threading.get_ident()}"[:100]
         self.outcomes = Outcomes(self.engine, self.owner, self.settings)
+        self.failures = FailureLog(log, f"event dispatcher {self.owner}: delivery round")
 
     # ------------------------------------------------------------ loop
 
@@ -76,8 +78,9 @@ class Dispatcher:
             while not stop.is_set():
                 try:
                     claimed = self.run_once(stop)
-                except Exception:  # database away, not migrated yet, or a bug: keep the loop alive
-                    log.exception("event dispatcher %s: delivery round failed", self.owner)
+                    self.failures.succeeded()
+                except Exception as error:  # database away, not migrated yet, or a bug: keep the loop alive
+                    self.failures.failed(error)
                     claimed = 0
                     stop.wait(max(1.0, self.settings.poll_interval))
                 if claimed < self.settings.batch_size:

@@ -21,6 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.db import GridworkSession, engine_of
+from core.loop_failures import FailureLog
 from core.scheduler.jobs import JobContext
 from core.scheduler.models import DEAD, DONE, ERROR_MAX_LENGTH, FAILED, RUNNING, SKIPPED, JobRun
 from core.state import state_of
@@ -63,12 +64,14 @@ class Scheduler:
 
     def run(self, stop):
         """Look for due periods every ``JOBS_POLL_SECONDS`` until ``stop`` is set."""
+        failures = FailureLog(log, f"scheduler {self.owner}: round")
         with self.app.app_context():
             while not stop.is_set():
                 try:
                     self.tick()
-                except Exception:  # database away or not migrated yet: keep the loop alive
-                    log.exception("scheduler %s: round failed", self.owner)
+                    failures.succeeded()
+                except Exception as error:  # database away or not migrated yet: keep the loop alive
+                    failures.failed(error)
                 stop.wait(self.poll)
 
     def tick(self):

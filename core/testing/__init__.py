@@ -31,6 +31,7 @@ from core.testing.cross_tenant import CrossTenantMatrix, cross_tenant_matrix, de
 from core.testing.databases import TEST_DB_ENV, database_factory, installed_plugin_migrations
 from core.testing.hook_spy import HookCalls, hook_calls, pytest_runtest_call, spy_on_hook_tests
 from core.testing.records import assert_published, json_value, published_events, rows
+from core.testing.threads import no_background_loop_outlives_its_test
 
 __all__ = [
     "STANDARD_TREE",
@@ -51,7 +52,13 @@ __all__ = [
     "signed_in_client",
 ]
 # Fixtures and pytest hooks defined elsewhere, imported so that pytest finds them here.
-_PLUGIN_MEMBERS = (cross_tenant_matrix, hook_calls, spy_on_hook_tests, pytest_runtest_call)
+_PLUGIN_MEMBERS = (
+    cross_tenant_matrix,
+    hook_calls,
+    spy_on_hook_tests,
+    pytest_runtest_call,
+    no_background_loop_outlives_its_test,
+)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 
+from core.loop_failures import FailureLog
 from core.usage.ingest import ingest_spool
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,13 @@ def start_flusher(app):
 
 def _run(app, stop):
     interval = float(app.config.get("USAGE_FLUSH_SECONDS", 5))
+    failures = FailureLog(log, "usage spool ingest (the lines wait in the spool)")
     while not stop.wait(interval):
         try:
             ingest_spool(app)
-        except Exception:  # a database hiccup must not end the thread: the lines wait in the spool
-            log.exception("usage spool: ingest failed; will retry")
+            failures.succeeded()
+        except Exception as error:  # a database hiccup must not end the thread: the lines wait in the spool
+            failures.failed(error)
 
 
 def start_before_request(app):

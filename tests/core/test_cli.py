@@ -19,7 +19,10 @@ from core.testing import TEST_DB_ENV
 
 def make_app(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path / "instance")})
+    # TESTING keeps the background loops off: a request here would otherwise start threads
+    # that outlive the test and its database (core.testing fails such a test).
+    config = {"DATABASE_URL": url, "SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path / "instance")}
+    return create_app({**config, "TESTING": True})
 
 
 def test_db_upgrade_creates_the_schema_on_an_empty_database(tmp_path):
@@ -294,7 +297,7 @@ def test_commands_that_serve_nothing_leave_no_instance_folder(operator_folder, a
 def test_the_secret_key_is_created_when_the_first_request_needs_it_and_kept(operator_folder):
     from core.app import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{operator_folder / 'gw.sqlite'}"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{operator_folder / 'gw.sqlite'}", "TESTING": True})
     assert not (operator_folder / "instance").exists()
 
     app.test_client().get("/login")
@@ -302,7 +305,7 @@ def test_the_secret_key_is_created_when_the_first_request_needs_it_and_kept(oper
     key_file = operator_folder / "instance" / "secret_key"
     assert (key_file.stat().st_mode & 0o777) == 0o600
     assert app.config["SECRET_KEY"] == key_file.read_text()
-    again = create_app({"DATABASE_URL": f"sqlite:///{operator_folder / 'gw.sqlite'}"})
+    again = create_app({"DATABASE_URL": f"sqlite:///{operator_folder / 'gw.sqlite'}", "TESTING": True})
     assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]  # sessions survive a restart
     assert [p.name for p in key_file.parent.iterdir()] == ["secret_key"]  # no draft left behind
     from core.db import engine_of
