@@ -15,23 +15,26 @@ KINDS = ("line", "bar", "pie", "scatter")
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def make_chart(kind, title, labels, series, *, label_title="项目", chart_id="", download_url=""):
+def make_chart(kind, title, labels, series, *, label_title="项目", chart_id="", download_url="", right_axis=()):
     """A chart of ``kind`` (line, bar, pie or scatter) titled ``title``: ``labels`` along the
     axis (the pie's slices, the scatter's points) and ``series`` as {series name: [one number
     per label]} (a pie takes exactly one; a scatter exactly two, x then y, each 1–10, drawn
     with the four quadrants split at 5.5). ``label_title`` heads the labels' column in the table and the CSV;
     ``download_url`` is where the page serves ``chart_download`` of this chart (no link
-    when empty). Raises ValueError on figures that do not fit: a developer's mistake."""
+    when empty). ``right_axis`` names line/bar series drawn against an axis of their own on
+    the right (a count beside a percentage). Raises ValueError on figures that do not fit:
+    a developer's mistake."""
     labels = [str(label) for label in labels]
     series = [(str(name), list(values)) for name, values in dict(series).items()]
     _check(kind, labels, series)
+    _check_right_axis(kind, series, right_axis)
     return {
         "id": _NOT_ID.sub("-", chart_id or f"chart-{kind}-{zlib.crc32(title.encode()):08x}"),
         "kind": kind,
         "title": title,
         "label_title": label_title,
         "labels": labels,
-        "series": [{"name": name, "values": values} for name, values in series],
+        "series": [{"name": name, "values": values, "right": name in right_axis} for name, values in series],
         "rows": [[label, *(values[i] for _name, values in series)] for i, label in enumerate(labels)],
         "download_url": download_url,
     }
@@ -54,3 +57,9 @@ def _check(kind, labels, series):
             raise ValueError(f"series {name!r} has {len(values)} values for {len(labels)} labels")
         if not all(isinstance(value, Real) and not isinstance(value, bool) for value in values):
             raise ValueError(f"series {name!r} holds a value that is not a number")
+
+
+def _check_right_axis(kind, series, right_axis):
+    names = {name for name, _values in series}
+    if right_axis and (kind not in ("line", "bar") or not set(right_axis) <= names or set(right_axis) == names):
+        raise ValueError("right_axis names some, not all, series of a line or bar chart")

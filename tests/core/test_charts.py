@@ -28,7 +28,7 @@ def test_the_table_shows_every_figure_the_picture_draws(app):
         ("12-02", ["5", "0"]),
     ]
     data = json.loads(unescape(re.search(r"data-chart='([^']*)'", html).group(1)))
-    assert data["kind"] == "bar" and data["series"][1] == {"name": "逾期", "values": [1, 0]}
+    assert data["kind"] == "bar" and data["series"][1] == {"name": "逾期", "values": [1, 0], "right": False}
     assert 'href="/things.csv"' in html and "下载数据 (CSV)" in html
 
 
@@ -62,6 +62,12 @@ def test_the_download_is_the_table_as_csv_named_after_the_title(app):
 def test_figures_that_do_not_fit_are_refused(kind, labels, series):
     with pytest.raises(ValueError):
         make_chart(kind, "图", labels, series)
+
+
+@pytest.mark.parametrize("right_axis", [("走访", "逾期"), ("没有这个",)])
+def test_a_right_axis_must_name_some_but_not_all_series(right_axis):
+    with pytest.raises(ValueError):
+        visits_chart(right_axis=right_axis)
 
 
 def test_the_vendored_echarts_and_its_licence_are_served(client):

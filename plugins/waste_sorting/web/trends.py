@@ -62,11 +62,12 @@ def trend_chart(db, scope, weeks=WEEKS, download_url="", figures=None):
     counts = [figures.get(week, (0, 0))[0] for week in queries.weeks_back(weeks)]
     return make_chart(
         "line",
-        "每周检查合格率（%）",
+        "每周检查合格率（%）与检查次数",
         labels,
-        {"合格率": rates, "检查次数": counts},
+        {"合格率（%）": rates, "检查次数": counts},
         label_title="周",
         download_url=download_url,
+        right_axis=("检查次数",),
     )
 
 

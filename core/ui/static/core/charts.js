@@ -16,11 +16,24 @@
     return {
       tooltip: { trigger: 'axis' },
       legend: { type: 'scroll', bottom: 0 },
-      grid: { left: 8, right: 16, top: 16, bottom: 40, containLabel: true },
+      grid: { left: 8, right: 16, top: 32, bottom: 40, containLabel: true },
       xAxis: { type: 'category', data: c.labels },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: c.series.map(function (s) { return { type: c.kind, name: s.name, data: s.values, barMaxWidth: 48 }; }),
+      yAxis: axes(c),
+      series: c.series.map(function (s) {
+        return { type: c.kind, name: s.name, data: s.values, barMaxWidth: 48, yAxisIndex: s.right ? 1 : 0 };
+      }),
     };
+  }
+
+  // One value axis, or two when some series are counted in another unit (named at the top
+  // of each axis, so a count is never read against a percentage).
+  function axes(c) {
+    const right = c.series.filter(function (s) { return s.right; });
+    if (!right.length) { return { type: 'value', minInterval: 1 }; }
+    const names = function (list) { return list.map(function (s) { return s.name; }).join('、'); };
+    const left = c.series.filter(function (s) { return !s.right; });
+    return [{ type: 'value', minInterval: 1, name: names(left), nameTextStyle: { align: 'left' } },
+            { type: 'value', minInterval: 1, name: names(right), splitLine: { show: false }, nameTextStyle: { align: 'right' } }];
   }
 
   // Two axes 1–10 split at 5.5 into four quadrants, each point named (the TIME chart).
