@@ -30,7 +30,7 @@ from core.db import bulk_insert, get_session, session_scope, system_options, sys
 from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
-from core.events.types import Event, EventHandler, EventType
+from core.events.types import Event, EventHandler, EventType, MatchingHandler
 from core.forms import (
     fields_to_type,
     form_errors,
@@ -81,6 +81,7 @@ __all__ = [
     "Event",
     "EventHandler",
     "EventType",
+    "MatchingHandler",
     "NavEntry",
     "NodeChoice",
     "WorkItem",
