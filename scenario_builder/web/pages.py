@@ -18,7 +18,7 @@ from core.public import (
     require,
     scope_for,
 )
-from scenario_builder import versions, workbench
+from scenario_builder import triggers, versions, workbench
 from scenario_builder.permissions import MANAGE
 
 
@@ -72,7 +72,31 @@ def show(scenario_id):
         blocks=rendered,
         preview=preview,
         number=number,
+        failed=_failed_runs_for_admin(db, scenario),
+        notice=request.args.get("notice"),
     )
+
+
+def _failed_runs_for_admin(db, scenario):
+    """Failed trigger runs, shown only to those who manage the scenario."""
+    if not scope_for(current_actor, MANAGE).covers(scenario.org_path):
+        return []
+    return triggers.failed_runs(db, scenario)
+
+
+@require(MANAGE)
+def retry_trigger(scenario_id, run_id):
+    db = get_session()
+    try:
+        scenario = versions.scenario_for(db, current_actor, scenario_id)
+    except ServiceError:
+        abort(404)
+    run = triggers.retry(db, current_actor, scenario, run_id)
+    if run is None:
+        abort(404)
+    db.commit()
+    notice = "重试成功" if run.status == "done" else "重试仍未成功，请查看失败原因"
+    return redirect(url_for("scenario_builder.show", scenario_id=scenario_id, notice=notice))
 
 
 def _visible(db, scenario_id):
@@ -104,3 +128,9 @@ def add_routes(pages):
     pages.add_url_rule("/", view_func=index, endpoint="index")
     pages.add_url_rule("/", view_func=create, endpoint="create", methods=["POST"])
     pages.add_url_rule("/<int:scenario_id>", view_func=show, endpoint="show")
+    pages.add_url_rule(
+        "/<int:scenario_id>/triggers/<int:run_id>/retry",
+        view_func=retry_trigger,
+        endpoint="retry_trigger",
+        methods=["POST"],
+    )
