@@ -1,10 +1,10 @@
 """``/api/v1/scenarios``: list, create, read, save (with the version it was based on),
 publish, versions with their changes in words, rollback, export and import."""
 
-from flask import url_for
+from flask import request, url_for
 
 from core.public import api_route, current_actor, get_session, json_body, require
-from scenario_builder import exchange, versions
+from scenario_builder import exchange, starters, versions
 from scenario_builder.document import SCHEMA, normalised
 from scenario_builder.permissions import MANAGE
 from scenario_builder.words import changes_between
@@ -38,6 +38,12 @@ ROLLBACK_SCHEMA = {
     },
 }
 IMPORT_SCHEMA = CREATE_SCHEMA
+USE_TEMPLATE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["org_path"],
+    "properties": {"org_path": PATH},
+}
 CREATED = {"201": {"description": "已新建（Location 指向新场景）"}}
 
 
@@ -153,6 +159,21 @@ def import_scenario():
     return _created(scenario)
 
 
+@require(MANAGE)
+def list_templates():
+    """The ready-made scenarios, each available or not at the node (default: the admin's own)."""
+    org_path = request.args.get("org_path") or starters.home_node(current_actor)
+    return {"org_path": org_path, "items": starters.offered(org_path)}
+
+
+@require(MANAGE)
+def use_template(key):
+    body, db = json_body(USE_TEMPLATE_SCHEMA), get_session()
+    scenario = starters.use_starter(db, current_actor, key, body["org_path"])
+    db.commit()
+    return _created(scenario)
+
+
 def document_schema():
     """The published JSON Schema of an exported scenario."""
     return SCHEMA
@@ -193,11 +214,19 @@ ROUTES = (
         IMPORT_SCHEMA,
         import_scenario,
     ),
+    ("/templates", ["GET"], "场景模板：每个模板在该组织能否使用，不能时说明原因", None, list_templates),
+    (
+        "/templates/<key>/use",
+        ["POST"],
+        "使用模板：在所选组织新建一份草稿副本",
+        USE_TEMPLATE_SCHEMA,
+        use_template,
+    ),
 )
 
 
 def add_routes(api):
     for rule, methods, summary, body, view in ROUTES:
-        responses = CREATED if view in (create_scenario, import_scenario) else None
+        responses = CREATED if view in (create_scenario, import_scenario, use_template) else None
         api_route(api, rule, methods=methods, summary=summary, body=body, tags=TAGS, responses=responses)(view)
     api_route(api, "/schema", summary="治理场景导出文件的 JSON Schema", tags=TAGS, public=True)(document_schema)

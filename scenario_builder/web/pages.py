@@ -18,7 +18,7 @@ from core.public import (
     require,
     scope_for,
 )
-from scenario_builder import triggers, versions, workbench
+from scenario_builder import starters, triggers, versions, workbench
 from scenario_builder.permissions import MANAGE
 
 
@@ -31,6 +31,7 @@ def index():
     names = display_names(db, [v.saved_by for saved in history.values() for v in saved])
     return render_template(
         "scenario_builder/index.html",
+        templates=starters.offered(starters.home_node(current_actor)),
         scenarios=scenarios,
         history=history,
         names=names,
@@ -49,6 +50,18 @@ def create():
         return redirect(url_for("scenario_builder.index", error="请填写标题（不超过 60 个字）并选择所属组织"))
     try:
         scenario = versions.create_scenario(db, current_actor, org_path, {"title": title, "blocks": []})
+    except ServiceError as error:
+        return redirect(url_for("scenario_builder.index", error=error.detail))
+    db.commit()
+    return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
+
+
+@require(MANAGE)
+def use_template(key):
+    """使用此模板: a draft copy at the admin's own node, opened at once to adapt."""
+    db = get_session()
+    try:
+        scenario = starters.use_starter(db, current_actor, key, starters.home_node(current_actor))
     except ServiceError as error:
         return redirect(url_for("scenario_builder.index", error=error.detail))
     db.commit()
@@ -128,6 +141,7 @@ def add_routes(pages):
     pages.add_url_rule("/", view_func=index, endpoint="index")
     pages.add_url_rule("/", view_func=create, endpoint="create", methods=["POST"])
     pages.add_url_rule("/<int:scenario_id>", view_func=show, endpoint="show")
+    pages.add_url_rule("/templates/<key>/use", view_func=use_template, endpoint="use_template", methods=["POST"])
     pages.add_url_rule(
         "/<int:scenario_id>/triggers/<int:run_id>/retry",
         view_func=retry_trigger,
