@@ -29,6 +29,12 @@ class Scenario(SQLModel, table=True):
     published_version: Optional[int] = None
     created_by: str = Field(max_length=80)
     created_at: datetime = Field(default_factory=utcnow)
+    # Publish down (下发): a county's or street's scenario offered to the nodes below it as a
+    # template, at this version; a copy adopted below remembers its source and source version.
+    offered_version: Optional[int] = None
+    adopted_from: Optional[int] = None  # the source scenario's id
+    adopted_version: Optional[int] = None
+    declined_version: Optional[int] = None  # the source version its admin chose not to take
 
 
 class ScenarioVersion(SQLModel, table=True):

@@ -1,5 +1,6 @@
 """scenario_builder: one row per trigger run (event, scenario, trigger), for idempotency
-and for showing failed runs with a retry.
+and for showing failed runs with a retry; and the publish-down columns of a scenario (the
+version offered to the nodes below, and for an adopted copy its source and versions).
 
 Revision ID: scenario_builder_0002
 Revises: scenario_builder_0001
@@ -18,7 +19,13 @@ String = sqlmodel.sql.sqltypes.AutoString
 UTCDateTime = sqlmodel.sql.sqltypes.UTCDateTime
 
 
+PUBLISH_DOWN = ("offered_version", "adopted_from", "adopted_version", "declined_version")
+
+
 def upgrade():
+    with op.batch_alter_table("scenario_builder_scenario") as batch:
+        for name in PUBLISH_DOWN:
+            batch.add_column(sa.Column(name, sa.Integer(), nullable=True))
     op.create_table(
         "scenario_builder_trigger_run",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -43,3 +50,6 @@ def upgrade():
 
 def downgrade():
     op.drop_table("scenario_builder_trigger_run")
+    with op.batch_alter_table("scenario_builder_scenario") as batch:
+        for name in PUBLISH_DOWN:
+            batch.drop_column(name)
