@@ -62,6 +62,7 @@ from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.charts import chart_download, make_chart
 from core.ui.nav import NavEntry
 from core.ui.workbench import WorkItem
+from core.usage.meter import meter_use
 from core.users.service import display_names
 
 __all__ = [
@@ -121,6 +122,7 @@ __all__ = [
     "ScheduledJob",
     "isoformat",
     "local_text",
+    "meter_use",
     "json_body",
     "login_required",
     "make_chart",

@@ -17,6 +17,7 @@ from core.public import (
     DataScope,
     MatchingHandler,
     block_offers,
+    meter_use,
     record_audit,
     scope_of_model,
     system_query,
@@ -103,6 +104,9 @@ def call_action(offers, run, session):
     entry = next(a for a in offer.entry["actions"] if a["name"] == run.action)
     validate_or_raise(entry["input_schema"], run.input)
     action(run.input, {"session": session, "org_path": run.org_path, "event_id": run.event_id})
+    # A block action counts as use of its plugin and of the scenario builder, as a request would.
+    meter_use(offer.block.permission or f"{run.plugin}.{run.action}", run.org_path)
+    meter_use(f"{PLUGIN}.use", run.org_path)
 
 
 def _chinese_error(error):

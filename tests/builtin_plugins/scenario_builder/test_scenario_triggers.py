@@ -98,3 +98,26 @@ def test_a_failed_trigger_shows_on_the_scenario_page_for_its_admin_and_retry_run
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "重试成功" in page and "执行失败的联动规则" not in page
     assert admin.post(f"/scenarios/{scenario_id}/triggers/{run_id}/retry", data={}).status_code == 404
+
+
+def test_opening_a_scenario_and_a_trigger_run_action_count_as_use_of_the_builder_and_the_plugin(
+    admin, scenes_app, make_user, fx
+):
+    from core.usage.ingest import ingest_spool
+    from tests.core.usage_support import counted
+
+    scenario_id = with_trigger(admin)
+    ingest_spool(scenes_app)
+    before, _users = counted(scenes_app)
+    worker = signed_in_client(scenes_app, make_user("grid_feedback_worker", f"{M1}/g1"))
+    assert worker.get(f"/scenarios/{scenario_id}").status_code == 200
+    noted(scenes_app, "三户", 3)
+    drain(scenes_app)
+    ingest_spool(scenes_app)
+    after, _users = counted(scenes_app)
+    used = {key: n - before.get(key, 0) for key, n in after.items() if n != before.get(key, 0)}
+    # The page: one line per plugin for the request; the trigger's action: one more each, at the event's node.
+    assert used == {
+        (f"{M1}/g1", "scenario_builder", "scenario_builder.use"): 2,
+        (f"{M1}/g1", "fx_scenes", "fx_scenes.view"): 2,
+    }
