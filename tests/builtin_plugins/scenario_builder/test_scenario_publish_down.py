@@ -86,3 +86,21 @@ def test_only_the_nodes_below_see_or_adopt_an_offer_and_a_community_cannot_offer
     refused = community.post(f"/api/v1/scenarios/{own}/offer", json={})
     assert refused.status_code == 422 and "只有县、街道" in refused.get_json()["detail"]
     assert rows(app, "SELECT count(*) FROM scenario_builder_scenario WHERE adopted_from IS NOT NULL") == [(0,)]
+
+
+def test_on_the_pages_the_community_adopts_then_sees_the_changes_and_accepts(county, community):
+    source_id = offered_scenario(county)
+    listing = community.get("/scenarios/").get_data(as_text=True)
+    assert "上级下发" in listing and "采用" in listing and "c1" not in listing.split("上级下发")[1][:20]
+    response = community.post(f"/scenarios/offered/{source_id}/adopt", data={})
+    assert response.status_code == 302
+    copy_page = response.headers["Location"]
+    assert "下发了第" not in community.get(copy_page).get_data(as_text=True)
+    offer_new_version(county, source_id)
+    page = community.get(copy_page).get_data(as_text=True)
+    assert "上级「高温关爱」下发了第 2 版" in page and "在第 2 位新增功能块「记事」" in page
+    assert "保留现有版本" in page
+    copy_id = int(copy_page.rstrip("/").rsplit("/", 1)[1])
+    accepted = community.post(f"/scenarios/{copy_id}/upstream/accept", data={})
+    page = community.get(accepted.headers["Location"]).get_data(as_text=True)
+    assert "已采用上级的新版本" in page and "下发了第" not in page
