@@ -1,7 +1,9 @@
 """Shared by the scenario benchmarks: a demo app with every plugin on at the county, the
 demo community admin's bearer token, and scenario documents of real blocks."""
 
-from _common import PASSWORD, app_config
+import time
+
+from _common import PASSWORD, app_config, median
 from sqlmodel import select
 
 from core.app import create_app
@@ -41,3 +43,20 @@ def block(plugin, name, settings=None):
 
 def document(blocks, triggers=(), title="基准场景"):
     return {"title": title, "blocks": list(blocks), "triggers": list(triggers), **TARGETS}
+
+
+def ms_per_call(run, count):
+    started = time.perf_counter()
+    for _ in range(count):
+        run()
+    return (time.perf_counter() - started) * 1000 / count
+
+
+def alternate(floor, ours, count, rounds, warmup=3):
+    """Median milliseconds per call of (floor, ours), rounds alternating floor then ours."""
+    ms_per_call(floor, warmup), ms_per_call(ours, warmup)
+    floors, ourses = [], []
+    for _ in range(rounds):
+        floors.append(ms_per_call(floor, count))
+        ourses.append(ms_per_call(ours, count))
+    return median(floors), median(ourses)

@@ -14,10 +14,9 @@ milliseconds per save. Goals: ours ≤ 100 ms and floor/ours ≥ 0.3.
 
 import argparse
 import tempfile
-import time
 
-from _common import BenchFailure, emit_json, machine_line, median
-from _scenarios import COMMUNITY, block, demo_app, document
+from _common import BenchFailure, emit_json, machine_line
+from _scenarios import COMMUNITY, alternate, block, demo_app, document
 from sqlalchemy import insert
 
 from core.db import engine_of
@@ -89,13 +88,6 @@ def floor_runner(app, scenario_id):
     return save
 
 
-def ms_per_save(save, count):
-    started = time.perf_counter()
-    for _ in range(count):
-        save()
-    return (time.perf_counter() - started) * 1000 / count
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=50)
@@ -106,12 +98,7 @@ def main():
         app, headers = demo_app(directory)
         ours, scenario_id = ours_runner(app, headers)
         floor = floor_runner(app, scenario_id)
-        ms_per_save(floor, 5), ms_per_save(ours, 5)  # warm-up
-        floors, ourses = [], []
-        for _ in range(args.rounds):
-            floors.append(ms_per_save(floor, args.saves))
-            ourses.append(ms_per_save(ours, args.saves))
-    floor_ms, ours_ms = median(floors), median(ourses)
+        floor_ms, ours_ms = alternate(floor, ours, args.saves, args.rounds, warmup=5)
     ratio = floor_ms / ours_ms
     print(f"floor (bare insert of the same rows): {floor_ms:.2f} ms per save")
     print(f"ours  (PUT /api/v1/scenarios/<id>):   {ours_ms:.2f} ms per save  (goal ≤ {GOAL_MS} ms)")

@@ -14,10 +14,9 @@ milliseconds per render. Goal: floor/page ≥ 0.8.
 
 import argparse
 import tempfile
-import time
 
-from _common import BenchFailure, emit_json, machine_line, median
-from _scenarios import COMMUNITY, bearer, block, demo_app, document
+from _common import BenchFailure, emit_json, machine_line
+from _scenarios import COMMUNITY, alternate, bearer, block, demo_app, document
 
 from core.auth.actor import current_actor
 from core.plugin_system.blocks import render_block
@@ -82,13 +81,6 @@ def floor_runner(app, headers):
     return render
 
 
-def ms_per_render(render, count):
-    started = time.perf_counter()
-    for _ in range(count):
-        render()
-    return (time.perf_counter() - started) * 1000 / count
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=30)
@@ -99,12 +91,7 @@ def main():
         app, admin = demo_app(directory)
         scenario_id, worker = published_scenario(app, admin), bearer(app, WORKER)
         page, floor = page_runner(app, scenario_id, worker), floor_runner(app, worker)
-        ms_per_render(floor, 3), ms_per_render(page, 3)  # warm-up
-        floors, pages = [], []
-        for _ in range(args.rounds):
-            floors.append(ms_per_render(floor, args.renders))
-            pages.append(ms_per_render(page, args.renders))
-    floor_ms, page_ms = median(floors), median(pages)
+        floor_ms, page_ms = alternate(floor, page, args.renders, args.rounds)
     ratio = floor_ms / page_ms
     print(f"floor (the 10 blocks rendered alone): {floor_ms:.2f} ms")
     print(f"ours  (GET /scenarios/<id>):          {page_ms:.2f} ms")

@@ -60,25 +60,23 @@ def create():
 @require(MANAGE)
 def use_template(key):
     """使用此模板: a draft copy at the admin's own node, opened at once to adapt."""
-    db = get_session()
-    try:
-        scenario = starters.use_starter(db, current_actor, key, starters.home_node(current_actor))
-    except ServiceError as error:
-        return redirect(url_for("scenario_builder.index", error=error.detail))
-    db.commit()
-    return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
+    return _open_new_draft(lambda db, org_path: starters.use_starter(db, current_actor, key, org_path))
 
 
 @require(MANAGE)
 def adopt(source_id):
     """采用上级下发的场景: the admin's own copy at their node, opened at once."""
+    return _open_new_draft(lambda db, org_path: publish_down.adopt(db, current_actor, source_id, org_path))
+
+
+def _open_new_draft(make):
     db = get_session()
     try:
-        copy = publish_down.adopt(db, current_actor, source_id, starters.home_node(current_actor))
+        scenario = make(db, starters.home_node(current_actor))
     except ServiceError as error:
         return redirect(url_for("scenario_builder.index", error=error.detail))
     db.commit()
-    return redirect(url_for("scenario_builder.show", scenario_id=copy.id))
+    return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
 
 
 @require(MANAGE)
