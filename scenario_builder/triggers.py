@@ -114,7 +114,7 @@ def _chinese_error(error):
         return f"动作的输入无效：{error.detail}"[:ERROR_LENGTH]
     if isinstance(error, LookupError):
         return str(error)[:ERROR_LENGTH]
-    return f"动作执行出错（{type(error).__name__}），请联系系统管理员或稍后重试"[:ERROR_LENGTH]
+    return "动作执行出错，请稍后重试；多次失败请联系系统管理员"  # details are in the log, not for the admin
 
 
 def _published_reaching(session, org_path):
