@@ -30,7 +30,7 @@ from core.db import bulk_insert, get_session, session_scope, system_options, sys
 from core.downloads import file_response
 from core.events.publish import publish
 from core.events.schema_check import compile_schema_check
-from core.events.types import Event, EventHandler, EventType
+from core.events.types import Event, EventHandler, EventType, MatchingHandler
 from core.forms import (
     fields_to_type,
     form_errors,
@@ -62,6 +62,7 @@ from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.charts import chart_download, make_chart
 from core.ui.nav import NavEntry
 from core.ui.workbench import WorkItem
+from core.usage.meter import meter_use
 from core.users.service import display_names
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "Event",
     "EventHandler",
     "EventType",
+    "MatchingHandler",
     "NavEntry",
     "NodeChoice",
     "WorkItem",
@@ -120,6 +122,7 @@ __all__ = [
     "ScheduledJob",
     "isoformat",
     "local_text",
+    "meter_use",
     "json_body",
     "login_required",
     "make_chart",

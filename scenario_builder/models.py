@@ -29,6 +29,12 @@ class Scenario(SQLModel, table=True):
     published_version: Optional[int] = None
     created_by: str = Field(max_length=80)
     created_at: datetime = Field(default_factory=utcnow)
+    # Publish down (下发): a county's or street's scenario offered to the nodes below it as a
+    # template, at this version; a copy adopted below remembers its source and source version.
+    offered_version: Optional[int] = None
+    adopted_from: Optional[int] = None  # the source scenario's id
+    adopted_version: Optional[int] = None
+    declined_version: Optional[int] = None  # the source version its admin chose not to take
 
 
 class ScenarioVersion(SQLModel, table=True):
@@ -64,3 +70,30 @@ class ScenarioBlock(SQLModel, table=True):
     block: str = Field(max_length=61)
     settings: dict = Field(sa_column=Column(JSON, nullable=False))
     settings_version: int = 1
+
+
+class TriggerRun(SQLModel, table=True):
+    """One trigger of one scenario run for one event. The unique key (event, scenario,
+    trigger) makes a redelivered event a no-op; a failed run keeps the action's input and
+    the error, so its admin sees it on the scenario's page and can retry it."""
+
+    __tablename__ = PREFIX + "trigger_run"
+    __tenant_path_column__ = "org_path"
+    __table_args__ = (
+        UniqueConstraint("event_id", "scenario_id", "trigger_index", name="uq_scenario_builder_trigger_run"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=32)
+    scenario_id: int = Field(foreign_key=PREFIX + "scenario.id", index=True)
+    version_number: int
+    trigger_index: int
+    org_path: str = Field(max_length=300)  # the event's node: where the action ran
+    plugin: str = Field(max_length=40)
+    block: str = Field(max_length=61)
+    action: str = Field(max_length=61)
+    input: dict = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="done", max_length=8)  # done | failed
+    error: str = Field(default="", max_length=300)  # Chinese, for the scenario's admin
+    attempts: int = 1
+    ran_at: datetime = Field(default_factory=utcnow)

@@ -22,7 +22,7 @@ def changes_between(old, new):
     return words
 
 
-def _keyed(blocks):
+def keyed(blocks):
     """Each block keyed by (plugin, block, n-th of its kind), so two of a kind stay apart."""
     seen, keyed = {}, {}
     for position, placed in enumerate(blocks):
@@ -33,7 +33,7 @@ def _keyed(blocks):
 
 
 def _block_changes(old_blocks, new_blocks, offers):
-    old, new, words = _keyed(old_blocks), _keyed(new_blocks), []
+    old, new, words = keyed(old_blocks), keyed(new_blocks), []
     common = old.keys() & new.keys()
     for key, (position, placed) in new.items():
         name = _title(offers, placed)

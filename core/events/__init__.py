@@ -10,7 +10,7 @@ web process, or ``gridwork worker``), with retries, dead letters and idempotent 
 from core.events.bus import EventBus, start_embedded_before_request
 from core.events.dispatch import Dispatcher
 from core.events.publish import publish
-from core.events.types import Event, EventHandler, EventType
+from core.events.types import Event, EventHandler, EventType, MatchingHandler
 from core.state import state_of
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "EventBus",
     "EventHandler",
     "EventType",
+    "MatchingHandler",
     "bus_of",
     "init_app",
     "publish",
@@ -45,5 +46,6 @@ def register_event_type(app, event_type):
 
 
 def register_handler(app, handler):
-    """Subscribe a handler to a declared event type (during create_app). Duplicate → ValueError."""
+    """Subscribe an ``EventHandler`` to a declared event type, or a ``MatchingHandler`` to
+    every type it wants (during create_app). Duplicate → ValueError."""
     bus_of(app).register_handler(handler)

@@ -8,7 +8,7 @@ import threading
 
 from core.api.validation import compiled
 from core.events.schema_check import compile_schema_check
-from core.events.types import EventHandler, EventType, check_name
+from core.events.types import EventHandler, EventType, MatchingHandler, check_name
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ class EventBus:
         self.quick_checks = {}  # name -> fast yes/no check, or None (schema_check.py)
         self.handlers = {}  # handler name -> EventHandler
         self.subscribers = {}  # event type -> (handler name, ...)
+        self.matching = ()  # MatchingHandler, ... (asked at each publish)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = None
@@ -51,17 +52,37 @@ class EventBus:
         self.types[event_type.name] = event_type
 
     def register_handler(self, handler):
+        if isinstance(handler, MatchingHandler):
+            return self._register_matching(handler)
         if not isinstance(handler, EventHandler):
-            raise TypeError("register_handler() 需要 EventHandler")
-        check_name("事件处理器", handler.name, handler.plugin)
-        if handler.name in self.handlers:
-            raise ValueError(f"事件处理器“{handler.name}”重复注册。")
+            raise TypeError("register_handler() 需要 EventHandler 或 MatchingHandler")
+        self._check_handler_name(handler)
         if handler.event_type not in self.types:
             raise ValueError(f"事件处理器“{handler.name}”订阅了未声明的事件类型“{handler.event_type}”。")
         if not callable(handler.handler):
             raise ValueError(f"事件处理器“{handler.name}”的 handler 不可调用。")
         self.handlers[handler.name] = handler
         self.subscribers[handler.event_type] = (*self.subscribers.get(handler.event_type, ()), handler.name)
+
+    def _check_handler_name(self, handler):
+        check_name("事件处理器", handler.name, handler.plugin)
+        if handler.name in self.handlers:
+            raise ValueError(f"事件处理器“{handler.name}”重复注册。")
+
+    def _register_matching(self, handler):
+        self._check_handler_name(handler)
+        if not callable(handler.handler) or not callable(handler.wants):
+            raise ValueError(f"事件处理器“{handler.name}”的 handler 和 wants 都必须可调用。")
+        self.handlers[handler.name] = handler
+        self.matching = (*self.matching, handler)
+
+    def subscribers_of(self, event_type):
+        """Names of the handlers an event of ``event_type`` is delivered to: its fixed
+        subscribers, then every matching handler that wants it now."""
+        fixed = self.subscribers.get(event_type, ())
+        if not self.matching:
+            return fixed
+        return fixed + tuple(handler.name for handler in self.matching if handler.wants(event_type))
 
     # ------------------------------------------------------------ embedded dispatcher
 

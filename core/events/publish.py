@@ -76,7 +76,7 @@ def publish(session, event_type, payload, *, org_path, actor=""):
     now = utcnow()
     outbox = _outbox_of(session, bus)
     outbox.events.append((event_id, event_type, _encoded(payload), org_path, str(actor)[:ACTOR_MAX_LENGTH], now))
-    outbox.deliveries.extend((event_id, name, PENDING, 0, now) for name in bus.subscribers.get(event_type, ()))
+    outbox.deliveries.extend((event_id, name, PENDING, 0, now) for name in bus.subscribers_of(event_type))
     return event_id
 
 

@@ -48,6 +48,19 @@ class EventHandler:
     plugin: str
 
 
+@dataclass(frozen=True)
+class MatchingHandler:
+    """A subscription to event types known only at runtime: every declared type for which
+    ``wants(event_type)`` answers true when the event is published. ``wants`` is asked on
+    every publish, so it must be a cheap in-memory lookup (never a database query); the
+    handler itself filters further (the scenario builder's triggers)."""
+
+    name: str
+    handler: Callable[[Event, object], None] = field(compare=False)
+    plugin: str
+    wants: Callable[[str], bool] = field(compare=False)
+
+
 def check_name(kind, name, plugin):
     """Raise ValueError (Chinese) unless ``name`` is ``<plugin>.<word>``."""
     if not isinstance(name, str) or len(name) > NAME_MAX_LENGTH or not NAME_PATTERN.fullmatch(name):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
-from core.events.types import EventType, check_name
+from core.events.types import EventType, MatchingHandler, check_name
 from core.hookspecs import STARTUP_HOOKS
 from core.permissions.catalogue import Permission
 
@@ -126,7 +126,7 @@ def _vet_handlers(host, found):
         problem = _name_problem("订阅", handler.name, plugin)
         if handler.plugin != plugin:
             problem = f"订阅 {handler.name} 声明的模块 {handler.plugin} 与提供它的模块 {plugin} 不一致"
-        elif handler.event_type not in declared:
+        elif not isinstance(handler, MatchingHandler) and handler.event_type not in declared:
             problem = f"订阅 {handler.name} 的事件类型 {handler.event_type} 没有任何已加载的模块声明"
         elif handler.name in seen:
             problem = f"订阅 {handler.name} 重复"

@@ -33,13 +33,29 @@ def meter_response(response):
         node = org_path or home or _home_node(permission)
         if node:
             nodes[plugin] = node
-            # Tab-separated: paths, names and dates hold no tab or newline (checked when stored).
-            writer.append_line(f"a\t{day}\t{node}\t{plugin}\t{permission}\t{user_id}\n")
+            writer.append_line(_use_line(day, node, plugin, permission, user_id))
     for form, shown, filled in forms or ():
         plugin = _form_plugin()
         if plugin in nodes:
             writer.append(["f", day, nodes[plugin], plugin, form, shown, filled])
     return response
+
+
+def meter_use(permission, org_path, user_id=0):
+    """One usage line for plugin work done outside a request (a scenario trigger running a
+    block's action in the event dispatcher): the same line, spool and counts a request's
+    permission checks produce. ``user_id`` 0: nobody in particular (system work)."""
+    plugin = permission.split(".", 1)[0]
+    if plugin == "core" or not org_path:
+        return
+    writer = state_of().usage_spool
+    if writer is not None:
+        writer.append_line(_use_line(today().isoformat(), org_path, plugin, permission, int(user_id)))
+
+
+def _use_line(day, node, plugin, permission, user_id):
+    # Tab-separated: paths, names and dates hold no tab or newline (checked when stored).
+    return f"a\t{day}\t{node}\t{plugin}\t{permission}\t{user_id}\n"
 
 
 def note_form(schema, fields, data):

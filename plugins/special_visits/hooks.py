@@ -4,7 +4,7 @@ types and block settings schemas come from manifest.json."""
 from core.public import BlockType, EventHandler, NavEntry, get_session, hookimpl
 from plugins.special_visits import web, workbench
 from plugins.special_visits.permissions import COVERAGE_READ, GROUP_MANAGE, PLUGIN, ROSTER_READ, VISIT_RECORD
-from plugins.special_visits.roster import alerts, jobs, maintain
+from plugins.special_visits.roster import alerts, jobs, maintain, soon
 from plugins.special_visits.web import blocks
 
 RESIDENT_EVENTS = (
@@ -52,7 +52,7 @@ def gridwork_scheduled_jobs():
 @hookimpl
 def gridwork_blocks():
     return [
-        BlockType(PLUGIN, "my_roster", blocks.render_my_roster, ROSTER_READ),
+        BlockType(PLUGIN, "my_roster", blocks.render_my_roster, ROSTER_READ, {"visit_soon": soon.visit_soon}),
         BlockType(PLUGIN, "visit_form", blocks.render_visit_form, VISIT_RECORD),
         BlockType(PLUGIN, "coverage_board", blocks.render_coverage_board, COVERAGE_READ),
         BlockType(PLUGIN, "alert_panel", blocks.render_alert_panel, COVERAGE_READ),

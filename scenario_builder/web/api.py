@@ -1,10 +1,10 @@
 """``/api/v1/scenarios``: list, create, read, save (with the version it was based on),
 publish, versions with their changes in words, rollback, export and import."""
 
-from flask import url_for
+from flask import request, url_for
 
 from core.public import api_route, current_actor, get_session, json_body, require
-from scenario_builder import exchange, versions
+from scenario_builder import exchange, publish_down, starters, versions
 from scenario_builder.document import SCHEMA, normalised
 from scenario_builder.permissions import MANAGE
 from scenario_builder.words import changes_between
@@ -38,6 +38,19 @@ ROLLBACK_SCHEMA = {
     },
 }
 IMPORT_SCHEMA = CREATE_SCHEMA
+USE_TEMPLATE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["org_path"],
+    "properties": {"org_path": PATH},
+}
+ACCEPT_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["based_on"],
+    "properties": {"based_on": {"type": "integer", "minimum": 1, "title": "基于的版本"}},
+}
+DECLINE_SCHEMA = {"type": "object", "additionalProperties": False, "properties": {}}
 CREATED = {"201": {"description": "已新建（Location 指向新场景）"}}
 
 
@@ -153,6 +166,66 @@ def import_scenario():
     return _created(scenario)
 
 
+@require(MANAGE)
+def list_templates():
+    """The ready-made scenarios, each available or not at the node (default: the admin's own)."""
+    org_path = request.args.get("org_path") or starters.home_node(current_actor)
+    return {"org_path": org_path, "items": starters.offered(org_path)}
+
+
+@require(MANAGE)
+def use_template(key):
+    body, db = json_body(USE_TEMPLATE_SCHEMA), get_session()
+    scenario = starters.use_starter(db, current_actor, key, body["org_path"])
+    db.commit()
+    return _created(scenario)
+
+
+@require(MANAGE)
+def offer_scenario(scenario_id):
+    def offer(db, scenario, body):
+        publish_down.offer(db, current_actor, scenario, body.get("version", scenario.latest_version))
+
+    return _changed(scenario_id, PUBLISH_SCHEMA, offer)
+
+
+@require(MANAGE)
+def list_offered():
+    org_path = request.args.get("org_path") or starters.home_node(current_actor)
+    offered = publish_down.offered_to(get_session(), org_path)
+    items = [{"id": s.id, "title": s.title, "version": s.offered_version, "org_path": s.org_path} for s in offered]
+    return {"org_path": org_path, "items": items}
+
+
+@require(MANAGE)
+def adopt_offered(source_id):
+    body, db = json_body(USE_TEMPLATE_SCHEMA), get_session()
+    copy = publish_down.adopt(db, current_actor, source_id, body["org_path"])
+    db.commit()
+    return _created(copy)
+
+
+@require(MANAGE)
+def upstream(scenario_id):
+    db = get_session()
+    return {"news": publish_down.upstream_news(db, versions.scenario_for(db, current_actor, scenario_id))}
+
+
+@require(MANAGE)
+def accept_upstream(scenario_id):
+    def accept(db, scenario, body):
+        publish_down.accept(db, current_actor, scenario, body["based_on"])
+
+    return _changed(scenario_id, ACCEPT_SCHEMA, accept)
+
+
+@require(MANAGE)
+def decline_upstream(scenario_id):
+    return _changed(
+        scenario_id, DECLINE_SCHEMA, lambda db, scenario, body: publish_down.decline(db, current_actor, scenario)
+    )
+
+
 def document_schema():
     """The published JSON Schema of an exported scenario."""
     return SCHEMA
@@ -193,11 +266,49 @@ ROUTES = (
         IMPORT_SCHEMA,
         import_scenario,
     ),
+    ("/templates", ["GET"], "场景模板：每个模板在该组织能否使用，不能时说明原因", None, list_templates),
+    (
+        "/templates/<key>/use",
+        ["POST"],
+        "使用模板：在所选组织新建一份草稿副本",
+        USE_TEMPLATE_SCHEMA,
+        use_template,
+    ),
+    (
+        "/<int:scenario_id>/offer",
+        ["POST"],
+        "下发：把某个版本（默认最新）作为模板提供给下级组织",
+        PUBLISH_SCHEMA,
+        offer_scenario,
+    ),
+    ("/offered", ["GET"], "上级下发给该组织的场景模板", None, list_offered),
+    (
+        "/offered/<int:source_id>/adopt",
+        ["POST"],
+        "采用上级下发的场景：在本组织新建一份副本",
+        USE_TEMPLATE_SCHEMA,
+        adopt_offered,
+    ),
+    ("/<int:scenario_id>/upstream", ["GET"], "上级是否下发了新版本，以及改了什么（中文描述）", None, upstream),
+    (
+        "/<int:scenario_id>/upstream/accept",
+        ["POST"],
+        "采用上级的新版本，保留本级对设置的修改",
+        ACCEPT_SCHEMA,
+        accept_upstream,
+    ),
+    (
+        "/<int:scenario_id>/upstream/decline",
+        ["POST"],
+        "暂不采用上级的新版本，保留现有副本",
+        DECLINE_SCHEMA,
+        decline_upstream,
+    ),
 )
 
 
 def add_routes(api):
     for rule, methods, summary, body, view in ROUTES:
-        responses = CREATED if view in (create_scenario, import_scenario) else None
+        responses = CREATED if view in (create_scenario, import_scenario, use_template, adopt_offered) else None
         api_route(api, rule, methods=methods, summary=summary, body=body, tags=TAGS, responses=responses)(view)
     api_route(api, "/schema", summary="治理场景导出文件的 JSON Schema", tags=TAGS, public=True)(document_schema)

@@ -18,7 +18,7 @@ from core.public import (
     require,
     scope_for,
 )
-from scenario_builder import versions, workbench
+from scenario_builder import publish_down, starters, triggers, versions, workbench
 from scenario_builder.permissions import MANAGE
 
 
@@ -31,6 +31,8 @@ def index():
     names = display_names(db, [v.saved_by for saved in history.values() for v in saved])
     return render_template(
         "scenario_builder/index.html",
+        templates=starters.offered(starters.home_node(current_actor)),
+        offered=publish_down.offered_to(db, starters.home_node(current_actor)),
         scenarios=scenarios,
         history=history,
         names=names,
@@ -55,6 +57,45 @@ def create():
     return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
 
 
+@require(MANAGE)
+def use_template(key):
+    """使用此模板: a draft copy at the admin's own node, opened at once to adapt."""
+    return _open_new_draft(lambda db, org_path: starters.use_starter(db, current_actor, key, org_path))
+
+
+@require(MANAGE)
+def adopt(source_id):
+    """采用上级下发的场景: the admin's own copy at their node, opened at once."""
+    return _open_new_draft(lambda db, org_path: publish_down.adopt(db, current_actor, source_id, org_path))
+
+
+def _open_new_draft(make):
+    db = get_session()
+    try:
+        scenario = make(db, starters.home_node(current_actor))
+    except ServiceError as error:
+        return redirect(url_for("scenario_builder.index", error=error.detail))
+    db.commit()
+    return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
+
+
+@require(MANAGE)
+def upstream(scenario_id, choice):
+    """采用新版本 (own settings changes kept) or 保留现有版本."""
+    db = get_session()
+    try:
+        copy = versions.scenario_for(db, current_actor, scenario_id)
+        if choice == "accept":
+            publish_down.accept(db, current_actor, copy, copy.latest_version)
+        else:
+            publish_down.decline(db, current_actor, copy)
+    except ServiceError as error:
+        return redirect(url_for("scenario_builder.show", scenario_id=scenario_id, notice=error.detail))
+    db.commit()
+    notice = "已采用上级的新版本，保留了本级的设置修改" if choice == "accept" else "已保留现有版本"
+    return redirect(url_for("scenario_builder.show", scenario_id=scenario_id, notice=notice))
+
+
 @login_required
 def show(scenario_id):
     """The published version for the staff it reaches; an admin of the scenario sees the
@@ -72,7 +113,34 @@ def show(scenario_id):
         blocks=rendered,
         preview=preview,
         number=number,
+        failed=_failed_runs_for_admin(db, scenario),
+        news=publish_down.upstream_news(db, scenario) if _manages(scenario) else None,
+        notice=request.args.get("notice"),
     )
+
+
+def _failed_runs_for_admin(db, scenario):
+    """Failed trigger runs, shown only to those who manage the scenario."""
+    return triggers.failed_runs(db, scenario) if _manages(scenario) else []
+
+
+def _manages(scenario):
+    return scope_for(current_actor, MANAGE).covers(scenario.org_path)
+
+
+@require(MANAGE)
+def retry_trigger(scenario_id, run_id):
+    db = get_session()
+    try:
+        scenario = versions.scenario_for(db, current_actor, scenario_id)
+    except ServiceError:
+        abort(404)
+    run = triggers.retry(db, current_actor, scenario, run_id)
+    if run is None:
+        abort(404)
+    db.commit()
+    notice = "重试成功" if run.status == "done" else "重试仍未成功，请查看失败原因"
+    return redirect(url_for("scenario_builder.show", scenario_id=scenario_id, notice=notice))
 
 
 def _visible(db, scenario_id):
@@ -104,3 +172,17 @@ def add_routes(pages):
     pages.add_url_rule("/", view_func=index, endpoint="index")
     pages.add_url_rule("/", view_func=create, endpoint="create", methods=["POST"])
     pages.add_url_rule("/<int:scenario_id>", view_func=show, endpoint="show")
+    pages.add_url_rule("/templates/<key>/use", view_func=use_template, endpoint="use_template", methods=["POST"])
+    pages.add_url_rule("/offered/<int:source_id>/adopt", view_func=adopt, endpoint="adopt", methods=["POST"])
+    pages.add_url_rule(
+        "/<int:scenario_id>/upstream/<any(accept, decline):choice>",
+        view_func=upstream,
+        endpoint="upstream",
+        methods=["POST"],
+    )
+    pages.add_url_rule(
+        "/<int:scenario_id>/triggers/<int:run_id>/retry",
+        view_func=retry_trigger,
+        endpoint="retry_trigger",
+        methods=["POST"],
+    )
