@@ -1,0 +1,127 @@
+"""The builder page ``/scenarios/<id>/edit``: a palette of the blocks enabled at the
+scenario's node, a canvas of the placed blocks, a settings panel drawn by the core's form
+renderer, and a preview of the workbench. Saving and publishing go through the JSON API
+(``/api/v1/scenarios``), so the page holds no rule of its own: the server checks everything."""
+
+from flask import render_template, request
+
+from core.public import (
+    block_offers,
+    current_actor,
+    get_session,
+    json_body,
+    node_choices,
+    package_titles,
+    plugin_enabled_at,
+    render_form,
+    require,
+    scope_for,
+)
+from scenario_builder import versions
+from scenario_builder.permissions import MANAGE
+from scenario_builder.web.pages import rendered_block
+
+# A manifest names its block's icon; the page shows a glyph for the names it knows.
+ICONS = {"note": "📝", "users": "👥", "home": "🏠", "heart": "❤", "trash": "🗑", "calendar": "📅", "chart": "📊"}
+DEFAULT_ICON = "▦"
+FORM_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["plugin", "block"],
+    "properties": {
+        "plugin": {"type": "string", "maxLength": 100, "title": "功能模块"},
+        "block": {"type": "string", "maxLength": 100, "title": "功能块"},
+        "settings": {"type": "object", "title": "设置"},
+        "errors": {"type": "object", "title": "错误", "additionalProperties": {"type": "string", "maxLength": 300}},
+    },
+}
+PREVIEW_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["blocks", "org_path"],
+    "properties": {
+        "blocks": {"type": "array", "maxItems": 200, "items": {"type": "object"}, "title": "功能块"},
+        "org_path": {"type": "string", "maxLength": 300, "title": "预览的组织"},
+    },
+}
+
+
+def palette_for(org_path):
+    """[(plugin title, [block entry for the page])] of the blocks whose plugin is on at ``org_path``."""
+    groups = {}
+    for offer in sorted(block_offers().values(), key=lambda o: (o.plugin_title, o.entry["title"]["zh"])):
+        if plugin_enabled_at(offer.plugin, org_path):
+            groups.setdefault(offer.plugin_title, []).append(_entry(offer))
+    return list(groups.items())
+
+
+def _entry(offer):
+    return {
+        "plugin": offer.plugin,
+        "block": offer.name,
+        "title": offer.entry["title"]["zh"],
+        "icon": ICONS.get(offer.entry.get("icon", ""), DEFAULT_ICON),
+        "description": offer.entry.get("description", {}).get("zh", ""),
+        "schema": offer.entry.get("settings_schema", {"type": "object"}),
+    }
+
+
+@require(MANAGE)
+def edit(scenario_id):
+    db = get_session()
+    scenario = versions.scenario_for(db, current_actor, scenario_id)
+    palette = palette_for(scenario.org_path)
+    return render_template(
+        "scenario_builder/builder.html",
+        scenario=scenario,
+        document=versions.version_document(db, scenario, scenario.latest_version),
+        palette=palette,
+        blocks={f"{b['plugin']}.{b['block']}": b for _title, entries in palette for b in entries},
+        choices=node_choices(db, scope_for(current_actor, MANAGE)),
+        packages=sorted(package_titles(db).items(), key=lambda item: item[1]),
+    )
+
+
+@require(MANAGE)
+def settings_form(scenario_id):
+    """The settings fields of one placed block, with the server's errors beside their fields."""
+    versions.scenario_for(get_session(), current_actor, scenario_id)
+    body = json_body(FORM_SCHEMA)
+    offer = block_offers().get((body["plugin"], body["block"]))
+    if offer is None:
+        return {"html": '<p class="muted">该功能块暂不可用：所属的功能模块未安装</p>'}
+    schema = offer.entry.get("settings_schema", {"type": "object"})
+    if not schema.get("properties"):
+        return {"html": '<p class="muted">这个功能块没有需要设置的内容。</p>'}
+    html = render_form(schema, body.get("settings") or {}, body.get("errors") or {}, summary=False)
+    return {"html": str(html)}
+
+
+@require(MANAGE)
+def preview(scenario_id):
+    """The workbench as staff at the chosen node would see these blocks; nothing is written."""
+    db = get_session()
+    scenario = versions.scenario_for(db, current_actor, scenario_id)
+    body = json_body(PREVIEW_SCHEMA)
+    org_path = body["org_path"] if scope_for(current_actor, MANAGE).covers(body["org_path"]) else scenario.org_path
+    offers, context = block_offers(), {"actor": current_actor, "org_path": org_path}
+    placed = [_placed(b) for b in body["blocks"]]
+    blocks = [rendered_block(offers, b, context) for b in placed if b]
+    return {"html": render_template("scenario_builder/_preview.html", blocks=blocks)}
+
+
+def _placed(block):
+    """A block as the preview renders it, or None when the page sent something malformed."""
+    if not isinstance(block.get("plugin"), str) or not isinstance(block.get("block"), str):
+        return None
+    settings = block.get("settings") if isinstance(block.get("settings"), dict) else {}
+    placed = {"plugin": block["plugin"], "block": block["block"], "settings": settings}
+    if isinstance(block.get("settings_version"), int):  # saved before a plugin upgrade: migrated
+        placed["settings_version"] = block["settings_version"]
+    return placed
+
+
+def add_routes(pages):
+    pages.add_url_rule("/<int:scenario_id>/edit", view_func=edit, endpoint="edit")
+    pages.add_url_rule("/<int:scenario_id>/edit/form", view_func=settings_form, endpoint="settings_form", methods=["POST"])
+    pages.add_url_rule("/<int:scenario_id>/edit/preview", view_func=preview, endpoint="preview", methods=["POST"])
