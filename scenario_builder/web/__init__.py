@@ -11,7 +11,9 @@ PACKAGE = "scenario_builder"
 
 
 def blueprints():
-    pages_blueprint = Blueprint(PLUGIN, PACKAGE, url_prefix="/scenarios", template_folder="templates", static_folder="static")
+    pages_blueprint = Blueprint(
+        PLUGIN, PACKAGE, url_prefix="/scenarios", template_folder="templates", static_folder="static"
+    )
     json_blueprint = api_blueprint(f"{PLUGIN}_api", PACKAGE, url_prefix="/scenarios")
     pages.add_routes(pages_blueprint)
     builder.add_routes(pages_blueprint)

@@ -3,7 +3,7 @@ scenario's node, a canvas of the placed blocks, a settings panel drawn by the co
 renderer, and a preview of the workbench. Saving and publishing go through the JSON API
 (``/api/v1/scenarios``), so the page holds no rule of its own: the server checks everything."""
 
-from flask import render_template, request
+from flask import render_template
 
 from core.public import (
     block_offers,
@@ -123,5 +123,5 @@ def _placed(block):
 
 def add_routes(pages):
     pages.add_url_rule("/<int:scenario_id>/edit", view_func=edit, endpoint="edit")
-    pages.add_url_rule("/<int:scenario_id>/edit/form", view_func=settings_form, endpoint="settings_form", methods=["POST"])
-    pages.add_url_rule("/<int:scenario_id>/edit/preview", view_func=preview, endpoint="preview", methods=["POST"])
+    for rule, view in (("/form", settings_form), ("/preview", preview)):
+        pages.add_url_rule(f"/<int:scenario_id>/edit{rule}", view_func=view, endpoint=view.__name__, methods=["POST"])

@@ -16,7 +16,8 @@ def test_an_admin_opens_the_builder_with_the_blocks_enabled_at_the_node(admin):
 
 
 def test_the_builder_serves_its_vendored_assets(admin):
-    for asset, marker in (("vendor/sortablejs/Sortable.min.js", b"Sortable"), ("scenario_builder/builder.js", b"forceFallback")):
+    assets = (("vendor/sortablejs/Sortable.min.js", b"Sortable"), ("scenario_builder/builder.js", b"forceFallback"))
+    for asset, marker in assets:
         with admin.get(f"/scenarios/static/{asset}") as response:
             assert response.status_code == 200 and marker in response.data
 
