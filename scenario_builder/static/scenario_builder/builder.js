@@ -260,11 +260,14 @@
     }
     if (b.classList.contains('remove-block')) { removeBlock(index); focusCanvas(selected === null ? -1 : selected, 'select-block'); }
   });
-  document.querySelectorAll('.add-block').forEach(function (b) {
-    b.addEventListener('click', function () {
-      addBlock(b.closest('.palette-item').dataset.key, doc.blocks.length);
-      say('已添加「' + b.closest('.palette-item').dataset.title + '」到场景末尾。');
-    });
+  // Delegated: a drag from the palette leaves a clone behind, without listeners of its own.
+  document.querySelector('.builder-palette').addEventListener('click', function (event) {
+    const b = event.target.closest('.add-block');
+    if (!b) { return; }
+    const item = b.closest('.palette-item');
+    addBlock(item.dataset.key, doc.blocks.length);
+    say('已添加「' + item.dataset.title + '」到场景末尾。');
+    b.focus();
   });
   $('settings-form').addEventListener('input', function () {
     if (selected === null) { return; }
