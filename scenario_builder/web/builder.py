@@ -21,9 +21,18 @@ from scenario_builder import versions
 from scenario_builder.permissions import MANAGE
 from scenario_builder.web.pages import rendered_block
 
-# A manifest names its block's icon; the page shows a glyph for the names it knows.
-ICONS = {"note": "📝", "users": "👥", "home": "🏠", "heart": "❤", "trash": "🗑", "calendar": "📅", "chart": "📊"}
-DEFAULT_ICON = "▦"
+# A manifest names its block's icon; the page draws the names it knows as small line icons
+# (SVG paths on a 24-unit grid: no icon font to vendor, no emoji font needed on the intranet PCs).
+ICONS = {
+    "note": "M6 3h9l4 4v14H6z M9 11h7 M9 15h7",
+    "list": "M8 6h12 M8 12h12 M8 18h12 M4 6h.01 M4 12h.01 M4 18h.01",
+    "users": "M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M3 20c0-3 3-5 6-5s6 2 6 5 M16 5a3 3 0 0 1 0 6 M18 15c2 1 3 3 3 5",
+    "user-plus": "M10 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6z M4 20c0-3 3-5 6-5s6 2 6 5 M19 8v6 M16 11h6",
+    "upload": "M12 16V4 M7 9l5-5 5 5 M4 20h16",
+    "heart": "M12 20s-7-4.5-7-10a4 4 0 0 1 7-2.5A4 4 0 0 1 19 10c0 5.5-7 10-7 10z",
+    "recycle": "M7 19H4l3-5 M17 19h3l-3-5 M9 5l3-2 3 2 M7 14l5-9 5 9 M7 19h10",
+}
+DEFAULT_ICON = "M4 4h7v7H4z M13 4h7v7h-7z M4 13h7v7H4z M13 13h7v7h-7z"
 FORM_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -60,7 +69,7 @@ def _entry(offer):
         "plugin": offer.plugin,
         "block": offer.name,
         "title": offer.entry["title"]["zh"],
-        "icon": ICONS.get(offer.entry.get("icon", ""), DEFAULT_ICON),
+        "icon": ICONS.get(offer.entry.get("icon", ""), DEFAULT_ICON),  # an SVG path
         "description": offer.entry.get("description", {}).get("zh", ""),
         "schema": offer.entry.get("settings_schema", {"type": "object"}),
     }

@@ -15,9 +15,22 @@
   let blockErrors = {};           // {block index: {field: Chinese message}}
   let saveTimer = null, saving = null, dirty = false, stale = false;
 
-  function info(placed) { return data.blocks[placed.plugin + '.' + placed.block] || { title: '未启用的功能块', icon: '▦', schema: {} }; }
+  const UNKNOWN = { title: '未启用的功能块', icon: 'M4 4h16v16H4z', schema: {} };
+  function info(placed) { return data.blocks[placed.plugin + '.' + placed.block] || UNKNOWN; }
   function setState(text) { $('save-state').textContent = text; }
-  function say(text) { $('builder-message').textContent = text; }
+  // A problem shows in red; news (added, published) in the page's normal colour.
+  function say(text, problem) {
+    $('builder-message').textContent = text;
+    $('builder-message').classList.toggle('is-problem', Boolean(problem));
+  }
+  function icon(path) {
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24'); svg.setAttribute('class', 'block-icon'); svg.setAttribute('aria-hidden', 'true');
+    const line = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    line.setAttribute('d', path);
+    svg.append(line);
+    return svg;
+  }
 
   // ---- edits and history -------------------------------------------------------------
   function edit(change, keepForm) {
@@ -75,7 +88,8 @@
       li.className = 'canvas-item' + (index === selected ? ' selected' : '') + (blockErrors[index] ? ' has-error' : '');
       li.dataset.index = index;
       const name = '「' + about.title + '」（第 ' + (index + 1) + ' 个）';
-      const pick = button(about.icon + ' ' + about.title, 'select-block', '设置' + name);
+      const pick = button(about.title, 'select-block', '设置' + name);
+      pick.prepend(icon(about.icon));
       pick.setAttribute('aria-pressed', index === selected ? 'true' : 'false');
       li.append(pick,
         button('上移', 'move-up', '上移' + name), button('下移', 'move-down', '下移' + name),
@@ -193,7 +207,7 @@
         (blockErrors[index] = blockErrors[index] || {})[match[2] || match[4]] = error.detail;
       });
     const count = Object.keys(blockErrors).length;
-    say(others.concat(count ? ['有 ' + count + ' 个功能块的设置需要修改，请看标红的功能块。'] : []).join(' '));
+    say(others.concat(count ? ['有 ' + count + ' 个功能块的设置需要修改，请看标红的功能块。'] : []).join(' '), true);
     render(false);
   }
 
@@ -216,7 +230,7 @@
     const copy = Object.assign({}, doc, { title: (doc.title + '（副本）').slice(0, 60) });
     const answer = await post(data.create, { org_path: data.org_path, document: copy });
     if (answer.ok) { window.location.href = data.edit_prefix + answer.body.id + '/edit'; return; }
-    say(answer.body.detail || '另存失败，请稍后再试。');
+    say(answer.body.detail || '另存失败，请稍后再试。', true);
   }
 
   async function validate() {
@@ -226,7 +240,7 @@
   }
   async function publish() {
     const org = document.querySelector('[name="publish_org"]').value, pkg = $('publish-package').value;
-    if (!org || !pkg) { say('请选择发布到的组织和能看到的角色包。'); return; }
+    if (!org || !pkg) { say('请选择发布到的组织和能看到的角色包。', true); return; }
     edit(function () {
       doc.published_to = [{ org_path: org, subtree: $('publish-subtree').checked }];
       doc.packages = [pkg];
