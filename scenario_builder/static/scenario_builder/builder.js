@@ -350,5 +350,6 @@
   }, dragging));
 
   render(false);
+  performance.mark('builder-ready');  // the canvas is drawn and sortable (bench/builder_page.py)
   refreshPreview();
 }());
