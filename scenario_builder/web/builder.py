@@ -11,6 +11,7 @@ from core.public import (
     get_session,
     json_body,
     node_choices,
+    package_permission_names,
     package_titles,
     plugin_enabled_at,
     render_form,
@@ -51,6 +52,7 @@ PREVIEW_SCHEMA = {
     "properties": {
         "blocks": {"type": "array", "maxItems": 200, "items": {"type": "object"}, "title": "功能块"},
         "org_path": {"type": "string", "maxLength": 300, "title": "预览的组织"},
+        "package": {"type": "string", "maxLength": 100, "title": "预览的角色包"},
     },
 }
 
@@ -114,9 +116,25 @@ def preview(scenario_id):
     body = json_body(PREVIEW_SCHEMA)
     org_path = body["org_path"] if scope_for(current_actor, MANAGE).covers(body["org_path"]) else scenario.org_path
     offers, context = block_offers(), {"actor": current_actor, "org_path": org_path}
-    placed = [_placed(b) for b in body["blocks"]]
-    blocks = [rendered_block(offers, b, context) for b in placed if b]
+    seen = _seen_by(db, body.get("package"), offers)
+    placed = [b for b in map(_placed, body["blocks"]) if b and seen(b)]
+    blocks = [rendered_block(offers, b, context) for b in placed]
     return {"html": render_template("scenario_builder/_preview.html", blocks=blocks)}
+
+
+def _seen_by(db, package, offers):
+    """Does a holder of ``package`` see a placed block? A block the package has no permission
+    for shows them nothing (as on the workbench); without a package every block is shown. The
+    rest renders with the admin's own access, which covers the previewed node."""
+    if not package or package not in package_titles(db):
+        return lambda placed: True
+    permissions = package_permission_names(db, package)
+
+    def seen(placed):
+        offer = offers.get((placed["plugin"], placed["block"]))
+        return offer is None or not offer.block.permission or offer.block.permission in permissions
+
+    return seen
 
 
 def _placed(block):

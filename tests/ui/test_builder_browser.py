@@ -132,6 +132,30 @@ def test_an_admin_builds_and_publishes_a_scenario_a_grid_worker_then_uses(browse
     expect(worker.locator(".scenario-block").first).to_contain_text("电话问候：5 天")
 
 
+def test_every_drag_has_a_keyboard_twin_and_a_drag_to_the_bin_removes(browser, served, make_user):
+    app, server = served
+    admin_user = make_user("community_admin", M1)
+    page = _open_builder(browser, server, admin_user, _draft(app, admin_user), VIEWPORTS["tablet"])
+    add_notes, add_broken = (page.get_by_role("button", name=f"添加「{t}」到场景") for t in ("记事", "坏块"))
+    add_notes.focus()
+    page.keyboard.press("Enter")
+    expect(add_notes).to_be_focused()
+    add_broken.focus()
+    page.keyboard.press("Enter")
+    expect(_canvas(page)).to_have_text(["记事", "坏块"])
+    page.get_by_role("button", name="下移「记事」（第 1 个）").focus()
+    page.keyboard.press("Enter")
+    expect(_canvas(page)).to_have_text(["坏块", "记事"])
+    expect(page.get_by_role("button", name="下移「记事」（第 2 个）")).to_be_focused()
+    page.get_by_role("button", name="移除「坏块」（第 1 个）").focus()
+    page.keyboard.press("Enter")
+    expect(_canvas(page)).to_have_text(["记事"])
+    expect(page.get_by_role("button", name="设置「记事」（第 1 个）")).to_be_focused()
+    _drag(page, page.locator("#canvas .canvas-item").first, page.locator("#trash"))
+    expect(_canvas(page)).to_have_count(0)
+    expect(page.get_by_text("还没有功能块。")).to_be_visible()
+
+
 def test_the_builder_does_not_scroll_sideways_on_a_phone(browser, served, make_user):
     app, server = served
     admin_user = make_user("community_admin", M1)

@@ -33,8 +33,16 @@
   }
 
   // ---- edits and history -------------------------------------------------------------
-  function edit(change, keepForm) {
-    undoStack.push(JSON.stringify(doc));
+  // Typing in one field is one step of the history, not one per key: an edit with the same
+  // ``merge`` key as the last one, within MERGE_MS, joins it.
+  const MERGE_MS = 1500;
+  let lastMerge = null, lastMergeAt = 0;
+  function edit(change, keepForm, merge) {
+    const now = Date.now();
+    if (!merge || merge !== lastMerge || now - lastMergeAt > MERGE_MS || !undoStack.length) {
+      undoStack.push(JSON.stringify(doc));
+    }
+    lastMerge = merge || null; lastMergeAt = now;
     redoStack = [];
     change();
     render(keepForm);
@@ -43,6 +51,7 @@
   function travel(from, to) {
     if (!from.length) { return; }
     to.push(JSON.stringify(doc));
+    lastMerge = null;
     doc = JSON.parse(from.pop());
     if (selected !== null && selected >= doc.blocks.length) { selected = doc.blocks.length ? doc.blocks.length - 1 : null; }
     $('scenario-title').value = doc.title;
@@ -257,7 +266,7 @@
     clearTimeout(previewTimer);
     previewTimer = setTimeout(async function () {
       const org = document.querySelector('[name="publish_org"]').value || data.org_path;
-      const answer = await post(data.preview, { blocks: doc.blocks, org_path: org });
+      const answer = await post(data.preview, { blocks: doc.blocks, org_path: org, package: $('publish-package').value });
       $('preview').innerHTML = answer.body.html || '';
     }, 300);
   }
@@ -287,12 +296,12 @@
     if (selected === null) { return; }
     const settings = readSettings();
     const at = selected;
-    edit(function () { doc.blocks[at].settings = settings; }, true);
+    edit(function () { doc.blocks[at].settings = settings; }, true, 'settings-' + at);
   });
   $('settings-form').addEventListener('submit', function (event) { event.preventDefault(); });
   $('scenario-title').addEventListener('input', function (event) {
     const title = event.target.value;
-    edit(function () { doc.title = title; }, true);
+    edit(function () { doc.title = title; }, true, 'title');
   });
   $('palette-search').addEventListener('input', function (event) {
     const wanted = event.target.value.trim();
@@ -313,6 +322,8 @@
   $('validate').addEventListener('click', validate);
   $('publish').addEventListener('click', publish);
   $('refresh-preview').addEventListener('click', refreshPreview);
+  $('publish-package').addEventListener('change', refreshPreview);
+  document.querySelector('[name="publish_org"]').addEventListener('change', refreshPreview);
   $('reload-theirs').addEventListener('click', reloadTheirs);
   $('save-copy').addEventListener('click', saveCopy);
   document.addEventListener('keydown', function (event) {

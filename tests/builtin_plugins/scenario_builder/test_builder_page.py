@@ -49,3 +49,11 @@ def test_the_preview_renders_unsaved_blocks_without_saving_them(admin):
     html = admin.post(f"/scenarios/{scenario_id}/edit/preview", json={"blocks": blocks, "org_path": M1}).get_json()
     assert "上门走访：5 天" in html["html"]
     assert admin.get(f"/api/v1/scenarios/{scenario_id}").get_json()["latest_version"] == 1
+
+
+def test_the_preview_as_a_package_leaves_out_blocks_it_may_not_see(admin):
+    scenario_id = create(admin)
+    body = {"blocks": [notes(days=5, heading="上门走访")], "org_path": M1}
+    for package, shown in (("grid_feedback_worker", True), ("data_supervisor", False)):
+        answer = admin.post(f"/scenarios/{scenario_id}/edit/preview", json={**body, "package": package}).get_json()
+        assert ("上门走访：5 天" in answer["html"]) is shown, package
