@@ -90,6 +90,9 @@
     return b;
   }
   function render(keepForm) {
+    // A redraw after a save answer must not take the focus from a keyboard user.
+    const focused = canvas.contains(document.activeElement) ? document.activeElement : null;
+    const refocus = focused && [Number(focused.closest('.canvas-item').dataset.index), focused.classList[0]];
     canvas.textContent = '';
     doc.blocks.forEach(function (placed, index) {
       const about = info(placed);
@@ -110,6 +113,7 @@
       }
       canvas.append(li);
     });
+    if (refocus && canvas.children[refocus[0]]) { focusCanvas(refocus[0], refocus[1]); }
     $('canvas-empty').hidden = doc.blocks.length > 0;
     $('undo').disabled = !undoStack.length;
     $('redo').disabled = !redoStack.length;
@@ -144,7 +148,11 @@
     const answer = await post(data.form, { plugin: placed.plugin, block: placed.block,
       settings: placed.settings, errors: blockErrors[selected] || {} });
     if (shown !== selected) { return; }
+    // Redrawn with the server's errors while someone types: the cursor stays in its field.
+    const typing = form.contains(document.activeElement) ? document.activeElement.name : null;
     form.innerHTML = '<h3>' + info(placed).title + '</h3>' + (answer.body.html || '');
+    const field = typing && form.querySelector('[name="' + typing + '"]');
+    if (field) { field.focus(); if (field.setSelectionRange && field.type === 'text') { field.setSelectionRange(field.value.length, field.value.length); } }
   }
 
   function readSettings() {
