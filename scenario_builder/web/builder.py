@@ -8,6 +8,7 @@ from flask import render_template
 from core.public import (
     block_offers,
     current_actor,
+    form_errors,
     get_session,
     json_body,
     node_choices,
@@ -104,8 +105,16 @@ def settings_form(scenario_id):
     schema = offer.entry.get("settings_schema", {"type": "object"})
     if not schema.get("properties"):
         return {"html": '<p class="muted">这个功能块没有需要设置的内容。</p>'}
-    html = render_form(schema, body.get("settings") or {}, body.get("errors") or {}, summary=False)
+    settings = body.get("settings") or {}
+    html = render_form(schema, settings, _field_messages(schema, settings, body.get("errors") or {}), summary=False)
     return {"html": str(html)}
+
+
+def _field_messages(schema, settings, flagged):
+    """The server's refusals (``{field: detail}``, from its pointers) in the forms' own words
+    beside the field ("天数：不能大于 30"); the server's detail where the forms see no mistake."""
+    worded = form_errors(schema, settings)
+    return {name: worded.get(name, detail) for name, detail in flagged.items()}
 
 
 @require(MANAGE)

@@ -5,6 +5,7 @@ second tab's stale save refused with who saved, publish; then a grid worker sees
 in that order. Screenshots of the builder kept as artifacts."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,9 @@ def test_an_admin_builds_and_publishes_a_scenario_a_grid_worker_then_uses(browse
     field = page.locator("#settings-form .form-field.has-error")
     expect(field).to_contain_text("天数")
     expect(field).to_contain_text("30")
+    expect(field).not_to_contain_text("/days")
     expect(state).to_have_text("未保存")
+    page.screenshot(path=str(_artifact("builder-error-laptop.png")), full_page=True)
     page.locator("#settings-form").get_by_label("天数").fill("5")
     page.locator("#settings-form").get_by_label("标题").fill("电话问候")
     expect(state).to_have_text("已保存")
@@ -142,6 +145,23 @@ def test_every_drag_has_a_keyboard_twin_and_a_drag_to_the_bin_removes(browser, s
     _drag(page, page.locator("#canvas .canvas-item").first, page.locator("#trash"))
     expect(_canvas(page)).to_have_count(0)
     expect(page.get_by_text("还没有功能块。")).to_be_visible()
+
+
+def test_a_stale_tab_keeps_its_edits_as_a_copy(browser, scenes_server, make_user):
+    app, server = scenes_server
+    admin_user = make_user("community_admin", M1)
+    scenario_id = _draft(app, admin_user)
+    page = _open_builder(browser, server, admin_user, scenario_id, VIEWPORTS["laptop"])
+    other = _open_builder(browser, server, admin_user, scenario_id, VIEWPORTS["laptop"])
+    other.get_by_label("场景标题").fill("对方改的标题")
+    expect(other.locator("#save-state")).to_have_text("已保存")
+    _press(page, "添加「坏块」到场景")
+    expect(page.get_by_role("button", name="另存为副本")).to_be_visible()
+    expect(page.locator("#save-state")).to_have_text("未保存")
+    page.get_by_role("button", name="另存为副本").click()
+    expect(page).to_have_url(re.compile(rf"/scenarios/(?!{scenario_id}/)\d+/edit$"))
+    expect(page.get_by_label("场景标题")).to_have_value("高温关爱独居老人（副本）")
+    expect(_canvas(page)).to_have_text(["坏块"])
 
 
 def test_the_builder_does_not_scroll_sideways_on_a_phone(browser, scenes_server, make_user):

@@ -38,9 +38,11 @@ def test_another_communitys_admin_cannot_open_it(scenes_app, admin, make_user):
 
 def test_the_settings_form_shows_the_servers_error_by_its_field(admin):
     scenario_id = create(admin)
-    body = {"plugin": "fx_scenes", "block": "notes", "settings": {"days": 99}, "errors": {"days": "不能大于 30"}}
+    detail = "第 1 个功能块的设置 /days：不能大于 30"  # as the save refused it
+    body = {"plugin": "fx_scenes", "block": "notes", "settings": {"days": 99}, "errors": {"days": detail}}
     html = admin.post(f"/scenarios/{scenario_id}/edit/form", json=body).get_json()["html"]
-    assert 'name="days"' in html and 'value="99"' in html and "不能大于 30" in html
+    assert 'name="days"' in html and 'value="99"' in html
+    assert "不能大于 30" in html and "/days" not in html  # the field named by its title, not its code
 
 
 def test_the_preview_renders_unsaved_blocks_without_saving_them(admin):
