@@ -130,6 +130,9 @@ def test_every_drag_has_a_keyboard_twin_and_a_drag_to_the_bin_removes(browser, s
     app, server = scenes_server
     admin_user = make_user("community_admin", M1)
     page = _open_builder(browser, server, admin_user, _draft(app, admin_user), VIEWPORTS["tablet"])
+    page.get_by_label("按名称查找功能块").fill("坏")
+    expect(page.locator(".palette-item:visible .block-title")).to_have_text(["坏块"])
+    page.get_by_label("按名称查找功能块").fill("")
     _press(page, "添加「记事」到场景")
     expect(page.get_by_role("button", name="添加「记事」到场景")).to_be_focused()
     _press(page, "添加「坏块」到场景")

@@ -246,7 +246,11 @@
   async function saveCopy() {
     const copy = Object.assign({}, doc, { title: (doc.title + '（副本）').slice(0, 60) });
     const answer = await post(data.create, { org_path: data.org_path, document: copy });
-    if (answer.ok) { window.location.href = data.edit_prefix + answer.body.id + '/edit'; return; }
+    if (answer.ok) {
+      dirty = false;  // the edits live on in the copy: leaving asks nothing
+      window.location.href = data.edit_prefix + answer.body.id + '/edit';
+      return;
+    }
     say(answer.body.detail || '另存失败，请稍后再试。', true);
   }
 
