@@ -49,6 +49,7 @@ from core.orgs.service import org_node_at, org_nodes_in, place_names
 from core.permissions.access import can, login_required, package_grants, require, scope_for
 from core.permissions.catalogue import Permission
 from core.permissions.holders import package_holders
+from core.permissions.policy_reads import package_permission_names
 from core.permissions.service import package_titles
 from core.plugin_system.blocks import BlockOffer, block_offers, event_payload_schema, plugin_enabled_at, render_block
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
@@ -74,6 +75,7 @@ __all__ = [
     "block_offers",
     "event_payload_schema",
     "package_grants",
+    "package_permission_names",
     "package_titles",
     "plugin_enabled_at",
     "render_block",

@@ -104,7 +104,7 @@ def show(scenario_id):
     scenario, number, org_path = _visible(db, scenario_id)
     document = versions.version_document(db, scenario, number)
     offers, context = block_offers(), {"actor": current_actor, "org_path": org_path}
-    rendered = [_rendered(offers, placed, context) for placed in document["blocks"]]
+    rendered = [rendered_block(offers, placed, context) for placed in document["blocks"]]
     preview = number != scenario.published_version
     return render_template(
         "scenario_builder/show.html",
@@ -154,7 +154,7 @@ def _visible(db, scenario_id):
     return scenario, scenario.latest_version, scenario.org_path
 
 
-def _rendered(offers, placed, context):
+def rendered_block(offers, placed, context):
     offer = offers.get((placed["plugin"], placed["block"]))
     if offer is None:
         return {"title": "未安装的功能块", "icon": "", "html": "该功能块暂不可用：所属的功能模块未安装"}
@@ -162,7 +162,8 @@ def _rendered(offers, placed, context):
         reason = f"该功能块暂不可用：功能模块「{offer.plugin_title}」未在本组织启用"
         return {"title": offer.entry["title"]["zh"], "icon": offer.entry.get("icon", ""), "html": reason}
     settings = placed["settings"]
-    if placed["settings_version"] < offer.entry.get("settings_version", 1):  # saved before a plugin upgrade
+    current = offer.entry.get("settings_version", 1)
+    if placed.get("settings_version", current) < current:  # saved before a plugin upgrade
         settings = offer.block.migrate_settings(dict(settings), placed["settings_version"])
     html = render_block(offer.block, settings, context)
     return {"title": offer.entry["title"]["zh"], "icon": offer.entry.get("icon", ""), "html": html}

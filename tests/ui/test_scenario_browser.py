@@ -2,31 +2,23 @@
 sideways scroll; screenshots of the phone and laptop views kept as artifacts."""
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from core.testing import sign_in_page, signed_in_client
 
 pytestmark = pytest.mark.slow
-FIXTURES = Path(__file__).resolve().parents[1] / "core" / "plugin_fixtures"
 ARTIFACTS = Path(os.environ.get("GRIDWORK_ARTIFACTS", "build/walk")) / "scenarios"
 M1 = "c1/s1/m1"
 PHONE, LAPTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def served(with_plugins, org_tree):
-    app = with_plugins("scenario_builder", "fx_scenes=fx_scenes.hooks", search_path=FIXTURES, enabled_at=[M1])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+def served(scenes_server):
+    app, server = scenes_server
+    return app, server.url
 
 
 def _publish(app, make_user):
