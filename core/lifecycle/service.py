@@ -16,6 +16,7 @@ from core.events.publish import publish
 from core.lifecycle.dump import subtree_rows, table_named
 from core.lifecycle.events import STEP_EVENTS
 from core.lifecycle.export import write_export
+from core.lifecycle.guard import PURGE
 from core.lifecycle.models import FLAGGED, FROZEN, RETIRED, SEVERITY, LifecycleExport, LifecycleStep
 from core.lifecycle.states import ACTIVE, live_steps
 from core.permissions.store import bump_policy_version
@@ -106,7 +107,8 @@ def _delete_subtree(db, plugin, org_path):
         table = table_named(db, name)
         keys = list(table.primary_key.columns)
         for row in rows[name]:
-            db.exec(delete(table).where(*(key == row[key.name] for key in keys)))
+            statement = delete(table).where(*(key == row[key.name] for key in keys))
+            db.exec(statement.execution_options(**{PURGE: True}))
         removed[name] = len(rows[name])
     return removed
 

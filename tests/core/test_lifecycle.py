@@ -354,3 +354,56 @@ def test_the_slimming_list_leads_to_the_county_cut(notes_app, sign_in):
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
     assert "/modules/resident_info/lifecycle/c1?cut=1" in page.get_data(as_text=True)
     assert "为全县下线" in page.get_data(as_text=True)
+
+
+def add_note(app, path, note):
+    with engine_of(app).begin() as conn:
+        conn.execute(text("INSERT INTO fx_frozen_note (org_path, note) VALUES (:p, :n)"), {"p": path, "n": note})
+
+
+def test_frozen_refuses_changes_and_deletions_through_the_api_and_the_pages(notes_app, sign_in):
+    county = sign_in(notes_app)
+    residents = "/api/v1/resident_info/residents"
+    person = {"name": "王秀英", "gender": "female", "birth_date": "1945-01-01", "org_path": "c1/s1/m1/g1"}
+    one = county.post(residents, json={**person, "id_number": id_number("11010519450101002")})
+    two = county.post(residents, json=person)
+    assert two.status_code == 201, two.get_json()
+    one_id, two_id = one.get_json()["id"], two.get_json()["id"]
+    assert step(county, "resident_info", "m1", "freeze").status_code == 200
+    renamed = county.patch(f"{residents}/{one_id}", json={"version": 1, "name": "王秀芳"})
+    assert renamed.status_code == 423 and "已冻结" in renamed.get_json()["detail"]
+    page = county.post(f"/resident_info/residents/{one_id}/edit", data={"version": "1", "name": "王秀芳"})
+    assert page.status_code == 423 and "已冻结" in page.get_data(as_text=True)
+    merged = county.post(
+        f"{residents}/merge", json={"keep_id": one_id, "keep_version": 1, "merge_id": two_id, "merge_version": 1}
+    )
+    assert merged.status_code == 423  # a merge retires one record and moves its attachments
+    assert rows(notes_app, "SELECT name, merged_into_id FROM resident_info_resident ORDER BY id") == [
+        ("王秀英", None),
+        ("王秀英", None),
+    ]
+
+
+def test_frozen_refuses_updates_and_deletes_of_event_handlers_and_scheduled_jobs(notes_app, sign_in, clock):
+    from core.events.publish import publish
+
+    for path in (M1, M2):
+        add_note(notes_app, path, "待改")
+        add_note(notes_app, path, "待删")
+    county = sign_in(notes_app)
+    assert step(county, "fx_frozen", "s1", "freeze").status_code == 200
+    with notes_app.app_context(), session_scope(notes_app) as db:
+        for path in (M1, M2):
+            publish(db, "fx_frozen.noted", {"text": "改"}, org_path=path)
+            publish(db, "fx_frozen.noted", {"text": "删"}, org_path=path)
+    with notes_app.app_context():
+        Dispatcher(notes_app).drain()
+    assert sorted(notes(notes_app)) == [(M1, "待删"), (M1, "待改"), (M2, "改过")]
+    ran = run_due_jobs(notes_app)
+    assert (ran["fx_frozen.edit_m1"], ran["fx_frozen.clear_m1"]) == ("failed", "failed")
+    assert sorted(notes(notes_app)) == [(M1, "待删"), (M1, "待改"), (M2, "改过")]
+    assert step(county, "fx_frozen", "s1", "restore").status_code == 200
+    clock.advance(minutes=10)
+    ran = run_due_jobs(notes_app)
+    assert (ran["fx_frozen.edit_m1"], ran["fx_frozen.clear_m1"]) == ("done", "done")
+    assert sorted(note for note in notes(notes_app) if note[1] != "job") == [(M1, "改过"), (M2, "改过")]
