@@ -57,14 +57,15 @@ def declared_tables(app, plugin):
     return [table["name"] for table in state_of(app).host.get(plugin).manifest.data.get("tables", [])]
 
 
-def seed_every_plugin(app):
+def seed_every_plugin(app, paths=(M1, M12, M2)):
     """Each loaded plugin's sample records (its gridwork_sample_records) in three communities:
     plugins that land later are covered without changing this test."""
     seeded = set()
     for plugin in state_of(app).host.loaded():
         if plugin.name == "core" or "gridwork_sample_records" not in plugin.hooks:
             continue
-        for path, marker in ((M1, "round_m1"), (M12, "round_m12"), (M2, "round_m2")):
+        for path in paths:
+            marker = "round_" + path.rsplit("/", 1)[-1]
             with app.app_context(), session_scope(app) as db:
                 state_of(app).host.call_for(
                     {plugin.name}, "gridwork_sample_records", session=db, org_path=path, marker=marker
@@ -76,16 +77,22 @@ def seed_every_plugin(app):
 def everything(app, plugins):
     with app.app_context(), session_scope(app) as db:
         names = ["core_attachment"] + [name for plugin in sorted(plugins) for name in declared_tables(app, plugin)]
-        return full_dump(db, names)
+        dump = full_dump(db, names)
+    dump["core_attachment"] = [row for row in dump["core_attachment"] if row["plugin"] in plugins]
+    return dump
 
 
-def test_retire_then_restore_brings_back_every_record_of_every_plugin(app, org_tree, sign_in):
+def enable_every_plugin(app):
     with app.app_context(), session_scope(app) as db:
         from core.plugin_system.enablement import set_state
 
         for plugin in state_of(app).host.loaded():
             if plugin.name != "core":
                 set_state(db, state_of(app).host, plugin.name, "c1", "enabled", actor="test")
+
+
+def test_retire_then_restore_brings_back_every_record_of_every_plugin(app, org_tree, sign_in):
+    enable_every_plugin(app)
     plugins = seed_every_plugin(app)
     assert "resident_info" in plugins
     before = everything(app, plugins)
@@ -407,3 +414,31 @@ def test_frozen_refuses_updates_and_deletes_of_event_handlers_and_scheduled_jobs
     ran = run_due_jobs(notes_app)
     assert (ran["fx_frozen.edit_m1"], ran["fx_frozen.clear_m1"]) == ("done", "done")
     assert sorted(note for note in notes(notes_app) if note[1] != "job") == [(M1, "改过"), (M2, "改过")]
+
+
+def test_purge_leaves_nothing_of_any_plugin_in_that_street_and_every_record_elsewhere(app, org_tree, sign_in):
+    enable_every_plugin(app)
+    plugins = seed_every_plugin(app, paths=(M2,))
+    elsewhere = everything(app, plugins)  # street s2's records, which the purge of s1 must keep
+    seed_every_plugin(app, paths=(M1, M12))
+    assert everything(app, plugins) != elsewhere
+    county, titles = sign_in(app), state_of(app).host.titles()
+    append_only = {"waste_sorting"}  # its points ledger refuses DELETE in the database itself
+    for plugin in sorted(plugins):
+        assert step(county, plugin, "s1", "retire").status_code == 200
+        purged = step(county, plugin, "s1", "purge", confirm=titles[plugin])
+        if plugin in append_only:
+            assert purged.status_code == 409 and "不能删除" in purged.get_json()["detail"]
+        else:
+            assert purged.status_code == 200, purged.get_json()
+    purgeable = plugins - append_only
+    assert everything(app, purgeable) == everything_of(elsewhere, app, purgeable)  # histories too, not just paths
+    assert everything(app, append_only) != everything_of(elsewhere, app, append_only)  # refused: all kept
+
+
+def everything_of(dump, app, plugins):
+    """The part of ``dump`` (from ``everything``) that ``plugins`` own."""
+    names = {name for plugin in plugins for name in declared_tables(app, plugin)}
+    owned = {name: found for name, found in dump.items() if name in names}
+    owned["core_attachment"] = [row for row in dump["core_attachment"] if row["plugin"] in plugins]
+    return owned
