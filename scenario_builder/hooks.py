@@ -2,7 +2,7 @@
 ``gridwork.plugins``: ``scenario_builder``). It imports only ``core.public``."""
 
 from core.public import NavEntry, hookimpl
-from scenario_builder import web, workbench
+from scenario_builder import placements, web, workbench
 from scenario_builder.permissions import MANAGE
 
 
@@ -26,3 +26,8 @@ def gridwork_sample_records(session, org_path, marker):
     from scenario_builder.sample_records import create_sample_records  # only the test suite calls this hook
 
     return create_sample_records(session, org_path, marker)
+
+
+@hookimpl
+def gridwork_block_placements(session, org_path):
+    return placements.placements_at(session, org_path)

@@ -303,7 +303,7 @@ def test_the_impact_preview_counts_what_a_step_would_touch(notes_app, sign_in):
     assert impact["nodes_affected"] == 5
     assert impact["node_names"] == ["东湖街道", "幸福社区", "幸福一网格", "和平社区", "和平十网格"]
     assert impact["records"] == {"fx_frozen_note": 1}
-    assert impact["scenarios"] == 0 and "尚未上线" in impact["scenarios_note"]
+    assert impact["scenarios"] == 0 and impact["scenario_titles"] == []  # no scenario places its blocks
     assert impact["consumers"] == []
     resident = county.get(f"{API}/resident_info/lifecycle/c1").get_json()["impact"]
     assert "县级管理员" in resident["role_packages"]
