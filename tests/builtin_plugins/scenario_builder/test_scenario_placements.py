@@ -9,7 +9,8 @@ from core.testing import signed_in_client
 PUBLISHED_TO_M1 = {"published_to": [{"org_path": M1, "subtree": True}], "packages": ["grid_feedback_worker"]}
 
 
-def test_published_scenarios_placing_a_block_are_counted_where_they_reach(admin, scenes_app, make_user):
+def test_hook_gridwork_block_placements(admin, scenes_app, make_user):
+    """Published scenarios placing a block are counted where they reach."""
     published = create(admin, document(**PUBLISHED_TO_M1))
     assert admin.post(f"/api/v1/scenarios/{published}/publish", json={}).status_code == 200
     create(admin, document(title="草稿场景", **PUBLISHED_TO_M1))  # a draft places nothing yet
