@@ -5,11 +5,14 @@ as frozen; the module is retired with an export on file; restoring it brings bac
 
 from datetime import datetime, timedelta
 
+import pytest
+from playwright.sync_api import expect
+
 from core.db import session_scope
 from core.lifecycle.dump import full_dump
 from core.lifecycle.export import exports_folder
 from core.state import state_of
-from core.testing import rows, run_due_jobs, signed_in_client
+from core.testing import rows, run_due_jobs, sign_in_page, signed_in_client
 from core.testing.client import TEST_PASSWORD
 
 API = "/api/v1/modules"
@@ -82,3 +85,37 @@ def test_done_when(app, clock):
 
     assert county.post(f"{API}/waste_sorting/lifecycle/c01/restore", json={}).get_json()["state"] == "active"
     assert waste_records(app) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_done_when_in_the_browser(app, clock, live_server, browser, viewport):
+    demo(app)
+    scenario_id = publish_scenario(signed_in_client(app, "community_admin"))
+    page = browser.new_context(viewport=viewport, timezone_id="UTC").new_page()
+    sign_in_page(page, live_server, "county_admin")
+    page.goto(f"{live_server.url}/usage/slimming")
+    row = page.locator(".slimming-table tr", has_text="垃圾分类")
+    expect(row).to_contain_text("在 4 个社区启用，1 个在用")
+    expect(row).to_contain_text("“纬度（可不填）”")
+    expect(row).to_contain_text("场景 1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=f"/tmp/lc2-slimming-{viewport['width']}.png", full_page=True)
+    cut_link = row.get_by_role("link", name="为全县下线")
+    assert cut_link.bounding_box()["height"] >= 44
+    cut_link.click()
+    form = page.locator("#county-cut")
+    form.get_by_label("冻结日期").fill(str(clock.today() + timedelta(days=1)))
+    form.get_by_label("下线日期").fill(str(clock.today() + timedelta(days=2)))
+    form.get_by_role("button", name="为全县下线").click()
+    expect(page.locator("#lifecycle-state")).to_contain_text("即将下线")
+    page.screenshot(path=f"/tmp/lc2-cut-{viewport['width']}.png", full_page=True)
+
+    county = signed_in_client(app, "county_admin")
+    assert county.post(f"{API}/waste_sorting/lifecycle/c01/freeze", json={}).status_code == 200
+    community = browser.new_context(viewport=viewport, timezone_id="UTC").new_page()
+    sign_in_page(community, live_server, "community_admin")
+    community.goto(f"{live_server.url}/scenarios/{scenario_id}")
+    expect(community.locator('[data-state="frozen"]')).to_contain_text("已冻结（只读）")
+    assert community.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    community.screenshot(path=f"/tmp/lc2-scenario-{viewport['width']}.png", full_page=True)
