@@ -7,7 +7,7 @@ earlier retirement standing, so "restore" brings back exactly what that retireme
 """
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InternalError, ProgrammingError
 from sqlmodel import select
 
 from core.api.errors import ServiceError
@@ -99,6 +99,11 @@ def _export_id(db, step):
     return db.exec(system_query(statement, "the export of a retirement the caller may purge")).first()
 
 
+# A trigger's refusal: SQLite's RAISE(ABORT) reads as an integrity error, PostgreSQL's RAISE
+# EXCEPTION (and a foreign key from a table outside the plugin) as these.
+REFUSED_BY_THE_DATABASE = (IntegrityError, InternalError, ProgrammingError)
+
+
 def _delete_subtree(db, plugin, org_path):
     """{table: rows deleted}: rows that others reference last. A table the database keeps
     append-only (a points ledger) refuses: then nothing is deleted and the admin is told why."""
@@ -112,7 +117,7 @@ def _delete_subtree(db, plugin, org_path):
                 for row in rows[table.name]:
                     statement = delete(table).where(*(key == row[key.name] for key in keys))
                     db.exec(statement.execution_options(**{PURGE: True}))
-        except IntegrityError:
+        except REFUSED_BY_THE_DATABASE:
             described = next((entry.get("description") for entry in declared if entry["name"] == table.name), "")
             raise ServiceError(
                 409, f"“{described or table.name}”按规定不能删除，数据未清除（模块保持下线，数据原样保留）。", "/state"
