@@ -149,6 +149,23 @@ def gridwork_usage_figures(org_path: str) -> dict:
 
 
 @hookspec
+def gridwork_block_placements(session, org_path: str) -> dict:
+    """How published scenarios place each module's blocks at ``org_path`` — for the slimming
+    list and the impact preview. The scenario builder implements it; any other composer of
+    blocks may too (results are added up per module).
+
+    Called on every loaded plugin, inside the request (read only). A scenario counts when it
+    is owned at or under ``org_path`` or published to a node there. An implementation that
+    raises is left out.
+
+    :param session: the request's database session.
+    :param org_path: the node (materialised path), subtree included.
+    :return: ``{plugin: {"scenarios": int, "titles": [scenario title, …], "opens": int or None}}``
+        — ``opens`` is how often those scenarios were opened, None when not metered.
+    """
+
+
+@hookspec
 def gridwork_open_work(org_path: str) -> dict:
     """Work still open at ``org_path`` that retiring the module there would strand (overdue
     visits, open rectifications, import rows waiting to be checked) — for the impact preview

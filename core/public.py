@@ -43,6 +43,7 @@ from core.forms import (
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
+from core.lifecycle.notice import placed_block as render_block  # frozen and retired modules shown as such
 from core.orgs.node_filter import node_filter
 from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_matching
 from core.orgs.service import org_node_at, org_nodes_in, place_names
@@ -51,7 +52,7 @@ from core.permissions.catalogue import Permission
 from core.permissions.holders import package_holders
 from core.permissions.policy_reads import package_permission_names
 from core.permissions.service import package_titles
-from core.plugin_system.blocks import BlockOffer, block_offers, event_payload_schema, plugin_enabled_at, render_block
+from core.plugin_system.blocks import BlockOffer, block_offers, event_payload_schema, plugin_enabled_at
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
 from core.scheduler.jobs import JobContext, ScheduledJob
 from core.scheduler.schedules import Daily, Every, Quarterly

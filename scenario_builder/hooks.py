@@ -2,7 +2,7 @@
 ``gridwork.plugins``: ``scenario_builder``). It imports only ``core.public``."""
 
 from core.public import NavEntry, hookimpl
-from scenario_builder import triggers, web, workbench
+from scenario_builder import placements, triggers, web, workbench
 from scenario_builder.permissions import MANAGE
 
 
@@ -31,3 +31,8 @@ def gridwork_sample_records(session, org_path, marker):
 @hookimpl
 def gridwork_event_handlers():
     return [triggers.handler()]
+
+
+@hookimpl
+def gridwork_block_placements(session, org_path):
+    return placements.placements_at(session, org_path)

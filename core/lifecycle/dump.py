@@ -1,7 +1,8 @@
 """A plugin's rows for a subtree: its org-bound tables at or under the node, and the rows of its
-other tables that hang off those by a foreign key (a resident's tags) — what an export writes
-and a purge removes. A declared table without a path and without such a key (a lookup table)
-belongs to no subtree and is left alone."""
+other tables that hang off those by a foreign key (a resident's tags) or by the key their
+manifest entry names in ``follows`` (a resident's history, which keeps no foreign key) — what an
+export writes and a purge removes. A declared table with none of these (a lookup table) belongs
+to no subtree and is left alone."""
 
 from sqlalchemy import MetaData, Table, inspect, select
 from sqlmodel import SQLModel
@@ -38,7 +39,7 @@ def bound_tables_of(db, tables, plugin):
 
 def subtree_rows(db, tables, plugin, declared, path):
     """{table name: [row dict, …]} of ``plugin``'s data at or under ``path``, parents before
-    children (the order an import would need)."""
+    children (the order an import would need). ``declared``: the manifest's ``tables`` entries."""
     rows = {}
     for bound, table in bound_tables_of(db, tables, plugin):
         where = at_or_under(table.c[bound.path_column], path)
@@ -59,19 +60,26 @@ def _children(db, declared, rows):
     changed = True
     while changed:
         changed = False
-        for name in declared:
-            if name in seen:
-                continue
-            table = table_named(db, name)
-            if table is None:
-                continue
-            for key in table.foreign_keys:
-                if key.column.table.name in seen:
-                    order.append((table, key.parent, key.column))
-                    seen.add(name)
-                    changed = True
-                    break
+        for entry in declared:
+            table = None if entry["name"] in seen else table_named(db, entry["name"])
+            link = _link(db, table, entry, seen) if table is not None else None
+            if link is not None:
+                order.append((table, *link))
+                seen.add(entry["name"])
+                changed = True
     return order
+
+
+def _link(db, table, entry, seen):
+    """(key column, parent column) by which ``table`` hangs off a collected table, or None."""
+    follows = entry.get("follows")
+    if follows and follows["table"] in seen:
+        parent = table_named(db, follows["table"])
+        return table.c[follows["column"]], next(iter(parent.primary_key.columns))
+    for key in table.foreign_keys:
+        if key.column.table.name in seen:
+            return key.parent, key.column
+    return None
 
 
 def _read(db, statement):

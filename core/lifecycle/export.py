@@ -26,7 +26,7 @@ def exports_folder(app=None):
 def write_export(db, step, actor):
     """Export ``step.plugin``'s data at ``step.org_path``; returns the stored LifecycleExport."""
     plugin = state_of().host.get(step.plugin)
-    declared = [table["name"] for table in plugin.manifest.data.get("tables", [])]
+    declared = plugin.manifest.data.get("tables", [])
     rows = subtree_rows(db, state_of().org_bound_tables, step.plugin, declared, step.org_path)
     stamp = utcnow()
     document = {

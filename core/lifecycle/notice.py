@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 from core.auth.actor import current_actor
 from core.db import get_session
 from core.lifecycle.states import lifecycle_at, live_steps
+from core.plugin_system import blocks
 from core.state import state_of
 from core.timeutil import local_text
 
@@ -45,8 +46,25 @@ def render_block(db, block, settings, context, path):
         return Markup("")
     inner = block.render(settings, context)
     if state == "frozen":
-        return Markup(
-            f'<section class="block block-frozen" data-state="frozen" inert>'
-            f'<p class="block-state">{escape(FROZEN_TEXT)}</p>{inner}</section>'
-        )
+        return _frozen_frame(inner)
     return Markup(f'<section class="block" data-state="{state}">{inner}</section>')
+
+
+def placed_block(block, settings, context):
+    """``core.public.render_block``: the block as ``core.plugin_system.blocks.render_block``
+    renders it (permission, error boundary), marked read-only where its module is frozen at
+    ``context["org_path"]`` and nothing where it is retired — so a scenario shows the module's
+    lifecycle without knowing about it."""
+    path = context.get("org_path") or ""
+    state = lifecycle_at(live_steps(get_session(), block.plugin), path).state
+    if state == "retired":
+        return Markup("")
+    inner = blocks.render_block(block, settings, context)
+    return _frozen_frame(inner) if state == "frozen" and inner else inner
+
+
+def _frozen_frame(inner):
+    return Markup(
+        f'<section class="block block-frozen" data-state="frozen" inert>'
+        f'<p class="block-state">{escape(FROZEN_TEXT)}</p>{inner}</section>'
+    )

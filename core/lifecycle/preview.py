@@ -2,28 +2,30 @@
 
 import logging
 
+from flask import current_app
 from sqlmodel import select
 
 from core.db import system_query
 from core.lifecycle.states import lifecycle_at, live_steps
 from core.permissions.ids import package_subject
 from core.permissions.models import CasbinRule, RolePackage
+from core.plugin_system.api import block_placements
 from core.state import state_of
 from core.tree.bound import records_by_plugin
 from core.tree.models import OrgNode
 from core.tree.scope import DataScope, scope_of_model
 
-SCENARIOS_NOTE = "治理场景编排尚未上线：目前没有场景引用任何模块，计为 0。"
-
 
 def impact(db, policy, plugin, org_path):
     """A dict the page and the API show before a step at ``org_path``."""
     nodes = _nodes_in_use(db, policy, plugin, org_path)
+    placed = block_placements(current_app, db, org_path).get(plugin, {})
     return {
         "nodes_affected": len(nodes),
         "node_names": [name for _path, name in nodes[:10]],
-        "scenarios": 0,
-        "scenarios_note": SCENARIOS_NOTE,
+        "scenarios": placed.get("scenarios", 0),
+        "scenario_titles": placed.get("titles", [])[:10],
+        "scenario_opens": placed.get("opens"),
         "records": records_by_plugin(db, state_of().org_bound_tables, org_path).get(plugin, {}),
         "role_packages": _packages_using(db, plugin),
         "consumers": _consumers_of(plugin),

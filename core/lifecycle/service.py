@@ -7,6 +7,7 @@ earlier retirement standing, so "restore" brings back exactly what that retireme
 """
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError, InternalError, ProgrammingError
 from sqlmodel import select
 
 from core.api.errors import ServiceError
@@ -16,6 +17,7 @@ from core.events.publish import publish
 from core.lifecycle.dump import subtree_rows, table_named
 from core.lifecycle.events import STEP_EVENTS
 from core.lifecycle.export import write_export
+from core.lifecycle.guard import PURGE
 from core.lifecycle.models import FLAGGED, FROZEN, RETIRED, SEVERITY, LifecycleExport, LifecycleStep
 from core.lifecycle.states import ACTIVE, live_steps
 from core.permissions.store import bump_policy_version
@@ -97,18 +99,47 @@ def _export_id(db, step):
     return db.exec(system_query(statement, "the export of a retirement the caller may purge")).first()
 
 
+# A trigger's refusal: SQLite's RAISE(ABORT) reads as an integrity error, PostgreSQL's RAISE
+# EXCEPTION (and a foreign key from a table outside the plugin) as these.
+REFUSED_BY_THE_DATABASE = (IntegrityError, InternalError, ProgrammingError)
+
+
 def _delete_subtree(db, plugin, org_path):
-    """{table: rows deleted}: children first, then the org-bound rows."""
-    declared = [table["name"] for table in state_of().host.get(plugin).manifest.data.get("tables", [])]
+    """{table: rows deleted}: rows that others reference last. A table the database keeps
+    append-only (a points ledger) refuses: then nothing is deleted and the admin is told why."""
+    declared = state_of().host.get(plugin).manifest.data.get("tables", [])
     rows = subtree_rows(db, state_of().org_bound_tables, plugin, declared, org_path)
     removed = {}
-    for name in reversed(list(rows)):
-        table = table_named(db, name)
+    for table in _referrers_first([table_named(db, name) for name in rows]):
         keys = list(table.primary_key.columns)
-        for row in rows[name]:
-            db.exec(delete(table).where(*(key == row[key.name] for key in keys)))
-        removed[name] = len(rows[name])
+        try:
+            with db.begin_nested():
+                for row in rows[table.name]:
+                    statement = delete(table).where(*(key == row[key.name] for key in keys))
+                    db.exec(statement.execution_options(**{PURGE: True}))
+        except REFUSED_BY_THE_DATABASE:
+            described = next((entry.get("description") for entry in declared if entry["name"] == table.name), "")
+            raise ServiceError(
+                409, f"“{described or table.name}”按规定不能删除，数据未清除（模块保持下线，数据原样保留）。", "/state"
+            ) from None
+        removed[table.name] = len(rows[table.name])
     return removed
+
+
+def _referrers_first(tables):
+    """``tables`` ordered so that a table whose foreign keys point at another comes before it
+    (a resident before the household it lives in): the order deletes must run in."""
+    ordered, pending = [], list(tables)
+    while pending:
+        unreferenced = (t for t in pending if not any(o is not t and _points_at(o, t.name) for o in pending))
+        free = next(unreferenced, pending[0])  # a cycle: the database says which row is in the way
+        ordered.append(free)
+        pending.remove(free)
+    return ordered
+
+
+def _points_at(table, name):
+    return any(key.column.table.name == name for key in table.foreign_keys)
 
 
 def _live_here(db, plugin, org_path):

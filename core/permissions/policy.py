@@ -162,6 +162,12 @@ class PolicyEngine:
         self._refresh_if_stale()
         return any(covers(frozen, path) for frozen in self._read_only.get(plugin, ()))
 
+    def frozen_anywhere(self, plugin=None):
+        """Is ``plugin`` (any plugin when None) frozen or retired at some node? Lets a write
+        skip reading the rows it touches when nothing is frozen."""
+        self._refresh_if_stale()
+        return bool(self._read_only.get(plugin) if plugin else any(self._read_only.values()))
+
     def plugin_terms(self, plugin):
         self._refresh_if_stale()
         return self._plugin_terms.get(plugin, ())

@@ -1,6 +1,8 @@
 """The plugins API (/api/v1/plugins): what is installed, its state per node, usage figures; and
 how a plugin is shown there and on the plugins page."""
 
+import logging
+
 from flask import current_app, request
 from sqlmodel import select
 
@@ -169,3 +171,24 @@ def usage_figures(app, policy, org_path):
             merged.update({key: int(value) for key, value in (result or {}).items()})
         figures[name] = merged
     return figures
+
+
+def block_placements(app, session, org_path):
+    """{plugin: {"scenarios": n, "titles": [...], "opens": n or None}} added up over every plugin
+    that composes blocks (``gridwork_block_placements``). A failing implementation is left out."""
+    merged = {}
+    results = state_of(app).host.call_each(
+        "gridwork_block_placements", on_error=_placements_failed, session=session, org_path=org_path
+    )
+    for _composer, result in results:
+        for plugin, found in (result or {}).items():
+            into = merged.setdefault(plugin, {"scenarios": 0, "titles": [], "opens": None})
+            into["scenarios"] += int(found.get("scenarios", 0))
+            into["titles"] += [str(title) for title in found.get("titles", [])]
+            if found.get("opens") is not None:
+                into["opens"] = (into["opens"] or 0) + int(found["opens"])
+    return merged
+
+
+def _placements_failed(plugin, error):
+    logging.getLogger(__name__).warning("gridwork_block_placements failed for %s: %s", plugin, error)

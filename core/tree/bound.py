@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from core.api.errors import ServiceError
 from core.db import system_query
 
+ORG_MOVE = "gridwork_org_move"  # execution option: rows moving with their node are no record change (core.lifecycle)
+
 
 @dataclass(frozen=True)
 class OrgBoundTable:
@@ -67,7 +69,8 @@ def rewrite_bound_paths(db, tables, old_prefix, new_prefix):
         if bound.county_column:
             values[bound.county_column] = new_prefix.split("/")[0]
         try:  # no savepoint: the caller rolls the whole change back on a refusal
-            moved[bound.name] = db.exec(update(sql).where(at_or_under(path, old_prefix)).values(values)).rowcount
+            statement = update(sql).where(at_or_under(path, old_prefix)).values(values)
+            moved[bound.name] = db.exec(statement.execution_options(**{ORG_MOVE: True})).rowcount
         except IntegrityError:
             raise ServiceError(
                 409,

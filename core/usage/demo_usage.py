@@ -25,7 +25,11 @@ PROFILES = {  # plugin: (share of communities using it, staff per community, act
 }
 MODERATE = (0.5, 2, 1.5, 3)
 DEMO_USER_BASE = 900_000  # user ids of the demo's metered staff, clear of real accounts
-RESIDENT_FORM = ("居民信息", {"姓名": 1.0, "联系电话": 0.8, "楼栋": 0.9, "备注": 0.03, "本县附加信息": 0.02})
+FORMS = {  # plugin: (form, {field: share of submissions filling it}, submissions every third day)
+    "resident_info": ("居民信息", {"姓名": 1.0, "联系电话": 0.8, "楼栋": 0.9, "备注": 0.03, "本县附加信息": 0.02}, 8),
+    # points are entered rarely, and their coordinates hardly ever: the list suggests dropping them
+    "waste_sorting": ("投放点", {"投放点名称": 1.0, "桶类": 1.0, "开放时间": 0.7, "纬度（可不填）": 0.02}, 2),
+}
 
 
 def seed_demo_usage(db, county_path, communities, plugins, today):
@@ -40,7 +44,9 @@ def seed_demo_usage(db, county_path, communities, plugins, today):
     chance = random.Random(15)
     for plugin in plugins:
         _seed_plugin(db, plugin, communities, days, chance)
-    _seed_form(db, communities[0], days, chance)
+    for plugin in plugins:
+        if plugin in FORMS:
+            _seed_form(db, plugin, communities[0], days, chance)
     _seed_ratings(db, plugins, communities, chance)
     for week_end in range(0, len(days) + 7, 7):
         roll_up(db, today - timedelta(days=week_end), days_back=7)
@@ -76,18 +82,17 @@ def _poisson(chance, mean):
     return k
 
 
-def _seed_form(db, community, days, chance):
-    form, fill_rates = RESIDENT_FORM
+def _seed_form(db, plugin, community, days, chance):
+    form, fill_rates, submissions = FORMS[plugin]
     rows = []
     for day in days[::3]:
-        submissions = 8
         for field, rate in fill_rates.items():
             filled = sum(chance.random() < rate for _ in range(submissions))
             rows.append(
                 {
                     "day": day,
                     "org_path": community,
-                    "plugin": "resident_info",
+                    "plugin": plugin,
                     "form": form,
                     "field": field,
                     "shown": submissions,

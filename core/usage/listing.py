@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from core.plugin_system.api import usage_figures
+from core.plugin_system.api import block_placements, usage_figures
 from core.state import state_of
 from core.timeutil import utcnow
 from core.usage import figures
@@ -27,11 +27,13 @@ from core.usage.slimming import (
 )
 
 EMPTY_SHARE, MIN_SUBMISSIONS = 0.95, 20
-PLACEMENTS_NOTE = "场景编排功能尚未上线，暂按 0 计"
+PLACEMENTS_NOTE = "放置该模块功能块的已发布治理场景数（本范围内拥有或发布到本范围的场景）"
+UNMETERED_OPENS = "；场景的打开次数暂未计量"
 
 
-def modules_in_use(session, root, period, now=None):
-    """[ModuleUse] for every loaded plugin enabled in, or used in, the subtree at ``root``."""
+def modules_in_use(session, root, period, now=None, placed=None):
+    """[ModuleUse] for every loaded plugin enabled in, or used in, the subtree at ``root``
+    (``placed``: ``block_placements`` at ``root`` when the caller already has them)."""
     app = current_app._get_current_object()
     gridwork = state_of(app)
     entries = [entry for entry in gridwork.host.loaded() if entry.name != "core"]
@@ -41,6 +43,7 @@ def modules_in_use(session, root, period, now=None):
     previous = figures.actions_by_plugin(session, root, period.previous())
     users = figures.distinct_users(session, root, period)
     ratings = rating_figures(session, root, period, now or utcnow())
+    placed = block_placements(app, session, root) if placed is None else placed
     modules = []
     for entry in entries:
         enabled = figures.enabled_communities(session, entry.name, communities)
@@ -56,13 +59,15 @@ def modules_in_use(session, root, period, now=None):
                 rating=average, ratings=count, problems=problems, unanswered=unanswered, openness=fact.openness,
                 overlaps=list(fact.overlaps), event_links=fact.event_links,
                 shares_services=bool(fact.shared.get("services")),
+                placements=placed.get(entry.name, {}).get("scenarios", 0),
             )
         )  # fmt: skip
     return modules, facts
 
 
 def slimming_list(session, root, period, now=None):
-    modules, facts = modules_in_use(session, root, period, now)
+    placed = block_placements(current_app, session, root)
+    modules, facts = modules_in_use(session, root, period, now, placed)
     weights = weights_for(county_settings(session, root).weights)
     fields = figures.form_fields(session, root, period)
     notes = {m.plugin: suggestions(facts[m.plugin], fields.get(m.plugin, ())) for m in modules}
@@ -70,6 +75,8 @@ def slimming_list(session, root, period, now=None):
     reported = usage_figures(current_app, state_of().policy, root)  # each plugin's own "in use" figures
     for row in rows:
         row["reported_figures"] = reported.get(row["plugin"], {})
+        row["placed_in"] = placed.get(row["plugin"], {}).get("titles", [])
+        row["placement_opens"] = placed.get(row["plugin"], {}).get("opens")
     return {
         "period": {
             "start": period.start.isoformat(),
@@ -79,9 +86,13 @@ def slimming_list(session, root, period, now=None):
         },
         "weights": weights,
         "formula": formula_text(weights),
-        "placements_note": PLACEMENTS_NOTE,
+        "placements_note": PLACEMENTS_NOTE + ("" if _opens_metered(placed) else UNMETERED_OPENS),
         "modules": rows,
     }
+
+
+def _opens_metered(placed):
+    return any(found.get("opens") is not None for found in placed.values())
 
 
 def build_rows(modules, weights, advice_notes):

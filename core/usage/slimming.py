@@ -20,7 +20,7 @@ INDICATORS = {  # name: (title, weight by default, higher is better)
     "openness": ("数据开放（服务、事件、导出）", 1, True),
     "overlap": ("与其他模块重复", 1, False),
     "unanswered": ("逾期未回复的差评", 1, False),
-    "placements": ("场景编排引用（尚未上线，暂按 0 计）", 0, True),
+    "placements": ("场景编排引用（放置其功能块的已发布场景数）", 0, True),
 }
 ADVICE = {"keep": "保留", "improve": "改进", "merge": "合并", "retire": "退出"}
 QUADRANTS = {
@@ -153,5 +153,7 @@ def explain(module):
         words.append(f"{module.problems} 条“不好用”反馈")
     if module.unanswered:
         words.append(f"{module.unanswered} 条差评逾期未回复")
+    if module.placements:
+        words.append(f"{module.placements} 个已发布的治理场景放置了它的功能块")
     words += module.overlaps
     return "；".join(words)

@@ -57,14 +57,15 @@ def declared_tables(app, plugin):
     return [table["name"] for table in state_of(app).host.get(plugin).manifest.data.get("tables", [])]
 
 
-def seed_every_plugin(app):
+def seed_every_plugin(app, paths=(M1, M12, M2)):
     """Each loaded plugin's sample records (its gridwork_sample_records) in three communities:
     plugins that land later are covered without changing this test."""
     seeded = set()
     for plugin in state_of(app).host.loaded():
         if plugin.name == "core" or "gridwork_sample_records" not in plugin.hooks:
             continue
-        for path, marker in ((M1, "round_m1"), (M12, "round_m12"), (M2, "round_m2")):
+        for path in paths:
+            marker = "round_" + path.rsplit("/", 1)[-1]
             with app.app_context(), session_scope(app) as db:
                 state_of(app).host.call_for(
                     {plugin.name}, "gridwork_sample_records", session=db, org_path=path, marker=marker
@@ -76,16 +77,22 @@ def seed_every_plugin(app):
 def everything(app, plugins):
     with app.app_context(), session_scope(app) as db:
         names = ["core_attachment"] + [name for plugin in sorted(plugins) for name in declared_tables(app, plugin)]
-        return full_dump(db, names)
+        dump = full_dump(db, names)
+    dump["core_attachment"] = [row for row in dump["core_attachment"] if row["plugin"] in plugins]
+    return dump
 
 
-def test_retire_then_restore_brings_back_every_record_of_every_plugin(app, org_tree, sign_in):
+def enable_every_plugin(app):
     with app.app_context(), session_scope(app) as db:
         from core.plugin_system.enablement import set_state
 
         for plugin in state_of(app).host.loaded():
             if plugin.name != "core":
                 set_state(db, state_of(app).host, plugin.name, "c1", "enabled", actor="test")
+
+
+def test_retire_then_restore_brings_back_every_record_of_every_plugin(app, org_tree, sign_in):
+    enable_every_plugin(app)
     plugins = seed_every_plugin(app)
     assert "resident_info" in plugins
     before = everything(app, plugins)
@@ -296,7 +303,7 @@ def test_the_impact_preview_counts_what_a_step_would_touch(notes_app, sign_in):
     assert impact["nodes_affected"] == 5
     assert impact["node_names"] == ["东湖街道", "幸福社区", "幸福一网格", "和平社区", "和平十网格"]
     assert impact["records"] == {"fx_frozen_note": 1}
-    assert impact["scenarios"] == 0 and "尚未上线" in impact["scenarios_note"]
+    assert impact["scenarios"] == 0 and impact["scenario_titles"] == []  # no scenario places its blocks
     assert impact["consumers"] == []
     resident = county.get(f"{API}/resident_info/lifecycle/c1").get_json()["impact"]
     assert "县级管理员" in resident["role_packages"]
@@ -354,3 +361,84 @@ def test_the_slimming_list_leads_to_the_county_cut(notes_app, sign_in):
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
     assert "/modules/resident_info/lifecycle/c1?cut=1" in page.get_data(as_text=True)
     assert "为全县下线" in page.get_data(as_text=True)
+
+
+def add_note(app, path, note):
+    with engine_of(app).begin() as conn:
+        conn.execute(text("INSERT INTO fx_frozen_note (org_path, note) VALUES (:p, :n)"), {"p": path, "n": note})
+
+
+def test_frozen_refuses_changes_and_deletions_through_the_api_and_the_pages(notes_app, sign_in):
+    county = sign_in(notes_app)
+    residents = "/api/v1/resident_info/residents"
+    person = {"name": "王秀英", "gender": "female", "birth_date": "1945-01-01", "org_path": "c1/s1/m1/g1"}
+    one = county.post(residents, json={**person, "id_number": id_number("11010519450101002")})
+    two = county.post(residents, json=person)
+    assert two.status_code == 201, two.get_json()
+    one_id, two_id = one.get_json()["id"], two.get_json()["id"]
+    assert step(county, "resident_info", "m1", "freeze").status_code == 200
+    renamed = county.patch(f"{residents}/{one_id}", json={"version": 1, "name": "王秀芳"})
+    assert renamed.status_code == 423 and "已冻结" in renamed.get_json()["detail"]
+    page = county.post(f"/resident_info/residents/{one_id}/edit", data={"version": "1", "name": "王秀芳"})
+    assert page.status_code == 423 and "已冻结" in page.get_data(as_text=True)
+    merged = county.post(
+        f"{residents}/merge", json={"keep_id": one_id, "keep_version": 1, "merge_id": two_id, "merge_version": 1}
+    )
+    assert merged.status_code == 423  # a merge retires one record and moves its attachments
+    assert rows(notes_app, "SELECT name, merged_into_id FROM resident_info_resident ORDER BY id") == [
+        ("王秀英", None),
+        ("王秀英", None),
+    ]
+
+
+def test_frozen_refuses_updates_and_deletes_of_event_handlers_and_scheduled_jobs(notes_app, sign_in, clock):
+    from core.events.publish import publish
+
+    for path in (M1, M2):
+        add_note(notes_app, path, "待改")
+        add_note(notes_app, path, "待删")
+    county = sign_in(notes_app)
+    assert step(county, "fx_frozen", "s1", "freeze").status_code == 200
+    with notes_app.app_context(), session_scope(notes_app) as db:
+        for path in (M1, M2):
+            publish(db, "fx_frozen.noted", {"text": "改"}, org_path=path)
+            publish(db, "fx_frozen.noted", {"text": "删"}, org_path=path)
+    with notes_app.app_context():
+        Dispatcher(notes_app).drain()
+    assert sorted(notes(notes_app)) == [(M1, "待删"), (M1, "待改"), (M2, "改过")]
+    ran = run_due_jobs(notes_app)
+    assert (ran["fx_frozen.edit_m1"], ran["fx_frozen.clear_m1"]) == ("failed", "failed")
+    assert sorted(notes(notes_app)) == [(M1, "待删"), (M1, "待改"), (M2, "改过")]
+    assert step(county, "fx_frozen", "s1", "restore").status_code == 200
+    clock.advance(minutes=10)
+    ran = run_due_jobs(notes_app)
+    assert (ran["fx_frozen.edit_m1"], ran["fx_frozen.clear_m1"]) == ("done", "done")
+    assert sorted(note for note in notes(notes_app) if note[1] != "job") == [(M1, "改过"), (M2, "改过")]
+
+
+def test_purge_leaves_nothing_of_any_plugin_in_that_street_and_every_record_elsewhere(app, org_tree, sign_in):
+    enable_every_plugin(app)
+    plugins = seed_every_plugin(app, paths=(M2,))
+    elsewhere = everything(app, plugins)  # street s2's records, which the purge of s1 must keep
+    seed_every_plugin(app, paths=(M1, M12))
+    assert everything(app, plugins) != elsewhere
+    county, titles = sign_in(app), state_of(app).host.titles()
+    append_only = {"waste_sorting"}  # its points ledger refuses DELETE in the database itself
+    for plugin in sorted(plugins):
+        assert step(county, plugin, "s1", "retire").status_code == 200
+        purged = step(county, plugin, "s1", "purge", confirm=titles[plugin])
+        if plugin in append_only:
+            assert purged.status_code == 409 and "不能删除" in purged.get_json()["detail"]
+        else:
+            assert purged.status_code == 200, purged.get_json()
+    purgeable = plugins - append_only
+    assert everything(app, purgeable) == everything_of(elsewhere, app, purgeable)  # histories too, not just paths
+    assert everything(app, append_only) != everything_of(elsewhere, app, append_only)  # refused: all kept
+
+
+def everything_of(dump, app, plugins):
+    """The part of ``dump`` (from ``everything``) that ``plugins`` own."""
+    names = {name for plugin in plugins for name in declared_tables(app, plugin)}
+    owned = {name: found for name, found in dump.items() if name in names}
+    owned["core_attachment"] = [row for row in dump["core_attachment"] if row["plugin"] in plugins]
+    return owned
