@@ -1,5 +1,6 @@
-"""The dispatcher: claim due deliveries under a lease, run each handler in its own
-transaction, and record what happened (done, skipped, retry later, or dead letter).
+"""The dispatcher: claim due deliveries under a lease, run each handler's share of the
+batch in one transaction with a savepoint per delivery (``delivery.run_guarded_round``),
+and record what happened (done, skipped, retry later, or dead letter).
 
 At-least-once delivery plus a processed marker written in the handler's transaction gives
 each handler's database effects exactly once. A worker killed mid-batch leaves leases that
@@ -17,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 
 from core.db import engine_of
-from core.events.delivery import Outcomes, backoff_seconds, run_guarded, run_unguarded
+from core.events.delivery import Outcomes, backoff_seconds, run_guarded_round, run_unguarded
 from core.events.models import PENDING, SKIPPED, EventDelivery, EventRecord
 from core.events.types import Event
 from core.loop_failures import FailureLog
@@ -89,13 +90,17 @@ class Dispatcher:
                         wake.clear()
 
     def run_once(self, stop=None):
-        """Claim one batch and deliver it; returns how many deliveries were claimed."""
+        """Claim one batch and deliver it, a transaction per handler in it; returns how
+        many deliveries were claimed."""
         claims, events = self.claim()
-        for index, claim in enumerate(claims):
+        by_handler = {}
+        for claim in claims:
+            by_handler.setdefault(claim.handler, []).append(claim)
+        for index, share in enumerate(by_handler.values()):
             if stop is not None and stop.is_set():
-                self.release(claims[index:])
+                self.release([claim for rest in list(by_handler.values())[index:] for claim in rest])
                 break
-            self.deliver(claim, events[claim.event_id])
+            self.deliver_round(share, events)
         return len(claims)
 
     def drain(self):
@@ -175,15 +180,24 @@ class Dispatcher:
 
     def deliver(self, claim, event):
         """Run one claimed delivery; returns the outcome ("done", "skipped", "failed", …)."""
-        handler = self.bus.handlers[claim.handler]
-        if claim.attempts > self.settings.max_attempts:
-            # Claimed that often yet never finished: the handler keeps killing its worker.
-            return self.outcomes.fail(claim, "工作进程多次在处理该事件时中断，已停止重试。", bury=True)
-        if not self._plugin_enabled(handler.plugin, event.org_path):
-            return self.outcomes.finish(claim, SKIPPED)
-        if self.settings.idempotent:
-            return run_guarded(self.outcomes, claim, event, handler)
-        return run_unguarded(self.outcomes, claim, event, handler)
+        return self.deliver_round([claim], {claim.event_id: event})[claim.id]
+
+    def deliver_round(self, claims, events):
+        """Run claimed deliveries of one handler; returns {claim id: outcome}. Deliveries
+        that need no handler run (worn out, plugin switched off) are settled first."""
+        results, jobs = {}, []
+        for claim in claims:
+            event, handler = events[claim.event_id], self.bus.handlers[claim.handler]
+            if claim.attempts > self.settings.max_attempts:
+                # Claimed that often yet never finished: the handler keeps killing its worker.
+                results[claim.id] = self.outcomes.fail(claim, "工作进程多次在处理该事件时中断，已停止重试。", bury=True)
+            elif not self._plugin_enabled(handler.plugin, event.org_path):
+                results[claim.id] = self.outcomes.finish(claim, SKIPPED)
+            elif self.settings.idempotent:
+                jobs.append((claim, event, handler))
+            else:
+                results[claim.id] = run_unguarded(self.outcomes, claim, event, handler)
+        return {**results, **run_guarded_round(self.outcomes, jobs)}
 
     def _plugin_enabled(self, plugin, org_path):
         if plugin == "core":

@@ -156,6 +156,26 @@ def test_a_failing_handler_retries_with_backoff_then_waits_in_the_dead_letters_u
     assert "死信：0" in runner.invoke(events_cli, ["status"]).output
 
 
+def test_a_failing_delivery_in_a_round_rolls_back_only_its_own_effect(app):
+    def fails_on_bad_names(event, session):
+        writes_effect(event, session)
+        if event.payload["name"] == "坏":
+            raise RuntimeError("这一条处理失败")
+
+    subscribe(app, handler=fails_on_bad_names)
+    good_before, bad, good_after = (publish_one(app, payload={"name": name}) for name in ("甲", "坏", "乙"))
+    with app.app_context():
+        # One claimed round for the one handler: one transaction, a savepoint per delivery.
+        assert Dispatcher(app).run_once() == 3
+    assert effect_count(app) == 2
+    status_of = "SELECT status FROM core_event_delivery WHERE event_id = :id"
+    assert scalar(app, status_of, id=good_before) == scalar(app, status_of, id=good_after) == "done"
+    assert scalar(app, status_of, id=bad) == "pending"
+    assert "这一条处理失败" in scalar(app, "SELECT last_error FROM core_event_delivery WHERE event_id = :id", id=bad)
+    processed = "SELECT count(*) FROM core_event_processed WHERE event_id = :id"
+    assert (scalar(app, processed, id=good_before), scalar(app, processed, id=bad)) == (1, 0)
+
+
 def test_backoff_doubles_from_the_base_up_to_ten_minutes_plus_jitter():
     assert 1.0 <= backoff_seconds(1, 1.0) <= 1.2
     assert 8.0 <= backoff_seconds(4, 1.0) <= 9.6

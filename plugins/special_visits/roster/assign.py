@@ -16,10 +16,11 @@ UNASSIGNED_GRID = "unassigned_grid"  # notices about a grid (object id: its org 
 
 
 class Assigner:
-    """Grid worker per grid path, looked up once per run."""
+    """Grid worker per grid path, looked up once per run; and the grids this run already
+    left an entry with nobody in (their notice is raised: no count query per entry)."""
 
     def __init__(self, db):
-        self.db, self._by_grid = db, {}
+        self.db, self._by_grid, self._told = db, {}, set()
 
     def worker_at(self, org_path):
         if org_path not in self._by_grid:
@@ -39,10 +40,13 @@ class Assigner:
             self.db.add(entry)
             self.db.flush()
         if entry.assigned_to is None and (new or before is not None):
-            tell_unassigned(self.db, entry)
+            if entry.org_path not in self._told:
+                tell_unassigned(self.db, entry)
+                self._told.add(entry.org_path)
         elif (
             not new and entry.assigned_to is not None and before is None and not _unassigned_in(self.db, entry.org_path)
         ):
+            self._told.discard(entry.org_path)
             object_closed(self.db, PLUGIN, UNASSIGNED_GRID, entry.org_path)
 
 

@@ -14,6 +14,7 @@ from plugins.special_visits.groups.services import groups_applying_at, interval_
 from plugins.special_visits.models import ACTIVE, ENDED, LEFT, RosterEntry
 from plugins.special_visits.permissions import PLUGIN
 from plugins.special_visits.roster.assign import Assigner
+from plugins.special_visits.roster.round_cache import round_cache
 
 GONE = {"resident_info.resident_moved_out": "moved_out", "resident_info.resident_deceased": "deceased"}
 LEFT_GROUP = "left_group"
@@ -22,22 +23,23 @@ TAG_EVENTS = {"resident_info.resident_tagged", "resident_info.resident_untagged"
 
 def on_resident_event(event, session):
     """Handler of every resident_* event: re-check the residents it names."""
-    payload = event.payload
+    payload, cache = event.payload, round_cache(session)
     gone = GONE.get(event.type, "")
     tag = payload["tag"] if event.type in TAG_EVENTS else None
-    sync_resident(session, payload["resident_id"], payload["org_path"], gone=gone, tag=tag)
+    sync_resident(session, payload["resident_id"], payload["org_path"], gone=gone, tag=tag, cache=cache)
     if "merged_id" in payload:
-        sync_resident(session, payload["merged_id"], payload["org_path"])
+        sync_resident(session, payload["merged_id"], payload["org_path"], cache=cache)
 
 
-def sync_resident(db, resident_id, org_path, gone="", assigner=None, tag=None):
+def sync_resident(db, resident_id, org_path, gone="", assigner=None, tag=None, cache=None):
     """Bring one resident's entries in line with the groups at ``org_path`` (their grid now).
     ``tag``: only that tag was added or removed — a rule only asks for tags and the tag
     decides nothing else, so only the groups whose rule names it can change (one query
-    instead of five for most tag events; bench/visits_roster_maintenance.py)."""
-    assigner = assigner or Assigner(db)
+    instead of five for most tag events; bench/visits_roster_maintenance.py). ``cache``:
+    the event handler's lookups kept for its delivery round (``round_cache.py``)."""
+    assigner = assigner or (cache.assigner if cache else Assigner(db))
     entries = {entry.group_id: entry for entry in entries_of(db, resident_id, org_path)}
-    for group in groups_applying_at(db, org_path):
+    for group in cache.groups_at(org_path) if cache else groups_applying_at(db, org_path):
         if tag is not None and tag not in rule_tags(group.rule):
             entries.pop(group.id, None)
             continue
