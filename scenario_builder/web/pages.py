@@ -21,6 +21,10 @@ from core.public import (
 from scenario_builder import publish_down, starters, triggers, versions, workbench
 from scenario_builder.permissions import MANAGE
 
+# A scenario out of reach or a step not allowed gets the shared error page (404 / 403): a
+# redirect with a notice would tell another community's admin that the scenario exists.
+NOT_YOURS = (403, 404)
+
 
 @require(MANAGE)
 def index():
@@ -52,6 +56,8 @@ def create():
     try:
         scenario = versions.create_scenario(db, current_actor, org_path, {"title": title, "blocks": []})
     except ServiceError as error:
+        if error.status in NOT_YOURS:
+            raise
         return redirect(url_for("scenario_builder.index", error=error.detail))
     db.commit()
     return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
@@ -74,6 +80,8 @@ def _open_new_draft(make):
     try:
         scenario = make(db, starters.home_node(current_actor))
     except ServiceError as error:
+        if error.status in NOT_YOURS:
+            raise
         return redirect(url_for("scenario_builder.index", error=error.detail))
     db.commit()
     return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
@@ -90,6 +98,8 @@ def upstream(scenario_id, choice):
         else:
             publish_down.decline(db, current_actor, copy)
     except ServiceError as error:
+        if error.status in NOT_YOURS:
+            raise
         return redirect(url_for("scenario_builder.show", scenario_id=scenario_id, notice=error.detail))
     db.commit()
     notice = "已采用上级的新版本，保留了本级的设置修改" if choice == "accept" else "已保留现有版本"
