@@ -14,6 +14,7 @@ STATUS_TITLES = {"active": "使用中", "closed": "已停用"}
 FIELDS = ("name", "org_path", "location", "latitude", "longitude", "bin_types", "schedule", "supervisor")
 
 POINT_SCHEMA = {
+    "title": "投放点",  # the form's name where usage is counted (the slimming list's suggestions)
     "type": "object",
     "required": ["name", "org_path", "bin_types"],
     "properties": {

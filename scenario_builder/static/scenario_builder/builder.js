@@ -104,8 +104,8 @@
       pick.prepend(icon(about.icon));
       pick.setAttribute('aria-pressed', index === selected ? 'true' : 'false');
       li.append(pick,
-        button('上移', 'move-up', '上移' + name), button('下移', 'move-down', '下移' + name),
-        button('移除', 'remove-block', '移除' + name));
+        button('上移', 'move-up secondary', '上移' + name), button('下移', 'move-down secondary', '下移' + name),
+        button('移除', 'remove-block secondary', '移除' + name));
       if (blockErrors[index]) {
         const note = document.createElement('span');
         note.className = 'block-error'; note.textContent = '有需要修改的设置';

@@ -95,3 +95,14 @@ def test_the_supervisor_is_picked_by_name_from_the_people_who_work_there(app, cl
     refused = client.post("/waste_sorting/points/new", data={**POINT_FORM, "supervisor": "sibling_worker"})
     assert refused.status_code == 422 and "督导员：请从列表中选择。" in refused.get_data(as_text=True)
     assert rows(app, "SELECT id FROM waste_sorting_point") == []
+
+
+def test_the_point_form_is_counted_under_its_name_for_the_slimming_list(app, client, login_as, enabled):
+    from core.usage.ingest import ingest_spool
+
+    login_as("community_admin", "c1/s1/m1")
+    make_point(client)
+    ingest_spool(app)
+    counted = rows(app, "SELECT DISTINCT form FROM core_usage_form_field WHERE plugin = 'waste_sorting'")
+    forms = {form for (form,) in counted}
+    assert forms == {"投放点"}
