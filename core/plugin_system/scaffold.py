@@ -76,14 +76,16 @@ def check_name(name):
             f"模块名称“{name}”不符合规则：须以小写字母开头，只含小写字母、数字和下划线，"
             "共 2–40 个字符（如 resident_info）。"
         )
-    if name in RESERVED or name in sys.stdlib_module_names or _importable(name):
-        raise ScaffoldError(f"模块名称“{name}”与已有的 Python 模块重名，安装后会互相遮蔽，请换一个名称。")
-    if name in CORE_NAMES:
-        raise ScaffoldError(f"模块名称“{name}”与 Gridwork 核心的网址或命令重名，请换一个名称。")
+    # The installed-plugin check comes first: it is the more specific reason, and it must not
+    # depend on whether a folder of that name happens to be importable from sys.path.
     if name in _installed_plugin_names():
         raise ScaffoldError(
             f"模块名称“{name}”与已安装的功能模块重名（含内置模块），两者同时安装时只有一个能加载，请换一个名称。"
         )
+    if name in RESERVED or name in sys.stdlib_module_names or _importable(name):
+        raise ScaffoldError(f"模块名称“{name}”与已有的 Python 模块重名，安装后会互相遮蔽，请换一个名称。")
+    if name in CORE_NAMES:
+        raise ScaffoldError(f"模块名称“{name}”与 Gridwork 核心的网址或命令重名，请换一个名称。")
 
 
 def create_plugin(name, parent_dir="."):
