@@ -53,3 +53,17 @@ class LifecycleExport(SQLModel, table=True):
     counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = Field(default="", max_length=100)
+
+
+class PurgePermit(SQLModel, table=True):
+    """The one sanctioned removal from an append-only table: a purge writes a permit for its
+    plugin and subtree, deletes, and removes the permit in the same transaction, so a committed
+    database never holds one. A plugin's append-only trigger lets a DELETE through only while a
+    permit covers the row (see docs/plugins.md, "Append-only tables")."""
+
+    __tablename__ = "core_purge_permit"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    plugin: str = Field(max_length=40)
+    org_path: str = Field(max_length=300)
+    lifecycle_id: int = Field(foreign_key="core_lifecycle.id")

@@ -6,6 +6,8 @@ and a row at one of its streets are independent: restoring the county leaves the
 earlier retirement standing, so "restore" brings back exactly what that retirement took.
 """
 
+from contextlib import contextmanager
+
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError, InternalError, ProgrammingError
 from sqlmodel import select
@@ -18,7 +20,7 @@ from core.lifecycle.dump import subtree_rows, table_named
 from core.lifecycle.events import STEP_EVENTS
 from core.lifecycle.export import write_export
 from core.lifecycle.guard import PURGE
-from core.lifecycle.models import FLAGGED, FROZEN, RETIRED, SEVERITY, LifecycleExport, LifecycleStep
+from core.lifecycle.models import FLAGGED, FROZEN, RETIRED, SEVERITY, LifecycleExport, LifecycleStep, PurgePermit
 from core.lifecycle.states import ACTIVE, live_steps
 from core.permissions.store import bump_policy_version
 from core.plugin_system.enablement import StateChange, announce
@@ -89,7 +91,8 @@ def purge(db, plugin, org_path, actor, typed_title):
         raise ServiceError(422, "确认文字不对：请输入模块的名称。", "/confirm")
     if _export_id(db, step) is None:
         raise ServiceError(409, "还没有这次下线的完整导出，不能清除。", "/export")
-    removed = _delete_subtree(db, plugin, org_path)
+    with _purge_permit(db, step):
+        removed = _delete_subtree(db, plugin, org_path)
     step.purged_at = utcnow()
     return _record(db, step, RETIRED, "purged", actor, records=removed)
 
@@ -104,9 +107,24 @@ def _export_id(db, step):
 REFUSED_BY_THE_DATABASE = (IntegrityError, InternalError, ProgrammingError)
 
 
+@contextmanager
+def _purge_permit(db, step):
+    """While the purge deletes, a permit for its plugin and subtree lets the deletes through a
+    plugin's append-only trigger (and nothing else: UPDATE stays refused). The permit goes in
+    the same transaction, so no other connection ever sees one; a purge that fails rolls back
+    with it."""
+    permit = PurgePermit(plugin=step.plugin, org_path=step.org_path, lifecycle_id=step.id)
+    db.add(permit)
+    db.flush()
+    yield
+    db.delete(permit)
+    db.flush()
+
+
 def _delete_subtree(db, plugin, org_path):
     """{table: rows deleted}: rows that others reference last. A table the database keeps
-    append-only (a points ledger) refuses: then nothing is deleted and the admin is told why."""
+    append-only without honouring the purge permit refuses: then nothing is deleted and the
+    admin is told why."""
     declared = state_of().host.get(plugin).manifest.data.get("tables", [])
     rows = subtree_rows(db, state_of().org_bound_tables, plugin, declared, org_path)
     removed = {}

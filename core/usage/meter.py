@@ -8,7 +8,7 @@ user holds the permission. Form submissions read through the core's form reader 
 each (which fields were offered, which were filled). Only successful answers (< 400) count.
 """
 
-from flask import g, request
+from flask import current_app, g, request
 
 from core.auth.actor import current_actor
 from core.permissions.access import scope_for
@@ -67,7 +67,24 @@ def note_form(schema, fields, data):
 
 
 def _form_name(schema):
-    return str(schema.get("title") or schema.get("$id") or request.endpoint or "form")[:120]
+    """The form's title as the slimming list shows it. A schema without one is named after its
+    module ("垃圾分类督导的表单"), never by the page's endpoint code, and the log says which
+    page to give a title."""
+    named = schema.get("title") or schema.get("$id")
+    if named:
+        return str(named)[:120]
+    plugin = _form_plugin()
+    _warn_untitled(request.endpoint)
+    return f"{state_of().host.titles().get(plugin, '本模块')}的表单"[:120]
+
+
+_untitled_seen = set()
+
+
+def _warn_untitled(endpoint):
+    if endpoint not in _untitled_seen:
+        _untitled_seen.add(endpoint)
+        current_app.logger.warning("form read at %s has no title: give its schema one for the slimming list", endpoint)
 
 
 def _form_plugin():

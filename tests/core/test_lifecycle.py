@@ -423,17 +423,13 @@ def test_purge_leaves_nothing_of_any_plugin_in_that_street_and_every_record_else
     seed_every_plugin(app, paths=(M1, M12))
     assert everything(app, plugins) != elsewhere
     county, titles = sign_in(app), state_of(app).host.titles()
-    append_only = {"waste_sorting"}  # its points ledger refuses DELETE in the database itself
     for plugin in sorted(plugins):
         assert step(county, plugin, "s1", "retire").status_code == 200
         purged = step(county, plugin, "s1", "purge", confirm=titles[plugin])
-        if plugin in append_only:
-            assert purged.status_code == 409 and "不能删除" in purged.get_json()["detail"]
-        else:
-            assert purged.status_code == 200, purged.get_json()
-    purgeable = plugins - append_only
-    assert everything(app, purgeable) == everything_of(elsewhere, app, purgeable)  # histories too, not just paths
-    assert everything(app, append_only) != everything_of(elsewhere, app, append_only)  # refused: all kept
+        assert purged.status_code == 200, purged.get_json()  # the points ledger too, under the permit
+    assert everything(app, plugins) == everything_of(elsewhere, app, plugins)  # histories too, not just paths
+    with app.app_context(), session_scope(app) as db:
+        assert full_dump(db, ["core_purge_permit"])["core_purge_permit"] == []  # none outlives its purge
 
 
 def everything_of(dump, app, plugins):

@@ -67,3 +67,11 @@ def test_weekly_and_subtree_users_are_distinct_people_not_sums_of_days(app, org_
         two_days = distinct_users(db, "c1/s1", Period(monday, date(2026, 12, 2)))  # edge days only
     assert weekly == {"c1/s1/m1": 2, "c1/s1/m12": 1}
     assert street == {"p": 2} and two_days == {"p": 2}
+
+
+def test_a_form_without_a_title_is_counted_under_its_module_name_not_a_page_code(app, org_tree):
+    from core.usage.meter import _form_name
+
+    with app.test_request_context("/resident_info/residents/new"):
+        assert _form_name({"type": "object"}) == "居民信息采集的表单"
+        assert _form_name({"title": "居民登记"}) == "居民登记"

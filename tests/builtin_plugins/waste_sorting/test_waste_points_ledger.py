@@ -102,6 +102,39 @@ def test_the_database_refuses_to_change_or_delete_an_entry(app, client, househol
     assert rows(app, "SELECT points FROM waste_sorting_points_entry")[0].points == 2
 
 
+@pytest.mark.parametrize(
+    ("permit_for", "permit_at", "deletes"),
+    [("waste_sorting", "c1/s1", True), ("waste_sorting", "c1/s2", False), ("resident_info", "c1/s1", False)],
+)
+def test_only_a_purge_permit_over_the_entry_lets_a_delete_through(
+    app, client, household, permit_for, permit_at, deletes
+):
+    """The core's purge writes a permit for its plugin and subtree inside its transaction; a
+    permit for another subtree or another module opens nothing, and UPDATE stays refused."""
+    award(client, household)
+    with engine_of(app).connect() as connection, connection.begin() as transaction:
+        step = connection.execute(
+            text(
+                "INSERT INTO core_lifecycle (plugin, org_path, state, notice, flagged_at, started_by) "
+                "VALUES ('waste_sorting', :path, 'retired', '', CURRENT_TIMESTAMP, 't') RETURNING id"
+            ),
+            {"path": permit_at},
+        ).scalar_one()
+        connection.execute(
+            text("INSERT INTO core_purge_permit (plugin, org_path, lifecycle_id) VALUES (:plugin, :path, :step)"),
+            {"plugin": permit_for, "path": permit_at, "step": step},
+        )
+        with pytest.raises(DBAPIError, match="积分流水只能追加"), connection.begin_nested():
+            connection.execute(text("UPDATE waste_sorting_points_entry SET points = 99"))
+        if deletes:
+            assert connection.execute(text("DELETE FROM waste_sorting_points_entry")).rowcount == 1
+        else:
+            with pytest.raises(DBAPIError, match="积分流水只能追加"):
+                connection.execute(text("DELETE FROM waste_sorting_points_entry"))
+        transaction.rollback()
+    assert rows(app, "SELECT points FROM waste_sorting_points_entry")[0].points == 2
+
+
 def test_verify_names_the_entry_changed_behind_the_triggers_back(app, client, household):
     for _ in range(3):
         award(client, household, action="supervisor_report")
