@@ -5,10 +5,19 @@ accepts it — its own settings changes kept — or keeps its copy as it is."""
 
 from sqlmodel import select
 
-from core.public import ApiError, not_found, record_audit, scope_for, system_options, system_query
+from core.public import (
+    ApiError,
+    not_found,
+    notify,
+    object_closed,
+    record_audit,
+    scope_for,
+    system_options,
+    system_query,
+)
 from scenario_builder import versions
 from scenario_builder.models import Scenario
-from scenario_builder.permissions import MANAGE
+from scenario_builder.permissions import MANAGE, PLUGIN
 from scenario_builder.words import changes_between, keyed
 
 
@@ -26,7 +35,32 @@ def offer(db, actor, scenario, number):
         org_path=scenario.org_path,
         detail={"version": number},
     )
+    _tell_the_copies(db, actor, scenario, number)
     return scenario
+
+
+OFFER_NOTICE = "scenario_offer"  # inbox object type: a copy's pending decision on a new version
+COMMUNITY_ADMIN = "community_admin"
+
+
+def _tell_the_copies(db, actor, source, number):
+    """Each node that adopted an earlier version gets one open notice in its admins' inbox
+    (a still newer offer replaces it), settled when they accept or keep their copy."""
+    statement = select(Scenario).where(Scenario.adopted_from == source.id)
+    for copy in db.exec(system_query(statement, "the copies of an offered scenario, wherever they are")).all():
+        if number in (copy.adopted_version, copy.declined_version):
+            continue
+        object_closed(db, PLUGIN, OFFER_NOTICE, copy.id, by=actor.username)
+        notify(
+            db,
+            plugin=PLUGIN,
+            title=f"上级更新了下发的场景「{source.title}」（第 {number} 版）：请查看变化，选择采用或保留原样",
+            org_path=copy.org_path,
+            to_package=COMMUNITY_ADMIN,
+            link=f"/scenarios/{copy.id}",
+            object_type=OFFER_NOTICE,
+            object_id=copy.id,
+        )
 
 
 def offered_to(db, org_path):
@@ -96,6 +130,7 @@ def accept(db, actor, copy, based_on):
     note = f"采用上级下发的第 {source.offered_version} 版（保留本级的设置修改）"
     versions.save_scenario(db, actor, copy, based_on, merged, note)
     copy.adopted_version, copy.declined_version = source.offered_version, None
+    object_closed(db, PLUGIN, OFFER_NOTICE, copy.id, by=actor.username)
     return copy
 
 
@@ -105,6 +140,7 @@ def decline(db, actor, copy):
     if news is None:
         raise ApiError(409, "上级没有新的下发版本。", pointer="/")
     copy.declined_version = news["to"]
+    object_closed(db, PLUGIN, OFFER_NOTICE, copy.id, by=actor.username)
     record_audit(
         db,
         "scenario_builder.scenario_offer_declined",

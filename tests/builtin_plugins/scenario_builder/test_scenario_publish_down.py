@@ -104,3 +104,22 @@ def test_on_the_pages_the_community_adopts_then_sees_the_changes_and_accepts(cou
     accepted = community.post(f"/scenarios/{copy_id}/upstream/accept", data={})
     page = community.get(accepted.headers["Location"]).get_data(as_text=True)
     assert "已采用上级的新版本" in page and "下发了第" not in page
+
+
+def offer_notices(client):
+    items = client.get("/api/v1/inbox?status=open").get_json()["items"]
+    return [(item["title"], item["link"]) for item in items if "上级更新了下发的场景" in item["title"]]
+
+
+@pytest.mark.parametrize("choice", ["accept", "decline"])
+def test_a_new_offer_reaches_the_adopting_community_s_inbox_once_and_settles_with_its_choice(county, community, choice):
+    source_id, copy_id = adopted_copy(county, community)
+    assert offer_notices(community) == []  # adopting the first version needs no decision
+    offer_new_version(county, source_id)
+    assert county.post(f"/api/v1/scenarios/{source_id}/offer", json={}).status_code == 200  # offered again
+    [(title, link)] = offer_notices(community)
+    assert "第 2 版" in title and link == f"/scenarios/{copy_id}"
+    assert offer_notices(county) == []  # the county's own inbox is not the place
+    body = {"based_on": 2} if choice == "accept" else {}
+    assert community.post(f"/api/v1/scenarios/{copy_id}/upstream/{choice}", json=body).status_code == 200
+    assert offer_notices(community) == []
