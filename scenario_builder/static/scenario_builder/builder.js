@@ -201,10 +201,12 @@
   function saved(answer) {
     if (answer.ok) {
       version = answer.body.latest_version;
+      // A field the server refused before is redrawn without its error once it is accepted.
+      const hadErrors = Object.keys(blockErrors).length > 0;
       blockErrors = {}; triggers.forget();
       say('');
       setState(dirty ? '未保存' : '已保存');
-      render(true);
+      render(!hadErrors);
       refreshPreview();
       return answer;
     }
