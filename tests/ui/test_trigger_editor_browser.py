@@ -79,6 +79,9 @@ def test_the_menus_offer_only_what_fits_and_every_trigger_edit_is_undoable(brows
     expect(form.get_by_label("条件的值")).to_have_value("2")
     form.get_by_label("「内容」（必填）的来源").select_option(label="固定值")
     form.get_by_label("「内容」的固定值").fill("上门看看")
+    for name, viewport in VIEWPORTS.items():  # the form filled in, at laptop and tablet size
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(_artifact(f"triggers-{name}.png")), full_page=True)
     form.get_by_role("button", name="保存修改").click()
     expect(page.locator(".trigger-words")).to_contain_text("（内容为「上门看看」）")
     expect(state).to_have_text("已保存")
@@ -92,10 +95,6 @@ def test_the_menus_offer_only_what_fits_and_every_trigger_edit_is_undoable(brows
     expect(page.locator(".trigger-words")).to_have_text(WORDS)
     page.get_by_role("button", name="重做（Ctrl+Shift+Z）").click()
     expect(page.locator(".trigger-words")).to_contain_text("（内容为「上门看看」）")
-    for name, viewport in VIEWPORTS.items():
-        page.set_viewport_size(viewport)
-        page.locator("#trigger-form").scroll_into_view_if_needed()
-        page.screenshot(path=str(_artifact(f"triggers-{name}.png")), full_page=True)
 
 
 def test_moving_blocks_keeps_a_trigger_on_them_and_removing_one_breaks_it_visibly(browser, scenes_server, make_user):
