@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_builder_browser import M1, PHONE, VIEWPORTS, _artifact, _drag, _press
+from test_builder_browser import M1, PHONE, VIEWPORTS, _artifact, _drag, _press, refused_setting
 
 from core.events.dispatch import Dispatcher
 from core.testing import rows, sign_in_page, signed_in_client
@@ -65,11 +65,7 @@ def _assemble(page):
 
 def _settings_with_one_refusal(page):
     page.get_by_role("button", name="设置「我的走访名单」（第 2 个）").click()
-    limit = page.locator("#settings-form").get_by_label("最多显示条数")
-    limit.fill("99")
-    field = page.locator("#settings-form .form-field.has-error")
-    expect(field).to_contain_text("最多显示条数")
-    expect(field).to_contain_text("50")
+    field = refused_setting(page, "最多显示条数", "99", "50")
     expect(page.locator("#save-state")).to_have_text("未保存")
     page.locator("#settings-form").get_by_label("最多显示条数").fill("5")
     expect(page.locator("#save-state")).to_have_text("已保存")

@@ -33,15 +33,20 @@ def _draft(app, admin_user):
     return client, scenario_id
 
 
+def _open_a_draft(browser, scenes_server, make_user, viewport):
+    """(API client, scenario id, builder page) of a community admin's new draft."""
+    app, server = scenes_server
+    admin_user = make_user("community_admin", M1)
+    client, scenario_id = _draft(app, admin_user)
+    return client, scenario_id, _open_builder(browser, server, admin_user, scenario_id, viewport)
+
+
 def _saved_triggers(client, scenario_id):
     return client.get(f"/api/v1/scenarios/{scenario_id}").get_json()["document"]["triggers"]
 
 
 def test_the_menus_offer_only_what_fits_and_every_trigger_edit_is_undoable(browser, scenes_server, make_user):
-    app, server = scenes_server
-    admin_user = make_user("community_admin", M1)
-    client, scenario_id = _draft(app, admin_user)
-    page = _open_builder(browser, server, admin_user, scenario_id, VIEWPORTS["laptop"])
+    client, scenario_id, page = _open_a_draft(browser, scenes_server, make_user, VIEWPORTS["laptop"])
     state, form = page.locator("#save-state"), page.locator("#trigger-form")
     expect(page.get_by_text("还没有联动规则。")).to_be_visible()
 
@@ -98,10 +103,7 @@ def test_the_menus_offer_only_what_fits_and_every_trigger_edit_is_undoable(brows
 
 
 def test_moving_blocks_keeps_a_trigger_on_them_and_removing_one_breaks_it_visibly(browser, scenes_server, make_user):
-    app, server = scenes_server
-    admin_user = make_user("community_admin", M1)
-    client, scenario_id = _draft(app, admin_user)
-    page = _open_builder(browser, server, admin_user, scenario_id, VIEWPORTS["tablet"])
+    client, scenario_id, page = _open_a_draft(browser, scenes_server, make_user, VIEWPORTS["tablet"])
     form, state = page.locator("#trigger-form"), page.locator("#save-state")
     form.get_by_label("当（发生的事）").select_option(label=NOTED)
     form.get_by_label("就（要做的事）").select_option(label="「记事」（第 3 个）：记下")
