@@ -41,12 +41,25 @@ window.GridworkTriggerForm = (function () {
     const about = name && blockAt(Number(at));
     return about ? (about.actions || []).find(function (a) { return a.name === name; }) : null;
   }
+  // [value, name] of the canvas actions that ``event`` can feed.
+  function actionsFor(event) {
+    const pairs = [];
+    page.doc().blocks.forEach(function (placed, index) {
+      (page.info(placed).actions || []).filter(function (a) { return fits(event, a); }).forEach(function (a) {
+        pairs.push([index + ':' + a.name, named(index) + '：' + a.title]);
+      });
+    });
+    return pairs;
+  }
+  // Only events some canvas action can follow are offered: the others could start nothing.
   function drawWhen(keep) {
     const pairs = [];
     page.doc().blocks.forEach(function (placed, index) {
-      (page.info(placed).emits || []).forEach(function (e) { pairs.push([index + ':' + e.name, named(index) + '：' + e.title]); });
+      (page.info(placed).emits || []).filter(function (e) { return actionsFor(e).length; }).forEach(function (e) {
+        pairs.push([index + ':' + e.name, named(index) + '：' + e.title]);
+      });
     });
-    options($('trigger-when'), pairs, pairs.length ? '请选择发生的事' : '场景里还没有会发出事件的功能块', keep);
+    options($('trigger-when'), pairs, pairs.length ? '请选择发生的事' : '场景里还没有能联动的功能块', keep);
     $('trigger-when').disabled = pairs.length === 0;
     drawAfterWhen(keep === undefined ? undefined : {});
   }
@@ -56,15 +69,8 @@ window.GridworkTriggerForm = (function () {
     options($('trigger-field'), fields.map(function (f) { return [f.name, f.title]; }), '不设条件', preset.field);
     $('trigger-field').disabled = !event;
     drawCondition(preset);
-    const pairs = [];
-    if (event) {
-      page.doc().blocks.forEach(function (placed, index) {
-        (page.info(placed).actions || []).filter(function (a) { return fits(event, a); }).forEach(function (a) {
-          pairs.push([index + ':' + a.name, named(index) + '：' + a.title]);
-        });
-      });
-    }
-    options($('trigger-then'), pairs, event && !pairs.length ? '场景里没有能接上这件事的动作' : '请选择要做的事', preset.then);
+    const pairs = event ? actionsFor(event) : [];
+    options($('trigger-then'), pairs, '请选择要做的事', preset.then);
     $('trigger-then').disabled = !pairs.length;
     drawInputs(preset.inputs);
   }
