@@ -104,6 +104,10 @@ window.GridworkTriggers = (function () {
       problems = {};
     }, true);
     if (editing === at) { resetForm(); }
+    if (editing !== null && editing > at) {  // the rule being edited moved up one place
+      editing -= 1;
+      $('trigger-form-title').textContent = '修改第 ' + (editing + 1) + ' 条联动规则';
+    }
     $('triggers-heading').focus();
   }
   function startEditing(at) {
