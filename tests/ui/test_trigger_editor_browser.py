@@ -2,7 +2,7 @@
 the events of blocks on the canvas and the actions and payload fields that fit them; adding,
 editing (a fixed value instead of a payload field) and deleting a trigger go through undo
 and autosave; moving blocks keeps the trigger on its blocks, and removing one shows the
-trigger as broken with the server's reason beside it."""
+trigger as broken with the server's reason beside it. A trigger can be added by keyboard alone."""
 
 import pytest
 from playwright.sync_api import expect
@@ -105,9 +105,20 @@ def test_the_menus_offer_only_what_fits_and_every_trigger_edit_is_undoable(brows
 def test_moving_blocks_keeps_a_trigger_on_them_and_removing_one_breaks_it_visibly(browser, scenes_server, make_user):
     client, scenario_id, page = _open_a_draft(browser, scenes_server, make_user, VIEWPORTS["tablet"])
     form, state = page.locator("#trigger-form"), page.locator("#save-state")
-    form.get_by_label("当（发生的事）").select_option(label=NOTED)
-    form.get_by_label("就（要做的事）").select_option(label="「记事」（第 3 个）：记下")
-    form.get_by_role("button", name="添加规则").click()
+    # By keyboard alone: arrow keys choose in a menu, Tab moves on, Enter adds.
+    form.get_by_label("当（发生的事）").focus()
+    page.keyboard.press("ArrowDown")
+    expect(form.get_by_label("当（发生的事）")).to_have_value("0:noted")
+    page.keyboard.press("Tab")  # 如果: no condition
+    page.keyboard.press("Tab")
+    expect(form.get_by_label("就（要做的事）")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(form.get_by_label("就（要做的事）")).to_have_value("2:remember")
+    page.keyboard.press("Tab")  # 「内容」的来源: 取事件的「内容」 already
+    page.keyboard.press("Tab")
+    expect(form.get_by_role("button", name="添加规则")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(state).to_have_text("已保存")
 
     page.get_by_role("button", name="下移「记事」（第 1 个）").click()
