@@ -52,7 +52,7 @@ from core.permissions.catalogue import Permission
 from core.permissions.holders import package_holders
 from core.permissions.policy_reads import package_permission_names
 from core.permissions.service import package_titles
-from core.plugin_system.blocks import BlockOffer, block_offers, event_payload_schema, plugin_enabled_at
+from core.plugin_system.blocks import BlockOffer, block_offers, event_payload_schema, event_title, plugin_enabled_at
 from core.plugin_system.offerings import BlockType, ServiceUnavailable, call_service
 from core.scheduler.jobs import JobContext, ScheduledJob
 from core.scheduler.schedules import Daily, Every, Quarterly
@@ -75,6 +75,7 @@ __all__ = [
     "BlockType",
     "block_offers",
     "event_payload_schema",
+    "event_title",
     "package_grants",
     "package_permission_names",
     "package_titles",

@@ -65,7 +65,7 @@ def on_event(event, session):
                     plugin=target.plugin,
                     block=target.block,
                     action=trigger["then"]["action"],
-                    input=_mapped(trigger["then"].get("mapping", {}), event.payload),
+                    input=_mapped(trigger["then"], event.payload),
                 )
                 session.add(run)
                 attempt(session, offers, run, scenario)
@@ -172,8 +172,10 @@ def condition_holds(condition, payload):
     return value < expected if op == "lt" else value > expected
 
 
-def _mapped(mapping, payload):
-    return {key: payload[source] for key, source in mapping.items() if source in payload}
+def _mapped(then, payload):
+    """The action's input: the fixed values, then the fields taken from the event's payload."""
+    taken = {key: payload[source] for key, source in then.get("mapping", {}).items() if source in payload}
+    return {**then.get("values", {}), **taken}
 
 
 def _already_ran(session, event_id, scenario_id, index):

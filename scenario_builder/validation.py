@@ -89,7 +89,7 @@ def _trigger_problems(trigger, pointer, index, blocks, offers):
     action = next((a for a in target_offer.entry["actions"] if a["name"] == trigger["then"]["action"]), None)
     if action is None:
         return problems + [{"pointer": pointer + "/then/action", "detail": f"{name}的动作是该功能块不接受的动作"}]
-    return problems + _mapping_problems(trigger["then"].get("mapping", {}), payload, action, pointer, name)
+    return problems + _mapping_problems(trigger["then"], payload, action, pointer, name)
 
 
 def _block_at(blocks, position):
@@ -114,12 +114,15 @@ def _condition_problems(condition, payload, pointer, name):
     return []
 
 
-def _mapping_problems(mapping, payload, action, pointer, name):
-    inputs = action["input_schema"]
-    known = set(inputs.get("properties", {}))
+def _mapping_problems(then, payload, action, pointer, name):
+    """The action's input comes from payload fields (``mapping``) or fixed values (``values``);
+    every required input from one of them, every fixed value valid for its input field."""
+    inputs, mapping, values = action["input_schema"], then.get("mapping", {}), then.get("values", {})
+    known = inputs.get("properties", {})
     problems = [
-        {"pointer": f"{pointer}/then/mapping/{key}", "detail": f"{name}的映射填写了动作没有的字段 {key}"}
-        for key in mapping
+        {"pointer": f"{pointer}/then/{part}/{key}", "detail": f"{name}填写了动作没有的字段 {key}"}
+        for part, given in (("mapping", mapping), ("values", values))
+        for key in given
         if key not in known
     ]
     problems += [
@@ -127,9 +130,24 @@ def _mapping_problems(mapping, payload, action, pointer, name):
         for key, source in mapping.items()
         if key in known and source not in payload
     ]
+    problems += _value_problems(values, known, pointer, name)
     problems += [
         {"pointer": f"{pointer}/then/mapping/{key}", "detail": f"{name}没有为动作的必填字段 {key} 指定来源"}
         for key in inputs.get("required", [])
-        if key not in mapping
+        if key not in mapping and key not in values
     ]
+    return problems
+
+
+def _value_problems(values, known, pointer, name):
+    problems = []
+    for key, value in values.items():
+        if key not in known:
+            continue
+        try:
+            validate_or_raise({"type": "object", "properties": {key: known[key]}}, {key: value})
+        except ApiError:
+            title = known[key].get("title", key)
+            detail = f"{name}的固定值「{title}」不符合要求"
+            problems.append({"pointer": f"{pointer}/then/values/{key}", "detail": detail})
     return problems

@@ -65,3 +65,11 @@ def event_payload_schema(event_name):
     """The payload JSON Schema of the registered event ``<plugin>.<name>``, or None."""
     event_type = state_of().bus.types.get(event_name)
     return None if event_type is None else event_type.schema
+
+
+def event_title(event_name):
+    """The Chinese title a manifest gives the event ``<plugin>.<name>`` ("居民新增了标签"), or None."""
+    plugin_name, _, name = event_name.partition(".")
+    plugin = state_of().host.get(plugin_name)
+    emits = plugin.manifest.data.get("events", {}).get("emits", []) if plugin else []
+    return next((e["title"]["zh"] for e in emits if e["name"] == name), None)

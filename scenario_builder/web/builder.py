@@ -22,6 +22,7 @@ from core.public import (
 from scenario_builder import versions
 from scenario_builder.permissions import MANAGE
 from scenario_builder.web.pages import rendered_block
+from scenario_builder.web.trigger_menus import accepted, emitted
 
 # A manifest names its block's icon; the page draws the names it knows as small line icons
 # (SVG paths on a 24-unit grid: no icon font to vendor, no emoji font needed on the intranet PCs).
@@ -75,6 +76,8 @@ def _entry(offer):
         "icon": ICONS.get(offer.entry.get("icon", ""), DEFAULT_ICON),  # an SVG path
         "description": offer.entry.get("description", {}).get("zh", ""),
         "schema": offer.entry.get("settings_schema", {"type": "object"}),
+        "emits": emitted(offer),  # the trigger editor's menus
+        "actions": accepted(offer),
     }
 
 

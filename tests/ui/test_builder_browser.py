@@ -45,6 +45,16 @@ def _press(page, button):
     page.keyboard.press("Enter")
 
 
+def refused_setting(page, label, typed, bound):
+    """Type ``typed`` into the settings field ``label``: the server refuses it beside the field,
+    in Chinese, naming the field and the ``bound`` it passed. Returns that field."""
+    page.locator("#settings-form").get_by_label(label).fill(typed)
+    field = page.locator("#settings-form .form-field.has-error")
+    expect(field).to_contain_text(label)
+    expect(field).to_contain_text(bound)
+    return field
+
+
 def _canvas(page):
     return page.locator("#canvas .select-block")
 
@@ -79,11 +89,7 @@ def test_an_admin_builds_and_publishes_a_scenario_a_grid_worker_then_uses(browse
     expect(page.get_by_role("button", name="上移「记事」（第 1 个）")).to_be_focused()
 
     page.get_by_role("button", name="设置「记事」（第 1 个）").click()
-    days = page.locator("#settings-form").get_by_label("天数")
-    days.fill("99")
-    field = page.locator("#settings-form .form-field.has-error")
-    expect(field).to_contain_text("天数")
-    expect(field).to_contain_text("30")
+    field = refused_setting(page, "天数", "99", "30")
     expect(field).not_to_contain_text("/days")
     expect(state).to_have_text("未保存")
     page.screenshot(path=str(_artifact("builder-error-laptop.png")), full_page=True)

@@ -8,6 +8,7 @@
   const $ = function (id) { return document.getElementById(id); };
   const canvas = $('canvas');
   const SAVE_DELAY = 800;
+  const triggers = window.GridworkTriggers;  // the trigger editor (triggers.js)
   let doc = data.document;
   let version = data.version;
   let selected = null;
@@ -55,7 +56,7 @@
     doc = JSON.parse(from.pop());
     if (selected !== null && selected >= doc.blocks.length) { selected = doc.blocks.length ? doc.blocks.length - 1 : null; }
     $('scenario-title').value = doc.title;
-    blockErrors = {};
+    blockErrors = {}; triggers.forget();
     render(false);
     scheduleSave();
   }
@@ -66,6 +67,7 @@
     const [plugin, block] = key.split('.');
     edit(function () {
       doc.blocks.splice(at, 0, { plugin: plugin, block: block, settings: {} });
+      triggers.reindex(doc, function (i) { return i >= at ? i + 1 : i; });
       selected = at;
     });
   }
@@ -73,12 +75,16 @@
     if (to < 0 || to >= doc.blocks.length || from === to) { return; }
     edit(function () {
       doc.blocks.splice(to, 0, doc.blocks.splice(from, 1)[0]);
+      const order = doc.blocks.map(function (_b, i) { return i; });
+      order.splice(to, 0, order.splice(from, 1)[0]);
+      triggers.reindex(doc, function (i) { return order.indexOf(i); });
       selected = to;
     });
   }
   function removeBlock(at) {
     edit(function () {
       doc.blocks.splice(at, 1);
+      triggers.reindex(doc, function (i) { return i === at ? null : i > at ? i - 1 : i; });
       selected = doc.blocks.length ? Math.min(at, doc.blocks.length - 1) : null;
     });
   }
@@ -117,6 +123,7 @@
     $('canvas-empty').hidden = doc.blocks.length > 0;
     $('undo').disabled = !undoStack.length;
     $('redo').disabled = !redoStack.length;
+    triggers.render();
     if (!keepForm) { drawSettings(); }
   }
   function focusCanvas(index, cls) {
@@ -194,10 +201,12 @@
   function saved(answer) {
     if (answer.ok) {
       version = answer.body.latest_version;
-      blockErrors = {};
+      // A field the server refused before is redrawn without its error once it is accepted.
+      const hadErrors = Object.keys(blockErrors).length > 0;
+      blockErrors = {}; triggers.forget();
       say('');
       setState(dirty ? '未保存' : '已保存');
-      render(true);
+      render(!hadErrors);
       refreshPreview();
       return answer;
     }
@@ -214,17 +223,18 @@
     return answer;
   }
   function showProblems(problem) {
-    blockErrors = {};
+    blockErrors = {}; triggers.forget();
     const others = [];
     (problem.errors && problem.errors.length ? problem.errors : [{ pointer: problem.pointer, detail: problem.detail }])
       .forEach(function (error) {
         const match = /^\/document\/blocks\/(\d+)\/settings\/([^/]+)|^\/blocks\/(\d+)\/settings\/([^/]+)/.exec(error.pointer || '');
-        if (!match) { others.push(error.detail); return; }
+        if (!match) { if (!triggers.claim(error)) { others.push(error.detail); } return; }
         const index = Number(match[1] || match[3]);
         (blockErrors[index] = blockErrors[index] || {})[match[2] || match[4]] = error.detail;
       });
-    const count = Object.keys(blockErrors).length;
-    say(others.concat(count ? ['有 ' + count + ' 个功能块的设置需要修改，请看标红的功能块。'] : []).join(' '), true);
+    const count = Object.keys(blockErrors).length, rules = triggers.count();
+    say(others.concat(count ? ['有 ' + count + ' 个功能块的设置需要修改，请看标红的功能块。'] : [],
+      rules ? ['有 ' + rules + ' 条联动规则需要修改，请看标红的规则。'] : []).join(' '), true);
     render(false);
   }
 
@@ -234,7 +244,7 @@
     undoStack.push(JSON.stringify(doc));   // the edits made here stay one 撤销 away
     redoStack = [];
     doc = theirs.document; version = theirs.latest_version;
-    stale = false; dirty = false; blockErrors = {};
+    stale = false; dirty = false; blockErrors = {}; triggers.forget();
     selected = null;
     $('stale').hidden = true;
     $('scenario-title').value = doc.title;
@@ -372,6 +382,7 @@
     },
   }, dragging));
 
+  triggers.attach({ doc: function () { return doc; }, edit: edit, info: info });
   render(false);
   performance.mark('builder-ready');  // the canvas is drawn and sortable (bench/builder_page.py)
   refreshPreview();

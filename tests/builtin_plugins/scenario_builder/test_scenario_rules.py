@@ -78,6 +78,11 @@ def test_a_block_of_a_plugin_switched_off_at_the_node_is_refused(scenes_app, adm
             "事件中不存在的字段",
         ),
         ({"then": {"block": 1, "action": "remember", "mapping": {}}}, "/triggers/0/then/mapping/text", "必填字段"),
+        (
+            {"then": {"block": 1, "action": "remember", "values": {"text": 5}}},
+            "/triggers/0/then/values/text",
+            "的固定值「内容」不符合要求",
+        ),
     ],
 )
 def test_an_incompatible_trigger_is_refused_at_its_part(admin, change, pointer, words):

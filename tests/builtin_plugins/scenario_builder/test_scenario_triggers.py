@@ -51,6 +51,14 @@ def with_trigger(admin):
     return published(admin, document(notes(3), notes(5), triggers=[REMEMBER_WHEN_MANY], **FOR_WORKERS))
 
 
+def test_an_action_input_may_be_a_fixed_value_instead_of_a_payload_field(admin, scenes_app, fx):
+    fixed = {**REMEMBER_WHEN_MANY, "then": {"block": 1, "action": "remember", "values": {"text": "上门看看"}}}
+    published(admin, document(notes(3), notes(5), triggers=[fixed], **FOR_WORKERS))
+    noted(scenes_app, "三户未走访", 3)
+    drain(scenes_app)
+    assert fx.REMEMBERED == ["上门看看"]
+
+
 def test_an_event_at_a_reached_node_runs_the_action_only_when_the_condition_holds(admin, scenes_app, fx):
     with_trigger(admin)
     noted(scenes_app, "三户未走访", 3)

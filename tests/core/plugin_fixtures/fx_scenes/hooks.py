@@ -29,9 +29,13 @@ def remember(data, context):
     REMEMBERED.append(data["text"])
 
 
+def flag(data, context):
+    """An action no event of ``notes`` can feed (it needs a yes/no): never offered for ``noted``."""
+
+
 @hookimpl
 def gridwork_blocks():
     return [
         BlockType("fx_scenes", "notes", render_notes, "fx_scenes.view", {"remember": remember}, migrate_notes),
-        BlockType("fx_scenes", "broken", render_broken, "fx_scenes.view"),
+        BlockType("fx_scenes", "broken", render_broken, "fx_scenes.view", {"flag": flag}),
     ]
