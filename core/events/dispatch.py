@@ -185,18 +185,19 @@ class Dispatcher:
     def deliver_round(self, claims, events):
         """Run claimed deliveries of one handler; returns {claim id: outcome}. Deliveries
         that need no handler run (worn out, plugin switched off) are settled first."""
-        results, jobs = {}, []
+        results, jobs, skipped = {}, [], []
         for claim in claims:
             event, handler = events[claim.event_id], self.bus.handlers[claim.handler]
             if claim.attempts > self.settings.max_attempts:
                 # Claimed that often yet never finished: the handler keeps killing its worker.
                 results[claim.id] = self.outcomes.fail(claim, "工作进程多次在处理该事件时中断，已停止重试。", bury=True)
             elif not self._plugin_enabled(handler.plugin, event.org_path):
-                results[claim.id] = self.outcomes.finish(claim, SKIPPED)
+                skipped.append(claim)
             elif self.settings.idempotent:
                 jobs.append((claim, event, handler))
             else:
                 results[claim.id] = run_unguarded(self.outcomes, claim, event, handler)
+        results.update(self.outcomes.finish_all(skipped, SKIPPED))  # one transaction for them all
         return {**results, **run_guarded_round(self.outcomes, jobs)}
 
     def _plugin_enabled(self, plugin, org_path):
