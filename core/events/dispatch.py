@@ -44,7 +44,7 @@ class Settings:
     max_attempts: int = 8
     backoff_base: float = 1.0
     lease_seconds: float = 30.0
-    batch_size: int = 20
+    batch_size: int = 100
     poll_interval: float = 0.2
 
     @classmethod
@@ -54,7 +54,7 @@ class Settings:
             max_attempts=int(config.get("EVENTS_MAX_ATTEMPTS", 8)),
             backoff_base=float(config.get("EVENTS_BACKOFF_BASE", 1.0)),
             lease_seconds=float(config.get("EVENTS_LEASE_SECONDS", 30)),
-            batch_size=int(batch_size or config.get("EVENTS_BATCH_SIZE", 20)),
+            batch_size=int(batch_size or config.get("EVENTS_BATCH_SIZE", 100)),
             poll_interval=float(config.get("EVENTS_POLL_INTERVAL", 0.2)),
         )
 
