@@ -1,6 +1,7 @@
 """Rosters that maintain themselves: every resident event re-checks that resident against
-the groups that apply at their grid (one indexed ``find_by_tag_rule`` per group, limited to
-the resident), and the nightly rebuild (``rebuild.py``) reaches the same rows from scratch.
+the groups that apply at their grid (``find_by_tag_rule`` limited to the residents named —
+for the event handler, all of its delivery round's at once: ``round_facts.py``), and the
+nightly rebuild (``rebuild.py``) reaches the same rows from scratch.
 
 Statuses: ``active`` (on due lists), ``left`` (no longer matches: history kept, off the lists)
 and ``ended`` (died or moved out: off every due list at once)."""
