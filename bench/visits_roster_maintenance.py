@@ -4,15 +4,16 @@ against bare SQL upserts of the same rows.
 Ours: ``--events`` ``resident_info.resident_tagged`` events (one per living resident who
 carries a tag a default group asks for: that tag), published with ``core.events.publish``
 100 per transaction through a real ``create_app`` session, then delivered in this thread
-(``Dispatcher.drain``, one transaction per delivery) to ``roster.maintain.on_resident_event``,
-which re-checks the resident against the groups whose rule names the tag and writes or
-updates their entries. Timed: publish plus delivery.
+(``Dispatcher.drain``, one transaction per handler's share of a claimed batch) to the batch
+handler ``roster.round_facts.on_resident_events``, which re-checks the round's residents
+against the groups whose rule names their tag (one rule check per group for the whole round)
+and writes or updates their entries. Timed: publish plus delivery.
 Floor: the roster rows ours produced, written again with ``sqlite3`` ``executemany`` as
 ``INSERT … ON CONFLICT (group_id, resident_id) DO UPDATE`` into an empty table of the same
 shape, in as many transactions as ours published. Residents (``resident_seed.resident_rows``,
 1,000 per grid) and the tree are seeded with raw inserts. Goal: ours/floor ≥ 0.3.
 
-    .venv/bin/python bench/visits_roster_maintenance.py     # options: --events 100000
+    .venv/bin/python bench/visits_roster_maintenance.py     # options: --events 100000 --batch 20
 """
 
 import argparse
@@ -94,7 +95,7 @@ def switch_on(app):
         db.commit()
 
 
-def run_ours(app, people):
+def run_ours(app, people, batch_size=None):
     started = time.perf_counter()
     with app.app_context():
         for start in range(0, len(people), PER_TRANSACTION):
@@ -103,7 +104,7 @@ def run_ours(app, people):
                     payload = {"resident_id": resident_id, "org_path": grid, "tag": tag}
                     publish(db, "resident_info.resident_tagged", payload, org_path=grid, actor="bench")
                 db.commit()
-        delivered = Dispatcher(app).drain()
+        delivered = Dispatcher(app, batch_size=batch_size).drain()
     return time.perf_counter() - started, delivered
 
 
@@ -129,6 +130,7 @@ def run_floor(path, transactions):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=None, help="deliveries per claim (default: EVENTS_BATCH_SIZE)")
     args = parser.parse_args()
     print(machine_line())
     with tempfile.TemporaryDirectory(prefix="gw-bench-visits-") as directory:
@@ -136,7 +138,7 @@ def main():
         app, path = build_app(directory)
         people = seed_residents(path, args.events)
         switch_on(app)
-        ours, delivered = run_ours(app, people)
+        ours, delivered = run_ours(app, people, args.batch)
         floor, entries = run_floor(path, -(-len(people) // PER_TRANSACTION))
         clock.reset()
     if delivered < len(people) or entries == 0:

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import GridworkSession
+from core.events.batch_round import call_for_one, deliver_as_one_batch, is_batch
 from core.events.models import DEAD, DONE, ERROR_MAX_LENGTH, PENDING, EventDeadLetter, EventDelivery, EventProcessed
 from core.timeutil import utcnow
 
@@ -51,6 +52,10 @@ RENEW_MANY = (
 )
 IS_PROCESSED = select(PROCESSED.c.event_id).where(
     PROCESSED.c.event_id == _param("b_event", PROCESSED.c.event_id),
+    PROCESSED.c.handler == _param("b_handler", PROCESSED.c.handler),
+)
+PROCESSED_AMONG = select(PROCESSED.c.event_id).where(
+    PROCESSED.c.event_id.in_(bindparam("b_events", expanding=True)),
     PROCESSED.c.handler == _param("b_handler", PROCESSED.c.handler),
 )
 MARK_PROCESSED = insert(PROCESSED)
@@ -131,13 +136,36 @@ class Outcomes:
         )
 
     @staticmethod
+    def processed_among(connection, handler, event_ids):
+        """The ids among ``event_ids`` that ``handler`` has already processed (one query)."""
+        return set(connection.execute(PROCESSED_AMONG, {"b_events": event_ids, "b_handler": handler}).scalars())
+
+    @staticmethod
+    def mark_processed_all(connection, claims):
+        now = utcnow()
+        rows = [{"event_id": claim.event_id, "handler": claim.handler, "processed_at": now} for claim in claims]
+        connection.execute(MARK_PROCESSED, rows)
+
+    @staticmethod
     def mark_finished(connection, claim, status=DONE):
         connection.execute(FINISH, {"b_id": claim.id, "b_status": status, "b_at": utcnow()})
+
+    @staticmethod
+    def mark_finished_all(connection, claims, status=DONE):
+        now = utcnow()
+        connection.execute(FINISH, [{"b_id": claim.id, "b_status": status, "b_at": now} for claim in claims])
 
     def finish(self, claim, status):
         with self.engine.begin() as connection:
             self.mark_finished(connection, claim, status)
         return status
+
+    def finish_all(self, claims, status):
+        """Settle deliveries that need no handler run (skipped) in one transaction."""
+        if claims:
+            with self.engine.begin() as connection:
+                self.mark_finished_all(connection, claims, status)
+        return {claim.id: status for claim in claims}
 
     def processed_elsewhere(self, claim):
         with self.engine.connect() as connection:
@@ -169,9 +197,12 @@ class Outcomes:
 
 
 def run_guarded_round(outcomes, jobs):
-    """Deliver ``jobs`` ([(claim, event, handler)]) in as few transactions as failures allow;
-    returns {claim id: outcome}."""
+    """Deliver ``jobs`` ([(claim, event, handler)], one handler's) in as few transactions as
+    failures allow; returns {claim id: outcome}. A batch handler gets them in one call first;
+    if that raises, they go one at a time below."""
     results = {}
+    if jobs and is_batch(jobs[0][2]):
+        jobs = deliver_as_one_batch(outcomes, jobs, results)
     while jobs:
         failed_at, error = _deliver_in_one_transaction(outcomes, jobs, results)
         if error is None:
@@ -208,7 +239,7 @@ def _deliver_one(session, connection, outcomes, claim, event, handler):
     if outcomes.already_processed(connection, claim):
         outcomes.mark_finished(connection, claim)
         return "duplicate"
-    handler.handler(event, session)
+    call_for_one(handler, event, session)
     session.flush()
     outcomes.mark_processed(connection, claim)
     outcomes.mark_finished(connection, claim)
@@ -230,7 +261,7 @@ def run_unguarded(outcomes, claim, event, handler):
             if not outcomes.still_ours(session.connection(), claim):
                 session.rollback()
                 return "lost"
-            handler.handler(event, session)
+            call_for_one(handler, event, session)
             session.commit()
         except Exception as error:
             session.rollback()

@@ -44,7 +44,7 @@ class Settings:
     max_attempts: int = 8
     backoff_base: float = 1.0
     lease_seconds: float = 30.0
-    batch_size: int = 20
+    batch_size: int = 100
     poll_interval: float = 0.2
 
     @classmethod
@@ -54,7 +54,7 @@ class Settings:
             max_attempts=int(config.get("EVENTS_MAX_ATTEMPTS", 8)),
             backoff_base=float(config.get("EVENTS_BACKOFF_BASE", 1.0)),
             lease_seconds=float(config.get("EVENTS_LEASE_SECONDS", 30)),
-            batch_size=int(batch_size or config.get("EVENTS_BATCH_SIZE", 20)),
+            batch_size=int(batch_size or config.get("EVENTS_BATCH_SIZE", 100)),
             poll_interval=float(config.get("EVENTS_POLL_INTERVAL", 0.2)),
         )
 
@@ -185,18 +185,19 @@ class Dispatcher:
     def deliver_round(self, claims, events):
         """Run claimed deliveries of one handler; returns {claim id: outcome}. Deliveries
         that need no handler run (worn out, plugin switched off) are settled first."""
-        results, jobs = {}, []
+        results, jobs, skipped = {}, [], []
         for claim in claims:
             event, handler = events[claim.event_id], self.bus.handlers[claim.handler]
             if claim.attempts > self.settings.max_attempts:
                 # Claimed that often yet never finished: the handler keeps killing its worker.
                 results[claim.id] = self.outcomes.fail(claim, "工作进程多次在处理该事件时中断，已停止重试。", bury=True)
             elif not self._plugin_enabled(handler.plugin, event.org_path):
-                results[claim.id] = self.outcomes.finish(claim, SKIPPED)
+                skipped.append(claim)
             elif self.settings.idempotent:
                 jobs.append((claim, event, handler))
             else:
                 results[claim.id] = run_unguarded(self.outcomes, claim, event, handler)
+        results.update(self.outcomes.finish_all(skipped, SKIPPED))  # one transaction for them all
         return {**results, **run_guarded_round(self.outcomes, jobs)}
 
     def _plugin_enabled(self, plugin, org_path):

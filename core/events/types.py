@@ -40,12 +40,20 @@ class Event:
 @dataclass(frozen=True)
 class EventHandler:
     """A subscription: ``handler(event, session)`` runs once per event of ``event_type``,
-    in its own transaction (the dispatcher commits; the handler must not)."""
+    in its own savepoint of the round's transaction (the dispatcher commits; the handler
+    must not).
+
+    ``batch=True``: ``handler(events, session)`` takes a list instead — this handler's
+    share of a claimed round, in delivery order, in one call and one savepoint, so it can
+    read and write for all of them with a few set-based statements. If that call raises,
+    the round is delivered again one event at a time (``handler([event], session)``), so
+    only the event that fails is retried or ends in the dead letters."""
 
     event_type: str
     name: str
     handler: Callable[[Event, object], None] = field(compare=False)
     plugin: str
+    batch: bool = False
 
 
 @dataclass(frozen=True)

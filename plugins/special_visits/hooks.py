@@ -4,7 +4,8 @@ types and block settings schemas come from manifest.json."""
 from core.public import BlockType, EventHandler, NavEntry, get_session, hookimpl
 from plugins.special_visits import web, workbench
 from plugins.special_visits.permissions import COVERAGE_READ, GROUP_MANAGE, PLUGIN, ROSTER_READ, VISIT_RECORD
-from plugins.special_visits.roster import alerts, jobs, maintain, soon
+from plugins.special_visits.roster import alerts, jobs, soon
+from plugins.special_visits.roster.round_facts import on_resident_events
 from plugins.special_visits.web import blocks
 
 RESIDENT_EVENTS = (
@@ -35,7 +36,7 @@ def gridwork_nav_entries():
 @hookimpl
 def gridwork_event_handlers():
     handlers = [
-        EventHandler(f"resident_info.{name}", f"{PLUGIN}.roster_{name}", maintain.on_resident_event, PLUGIN)
+        EventHandler(f"resident_info.{name}", f"{PLUGIN}.roster_{name}", on_resident_events, PLUGIN, batch=True)
         for name in RESIDENT_EVENTS
     ]
     return handlers + [

@@ -17,10 +17,15 @@ UNASSIGNED_GRID = "unassigned_grid"  # notices about a grid (object id: its org 
 
 class Assigner:
     """Grid worker per grid path, looked up once per run; and the grids this run already
-    left an entry with nobody in (their notice is raised: no count query per entry)."""
+    left an entry with nobody in (their notice is raised: no count query per entry).
 
-    def __init__(self, db):
+    ``defer=True`` (the event handler's round): new entries are only added to the session,
+    to be flushed together, and the "nobody" notices wait for ``settle()`` at the round's
+    end — one count query for all its grids instead of a flush and a count per entry."""
+
+    def __init__(self, db, defer=False):
         self.db, self._by_grid, self._told = db, {}, set()
+        self.defer, self._waiting = defer, {}  # grid -> {id(entry): entry} left with nobody this round
 
     def worker_at(self, org_path):
         if org_path not in self._by_grid:
@@ -38,16 +43,42 @@ class Assigner:
             entry.assigned_to = self.worker_at(entry.org_path)
         if entry.id is None:
             self.db.add(entry)
-            self.db.flush()
+            if not self.defer:
+                self.db.flush()
         if entry.assigned_to is None and (new or before is not None):
             if entry.org_path not in self._told:
-                tell_unassigned(self.db, entry)
-                self._told.add(entry.org_path)
+                self._left_with_nobody(entry)
         elif (
             not new and entry.assigned_to is not None and before is None and not _unassigned_in(self.db, entry.org_path)
         ):
             self._told.discard(entry.org_path)
             object_closed(self.db, PLUGIN, UNASSIGNED_GRID, entry.org_path)
+
+    def _left_with_nobody(self, entry):
+        if self.defer:
+            self._waiting.setdefault(entry.org_path, {})[id(entry)] = entry
+        else:
+            tell_unassigned(self.db, entry)
+            self._told.add(entry.org_path)
+
+    def settle(self):
+        """The round's end: a grid whose entries left with nobody are the only ones waiting
+        there is told once (as ``tell_unassigned`` would have told it for the first)."""
+        waiting, self._waiting = self._waiting, {}
+        waiting = {grid: _still_waiting(entries.values()) for grid, entries in waiting.items()}
+        waiting = {grid: entries for grid, entries in waiting.items() if entries}
+        if not waiting:
+            return
+        self.db.flush()
+        counts = unassigned_counts(self.db, list(waiting))
+        for grid, entries in waiting.items():
+            if counts.get(grid, 0) == len(entries):  # nobody was waiting there before this round
+                notify_unassigned(self.db, entries[0])
+            self._told.add(grid)
+
+
+def _still_waiting(entries):
+    return [entry for entry in entries if entry.status == ACTIVE and entry.assigned_to is None]
 
 
 def _may_visit(db, username, org_path):
@@ -67,10 +98,23 @@ def _unassigned_in(db, grid):
     ).one()
 
 
+def unassigned_counts(db, grids):
+    """{grid: active entries there with nobody assigned}, one grouped query."""
+    statement = select(RosterEntry.org_path, func.count()).group_by(RosterEntry.org_path)
+    statement = scope_of_model(statement, DataScope(tuple(grids)), RosterEntry).where(
+        RosterEntry.org_path.in_(grids), RosterEntry.status == ACTIVE, RosterEntry.assigned_to.is_(None)
+    )
+    return dict(db.exec(statement).all())
+
+
 def tell_unassigned(db, entry):
     """Only the grid's first entry left with nobody raises the notice; the rest join it."""
     if _unassigned_in(db, entry.org_path) > 1:
         return
+    notify_unassigned(db, entry)
+
+
+def notify_unassigned(db, entry):
     grid_name = place_names(db, [entry.org_path]).get(entry.org_path, "")
     notify(
         db,

@@ -1,6 +1,7 @@
 """Rosters that maintain themselves: every resident event re-checks that resident against
-the groups that apply at their grid (one indexed ``find_by_tag_rule`` per group, limited to
-the resident), and the nightly rebuild (``rebuild.py``) reaches the same rows from scratch.
+the groups that apply at their grid (``find_by_tag_rule`` limited to the residents named —
+for the event handler, all of its delivery round's at once: ``round_facts.py``), and the
+nightly rebuild (``rebuild.py``) reaches the same rows from scratch.
 
 Statuses: ``active`` (on due lists), ``left`` (no longer matches: history kept, off the lists)
 and ``ended`` (died or moved out: off every due list at once)."""
@@ -14,43 +15,45 @@ from plugins.special_visits.groups.services import groups_applying_at, interval_
 from plugins.special_visits.models import ACTIVE, ENDED, LEFT, RosterEntry
 from plugins.special_visits.permissions import PLUGIN
 from plugins.special_visits.roster.assign import Assigner
-from plugins.special_visits.roster.round_cache import round_cache
 
 GONE = {"resident_info.resident_moved_out": "moved_out", "resident_info.resident_deceased": "deceased"}
 LEFT_GROUP = "left_group"
 TAG_EVENTS = {"resident_info.resident_tagged", "resident_info.resident_untagged"}
 
 
-def on_resident_event(event, session):
-    """Handler of every resident_* event: re-check the residents it names."""
-    payload, cache = event.payload, round_cache(session)
-    gone = GONE.get(event.type, "")
-    tag = payload["tag"] if event.type in TAG_EVENTS else None
-    sync_resident(session, payload["resident_id"], payload["org_path"], gone=gone, tag=tag, cache=cache)
-    if "merged_id" in payload:
-        sync_resident(session, payload["merged_id"], payload["org_path"], cache=cache)
-
-
-def sync_resident(db, resident_id, org_path, gone="", assigner=None, tag=None, cache=None):
+def sync_resident(db, resident_id, org_path, gone="", assigner=None, tag=None, cache=None, facts=None):
     """Bring one resident's entries in line with the groups at ``org_path`` (their grid now).
     ``tag``: only that tag was added or removed — a rule only asks for tags and the tag
     decides nothing else, so only the groups whose rule names it can change (one query
     instead of five for most tag events; bench/visits_roster_maintenance.py). ``cache``:
-    the event handler's lookups kept for its delivery round (``round_cache.py``)."""
+    the event handler's lookups kept for its delivery round (``round_cache.py``); ``facts``:
+    its entries and rule checks read for the whole round (``round_facts.py``)."""
     assigner = assigner or (cache.assigner if cache else Assigner(db))
-    entries = {entry.group_id: entry for entry in entries_of(db, resident_id, org_path)}
+    entries = facts.entries_of(resident_id, org_path) if facts else _entries_by_group(db, resident_id, org_path)
     for group in cache.groups_at(org_path) if cache else groups_applying_at(db, org_path):
         if tag is not None and tag not in rule_tags(group.rule):
             entries.pop(group.id, None)
             continue
-        found = [] if gone else matching(db, group.rule, [org_path], [resident_id])
+        found = [] if gone else _matching_one(db, group, resident_id, org_path, facts)
         entry = entries.pop(group.id, None)
         if found:
-            upsert_active(db, group, entry, found[0], assigner)
+            entry = upsert_active(db, group, entry, found[0], assigner)
+            if facts:
+                facts.remember(entry)
         elif entry is not None:
             close(db, entry, gone or LEFT_GROUP)
     for entry in entries.values():  # groups that no longer apply there (moved street, switched off)
         close(db, entry, gone or LEFT_GROUP)
+
+
+def _entries_by_group(db, resident_id, org_path):
+    return {entry.group_id: entry for entry in entries_of(db, resident_id, org_path)}
+
+
+def _matching_one(db, group, resident_id, org_path, facts):
+    if facts:
+        return facts.matching(group, resident_id, org_path)
+    return matching(db, group.rule, [org_path], [resident_id])
 
 
 def rule_tags(rule):
@@ -107,6 +110,8 @@ def next_due(entry, group):
 def close(db, entry, reason):
     """Off the due lists; a death or move-out overrides a plain "left the group"."""
     if entry.status == ACTIVE or (entry.status == LEFT and reason in GONE.values()):
+        if entry.id is None:  # written earlier in this round, not yet flushed: its id names it below
+            db.flush()
         entry.status = ENDED if reason in GONE.values() else LEFT
         entry.status_reason, entry.status_changed_at = reason, utcnow()
         object_closed(db, PLUGIN, "overdue", entry.id)

@@ -16,7 +16,7 @@ KEY = "special_visits.round_cache"
 
 class RoundCache:
     def __init__(self, db):
-        self.assigner = Assigner(db)
+        self.assigner = Assigner(db, defer=True)  # settled at the round's end (round_facts.py)
         self._db, self._groups = db, {}
 
     def groups_at(self, org_path):

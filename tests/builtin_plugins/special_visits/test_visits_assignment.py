@@ -64,3 +64,19 @@ def test_a_grid_worker_sees_only_their_grids_roster(visits, sign_in, make_user):
     assert names == ["本网格"]
     page = worker.get("/special_visits/?view=all&mine=0").get_data(as_text=True)
     assert "本网格" in page and "隔壁社区" not in page
+
+
+def test_a_grid_without_a_worker_is_told_once_however_many_rounds_bring_it_residents(visits, sign_in):
+    from core.testing import rows
+
+    admin = sign_in(visits, "community_admin", "c1/s1/m1")
+    first = register(admin, name="赵玉兰", age=85)
+    register(admin, name="钱桂芳", age=88)
+    drain(visits)  # one delivery round: both new entries, neither with anyone to visit them
+    register(admin, name="孙秀英", age=91)
+    drain(visits)  # a later round: the grid's notice is already open
+    assert {value[3] for value in roster(visits).values()} == {None}
+    told = [title for title in inbox_titles(admin) if "没有网格员负责" in title]
+    assert len(told) == 1, "one notice for the grid, not one per resident or per round"
+    links = rows(visits, "SELECT link FROM core_notice WHERE object_type = 'unassigned_grid'")
+    assert links == [(f"/special_visits/entries/{entry_id(visits, first['id'])}",)]
