@@ -64,7 +64,7 @@ from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.charts import chart_download, make_chart
 from core.ui.nav import NavEntry
 from core.ui.workbench import WorkItem
-from core.usage.meter import meter_use
+from core.usage.meter import meter_scenario, meter_use
 from core.users.service import display_names
 
 __all__ = [
@@ -125,6 +125,7 @@ __all__ = [
     "ScheduledJob",
     "isoformat",
     "local_text",
+    "meter_scenario",
     "meter_use",
     "json_body",
     "login_required",

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, insert, literal, select
 
 from core.usage.models import UsageCount, UsageDaily, UsageUserDay, UsageUserWeek, UsageWeekly
+from core.usage.scenario_rollup import roll_up_scenarios
 
 DAYS_BACK = 8
 COUNT, USER_DAY, USER_WEEK = UsageCount.__table__, UsageUserDay.__table__, UsageUserWeek.__table__
@@ -26,9 +27,11 @@ def roll_up(session, today, days_back=DAYS_BACK):
     days = [today - timedelta(days=n) for n in range(1, days_back + 1)]
     for day in days:
         _roll_up_range(session, DAILY, DAILY.c.day, day, day + timedelta(days=1))
-    for week in sorted({monday(day) for day in days}):
+    weeks = sorted({monday(day) for day in days})
+    for week in weeks:
         _roll_up_user_week(session, week)
         _roll_up_range(session, WEEKLY, WEEKLY.c.week, week, week + timedelta(days=7))
+    roll_up_scenarios(session, days, weeks)
     return len(days)
 
 

@@ -11,6 +11,7 @@ from core.public import (
     display_names,
     get_session,
     login_required,
+    meter_scenario,
     node_choices,
     node_from_text,
     plugin_enabled_at,
@@ -113,9 +114,11 @@ def show(scenario_id):
     db = get_session()
     scenario, number, org_path = _visible(db, scenario_id)
     document = versions.version_document(db, scenario, number)
+    preview = number != scenario.published_version
+    if not preview:  # before the blocks render: their forms carry the scenario (``scenario_field``)
+        meter_scenario(scenario.id, org_path)
     offers, context = block_offers(), {"actor": current_actor, "org_path": org_path}
     rendered = [rendered_block(offers, placed, context) for placed in document["blocks"]]
-    preview = number != scenario.published_version
     return render_template(
         "scenario_builder/show.html",
         scenario=scenario,
