@@ -12,6 +12,7 @@ from core.public import (
     get_session,
     login_required,
     meter_scenario,
+    module_unavailable,
     node_choices,
     node_from_text,
     plugin_enabled_at,
@@ -19,7 +20,7 @@ from core.public import (
     require,
     scope_for,
 )
-from scenario_builder import publish_down, starters, triggers, versions, workbench
+from scenario_builder import affected, publish_down, starters, triggers, versions, workbench
 from scenario_builder.permissions import MANAGE
 
 # A scenario out of reach or a step not allowed gets the shared error page (404 / 403): a
@@ -40,6 +41,7 @@ def index():
         offered=publish_down.offered_to(db, starters.home_node(current_actor)),
         scenarios=scenarios,
         history=history,
+        warnings=affected.warnings_for(db, scenarios),
         names=names,
         choices=choices,
         error=request.args.get("error"),
@@ -172,7 +174,8 @@ def rendered_block(offers, placed, context):
     if offer is None:
         return {"title": "未安装的功能块", "icon": "", "html": "该功能块暂不可用：所属的功能模块未安装"}
     if not plugin_enabled_at(offer.plugin, context["org_path"]):  # settings kept: switching it back on restores it
-        reason = f"该功能块暂不可用：功能模块「{offer.plugin_title}」未在本组织启用"
+        why = module_unavailable(get_session(), offer.plugin, context["org_path"]) or "未在本组织启用"
+        reason = f"该功能块暂不可用：功能模块「{offer.plugin_title}」{why}"
         return {"title": offer.entry["title"]["zh"], "icon": offer.entry.get("icon", ""), "html": reason}
     settings = placed["settings"]
     current = offer.entry.get("settings_version", 1)
