@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import func, select, union_all
 
 from core.tree.ranges import subtree_range
+from core.usage.figures import period_spans
 from core.usage.models import ScenarioDaily, ScenarioUserDay, ScenarioUserWeek, ScenarioWeekly
 
 DAILY, WEEKLY = ScenarioDaily.__table__, ScenarioWeekly.__table__
@@ -14,11 +15,7 @@ USER_DAY, USER_WEEK = ScenarioUserDay.__table__, ScenarioUserWeek.__table__
 
 
 def _spans(period):
-    edges, weeks = period.split()
-    spans = [(DAILY, USER_DAY, DAILY.c.day, USER_DAY.c.day, a, b) for a, b in edges]
-    if weeks:
-        spans.append((WEEKLY, USER_WEEK, WEEKLY.c.week, USER_WEEK.c.week, *weeks))
-    return spans
+    return period_spans(period, DAILY, WEEKLY, USER_DAY, USER_WEEK)
 
 
 def scenario_use(session, root, period):

@@ -20,25 +20,12 @@ from core.usage.rollup import roll_up
 from core.usage.scenario_figures import scenario_use
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "special_visits"))
+from test_scenario_triggers_real import HEAT_WAVE as HEAT_WAVE_BLOCKS  # noqa: E402
+from test_scenario_triggers_real import M1, VISIT_SOON  # noqa: E402
 from visits_helpers import GRID, enable_visits, make_id  # noqa: E402
 
-M1 = "c1/s1/m1"
 PERIOD = "start=2026-11-01&end=2026-12-03"
-LIVING_ALONE = {
-    "when": {"block": 0, "event": "resident_tagged"},
-    "if": {"field": "tag", "op": "equals", "value": "独居老人"},
-    "then": {"block": 1, "action": "visit_soon", "mapping": {"resident_id": "resident_id"}},
-}
-HEAT_WAVE = {
-    "title": "高温关爱独居老人",
-    "blocks": [
-        {"plugin": "resident_info", "block": "registration_form", "settings": {}},
-        {"plugin": "special_visits", "block": "my_roster", "settings": {}},
-    ],
-    "published_to": [{"org_path": M1, "subtree": True}],
-    "packages": ["grid_feedback_worker"],
-    "triggers": [LIVING_ALONE],
-}
+HEAT_WAVE = {**HEAT_WAVE_BLOCKS, "triggers": [VISIT_SOON]}  # 独居老人 registered → visited soon
 
 
 @pytest.fixture

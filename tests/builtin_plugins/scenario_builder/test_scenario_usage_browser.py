@@ -3,11 +3,18 @@ size: the slimming list with the scenarios placing each module and their use, /s
 warning on a scenario whose module is frozen, and the module's lifecycle page listing the
 scenarios it affects. No sideways scroll; screenshots go to test-results/."""
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from test_scenario_usage import GRID, HEAT_WAVE, M1, PERIOD, publish, roll_up_the_night_after
+from test_scenario_usage import (
+    GRID,
+    HEAT_WAVE,
+    M1,
+    PERIOD,
+    app,  # noqa: F401 (the fixture: the three plugins, the clock on 2026-12-02)
+    publish,
+    roll_up_the_night_after,
+)
 
 from core.db import session_scope
 from core.lifecycle import service as lifecycle
@@ -18,22 +25,12 @@ SHOTS = Path(__file__).parents[3] / "test-results"
 SIZES = {"phone": (390, 844), "desk": (1280, 800)}
 
 
-@pytest.fixture
-def app(with_plugins, org_tree, clock):
-    from visits_helpers import enable_visits
-
-    app = with_plugins("resident_info", "special_visits", "scenario_builder", enabled_at="c1")
-    enable_visits(app)
-    clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=clock.zone))
-    return app
-
-
 def shoot(page, name):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name}: sideways scroll"
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_scenario_use_and_affected_scenarios_fit_a_phone_and_a_desk(app, browser, live_server, make_user, clock):
+def test_scenario_use_and_affected_scenarios_fit_a_phone_and_a_desk(app, browser, live_server, make_user, clock):  # noqa: F811
     SHOTS.mkdir(exist_ok=True)
     admin = make_user("community_admin", M1)
     scenario_id = publish(signed_in_client(app, admin), HEAT_WAVE)
