@@ -114,3 +114,22 @@ def test_a_scenarios_weekly_users_are_distinct_people_not_sums_of_days(app):
         assert scenario_use(db, "c1/s1", week)["5"] == {"opens": 3, "actions": 0, "users": 2}
         assert scenario_use(db, "c1/s1", Period(monday, date(2026, 12, 2)))["5"]["users"] == 2  # edge days only
         assert scenario_use(db, "c1/s2", week) == {}
+
+
+def test_a_form_names_a_scenario_only_with_a_well_formed_id(app, make_user):
+    """The hidden field is the browser's word: a value that is not an id (a tab would split the
+    spool line) is ignored, and the form's own use still counts for its module."""
+    from core.usage.ingest import ingest_spool
+    from core.usage.models import UsageCount
+
+    worker = signed_in_client(app, make_user("grid_feedback_worker", GRID))
+    for value in ("7\tx", "", "8"):
+        body = {"name": "王秀英", "id_number": make_id(date(1946, 8, 21)), "org_path": GRID, "tags_shown": "1"}
+        response = worker.post("/resident_info/residents/new", data={**body, "gridwork_scenario": value})
+        assert response.status_code == 302
+    ingest_spool(app)
+    with app.app_context(), session_scope(app) as db:
+        scenario_rows = db.execute(select(ScenarioUseCount.scenario, ScenarioUseCount.kind, ScenarioUseCount.n)).all()
+        module_uses = db.execute(select(UsageCount.n).where(UsageCount.plugin == "resident_info")).scalars().all()
+    assert scenario_rows == [("8", "action", 1)]
+    assert sum(module_uses) == 3
