@@ -10,8 +10,8 @@ each (which fields were offered, which were filled). Only successful answers (< 
 A request inside a scenario adds ONE scenario line (``s``): the workbench page names the scenario
 it shows (``meter_scenario``, kind ``open``), and a block's form sent from a workbench carries the
 scenario in the ``SCENARIO_FIELD`` form field (kind ``action``). The core knows a scenario only as
-an opaque id; the composer's placements hook gives its title. A forged field can only move the
-sender's own permission-checked request to another scenario's figures, never add a request.
+an opaque id; the composer's placements hook gives its title. A forged field can only credit the
+sender's own permission-checked request to some scenario, once; it adds no request to any module.
 """
 
 import re
@@ -59,7 +59,8 @@ def meter_response(response):
 def meter_scenario(scenario_id, org_path):
     """This request opened scenario ``scenario_id`` (its workbench page) at ``org_path``: one
     ``open`` line when the request ends, with the request's other usage lines."""
-    g.usage_scenario = (str(scenario_id), "open", org_path)
+    if SCENARIO_ID.fullmatch(str(scenario_id)) and org_path:
+        g.usage_scenario = (str(scenario_id), "open", org_path)
 
 
 def scenario_field():
