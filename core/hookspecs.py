@@ -160,8 +160,9 @@ def gridwork_block_placements(session, org_path: str) -> dict:
 
     :param session: the request's database session.
     :param org_path: the node (materialised path), subtree included.
-    :return: ``{plugin: {"scenarios": int, "titles": [scenario title, …], "opens": int or None}}``
-        — ``opens`` is how often those scenarios were opened, None when not metered.
+    :return: ``{plugin: {"scenarios": int, "titles": [scenario title, …], "placed": [{"id": str,
+        "title": str, "url": str}, …]}}`` — ``id`` is the opaque id the composer meters the
+        scenario's use under (``meter_scenario``); the core reads each one's opens and users.
     """
 
 

@@ -43,6 +43,7 @@ from core.forms import (
 from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
+from core.lifecycle.availability import module_unavailable
 from core.lifecycle.notice import placed_block as render_block  # frozen and retired modules shown as such
 from core.orgs.node_filter import node_filter
 from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_matching
@@ -64,7 +65,7 @@ from core.tree.scope import DataScope, scope_of_model, scoped
 from core.ui.charts import chart_download, make_chart
 from core.ui.nav import NavEntry
 from core.ui.workbench import WorkItem
-from core.usage.meter import meter_use
+from core.usage.meter import meter_scenario, meter_use
 from core.users.service import display_names
 
 __all__ = [
@@ -126,7 +127,9 @@ __all__ = [
     "ScheduledJob",
     "isoformat",
     "local_text",
+    "meter_scenario",
     "meter_use",
+    "module_unavailable",
     "json_body",
     "login_required",
     "make_chart",

@@ -1,7 +1,9 @@
 """How many published scenarios place each module's blocks at a node (``gridwork_block_placements``),
 for the core's slimming list and retirement preview. A scenario counts when it is owned at or
 under the node, or published to a node there (a county's scenario published to one street counts
-for that street). Only the published version's blocks count: a draft places nothing yet."""
+for that street). Only the published version's blocks count: a draft places nothing yet.
+Each placing scenario is named by its id (the one the workbench meters its use under), title
+and page, so the core reads each scenario's use from its own usage tables."""
 
 from sqlmodel import select
 
@@ -12,7 +14,7 @@ REASON = "counting which modules published scenarios place, for the slimming lis
 
 
 def placements_at(session, org_path):
-    """{plugin: {"scenarios": n, "titles": [...], "opens": None}} — opens are not metered here."""
+    """{plugin: {"scenarios": n, "titles": [...], "placed": [{"id", "title", "url"}]}}."""
     statement = (
         select(Scenario.id, Scenario.title, Scenario.org_path, ScenarioVersion.content, ScenarioBlock.plugin)
         .join(ScenarioVersion, ScenarioVersion.scenario_id == Scenario.id)
@@ -25,9 +27,10 @@ def placements_at(session, org_path):
         if (plugin, scenario_id) in seen or not _reaches(owner, content, org_path):
             continue
         seen.add((plugin, scenario_id))
-        entry = found.setdefault(plugin, {"scenarios": 0, "titles": [], "opens": None})
+        entry = found.setdefault(plugin, {"scenarios": 0, "titles": [], "placed": []})
         entry["scenarios"] += 1
         entry["titles"].append(title)
+        entry["placed"].append({"id": str(scenario_id), "title": title, "url": f"/scenarios/{scenario_id}"})
     return found
 
 

@@ -106,7 +106,7 @@ def call_action(offers, run, session):
     action(run.input, {"session": session, "org_path": run.org_path, "event_id": run.event_id})
     # A block action counts as use of its plugin and of the scenario builder, as a request would.
     meter_use(offer.block.permission or f"{run.plugin}.{run.action}", run.org_path)
-    meter_use(f"{PLUGIN}.use", run.org_path)
+    meter_use(f"{PLUGIN}.use", run.org_path, scenario=run.scenario_id)
 
 
 def _chinese_error(error):

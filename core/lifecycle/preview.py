@@ -25,7 +25,7 @@ def impact(db, policy, plugin, org_path):
         "node_names": [name for _path, name in nodes[:10]],
         "scenarios": placed.get("scenarios", 0),
         "scenario_titles": placed.get("titles", [])[:10],
-        "scenario_opens": placed.get("opens"),
+        "scenarios_placed": placed.get("placed", [])[:10],  # linked: the admin can look before confirming
         "records": records_by_plugin(db, state_of().org_bound_tables, org_path).get(plugin, {}),
         "role_packages": _packages_using(db, plugin),
         "consumers": _consumers_of(plugin),

@@ -174,20 +174,25 @@ def usage_figures(app, policy, org_path):
 
 
 def block_placements(app, session, org_path):
-    """{plugin: {"scenarios": n, "titles": [...], "opens": n or None}} added up over every plugin
-    that composes blocks (``gridwork_block_placements``). A failing implementation is left out."""
+    """{plugin: {"scenarios": n, "titles": [...], "placed": [{"id", "title", "url"}]}} added up
+    over every plugin that composes blocks (``gridwork_block_placements``). A failing
+    implementation is left out."""
     merged = {}
     results = state_of(app).host.call_each(
         "gridwork_block_placements", on_error=_placements_failed, session=session, org_path=org_path
     )
     for _composer, result in results:
         for plugin, found in (result or {}).items():
-            into = merged.setdefault(plugin, {"scenarios": 0, "titles": [], "opens": None})
+            into = merged.setdefault(plugin, {"scenarios": 0, "titles": [], "placed": []})
             into["scenarios"] += int(found.get("scenarios", 0))
             into["titles"] += [str(title) for title in found.get("titles", [])]
-            if found.get("opens") is not None:
-                into["opens"] = (into["opens"] or 0) + int(found["opens"])
+            into["placed"] += [_placed(entry) for entry in found.get("placed", [])]
     return merged
+
+
+def _placed(entry):
+    """One placing scenario as the core keeps it: an opaque id, a title and a link."""
+    return {"id": str(entry["id"]), "title": str(entry.get("title", "")), "url": str(entry.get("url", ""))}
 
 
 def _placements_failed(plugin, error):

@@ -5,7 +5,7 @@ from core.spreadsheets.write import csv_bytes, xlsx_bytes
 
 HEADER = [
     "模块", "启用社区", "在用社区", "操作次数", "使用人数", "人均每周操作", "环比", "平均评分", "评价条数",
-    "不好用反馈", "逾期未回复差评", "数据开放", "重复", "场景引用", "得分", "TIME 象限", "建议", "理由",
+    "不好用反馈", "逾期未回复差评", "数据开放", "重复", "场景引用", "场景打开次数", "得分", "TIME 象限", "建议", "理由",
     "僵尸系统特征", "改进建议",
 ]  # fmt: skip
 
@@ -16,7 +16,8 @@ def rows_of(listing):
             m["title"], m["enabled_nodes"], m["used_nodes"], m["actions"], m["users"], m["actions_per_user_week"],
             f"{m['trend']:+.0%}" if m["previous_actions"] else "上期无记录",
             "" if m["rating"] is None else m["rating"], m["ratings"], m["problems"],
-            m["unanswered_bad_ratings"], m["openness"], len(m["overlaps"]), m["placements"], m["score"],
+            m["unanswered_bad_ratings"], m["openness"], len(m["overlaps"]), m["placements"],
+            m["placement_opens"], m["score"],
             m["quadrant_title"], m["advice_title"], m["reason_text"], "；".join(m["reasons"]),
             "；".join(m["suggestions"]),
         ]

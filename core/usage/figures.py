@@ -26,19 +26,20 @@ def community_of(path):
     return "/".join(parts[:3]) if len(parts) >= 3 else None
 
 
-def _spans(period):
-    """[(table, date column, start, end)] covering the period without overlap."""
+def period_spans(period, daily=DAILY, weekly=WEEKLY, user_day=USER_DAY, user_week=USER_WEEK):
+    """[(figures table, user table, their date columns, start, end)] covering the period without
+    overlap: daily rows for the edge days, weekly rows for the whole weeks."""
     edges, weeks = period.split()
-    spans = [(DAILY, USER_DAY, DAILY.c.day, USER_DAY.c.day, a, b) for a, b in edges]
+    spans = [(daily, user_day, daily.c.day, user_day.c.day, a, b) for a, b in edges]
     if weeks:
-        spans.append((WEEKLY, USER_WEEK, WEEKLY.c.week, USER_WEEK.c.week, *weeks))
+        spans.append((weekly, user_week, weekly.c.week, user_week.c.week, *weeks))
     return spans
 
 
 def actions_by_plugin(session, root, period):
     """{plugin: (actions, {community paths with any action})}."""
     actions, nodes = defaultdict(int), defaultdict(set)
-    for table, _users, key, _ukey, start, end in _spans(period):
+    for table, _users, key, _ukey, start, end in period_spans(period):
         rows = session.execute(
             select(table.c.plugin, table.c.org_path, func.sum(table.c.actions))
             .where(key >= start, key < end, subtree_range(table.c.org_path, root))
@@ -55,7 +56,7 @@ def distinct_users(session, root, period):
     """{plugin: distinct users in the period anywhere in the subtree}."""
     parts = [
         select(users.c.plugin, users.c.user_id).where(ukey >= start, ukey < end, subtree_range(users.c.org_path, root))
-        for _table, users, _key, ukey, start, end in _spans(period)
+        for _table, users, _key, ukey, start, end in period_spans(period)
     ]
     both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     rows = session.execute(

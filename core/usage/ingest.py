@@ -17,7 +17,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import session_scope
-from core.usage.models import UsageCount, UsageFormField, UsageSpoolOffset, UsageUserDay
+from core.usage.models import (
+    ScenarioUseCount,
+    ScenarioUserDay,
+    UsageCount,
+    UsageFormField,
+    UsageSpoolOffset,
+    UsageUserDay,
+)
 from core.usage.spool import END, spool_folder, writer_is_gone
 from core.usage.upsert import add_counts, insert_missing
 
@@ -59,7 +66,7 @@ def _ingest_file(app, file):
 
 
 def _commit(app, name, known, new_offset, lines):
-    counts, users, fields = _tally(lines)
+    counts, users, fields, scenario_counts, scenario_users = _tally(lines)
     try:
         with session_scope(app) as session:
             if known is None:
@@ -72,6 +79,8 @@ def _commit(app, name, known, new_offset, lines):
             add_counts(session, UsageCount.__table__, counts, "n")
             insert_missing(session, UsageUserDay.__table__, users)
             add_counts(session, UsageFormField.__table__, fields, "shown", "filled")
+            add_counts(session, ScenarioUseCount.__table__, scenario_counts, "n")
+            insert_missing(session, ScenarioUserDay.__table__, scenario_users)
             session.commit()
     except IntegrityError:
         return False  # another process inserted the first offset row of this file
@@ -80,12 +89,13 @@ def _commit(app, name, known, new_offset, lines):
 
 def _tally(lines):
     counts, users, shown, filled = Counter(), set(), Counter(), Counter()
+    scenario_counts, scenario_users = Counter(), set()
     for raw in lines:
         if raw == END:
             continue
         try:
             kind, day, node, plugin, *rest = (
-                raw.decode().rstrip("\n").split("\t") if raw[:2] == b"a\t" else json.loads(raw)
+                raw.decode().rstrip("\n").split("\t") if raw[1:2] == b"\t" else json.loads(raw)
             )
         except ValueError:
             log.warning("usage spool: skipped an unreadable line")
@@ -94,6 +104,10 @@ def _tally(lines):
         if kind == "a":
             counts[(day, node, plugin, rest[0])] += 1
             users.add((day, node, plugin, int(rest[1])))
+        elif kind == "s":  # here ``plugin`` holds the scenario id, rest its kind and the user
+            scenario_counts[(day, node, plugin, rest[0])] += 1
+            if int(rest[1]):  # a trigger run (user 0) is use, but nobody in particular
+                scenario_users.add((day, node, plugin, int(rest[1])))
         elif kind == "f":
             form, offered, answered = rest[0][:120], rest[1], set(rest[2])
             for field in offered:
@@ -106,6 +120,8 @@ def _tally(lines):
             dict(day=d, org_path=n, plugin=p, form=f, field=x, shown=c, filled=filled[(d, n, p, f, x)])
             for (d, n, p, f, x), c in shown.items()
         ],
+        [dict(day=d, org_path=n, scenario=s, kind=k, n=c) for (d, n, s, k), c in scenario_counts.items()],
+        [dict(day=d, org_path=n, scenario=s, user_id=u) for d, n, s, u in scenario_users],
     )
 
 

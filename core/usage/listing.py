@@ -12,6 +12,7 @@ from core.timeutil import utcnow
 from core.usage import figures
 from core.usage.declared import module_facts
 from core.usage.ratings import county_settings, rating_figures
+from core.usage.scenario_figures import placements_with_use
 from core.usage.slimming import (
     ADVICE,
     INDICATORS,
@@ -27,8 +28,10 @@ from core.usage.slimming import (
 )
 
 EMPTY_SHARE, MIN_SUBMISSIONS = 0.95, 20
-PLACEMENTS_NOTE = "放置该模块功能块的已发布治理场景数（本范围内拥有或发布到本范围的场景）"
-UNMETERED_OPENS = "；场景的打开次数暂未计量"
+PLACEMENTS_NOTE = (
+    "放置该模块功能块的已发布治理场景（本范围内拥有或发布到本范围的场景），"
+    "及各场景本期在本范围的打开次数和使用人数；“场景使用”指标按这些场景的打开次数之和计分"
+)
 
 
 def modules_in_use(session, root, period, now=None, placed=None):
@@ -44,6 +47,7 @@ def modules_in_use(session, root, period, now=None, placed=None):
     users = figures.distinct_users(session, root, period)
     ratings = rating_figures(session, root, period, now or utcnow())
     placed = block_placements(app, session, root) if placed is None else placed
+    scenarios = placements_with_use(session, root, period, placed)
     modules = []
     for entry in entries:
         enabled = figures.enabled_communities(session, entry.name, communities)
@@ -60,6 +64,8 @@ def modules_in_use(session, root, period, now=None, placed=None):
                 overlaps=list(fact.overlaps), event_links=fact.event_links,
                 shares_services=bool(fact.shared.get("services")),
                 placements=placed.get(entry.name, {}).get("scenarios", 0),
+                placement_opens=sum(found["opens"] for found in scenarios.get(entry.name, [])),
+                placed_scenarios=scenarios.get(entry.name, []),
             )
         )  # fmt: skip
     return modules, facts
@@ -70,13 +76,12 @@ def slimming_list(session, root, period, now=None):
     modules, facts = modules_in_use(session, root, period, now, placed)
     weights = weights_for(county_settings(session, root).weights)
     fields = figures.form_fields(session, root, period)
-    notes = {m.plugin: suggestions(facts[m.plugin], fields.get(m.plugin, ())) for m in modules}
+    notes = {m.plugin: suggestions(facts[m.plugin], fields.get(m.plugin, ())) + unopened(m) for m in modules}
     rows = build_rows(modules, weights, notes)
     reported = usage_figures(current_app, state_of().policy, root)  # each plugin's own "in use" figures
     for row in rows:
         row["reported_figures"] = reported.get(row["plugin"], {})
         row["placed_in"] = placed.get(row["plugin"], {}).get("titles", [])
-        row["placement_opens"] = placed.get(row["plugin"], {}).get("opens")
     return {
         "period": {
             "start": period.start.isoformat(),
@@ -86,13 +91,9 @@ def slimming_list(session, root, period, now=None):
         },
         "weights": weights,
         "formula": formula_text(weights),
-        "placements_note": PLACEMENTS_NOTE + ("" if _opens_metered(placed) else UNMETERED_OPENS),
+        "placements_note": PLACEMENTS_NOTE,
         "modules": rows,
     }
-
-
-def _opens_metered(placed):
-    return any(found.get("opens") is not None for found in placed.values())
 
 
 def build_rows(modules, weights, advice_notes):
@@ -111,6 +112,7 @@ def build_rows(modules, weights, advice_notes):
                 "rating": None if module.rating is None else round(module.rating, 2), "ratings": module.ratings,
                 "problems": module.problems, "unanswered_bad_ratings": module.unanswered,
                 "openness": module.openness, "overlaps": module.overlaps, "placements": module.placements,
+                "placement_opens": module.placement_opens, "placed_scenarios": module.placed_scenarios,
                 "normalised": {name: round(v, 2) for name, v in normalised[module.plugin].items()},
                 "score": round(scores[module.plugin], 2), "quadrant": where, "quadrant_title": QUADRANTS[where],
                 "value_axis": round(value, 2), "fit_axis": round(fit, 2),
@@ -134,6 +136,14 @@ def suggestions(fact, form_fields):
     if fact.unregistered:
         notes.append(f"模块清单声明的 {len(fact.unregistered)} 项数据共享没有实际注册，未计入数据开放")
     return notes
+
+
+def unopened(module):
+    """ "Blocks placed but never opened": the placing scenarios nobody opened in the period."""
+    idle = [found["title"] for found in module.placed_scenarios if not found["opens"]]
+    if not idle:
+        return []
+    return [f"放置了它的功能块的场景“{'”“'.join(idle[:5])}”本期无人打开，可考虑从场景中移除或调整"]
 
 
 def formula_text(weights):

@@ -6,14 +6,26 @@ twice"); the action is the first permission of that plugin the request checked, 
 first node a check named — or, for a view that only passed ``@require``, the node where the
 user holds the permission. Form submissions read through the core's form reader add one line
 each (which fields were offered, which were filled). Only successful answers (< 400) count.
+
+A request inside a scenario adds ONE scenario line (``s``): the workbench page names the scenario
+it shows (``meter_scenario``, kind ``open``), and a block's form sent from a workbench carries the
+scenario in the ``SCENARIO_FIELD`` form field (kind ``action``). The core knows a scenario only as
+an opaque id; the composer's placements hook gives its title. A forged field can only credit the
+sender's own permission-checked request to some scenario, once; it adds no request to any module.
 """
 
+import re
+
 from flask import current_app, g, request
+from markupsafe import Markup
 
 from core.auth.actor import current_actor
 from core.permissions.access import scope_for
 from core.state import state_of
 from core.timeutil import today
+
+SCENARIO_FIELD = "gridwork_scenario"  # the hidden field a workbench adds to its blocks' forms
+SCENARIO_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")  # fits the column, holds no tab or newline
 
 
 def meter_response(response):
@@ -38,24 +50,63 @@ def meter_response(response):
         plugin = _form_plugin()
         if plugin in nodes:
             writer.append(["f", day, nodes[plugin], plugin, form, shown, filled])
+    scenario, kind, node = _request_scenario(nodes)
+    if scenario and node:
+        writer.append_line(_scenario_line(day, node, scenario, kind, user_id))
     return response
 
 
-def meter_use(permission, org_path, user_id=0):
+def meter_scenario(scenario_id, org_path):
+    """This request opened scenario ``scenario_id`` (its workbench page) at ``org_path``: one
+    ``open`` line when the request ends, with the request's other usage lines."""
+    if SCENARIO_ID.fullmatch(str(scenario_id)) and org_path:
+        g.usage_scenario = (str(scenario_id), "open", org_path)
+
+
+def scenario_field():
+    """The hidden field a block's form carries on a scenario's workbench (a Jinja global, like
+    ``csrf_token()``), so the form's request counts as an action of that scenario; "" elsewhere."""
+    named = g.get("usage_scenario")
+    if not named:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(SCENARIO_FIELD, named[0])
+
+
+def _request_scenario(nodes):
+    """(scenario, kind, node) of this request, or Nones: named by the view, else by the form."""
+    named = g.pop("usage_scenario", None)
+    if named:
+        return named
+    sent = request.form.get(SCENARIO_FIELD, "") if request.method == "POST" else ""
+    if not SCENARIO_ID.fullmatch(sent) or not nodes:
+        return None, None, None
+    return sent, "action", next(iter(nodes.values()))
+
+
+def meter_use(permission, org_path, user_id=0, scenario=None):
     """One usage line for plugin work done outside a request (a scenario trigger running a
     block's action in the event dispatcher): the same line, spool and counts a request's
-    permission checks produce. ``user_id`` 0: nobody in particular (system work)."""
+    permission checks produce. ``user_id`` 0: nobody in particular (system work). With
+    ``scenario`` (an opaque id), also one ``action`` of that scenario."""
     plugin = permission.split(".", 1)[0]
     if plugin == "core" or not org_path:
         return
     writer = state_of().usage_spool
-    if writer is not None:
-        writer.append_line(_use_line(today().isoformat(), org_path, plugin, permission, int(user_id)))
+    if writer is None:
+        return
+    day = today().isoformat()
+    writer.append_line(_use_line(day, org_path, plugin, permission, int(user_id)))
+    if scenario is not None and SCENARIO_ID.fullmatch(str(scenario)):
+        writer.append_line(_scenario_line(day, org_path, str(scenario), "action", int(user_id)))
 
 
 def _use_line(day, node, plugin, permission, user_id):
     # Tab-separated: paths, names and dates hold no tab or newline (checked when stored).
     return f"a\t{day}\t{node}\t{plugin}\t{permission}\t{user_id}\n"
+
+
+def _scenario_line(day, node, scenario, kind, user_id):
+    return f"s\t{day}\t{node}\t{scenario}\t{kind}\t{user_id}\n"
 
 
 def note_form(schema, fields, data):

@@ -65,6 +65,60 @@ class UsageWeekly(SQLModel, table=True):
     users: int = 0  # distinct users of that week at that node, from the day rows
 
 
+class ScenarioUseCount(SQLModel, table=True):
+    """Raw counts per scenario: requests that opened it (``kind`` open) or acted inside it
+    (``kind`` action: a block's form sent from its workbench, a trigger run), per day × node.
+    ``scenario`` is opaque to the core (the composer's id); titles come from the placements hook."""
+
+    __tablename__ = "core_usage_scenario_count"
+    day: date = Field(primary_key=True)
+    org_path: str = Field(primary_key=True, max_length=300)
+    scenario: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(primary_key=True, max_length=16)
+    n: int = 0
+
+
+class ScenarioUserDay(SQLModel, table=True):
+    """One row per user × day × node × scenario: distinct users of a scenario, exactly."""
+
+    __tablename__ = "core_usage_scenario_user_day"
+    __table_args__ = (Index("ix_core_usage_scenario_user_day_scenario_day", "scenario", "day", "org_path", "user_id"),)
+    day: date = Field(primary_key=True)
+    org_path: str = Field(primary_key=True, max_length=300)
+    scenario: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(primary_key=True)
+
+
+class ScenarioUserWeek(SQLModel, table=True):
+    __tablename__ = "core_usage_scenario_user_week"
+    week: date = Field(primary_key=True)  # the Monday
+    org_path: str = Field(primary_key=True, max_length=300)
+    scenario: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(primary_key=True)
+
+
+class ScenarioDaily(SQLModel, table=True):
+    """The nightly rollup per scenario: opens, actions and distinct users per day × node."""
+
+    __tablename__ = "core_usage_scenario_daily"
+    day: date = Field(primary_key=True)
+    org_path: str = Field(primary_key=True, max_length=300)
+    scenario: str = Field(primary_key=True, max_length=64)
+    opens: int = 0
+    actions: int = 0
+    users: int = 0
+
+
+class ScenarioWeekly(SQLModel, table=True):
+    __tablename__ = "core_usage_scenario_weekly"
+    week: date = Field(primary_key=True)
+    org_path: str = Field(primary_key=True, max_length=300)
+    scenario: str = Field(primary_key=True, max_length=64)
+    opens: int = 0
+    actions: int = 0
+    users: int = 0  # distinct users of that week, from the user-day rows
+
+
 class UsageFormField(SQLModel, table=True):
     """How often each field of a plugin's form was filled: ``shown`` submissions offered the
     field, ``filled`` of them had a value."""

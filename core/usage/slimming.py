@@ -20,7 +20,7 @@ INDICATORS = {  # name: (title, weight by default, higher is better)
     "openness": ("数据开放（服务、事件、导出）", 1, True),
     "overlap": ("与其他模块重复", 1, False),
     "unanswered": ("逾期未回复的差评", 1, False),
-    "placements": ("场景编排引用（放置其功能块的已发布场景数）", 0, True),
+    "placements": ("场景使用（放置其功能块的已发布场景本期被打开的次数）", 0, True),
 }
 ADVICE = {"keep": "保留", "improve": "改进", "merge": "合并", "retire": "退出"}
 QUADRANTS = {
@@ -58,6 +58,8 @@ class ModuleUse:
     event_links: int = 0
     shares_services: bool = False
     placements: int = 0
+    placement_opens: int = 0  # opens, in the period, of the scenarios that place it
+    placed_scenarios: list = field(default_factory=list)
 
     @property
     def adoption(self):
@@ -80,6 +82,8 @@ class ModuleUse:
     def value(self, name):
         if name == "rating":
             return self.rating if self.rating is not None else NEUTRAL_RATING
+        if name == "placements":  # how much the placing scenarios are used, not just how many
+            return self.placement_opens
         return getattr(self, name)
 
 
@@ -154,6 +158,6 @@ def explain(module):
     if module.unanswered:
         words.append(f"{module.unanswered} 条差评逾期未回复")
     if module.placements:
-        words.append(f"{module.placements} 个已发布的治理场景放置了它的功能块")
+        words.append(f"{module.placements} 个已发布的治理场景放置了它的功能块，本期共打开 {module.placement_opens} 次")
     words += module.overlaps
     return "；".join(words)

@@ -16,6 +16,7 @@ from core.usage import ratings
 from core.usage.areas import READ, chosen_area, chosen_period
 from core.usage.export import download
 from core.usage.listing import slimming_list
+from core.usage.meter import scenario_field
 from core.usage.ratings_view import rated_module, rating_in_reach, safe_next
 from core.usage.slimming import INDICATORS
 from core.usage.snapshots import snapshots_of
@@ -28,8 +29,9 @@ SORTS = {"score", "actions_per_user_week", "users", "rating", "used_nodes", "tre
 @bp.app_context_processor
 def rating_control():
     """``rated_module()`` for the base layout: the plugin whose page this is (for the rating
-    control), or None on core pages; ``module_title(plugin)``: its Chinese title."""
-    return {"rated_module": _page_module, "module_title": _module_title}
+    control), or None on core pages; ``module_title(plugin)``: its Chinese title;
+    ``scenario_field()``: the hidden field a block's form carries on a scenario's workbench."""
+    return {"rated_module": _page_module, "module_title": _module_title, "scenario_field": scenario_field}
 
 
 @bp.app_template_filter("day_before")

@@ -11,6 +11,8 @@ from core.public import (
     display_names,
     get_session,
     login_required,
+    meter_scenario,
+    module_unavailable,
     node_choices,
     node_from_text,
     plugin_enabled_at,
@@ -18,7 +20,7 @@ from core.public import (
     require,
     scope_for,
 )
-from scenario_builder import publish_down, starters, triggers, versions, workbench
+from scenario_builder import affected, publish_down, starters, triggers, versions, workbench
 from scenario_builder.permissions import MANAGE
 
 # A scenario out of reach or a step not allowed gets the shared error page (404 / 403): a
@@ -39,6 +41,7 @@ def index():
         offered=publish_down.offered_to(db, starters.home_node(current_actor)),
         scenarios=scenarios,
         history=history,
+        warnings=affected.warnings_for(db, scenarios),
         names=names,
         choices=choices,
         error=request.args.get("error"),
@@ -113,9 +116,11 @@ def show(scenario_id):
     db = get_session()
     scenario, number, org_path = _visible(db, scenario_id)
     document = versions.version_document(db, scenario, number)
+    preview = number != scenario.published_version
+    if not preview:  # before the blocks render: their forms carry the scenario (``scenario_field``)
+        meter_scenario(scenario.id, org_path)
     offers, context = block_offers(), {"actor": current_actor, "org_path": org_path}
     rendered = [rendered_block(offers, placed, context) for placed in document["blocks"]]
-    preview = number != scenario.published_version
     return render_template(
         "scenario_builder/show.html",
         scenario=scenario,
@@ -169,7 +174,8 @@ def rendered_block(offers, placed, context):
     if offer is None:
         return {"title": "未安装的功能块", "icon": "", "html": "该功能块暂不可用：所属的功能模块未安装"}
     if not plugin_enabled_at(offer.plugin, context["org_path"]):  # settings kept: switching it back on restores it
-        reason = f"该功能块暂不可用：功能模块「{offer.plugin_title}」未在本组织启用"
+        why = module_unavailable(get_session(), offer.plugin, context["org_path"]) or "未在本组织启用"
+        reason = f"该功能块暂不可用：功能模块「{offer.plugin_title}」{why}"
         return {"title": offer.entry["title"]["zh"], "icon": offer.entry.get("icon", ""), "html": reason}
     settings = placed["settings"]
     current = offer.entry.get("settings_version", 1)

@@ -25,7 +25,7 @@ def test_the_county_admin_reads_the_slimming_list(app, client, org_tree, make_us
     page = client.get(f"/usage/slimming?{PERIOD}").get_data(as_text=True)
     assert "系统瘦身清单 · 示范县" in page and "居民信息采集" in page
     assert "在 3 个社区启用，1 个在用" in page
-    assert "放置该模块功能块的已发布治理场景数" in page and "得分 = " in page
+    assert "放置该模块功能块的已发布治理场景" in page and "得分 = " in page
     assert 'id="time-quadrants"' in page
     data = client.get(f"/api/v1/modules/usage?{PERIOD}").get_json()
     residents = next(m for m in data["modules"] if m["plugin"] == "resident_info")

@@ -25,4 +25,7 @@ def test_hook_gridwork_block_placements(admin, scenes_app, make_user):
     assert (row["placements"], row["placed_in"]) == (1, ["高温关爱"])
     assert "已发布治理场景" in listing["placements_note"] and "尚未上线" not in listing["placements_note"]
     page = county.get("/modules/fx_scenes/lifecycle/m1").get_data(as_text=True)
-    assert "放置它的功能块的已发布治理场景：1 个（高温关爱）" in page
+    assert "放置它的功能块的已发布治理场景：1 个" in page and f'<a href="/scenarios/{published}">高温关爱</a>' in page
+    placed = [{"id": str(published), "title": "高温关爱", "url": f"/scenarios/{published}"}]
+    assert impact["scenarios_placed"] == placed
+    assert [{k: s[k] for k in ("id", "title", "url")} for s in row["placed_scenarios"]] == placed
