@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from core.public import (
     ServiceError,
     block_offers,
+    block_renderer,
     current_actor,
     display_names,
     get_session,
@@ -114,7 +115,8 @@ def show(scenario_id):
     scenario, number, org_path = _visible(db, scenario_id)
     document = versions.version_document(db, scenario, number)
     offers, context = block_offers(), {"actor": current_actor, "org_path": org_path}
-    rendered = [rendered_block(offers, placed, context) for placed in document["blocks"]]
+    render = block_renderer(context)  # the lifecycle read once for the page, not per block
+    rendered = [rendered_block(offers, placed, context, render) for placed in document["blocks"]]
     preview = number != scenario.published_version
     return render_template(
         "scenario_builder/show.html",
@@ -164,7 +166,7 @@ def _visible(db, scenario_id):
     return scenario, scenario.latest_version, scenario.org_path
 
 
-def rendered_block(offers, placed, context):
+def rendered_block(offers, placed, context, render=None):
     offer = offers.get((placed["plugin"], placed["block"]))
     if offer is None:
         return {"title": "未安装的功能块", "icon": "", "html": "该功能块暂不可用：所属的功能模块未安装"}
@@ -175,7 +177,7 @@ def rendered_block(offers, placed, context):
     current = offer.entry.get("settings_version", 1)
     if placed.get("settings_version", current) < current:  # saved before a plugin upgrade
         settings = offer.block.migrate_settings(dict(settings), placed["settings_version"])
-    html = render_block(offer.block, settings, context)
+    html = render(offer.block, settings) if render else render_block(offer.block, settings, context)
     return {"title": offer.entry["title"]["zh"], "icon": offer.entry.get("icon", ""), "html": html}
 
 
