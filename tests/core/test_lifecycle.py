@@ -343,8 +343,8 @@ def test_the_block_wrapper_marks_a_frozen_block_and_hides_a_retired_one(notes_ap
 
 
 def test_a_page_of_blocks_shows_each_as_the_single_block_wrapper_does(notes_app, sign_in):
-    from core.public import block_renderer, render_block
     from core.plugin_system.offerings import BlockType
+    from core.public import block_renderer, render_block
 
     frozen = BlockType("fx_frozen", "latest", lambda settings, context: "<ul><li>便签</li></ul>")
     other = BlockType("resident_info", "latest", lambda settings, context: "<p>居民</p>")
