@@ -54,14 +54,9 @@ def create():
     title = (request.form.get("title") or "").strip()
     if not title or len(title) > 60 or org_path is None:
         return redirect(url_for("scenario_builder.index", error="请填写标题（不超过 60 个字）并选择所属组织"))
-    try:
-        scenario = versions.create_scenario(db, current_actor, org_path, {"title": title, "blocks": []})
-    except ServiceError as error:
-        if error.status in NOT_YOURS:
-            raise
-        return redirect(url_for("scenario_builder.index", error=error.detail))
-    db.commit()
-    return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
+    return _open_new_draft(
+        lambda db, _home: versions.create_scenario(db, current_actor, org_path, {"title": title, "blocks": []})
+    )
 
 
 @require(MANAGE)
@@ -77,6 +72,8 @@ def adopt(source_id):
 
 
 def _open_new_draft(make):
+    """``make(db, the admin's home node)`` a new scenario and open it; a refusal goes back to
+    the list with its reason (another tenant's scenario or a forbidden step: the error page)."""
     db = get_session()
     try:
         scenario = make(db, starters.home_node(current_actor))
