@@ -60,3 +60,15 @@ def alternate(floor, ours, count, rounds, warmup=3):
         floors.append(ms_per_call(floor, count))
         ourses.append(ms_per_call(ours, count))
     return median(floors), median(ourses)
+
+
+def interleaved(floor, ours, count, rounds, warmup=3):
+    """Median milliseconds of one call of (floor, ours), timed call by call in turns (floor,
+    ours, floor, …): a burst of load from another process falls on both alike, and the
+    median of count × rounds single calls is not moved by a few slow ones."""
+    ms_per_call(floor, warmup), ms_per_call(ours, warmup)
+    floors, ourses = [], []
+    for _ in range(count * rounds):
+        floors.append(ms_per_call(floor, 1))
+        ourses.append(ms_per_call(ours, 1))
+    return median(floors), median(ourses)

@@ -192,7 +192,7 @@ def bulk_insert(session, table, rows):
     connection = session.connection()
     dialect = connection.dialect
     keys = list(rows[0])
-    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
+    compiled = _compiled_insert(table, tuple(keys), dialect)
     converters = {key: _converter(table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in keys}
     if compiled.positional:
         order = compiled.positiontup
@@ -200,6 +200,12 @@ def bulk_insert(session, table, rows):
     else:
         parameters = [{key: converters[key](row[key]) for key in keys} for row in rows]
     connection.exec_driver_sql(compiled.string, parameters)
+
+
+@lru_cache(maxsize=256)
+def _compiled_insert(table, keys, dialect):
+    """Compiling the INSERT costs more than executing it for a save's twenty rows."""
+    return table.insert().compile(dialect=dialect, column_keys=list(keys))
 
 
 def _converter(processor):

@@ -44,6 +44,7 @@ from core.hookspecs import hookimpl
 from core.inbox.escalations import escalate_if_open, object_closed
 from core.inbox.notices import notify
 from core.lifecycle.availability import module_unavailable
+from core.lifecycle.notice import block_renderer  # render_block for a page of blocks, lifecycle read once
 from core.lifecycle.notice import placed_block as render_block  # frozen and retired modules shown as such
 from core.orgs.node_filter import node_filter
 from core.orgs.picker import NodeChoice, node_choices, node_from_text, nodes_matching
@@ -82,6 +83,7 @@ __all__ = [
     "package_titles",
     "plugin_enabled_at",
     "render_block",
+    "block_renderer",
     "CSV_TYPE",
     "DataScope",
     "Event",

@@ -36,6 +36,7 @@ class Gridwork:
     bus: EventBus | None = None
     services: dict[str, Callable] = field(default_factory=dict)
     blocks: dict[tuple[str, str], tuple[Any, dict]] = field(default_factory=dict)
+    block_offers: tuple = ()  # (the blocks dict it was built from, {key: BlockOffer}) (core.plugin_system.blocks)
     nav: tuple = ()  # ((plugin, NavEntry), …)
     blueprint_owners: dict[str, str] = field(default_factory=dict)  # blueprint name → plugin
     write_guards: tuple = ()  # guard(session, table name, rows) before a bulk insert (core.lifecycle.guard)

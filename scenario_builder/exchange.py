@@ -3,9 +3,9 @@ hand to another. Import first lists every plugin and block the document needs an
 each is there and switched on; with anything missing it refuses with that list, storing
 nothing — never a half-imported scenario."""
 
-from core.public import ApiError, block_offers, plugin_enabled_at, record_audit
+from core.public import ApiError, block_offers, plugin_enabled_at
 from scenario_builder.document import normalised
-from scenario_builder.versions import create_scenario, version_document
+from scenario_builder.versions import audit, create_scenario, version_document
 
 
 def export_document(db, scenario):
@@ -56,11 +56,5 @@ def import_document(db, actor, org_path, document):
         raise ApiError(422, detail, pointer="/blocks", errors=errors)
     # A fresh draft: its nodes and packages are checked against this admin's scope at publish.
     scenario = create_scenario(db, actor, org_path, document, note="导入")
-    record_audit(
-        db,
-        "scenario_builder.scenario_imported",
-        actor=actor.username,
-        target=f"scenario:{scenario.id}",
-        org_path=org_path,
-    )
+    audit(db, actor, scenario, "imported")
     return scenario

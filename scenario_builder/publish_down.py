@@ -5,16 +5,7 @@ accepts it — its own settings changes kept — or keeps its copy as it is."""
 
 from sqlmodel import select
 
-from core.public import (
-    ApiError,
-    not_found,
-    notify,
-    object_closed,
-    record_audit,
-    scope_for,
-    system_options,
-    system_query,
-)
+from core.public import ApiError, not_found, notify, object_closed, scope_for, system_options, system_query
 from scenario_builder import versions
 from scenario_builder.models import Scenario
 from scenario_builder.permissions import MANAGE, PLUGIN
@@ -27,14 +18,7 @@ def offer(db, actor, scenario, number):
         raise ApiError(422, "只有县、街道的场景可以下发给下级。", pointer="/version")
     versions.checked(versions.version_document(db, scenario, number), scenario.org_path)
     scenario.offered_version = number
-    record_audit(
-        db,
-        "scenario_builder.scenario_offered",
-        actor=actor.username,
-        target=f"scenario:{scenario.id}",
-        org_path=scenario.org_path,
-        detail={"version": number},
-    )
+    versions.audit(db, actor, scenario, "offered", version=number)
     _tell_the_copies(db, actor, scenario, number)
     return scenario
 
@@ -141,14 +125,7 @@ def decline(db, actor, copy):
         raise ApiError(409, "上级没有新的下发版本。", pointer="/")
     copy.declined_version = news["to"]
     object_closed(db, PLUGIN, OFFER_NOTICE, copy.id, by=actor.username)
-    record_audit(
-        db,
-        "scenario_builder.scenario_offer_declined",
-        actor=actor.username,
-        target=f"scenario:{copy.id}",
-        org_path=copy.org_path,
-        detail={"version": news["to"]},
-    )
+    versions.audit(db, actor, copy, "offer_declined", version=news["to"])
     return copy
 
 

@@ -55,8 +55,26 @@ def placed_block(block, settings, context):
     renders it (permission, error boundary), marked read-only where its module is frozen at
     ``context["org_path"]`` and nothing where it is retired — so a scenario shows the module's
     lifecycle without knowing about it."""
-    path = context.get("org_path") or ""
-    state = lifecycle_at(live_steps(get_session(), block.plugin), path).state
+    return _placed(live_steps(get_session(), block.plugin), block, settings, context)
+
+
+def block_renderer(context):
+    """``core.public.block_renderer``: ``render(block, settings)`` for one page's blocks, each
+    as ``placed_block`` renders it, with the live lifecycle rows read once for the page
+    rather than once per block (a query each, a fifth of a 10-block workbench)."""
+    steps = live_steps(get_session())
+    by_plugin = {}
+    for step in steps:
+        by_plugin.setdefault(step.plugin, []).append(step)
+
+    def render(block, settings):
+        return _placed(by_plugin.get(block.plugin, []), block, settings, context)
+
+    return render
+
+
+def _placed(steps, block, settings, context):
+    state = lifecycle_at(steps, context.get("org_path") or "").state
     if state == "retired":
         return Markup("")
     inner = blocks.render_block(block, settings, context)

@@ -45,8 +45,16 @@ class BlockOffer:
 
 
 def block_offers():
-    """{(plugin, block name): BlockOffer} of every loaded plugin."""
+    """{(plugin, block name): BlockOffer} of every loaded plugin (a new dict; the offers are
+    shared). Built once per app: the blocks are registered when the app is created, and a
+    save or a workbench page asks for them several times per request."""
     state = state_of()
+    if not state.block_offers or state.block_offers[0] is not state.blocks:
+        state.block_offers = (state.blocks, _offers_of(state))
+    return dict(state.block_offers[1])
+
+
+def _offers_of(state):
     offers = {}
     for (plugin, name), (block, _schema) in state.blocks.items():
         manifest = state.host.get(plugin).manifest

@@ -72,13 +72,14 @@ def list_scenarios():
 
 @require(MANAGE)
 def create_scenario():
-    body, db = json_body(CREATE_SCHEMA), get_session()
-    scenario = versions.create_scenario(db, current_actor, body["org_path"], body["document"])
+    return _new(CREATE_SCHEMA, lambda db, body: versions.create_scenario(db, current_actor, **body))
+
+
+def _new(schema, make):
+    """Read the body, ``make`` a new scenario from it, commit; 201 with its Location."""
+    body, db = json_body(schema), get_session()
+    scenario = make(db, body)
     db.commit()
-    return _created(scenario)
-
-
-def _created(scenario):
     location = url_for("scenario_builder_api.get_scenario", scenario_id=scenario.id)
     return scenario_json(scenario), 201, {"Location": location}
 
@@ -101,18 +102,23 @@ def _changed(scenario_id, schema, change):
 
 @require(MANAGE)
 def save_scenario(scenario_id):
-    def save(db, scenario, body):
-        versions.save_scenario(db, current_actor, scenario, body["based_on"], body["document"])
-
-    return _changed(scenario_id, SAVE_SCHEMA, save)
+    return _changed(
+        scenario_id, SAVE_SCHEMA, lambda db, scenario, body: versions.save_scenario(db, current_actor, scenario, **body)
+    )
 
 
 @require(MANAGE)
 def publish_scenario(scenario_id):
-    def publish(db, scenario, body):
-        versions.publish(db, current_actor, scenario, body.get("version", scenario.latest_version))
+    return _changed(
+        scenario_id,
+        PUBLISH_SCHEMA,
+        lambda db, scenario, body: versions.publish(db, current_actor, scenario, _version(scenario, body)),
+    )
 
-    return _changed(scenario_id, PUBLISH_SCHEMA, publish)
+
+def _version(scenario, body):
+    """The version a publish or an offer names, by default the latest."""
+    return body.get("version", scenario.latest_version)
 
 
 @require(MANAGE)
@@ -146,10 +152,11 @@ def get_version(scenario_id, number):
 
 @require(MANAGE)
 def rollback_scenario(scenario_id):
-    def roll_back(db, scenario, body):
-        versions.rollback(db, current_actor, scenario, body["version"], body["based_on"])
-
-    return _changed(scenario_id, ROLLBACK_SCHEMA, roll_back)
+    return _changed(
+        scenario_id,
+        ROLLBACK_SCHEMA,
+        lambda db, scenario, body: versions.rollback(db, current_actor, scenario, body["version"], body["based_on"]),
+    )
 
 
 @require(MANAGE)
@@ -160,10 +167,7 @@ def export_scenario(scenario_id):
 
 @require(MANAGE)
 def import_scenario():
-    body, db = json_body(IMPORT_SCHEMA), get_session()
-    scenario = exchange.import_document(db, current_actor, body["org_path"], body["document"])
-    db.commit()
-    return _created(scenario)
+    return _new(IMPORT_SCHEMA, lambda db, body: exchange.import_document(db, current_actor, **body))
 
 
 @require(MANAGE)
@@ -175,18 +179,16 @@ def list_templates():
 
 @require(MANAGE)
 def use_template(key):
-    body, db = json_body(USE_TEMPLATE_SCHEMA), get_session()
-    scenario = starters.use_starter(db, current_actor, key, body["org_path"])
-    db.commit()
-    return _created(scenario)
+    return _new(USE_TEMPLATE_SCHEMA, lambda db, body: starters.use_starter(db, current_actor, key, body["org_path"]))
 
 
 @require(MANAGE)
 def offer_scenario(scenario_id):
-    def offer(db, scenario, body):
-        publish_down.offer(db, current_actor, scenario, body.get("version", scenario.latest_version))
-
-    return _changed(scenario_id, PUBLISH_SCHEMA, offer)
+    return _changed(
+        scenario_id,
+        PUBLISH_SCHEMA,
+        lambda db, scenario, body: publish_down.offer(db, current_actor, scenario, _version(scenario, body)),
+    )
 
 
 @require(MANAGE)
@@ -199,10 +201,9 @@ def list_offered():
 
 @require(MANAGE)
 def adopt_offered(source_id):
-    body, db = json_body(USE_TEMPLATE_SCHEMA), get_session()
-    copy = publish_down.adopt(db, current_actor, source_id, body["org_path"])
-    db.commit()
-    return _created(copy)
+    return _new(
+        USE_TEMPLATE_SCHEMA, lambda db, body: publish_down.adopt(db, current_actor, source_id, body["org_path"])
+    )
 
 
 @require(MANAGE)
@@ -213,10 +214,11 @@ def upstream(scenario_id):
 
 @require(MANAGE)
 def accept_upstream(scenario_id):
-    def accept(db, scenario, body):
-        publish_down.accept(db, current_actor, scenario, body["based_on"])
-
-    return _changed(scenario_id, ACCEPT_SCHEMA, accept)
+    return _changed(
+        scenario_id,
+        ACCEPT_SCHEMA,
+        lambda db, scenario, body: publish_down.accept(db, current_actor, scenario, body["based_on"]),
+    )
 
 
 @require(MANAGE)

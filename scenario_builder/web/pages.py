@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 from core.public import (
     ServiceError,
     block_offers,
+    block_renderer,
     current_actor,
     display_names,
     get_session,
@@ -56,14 +57,9 @@ def create():
     title = (request.form.get("title") or "").strip()
     if not title or len(title) > 60 or org_path is None:
         return redirect(url_for("scenario_builder.index", error="请填写标题（不超过 60 个字）并选择所属组织"))
-    try:
-        scenario = versions.create_scenario(db, current_actor, org_path, {"title": title, "blocks": []})
-    except ServiceError as error:
-        if error.status in NOT_YOURS:
-            raise
-        return redirect(url_for("scenario_builder.index", error=error.detail))
-    db.commit()
-    return redirect(url_for("scenario_builder.show", scenario_id=scenario.id))
+    return _open_new_draft(
+        lambda db, _home: versions.create_scenario(db, current_actor, org_path, {"title": title, "blocks": []})
+    )
 
 
 @require(MANAGE)
@@ -79,6 +75,8 @@ def adopt(source_id):
 
 
 def _open_new_draft(make):
+    """``make(db, the admin's home node)`` a new scenario and open it; a refusal goes back to
+    the list with its reason (another tenant's scenario or a forbidden step: the error page)."""
     db = get_session()
     try:
         scenario = make(db, starters.home_node(current_actor))
@@ -120,7 +118,8 @@ def show(scenario_id):
     if not preview:  # before the blocks render: their forms carry the scenario (``scenario_field``)
         meter_scenario(scenario.id, org_path)
     offers, context = block_offers(), {"actor": current_actor, "org_path": org_path}
-    rendered = [rendered_block(offers, placed, context) for placed in document["blocks"]]
+    render = block_renderer(context)  # the lifecycle read once for the page, not per block
+    rendered = [rendered_block(offers, placed, context, render) for placed in document["blocks"]]
     return render_template(
         "scenario_builder/show.html",
         scenario=scenario,
@@ -169,7 +168,7 @@ def _visible(db, scenario_id):
     return scenario, scenario.latest_version, scenario.org_path
 
 
-def rendered_block(offers, placed, context):
+def rendered_block(offers, placed, context, render=None):
     offer = offers.get((placed["plugin"], placed["block"]))
     if offer is None:
         return {"title": "未安装的功能块", "icon": "", "html": "该功能块暂不可用：所属的功能模块未安装"}
@@ -181,7 +180,7 @@ def rendered_block(offers, placed, context):
     current = offer.entry.get("settings_version", 1)
     if placed.get("settings_version", current) < current:  # saved before a plugin upgrade
         settings = offer.block.migrate_settings(dict(settings), placed["settings_version"])
-    html = render_block(offer.block, settings, context)
+    html = render(offer.block, settings) if render else render_block(offer.block, settings, context)
     return {"title": offer.entry["title"]["zh"], "icon": offer.entry.get("icon", ""), "html": html}
 
 

@@ -342,6 +342,30 @@ def test_the_block_wrapper_marks_a_frozen_block_and_hides_a_retired_one(notes_ap
     assert rendered() == ""
 
 
+def test_a_page_of_blocks_shows_each_as_the_single_block_wrapper_does(notes_app, sign_in):
+    from core.plugin_system.offerings import BlockType
+    from core.public import block_renderer, render_block
+
+    frozen = BlockType("fx_frozen", "latest", lambda settings, context: "<ul><li>便签</li></ul>")
+    other = BlockType("resident_info", "latest", lambda settings, context: "<p>居民</p>")
+    county = sign_in(notes_app)
+
+    def page():
+        with notes_app.test_request_context(), session_scope(notes_app):
+            context = {"org_path": M1}
+            render = block_renderer(context)
+            together = [str(render(block, {})) for block in (frozen, other)]
+            assert together == [str(render_block(block, {}, context)) for block in (frozen, other)]
+            return together
+
+    assert page() == ["<ul><li>便签</li></ul>", "<p>居民</p>"]
+    step(county, "fx_frozen", "s1", "freeze")
+    shown = page()
+    assert 'data-state="frozen" inert' in shown[0] and "已冻结（只读）" in shown[0] and shown[1] == "<p>居民</p>"
+    step(county, "fx_frozen", "s1", "retire")
+    assert page() == ["", "<p>居民</p>"]
+
+
 def test_the_lifecycle_page_shows_the_preview_in_names_and_runs_a_step(notes_app, sign_in):
     county = sign_in(notes_app)
     page = county.get("/modules/resident_info/lifecycle/m1").get_data(as_text=True)
