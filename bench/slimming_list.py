@@ -31,6 +31,7 @@ from _common import REPO_ROOT, app_config, emit_json, machine_line, median
 from core.app import create_app
 from core.db import session_scope
 from core.migrate import upgrade
+from core.plugin_system.migrations import upgrade_all
 from core.state import state_of
 from core.usage.listing import slimming_list
 from core.usage.periods import Period
@@ -147,6 +148,7 @@ def main():
         path = Path(config["DATABASE_URL"].removeprefix("sqlite:///"))
         shutil.copy(source, path)
         app = create_app(config)
+        upgrade_all(app)  # the plugins' tables too: the placements hook reads the scenario builder's
         stub_modules(app)
         floors, ours_times = [], []
         for round_number in range(args.rounds):
