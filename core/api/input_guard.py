@@ -24,10 +24,20 @@ def refuse_unsafe_text():
     for name, value in list(request.args.items(multi=True)) + list(request.form.items(multi=True)):
         _check(value, f"/{name}")
     if request.is_json:
-        refuse_deep_json(request.get_data(cache=True))
+        raw = request.get_data(cache=True)
+        refuse_deep_json(raw)
         body = request.get_json(silent=True)
-        if body is not None:
+        if body is not None and _may_hold_unsafe(raw):
             _walk(body, "")
+
+
+def _may_hold_unsafe(raw):
+    """Whether the parsed body can hold an unsafe character at all. Strict JSON refuses raw
+    control characters and invalid UTF-8 (lone surrogates) at parsing, so the only ways in are
+    a \\u escape and a raw DEL: a body with neither (most of them) needs no walk, which was a
+    tenth of a scenario save's time. A NUL byte means UTF-16 or UTF-32 (which the JSON parser
+    also reads, and where "\\u" is spelt in other bytes): walk those."""
+    return b"\\u" in raw or b"\x7f" in raw or b"\x00" in raw
 
 
 def _walk(value, pointer):

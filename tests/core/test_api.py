@@ -125,6 +125,9 @@ def test_unknown_page_is_a_chinese_error_page(client):
         {"path": "/api/v1/users?q=a%01b"},
         {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "\\ud800"}'},
         {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "a\\u0000b"}'},
+        {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "a\x7fb"}'},  # DEL typed raw
+        {"path": "/api/v1/tokens", "method": "POST", "data": '{"na\\u0001me": "x"}'},  # in a key
+        {"path": "/api/v1/tokens", "method": "POST", "data": '{"name": "a\\u0000b"}'.encode("utf-16")},
     ],
 )
 def test_control_characters_and_lone_surrogates_are_refused_clearly(client, login_as, request_kwargs):
