@@ -189,7 +189,9 @@
   }
   async function save() {
     clearTimeout(saveTimer);
-    if (saving) { await saving; }
+    // Wait out every save in flight, not just the first: two waiters (autosave and 发布) would
+    // otherwise both resume, and the second would report "saved" while the first is still out.
+    while (saving) { await saving; }
     if (!dirty || stale) { return { ok: !stale }; }
     dirty = false;
     setState('保存中…');
