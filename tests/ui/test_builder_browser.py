@@ -156,6 +156,33 @@ def test_every_drag_has_a_keyboard_twin_and_a_drag_to_the_bin_removes(browser, s
     expect(page.get_by_text("还没有功能块。")).to_be_visible()
 
 
+def _a_save(response):
+    return response.request.method == "PUT" and "/api/v1/scenarios/" in response.url
+
+
+def test_a_save_answering_in_the_middle_of_a_drag_does_not_lose_it(browser, scenes_server, make_user):
+    """Autosave answers whenever the server does; a user holding a block must still drop it."""
+    app, server = scenes_server
+    admin_user = make_user("community_admin", M1)
+    page = _open_builder(browser, server, admin_user, _draft(app, admin_user), VIEWPORTS["laptop"])
+    with page.expect_response(_a_save):
+        _press(page, "添加「记事」到场景")
+        _press(page, "添加「坏块」到场景")
+    items = page.locator("#canvas .canvas-item")
+    start, end = items.nth(1).bounding_box(), items.nth(0).bounding_box()
+    x, y = start["x"] + 20, start["y"] + start["height"] / 2
+    with page.expect_response(_a_save):
+        page.get_by_label("场景标题").fill("拖动中保存")  # an edit: its autosave answers mid-drag
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 8, y - 8, steps=4)
+        page.mouse.move(end["x"] + 30, end["y"] + 6, steps=10)
+    expect(page.locator("#save-state")).not_to_have_text("保存中…")  # its answer is drawn, still held
+    page.mouse.move(end["x"] + 32, end["y"] + 5, steps=3)
+    page.mouse.up()
+    expect(_canvas(page)).to_have_text(["坏块", "记事"])
+
+
 def test_a_stale_tab_keeps_its_edits_as_a_copy(browser, scenes_server, make_user):
     app, server = scenes_server
     admin_user = make_user("community_admin", M1)

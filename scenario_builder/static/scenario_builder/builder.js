@@ -95,7 +95,11 @@
     b.type = 'button'; b.className = cls; b.textContent = text; b.setAttribute('aria-label', label);
     return b;
   }
+  // A redraw while a block is being dragged (a save's answer arriving) would pull the canvas
+  // from under the mouse and lose the drag: it waits for the drop.
+  let dragInProgress = false, redrawAfterDrag = null;
   function render(keepForm) {
+    if (dragInProgress) { redrawAfterDrag = { keepForm: redrawAfterDrag ? redrawAfterDrag.keepForm && keepForm : keepForm }; return; }
     // A redraw after a save answer must not take the focus from a keyboard user.
     const focused = canvas.contains(document.activeElement) ? document.activeElement : null;
     const refocus = focused && [Number(focused.closest('.canvas-item').dataset.index), focused.classList[0]];
@@ -360,7 +364,14 @@
   });
 
   // Drags end in a state change and a redraw, never in a DOM SortableJS moved by itself.
-  const dragging = { forceFallback: true, fallbackTolerance: 3, animation: 0 };
+  const dragging = { forceFallback: true, fallbackTolerance: 3, animation: 0,
+    onStart: function () { dragInProgress = true; },
+    onEnd: function () {
+      dragInProgress = false;
+      const pending = redrawAfterDrag;
+      redrawAfterDrag = null;
+      if (pending) { render(pending.keepForm); }
+    } };
   document.querySelectorAll('.palette-list').forEach(function (list) {
     Sortable.create(list, Object.assign({ group: { name: 'blocks', pull: 'clone', put: false }, sort: false,
       filter: 'button', preventOnFilter: false }, dragging));
