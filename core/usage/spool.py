@@ -57,6 +57,8 @@ class SpoolWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._pid = os.getpid()
         self._sequence += 1
+        # Real wall-clock time on purpose: the name must be unique across restarts, and the
+        # core's clock is frozen or moved in tests (pid and sequence keep one process apart).
         name = f"{socket.gethostname()}-{self._pid}-{int(time.time() * 1000)}-{self._sequence}.jsonl"
         self._fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         self._written = 0
